@@ -22,7 +22,8 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 240_000,
           // One fleet, shared by every end-to-end file: they run one after another.
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

@@ -1,0 +1,104 @@
+/**
+ * Typed events out of the engine. The Ink TUI, the plain line renderer,
+ * `--json`, pino logs and the write-ahead journal all consume this one stream;
+ * nothing else leaves the engine. A `*.started` event is journaled before
+ * its step runs, the matching `*.finished` after.
+ */
+import type { Plan, PackageChange } from '../plan/types.js';
+import type { GateDecision, Measurement, Versions } from './ports.js';
+
+export type HostStep = 'preflight' | 'drain' | 'upgrade' | 'health' | 'return' | 'rollback';
+
+export type RunResult =
+  | 'succeeded' // every planned host at the committed versions, in rotation
+  | 'nothing-to-do' // the fleet already matched the commit
+  | 'rolled-back' // a host failed; its batch is back on the old versions
+  | 'halted' // a host failed and was left out of rotation (onFailure: halt)
+  | 'aborted' // an operator stopped the run (abort at a gate, Ctrl-C)
+  | 'invalid'; // preflight refused before any host changed
+
+/** Exit codes of PRODUCT.md. */
+export const EXIT_CODE: Record<RunResult, number> = {
+  succeeded: 0,
+  'nothing-to-do': 0,
+  'rolled-back': 1,
+  halted: 1,
+  aborted: 3,
+  invalid: 2,
+};
+
+export interface HostOut {
+  host: string;
+  group: string;
+  reason: string;
+}
+
+export type RunEventBody =
+  | {
+      type: 'run.started';
+      rollout: string;
+      environment: string;
+      commit: { sha: string; subject: string };
+      operator: string;
+      plan: Plan;
+      /** Set when this run continues an interrupted one. */
+      resumes?: string;
+    }
+  | { type: 'preflight.finished'; ok: boolean; problems: string[] }
+  | { type: 'batch.started'; batch: number; batches: number; group: string; hosts: string[] }
+  | { type: 'host.drain.started'; host: string; group: string; loadBalancers: string[] }
+  | { type: 'host.drain.finished'; host: string; sessions: number; timedOut: boolean }
+  | { type: 'host.upgrade.started'; host: string; changes: PackageChange[] }
+  | { type: 'host.upgrade.finished'; host: string; before: Versions; after: Versions }
+  | {
+      type: 'host.health.checked';
+      host: string;
+      check: string;
+      measurement: Measurement;
+      /** Consecutive rounds in which every check passed. */
+      passes: number;
+      threshold: number;
+    }
+  | { type: 'host.health.finished'; host: string; healthy: boolean; reason?: string }
+  | { type: 'host.return.started'; host: string }
+  | { type: 'host.return.finished'; host: string }
+  | { type: 'host.done'; host: string; changed: boolean }
+  | { type: 'host.failed'; host: string; group: string; step: HostStep; reason: string; outOfRotation: boolean }
+  | { type: 'host.rollback.started'; host: string; to: Versions }
+  | { type: 'host.rollback.finished'; host: string; ok: boolean; reason?: string }
+  | { type: 'batch.finished'; batch: number; batches: number; ok: boolean }
+  | {
+      type: 'gate.waiting';
+      afterBatch: number;
+      batches: number;
+      pause: 'approve' | 'timed';
+      /** Epoch ms when a timed pause ends. */
+      until?: number;
+      summary: string;
+    }
+  | { type: 'gate.answered'; decision: GateDecision; by: string; reason?: string }
+  | { type: 'run.stopping'; reason: string; force: boolean }
+  | {
+      type: 'run.finished';
+      result: RunResult;
+      exitCode: number;
+      message: string;
+      changed: string[];
+      hostsOut: HostOut[];
+      durationMs: number;
+    }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type RunEventType = RunEventBody['type'];
+
+export type RunEvent = RunEventBody & {
+  runId: string;
+  /** Position in the run, from 1; resumed runs continue the count. */
+  seq: number;
+  /** ISO 8601. */
+  at: string;
+};
+
+export type EventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+export type RunEventListener = (event: RunEvent) => void;

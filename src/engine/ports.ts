@@ -1,0 +1,126 @@
+/**
+ * The outside world, as the engine sees it. Adapters (src/adapters/) implement
+ * these; the engine imports only this file, so it runs the same against the
+ * real fleet and against recording fakes.
+ */
+import type { HealthCheckTarget, HostTarget, HaproxyTarget } from '../spec/model.js';
+import type { PackageManagerKind } from '../spec/schema.js';
+import type { Result } from './result.js';
+import type { RunEvent } from './events.js';
+
+// ------------------------------------------------------------ remote shell
+
+export interface ExecOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** Run through `sudo -n` when the inventory says `become: sudo`. */
+  privileged?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One connected host. Arguments are quoted by the adapter: never a shell string. */
+export interface RemoteShell {
+  readonly host: string;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<Result<ExecOutput>>;
+}
+
+/** Opens (and reuses) one connection per host; verifies host keys first. */
+export interface RemoteShells {
+  connect(host: HostTarget, signal?: AbortSignal): Promise<Result<RemoteShell>>;
+  closeAll(): Promise<void>;
+}
+
+// --------------------------------------------------------- package manager
+
+export type Versions = Record<string, string | null>;
+
+export interface PackageManager {
+  readonly kind: PackageManagerKind;
+  /** Installed version of each package, null when not installed. */
+  installed(shell: RemoteShell, names: readonly string[], signal?: AbortSignal): Promise<Result<Versions>>;
+  /** Fails, naming each one, when the repositories lack a wanted version (checked before any drain). */
+  ensureAvailable(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>>;
+  /** Brings packages to exactly these versions (upgrade or downgrade). */
+  install(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>>;
+}
+
+export type PackageManagers = Record<PackageManagerKind, PackageManager>;
+
+// ----------------------------------------------------------- load balancer
+
+export type AdminState = 'ready' | 'drain' | 'maint';
+
+export interface ServerStatus {
+  /** As the load balancer reports it: UP, DOWN, DRAIN, MAINT, NOLB, "UP 1/2"… */
+  status: string;
+  adminState: AdminState;
+  /** Current sessions on the server. */
+  sessions: number;
+}
+
+export interface LoadBalancer {
+  readonly name: string;
+  /** Every named server exists in the backend (checked before anything changes). */
+  verify(servers: readonly string[], signal?: AbortSignal): Promise<Result<void>>;
+  status(server: string, signal?: AbortSignal): Promise<Result<ServerStatus>>;
+  /** All servers of the backend, for status and the safety sampler. */
+  statuses(signal?: AbortSignal): Promise<Result<Map<string, ServerStatus>>>;
+  setState(server: string, state: AdminState, signal?: AbortSignal): Promise<Result<void>>;
+}
+
+export interface LoadBalancers {
+  get(target: HaproxyTarget): LoadBalancer;
+}
+
+// ------------------------------------------------------------ health checks
+
+/** Argo-style measurement: a failed check is a value, not an exception. */
+export type Measurement =
+  | { phase: 'pass'; detail?: string }
+  | { phase: 'fail'; reason: string }
+  | { phase: 'error'; reason: string };
+
+export interface HealthProbe {
+  /** `check` has its templates already rendered for this host. */
+  measure(check: HealthCheckTarget, host: HostTarget, shell: RemoteShell, signal?: AbortSignal): Promise<Measurement>;
+}
+
+// --------------------------------------------------------- journal, clock
+
+/** Write-ahead: `append` returns once the entry is durable, before the step it announces runs. */
+export interface Journal {
+  append(event: RunEvent): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+// --------------------------------------------------------------- pause gate
+
+export type GateDecision = 'approve' | 'abort' | 'halt';
+
+export interface GateAnswer {
+  decision: GateDecision;
+  by: string;
+  reason?: string;
+}
+
+export interface GateRequest {
+  runId: string;
+  afterBatch: number;
+  batches: number;
+  summary: string;
+}
+
+/** Answers a pause gate: --yes, the TUI's keys, or `lieutenant approve` from another terminal. */
+export interface Approver {
+  await(request: GateRequest, signal: AbortSignal): Promise<GateAnswer>;
+}

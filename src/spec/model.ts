@@ -1,0 +1,84 @@
+/**
+ * A validated rollout, normalised: the playbook joined with its inventory,
+ * durations in milliseconds, shares as `Quantity`, only the targeted groups.
+ * This — never raw YAML — is what the planner and the engine read.
+ */
+import type { Quantity } from './quantity.js';
+import type { PackageManagerKind } from './schema.js';
+
+export interface SpecSource {
+  /** The rollout repo's top folder (relative paths in specs are resolved against it). */
+  repoDir: string;
+  commit: { sha: string; subject: string };
+  playbookPath: string; // relative to repoDir, e.g. playbooks/web.yaml
+  inventoryPath: string;
+}
+
+export interface SshSettings {
+  user: string;
+  port: number;
+  /** Absolute path, or undefined to use ssh-agent. */
+  identityFile: string | undefined;
+  /** Absolute path. */
+  knownHosts: string;
+  hostKeyPolicy: 'strict' | 'accept-new';
+  become: 'none' | 'sudo';
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  keepaliveIntervalMs: number;
+}
+
+export interface HaproxyTarget {
+  name: string;
+  type: 'haproxy';
+  /** `{ path }` for a unix socket, `{ host, port }` for tcp://. */
+  endpoint: { path: string } | { host: string; port: number };
+  backend: string;
+}
+
+export interface HostTarget {
+  name: string;
+  address: string;
+  group: string;
+  /** Server name in every load balancer of the group. */
+  lbServer: string;
+}
+
+export type HealthCheckTarget =
+  | { kind: 'http'; url: string; status: number; bodyContains: string | undefined; timeoutMs: number }
+  | { kind: 'tcp'; port: number; timeoutMs: number }
+  | { kind: 'command'; argv: string[]; exitCode: number; stdoutContains: string | undefined; timeoutMs: number };
+
+export interface GroupTarget {
+  name: string;
+  packageManager: PackageManagerKind;
+  /** Names into `Rollout.loadBalancers`. */
+  loadBalancers: string[];
+  hosts: HostTarget[]; // inventory order
+  /** Unrendered: templates are resolved per host by `renderTemplate`. */
+  checks: HealthCheckTarget[];
+  /** Desired versions, package → version. */
+  packages: Record<string, string>;
+}
+
+export type PausePolicy = { kind: 'none' } | { kind: 'approve' } | { kind: 'timed'; ms: number };
+
+export interface StrategySettings {
+  batches: Quantity[];
+  concurrency: number;
+  maxUnavailable: Quantity;
+  pause: PausePolicy;
+  onFailure: 'rollback' | 'halt';
+}
+
+export interface Rollout {
+  source: SpecSource;
+  rollout: string;
+  environment: string;
+  ssh: SshSettings;
+  loadBalancers: Record<string, HaproxyTarget>;
+  groups: GroupTarget[]; // targets order
+  strategy: StrategySettings;
+  health: { intervalMs: number; timeoutMs: number; successThreshold: number };
+  drain: { timeoutMs: number };
+}

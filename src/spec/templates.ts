@@ -1,0 +1,44 @@
+/**
+ * `{{host.address}}`, `{{host.name}}` and `{{packages.NAME}}` in health
+ * checks. Values come only from validated names, addresses and versions.
+ */
+export const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
+const REFERENCE = /^(host\.(name|address)|packages\.([A-Za-z0-9_][A-Za-z0-9._+-]*))$/;
+
+export type TemplateReference =
+  | { kind: 'host'; field: 'name' | 'address' }
+  | { kind: 'package'; name: string }
+  | { kind: 'invalid'; text: string };
+
+export interface TemplateUse {
+  reference: TemplateReference;
+  /** Offset of `{{` in the string. */
+  offset: number;
+}
+
+export function templateUses(text: string): TemplateUse[] {
+  return [...text.matchAll(TEMPLATE)].map((match) => {
+    const inner = match[1] ?? '';
+    const parsed = REFERENCE.exec(inner);
+    let reference: TemplateReference;
+    if (!parsed) reference = { kind: 'invalid', text: inner };
+    else if (parsed[3] !== undefined) reference = { kind: 'package', name: parsed[3] };
+    else reference = { kind: 'host', field: parsed[2] as 'name' | 'address' };
+    return { reference, offset: match.index ?? 0 };
+  });
+}
+
+export interface TemplateContext {
+  host: { name: string; address: string };
+  packages: Readonly<Record<string, string>>;
+}
+
+/** Resolves every template; validation guarantees they all exist. */
+export function renderTemplate(text: string, context: TemplateContext): string {
+  return text.replace(TEMPLATE, (whole, inner: string) => {
+    const parsed = REFERENCE.exec(inner.trim());
+    if (!parsed) return whole;
+    if (parsed[3] !== undefined) return context.packages[parsed[3]] ?? whole;
+    return parsed[2] === 'name' ? context.host.name : context.host.address;
+  });
+}
