@@ -1,0 +1,110 @@
+/**
+ * The pure planner (STYLE.md §1): (rollout, fleet facts) → Plan. No I/O.
+ * Nomad-style reconciliation: compare desired with observed per host, leave
+ * converged hosts alone, batch the rest in inventory order.
+ */
+import { formatQuantity, maxUnavailableOf } from '../spec/quantity.js';
+import type { GroupTarget, Rollout } from '../spec/model.js';
+import { splitIntoBatches } from './batches.js';
+import { PLAN_VERSION, type BatchPlan, type ChangeKind, type FleetFacts, type GroupPlan, type HostPlan, type PackageChange, type Plan } from './types.js';
+import { compareVersions } from './versions.js';
+
+export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
+  const warnings: string[] = [];
+  const outOfRotation = new Set(facts.outOfRotation ?? []);
+  const groups = rollout.groups.map((group) => planGroup(group, rollout, facts, outOfRotation, warnings));
+
+  const batches: BatchPlan[] = [];
+  for (const group of groups) {
+    const pending = group.hosts.filter((host) => !host.converged).map((host) => host.name);
+    const split = splitIntoBatches(pending, rollout.strategy.batches, group.size);
+    // Hosts already out of rotation (an earlier halted run) use up the cap.
+    const capLeft = Math.max(0, group.maxUnavailable - group.alreadyOut.length);
+    split.forEach((hosts, k) => {
+      batches.push({
+        index: batches.length + 1,
+        group: group.name,
+        groupBatch: k + 1,
+        groupBatches: split.length,
+        hosts,
+        inFlight: Math.min(rollout.strategy.concurrency, capLeft, hosts.length),
+      });
+    });
+    if (split.length > 0 && capLeft === 0) {
+      warnings.push(
+        `${group.name}: ${group.alreadyOut.length} host(s) already out of rotation (${group.alreadyOut.join(', ')}) ` +
+          `use up maxUnavailable ${formatQuantity(rollout.strategy.maxUnavailable)} = ${group.maxUnavailable}: ` +
+          `nothing can be drained until they are back (lieutenant resume)`,
+      );
+    }
+  }
+
+  return {
+    version: PLAN_VERSION,
+    rollout: rollout.rollout,
+    environment: rollout.environment,
+    commit: rollout.source.commit,
+    strategy: rollout.strategy,
+    groups,
+    batches,
+    warnings,
+  };
+}
+
+function planGroup(
+  group: GroupTarget,
+  rollout: Rollout,
+  facts: FleetFacts,
+  outOfRotation: ReadonlySet<string>,
+  warnings: string[],
+): GroupPlan {
+  const size = group.hosts.length;
+  const maxUnavailable = maxUnavailableOf(rollout.strategy.maxUnavailable, size);
+  const hosts: HostPlan[] = group.hosts.map((host) => {
+    const installed = facts.installed[host.name];
+    if (installed === undefined) throw new Error(`planRollout: no installed versions for host ${host.name}`);
+    const changes = Object.entries(group.packages).map(([name, to]) =>
+      packageChange(group.packageManager, name, installed[name] ?? null, to),
+    );
+    return {
+      name: host.name,
+      address: host.address,
+      group: group.name,
+      lbServer: host.lbServer,
+      changes,
+      converged: changes.every((change) => change.kind === 'unchanged'),
+    };
+  });
+  const biggestBatch = Math.max(0, ...splitIntoBatches(hosts, rollout.strategy.batches, size).map((b) => b.length));
+  if (biggestBatch > maxUnavailable) {
+    warnings.push(
+      `${group.name}: batches of up to ${biggestBatch} hosts, but maxUnavailable allows ${maxUnavailable} out of rotation at once; ` +
+        `hosts inside a batch will wait for each other`,
+    );
+  }
+  return {
+    name: group.name,
+    packageManager: group.packageManager,
+    loadBalancers: group.loadBalancers,
+    size,
+    maxUnavailable,
+    alreadyOut: group.hosts.filter((host) => outOfRotation.has(host.name)).map((host) => host.name),
+    hosts,
+  };
+}
+
+function packageChange(manager: GroupTarget['packageManager'], name: string, from: string | null, to: string): PackageChange {
+  let kind: ChangeKind;
+  if (from === null) kind = 'install';
+  else {
+    const order = compareVersions(manager, from, to);
+    kind = order === 0 ? 'unchanged' : order < 0 ? 'upgrade' : 'downgrade';
+  }
+  return { name, from, to, kind };
+}
+
+/** Hosts of the plan that will change, in batch order. */
+export function plannedHosts(plan: Plan): HostPlan[] {
+  const byName = new Map(plan.groups.flatMap((group) => group.hosts).map((host) => [host.name, host]));
+  return plan.batches.flatMap((batch) => batch.hosts.map((name) => byName.get(name))).filter((h): h is HostPlan => h !== undefined);
+}
