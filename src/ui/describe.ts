@@ -1,0 +1,105 @@
+/**
+ * One short line per meaningful event, in the words of PRODUCT.md. The line
+ * renderer prints these and the TUI shows the last few; noise (every passing
+ * health round, step starts the next line already implies) is left out.
+ * Reads the view *before* the event, to say things once (a failing check is
+ * reported when its reason changes, not every interval).
+ */
+import type { RunEvent } from '../engine/events.js';
+import type { RunView } from './run-view-model.js';
+import { formatElapsed, plural, shortSha, versionChanges, versionsText } from './format.js';
+
+export type Level = 'info' | 'warn' | 'error';
+
+export interface Described {
+  level: Level;
+  text: string;
+}
+
+const MAX_LISTED_HOSTS = 12;
+
+const info = (text: string): Described => ({ level: 'info', text });
+
+/** `web-01 web-02 web-03`, or the first few and `… +988 more`. */
+export function hostList(hosts: readonly string[]): string {
+  if (hosts.length <= MAX_LISTED_HOSTS) return hosts.join(' ');
+  return `${hosts.slice(0, MAX_LISTED_HOSTS).join(' ')} … +${hosts.length - MAX_LISTED_HOSTS} more`;
+}
+
+export function describeEvent(event: RunEvent, view: RunView): Described | undefined {
+  switch (event.type) {
+    case 'run.started': {
+      const toChange = event.plan.groups.reduce((sum, group) => sum + group.hosts.filter((host) => !host.converged).length, 0);
+      const resumed = event.resumes === undefined ? '' : ` (resumes ${event.resumes})`;
+      return info(
+        `run ${event.runId}${resumed}: ${event.rollout} on ${event.environment} at ${shortSha(event.commit.sha)} "${event.commit.subject}" by ${event.operator}` +
+          ` — ${plural(toChange, 'host')} to change in ${event.plan.batches.length} batch${event.plan.batches.length === 1 ? '' : 'es'}`,
+      );
+    }
+    case 'preflight.finished':
+      return event.ok ? info('preflight ok') : { level: 'error', text: `preflight refused: ${event.problems.join('; ')}` };
+    case 'batch.started':
+      return info(`batch ${event.batch}/${event.batches} ${event.group}: ${hostList(event.hosts)}`);
+    case 'host.drain.started':
+      return info(`${event.host} draining (${event.loadBalancers.join(', ')})`);
+    case 'host.drain.finished':
+      return event.timedOut
+        ? { level: 'warn', text: `${event.host} drain timed out with ${plural(event.sessions, 'session')} left; out of rotation` }
+        : info(`${event.host} out of rotation`);
+    case 'host.upgrade.started':
+      return undefined;
+    case 'host.upgrade.finished':
+      return info(`${event.host} ${versionChanges(event.before, event.after)}`);
+    case 'host.health.checked': {
+      if (event.measurement.phase === 'pass') {
+        return event.passes === event.threshold ? info(`${event.host} healthy (${event.passes}/${event.threshold})`) : undefined;
+      }
+      const last = view.hosts.get(event.host)?.lastCheck;
+      const reason = event.measurement.reason;
+      if (last !== undefined && last.phase !== 'pass' && last.check === event.check && last.reason === reason) return undefined;
+      return { level: 'warn', text: `${event.host} ${event.check}: ${reason} (${event.passes}/${event.threshold})` };
+    }
+    case 'host.health.finished':
+      return event.healthy ? undefined : { level: 'error', text: `${event.host} unhealthy: ${event.reason ?? 'health gate failed'}` };
+    case 'host.return.started':
+      return undefined;
+    case 'host.return.finished':
+      return info(`${event.host} back in rotation`);
+    case 'host.done':
+      return event.changed ? undefined : info(`${event.host} unchanged (already at the committed versions)`);
+    case 'host.failed':
+      return {
+        level: 'error',
+        text: `${event.host} failed at ${event.step}: ${event.reason}${event.outOfRotation ? ' (out of rotation)' : ''}`,
+      };
+    case 'host.rollback.started':
+      return { level: 'warn', text: `${event.host} rolling back to ${versionsText(event.to)}` };
+    case 'host.rollback.finished':
+      return event.ok
+        ? info(`${event.host} rolled back`)
+        : { level: 'error', text: `${event.host} rollback failed: ${event.reason ?? 'unknown reason'}` };
+    case 'batch.finished':
+      return event.ok
+        ? info(`batch ${event.batch}/${event.batches} done`)
+        : { level: 'error', text: `batch ${event.batch}/${event.batches} failed` };
+    case 'gate.waiting': {
+      if (event.pause === 'approve') return info(`gate: ${event.summary}; waiting for approval (lieutenant approve)`);
+      const wait = event.until === undefined ? '' : ` in ${formatElapsed(event.until - Date.parse(event.at))}`;
+      return info(`gate: ${event.summary}; continuing${wait} (lieutenant approve to go now, lieutenant abort to stop)`);
+    }
+    case 'gate.answered': {
+      const verb = { approve: 'approved', abort: 'aborted', halt: 'halted' }[event.decision];
+      const reason = event.reason === undefined || event.reason === '' ? '' : `: "${event.reason}"`;
+      return { level: event.decision === 'approve' ? 'info' : 'warn', text: `gate ${verb} by ${event.by}${reason}` };
+    }
+    case 'run.stopping':
+      return { level: 'warn', text: `stopping${event.force ? ' now (forced)' : ''}: ${event.reason}` };
+    case 'run.finished':
+      return {
+        level: event.exitCode === 0 ? 'info' : 'error',
+        text: `run ${event.result}: ${event.message}`,
+      };
+    case 'log':
+      return { level: event.level, text: event.message };
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The shape of the run view (see run-view.ts for how events fold into it).
+ * Plain data: the TUI, the line renderer and the JSON summary read it.
+ */
+import type { HostOut, HostStep, RunResult } from '../engine/events.js';
+import type { GateDecision, Measurement, Versions } from '../engine/ports.js';
+import type { Plan } from '../plan/types.js';
+import { createHostTable, type HostTable } from './host-table.js';
+import type { Level } from './describe.js';
+
+export type HostState =
+  | 'waiting'
+  | 'draining'
+  | 'upgrading'
+  | 'checking'
+  | 'returning'
+  | 'done'
+  | 'failed'
+  | 'rolling-back'
+  | 'rolled-back'
+  | 'unchanged';
+
+export const HOST_STATES: readonly HostState[] = [
+  'waiting', 'draining', 'upgrading', 'checking', 'returning', 'done', 'failed', 'rolling-back', 'rolled-back', 'unchanged',
+];
+
+/** States in which something is happening to the host right now. */
+export const WORKING_STATES: ReadonlySet<HostState> = new Set(['draining', 'upgrading', 'checking', 'returning', 'rolling-back']);
+
+export type Rotation = 'in' | 'draining' | 'out';
+export type StateCounts = Record<HostState, number>;
+
+export interface HostView {
+  name: string;
+  group: string;
+  /** 1-based batch index, undefined for hosts in no batch (already converged). */
+  batch: number | undefined;
+  state: HostState;
+  rotation: Rotation;
+  /** Versions before → after: planned at first, then as the host reported them. */
+  from: Versions;
+  to: Versions;
+  step: HostStep | undefined;
+  /** Epoch ms the current step started. */
+  stepStartedAt: number | undefined;
+  passes: number;
+  threshold: number;
+  lastCheck: { check: string; phase: Measurement['phase']; reason: string | undefined } | undefined;
+  /** Why the host failed (or its rollback did). */
+  reason: string | undefined;
+  rollingBack: boolean;
+}
+
+export interface BatchView {
+  index: number;
+  batches: number;
+  group: string;
+  hosts: readonly string[];
+  status: 'pending' | 'running' | 'done' | 'failed';
+  counts: StateCounts;
+}
+
+export interface GroupView {
+  name: string;
+  size: number;
+  inRotation: number;
+  draining: number;
+  out: number;
+}
+
+export interface GateView {
+  afterBatch: number;
+  batches: number;
+  pause: 'approve' | 'timed';
+  until: number | undefined;
+  summary: string;
+  since: number;
+}
+
+export interface TailEntry {
+  at: string;
+  level: Level;
+  text: string;
+}
+
+export interface RunView {
+  header:
+    | { runId: string; rollout: string; environment: string; commit: { sha: string; subject: string }; operator: string; startedAt: number; resumes: string | undefined }
+    | undefined;
+  plan: Plan | undefined;
+  preflight: { ok: boolean; problems: string[] } | undefined;
+  hosts: HostTable<HostView>;
+  batches: readonly BatchView[];
+  groups: ReadonlyMap<string, GroupView>;
+  counts: StateCounts;
+  activeBatch: number | undefined;
+  gate: GateView | undefined;
+  lastAnswer: { decision: GateDecision; by: string; reason: string | undefined } | undefined;
+  stopping: { reason: string; force: boolean } | undefined;
+  result:
+    | { result: RunResult; exitCode: number; message: string; changed: string[]; hostsOut: HostOut[]; durationMs: number; finishedAt: number }
+    | undefined;
+  tail: readonly TailEntry[];
+  /** Epoch ms of the last event. */
+  lastAt: number | undefined;
+}
+
+export const TAIL_LENGTH = 50;
+
+export const emptyCounts = (): StateCounts =>
+  Object.fromEntries(HOST_STATES.map((state) => [state, 0])) as StateCounts;
+
+export const initialRunView = (): RunView => ({
+  header: undefined,
+  plan: undefined,
+  preflight: undefined,
+  hosts: createHostTable(),
+  batches: [],
+  groups: new Map(),
+  counts: emptyCounts(),
+  activeBatch: undefined,
+  gate: undefined,
+  lastAnswer: undefined,
+  stopping: undefined,
+  result: undefined,
+  tail: [],
+  lastAt: undefined,
+});
