@@ -1,0 +1,62 @@
+/**
+ * The few Git primitives the gitops files share. Every Git operation goes
+ * through simple-git, which runs the real `git` with an argument vector.
+ */
+import { hostname } from 'node:os';
+import { simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+
+export function gitAt(repoDir: string): SimpleGit {
+  return simpleGit({ baseDir: repoDir });
+}
+
+/** Full SHA of `rev` as a commit, or undefined when it does not name one. */
+export async function resolveCommit(git: SimpleGit, rev: string): Promise<string | undefined> {
+  try {
+    const sha = (await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
+    return sha === '' ? undefined : sha;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function commitSubject(git: SimpleGit, sha: string): Promise<string> {
+  return (await git.raw(['show', '-s', '--format=%s', sha])).trim();
+}
+
+/** True when `ancestor` is `descendant` or one of its ancestors. */
+export async function isAncestor(git: SimpleGit, ancestor: string, descendant: string): Promise<boolean> {
+  try {
+    await git.raw(['merge-base', '--is-ancestor', ancestor, descendant]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `-c user.name/-c user.email` when the repo has no committer identity, so
+ * writing notes works on a host nobody configured (a CI runner, `watch`).
+ */
+export async function identityFallback(git: SimpleGit): Promise<string[]> {
+  try {
+    await git.raw(['var', 'GIT_COMMITTER_IDENT']);
+    return [];
+  } catch {
+    return ['-c', 'user.name=Lieutenant', '-c', `user.email=lieutenant@${hostname()}`];
+  }
+}
+
+/**
+ * Tracked files with uncommitted changes, staged or not. Untracked files do
+ * not count: they change neither a revert nor a fast-forward, and
+ * `.lieutenant/` (locks, journals) is untracked in most rollout repos.
+ */
+export async function uncommittedFiles(git: SimpleGit): Promise<string[]> {
+  const status = await git.status(['--untracked-files=no']);
+  return status.files.map((f) => f.path);
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}

@@ -1,0 +1,82 @@
+/**
+ * What a finished run leaves in Git: one `RunRecord` per run, kept as JSON in
+ * a note on the commit it applied (see deployed.ts). Notes come back from
+ * other machines and older versions, so they are parsed, not trusted.
+ */
+import { z } from 'zod';
+import type { HostOut, RunResult } from '../engine/events.js';
+
+export interface Approval {
+  by: string;
+  decision: 'approve' | 'abort' | 'halt';
+  reason?: string;
+  /** ISO 8601. */
+  at: string;
+  afterBatch: number;
+}
+
+export interface RunRecord {
+  runId: string;
+  rollout: string;
+  environment: string;
+  /** Full SHA of the commit the run applied. */
+  commit: string;
+  subject: string;
+  operator: string;
+  /** ISO 8601. */
+  startedAt: string;
+  finishedAt: string;
+  result: RunResult;
+  hostsChanged: string[];
+  hostsOut: HostOut[];
+  approvals: Approval[];
+}
+
+const RunResultSchema = z.enum(['succeeded', 'nothing-to-do', 'rolled-back', 'halted', 'aborted', 'invalid']);
+
+const RunRecordSchema = z.object({
+  runId: z.string(),
+  rollout: z.string(),
+  environment: z.string(),
+  commit: z.string(),
+  subject: z.string(),
+  operator: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  result: RunResultSchema,
+  hostsChanged: z.array(z.string()).default([]),
+  hostsOut: z.array(z.object({ host: z.string(), group: z.string(), reason: z.string() })).default([]),
+  approvals: z
+    .array(
+      z.object({
+        by: z.string(),
+        decision: z.enum(['approve', 'abort', 'halt']),
+        reason: z.string().optional(),
+        at: z.string(),
+        afterBatch: z.number(),
+      }),
+    )
+    .default([]),
+});
+
+/** The records in one note: an array (several runs of one commit), or a lone record. Unreadable entries are dropped. */
+export function parseRunRecords(text: string): RunRecord[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const items: unknown[] = Array.isArray(json) ? json : [json];
+  return items.flatMap((item) => {
+    const parsed = RunRecordSchema.safeParse(item);
+    return parsed.success ? [dropUndefined(parsed.data)] : [];
+  });
+}
+
+function dropUndefined(record: z.infer<typeof RunRecordSchema>): RunRecord {
+  return {
+    ...record,
+    approvals: record.approvals.map(({ reason, ...rest }) => (reason === undefined ? rest : { ...rest, reason })),
+  };
+}
