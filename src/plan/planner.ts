@@ -93,7 +93,7 @@ function planGroup(
   };
 }
 
-function packageChange(manager: GroupTarget['packageManager'], name: string, from: string | null, to: string): PackageChange {
+export function packageChange(manager: GroupTarget['packageManager'], name: string, from: string | null, to: string): PackageChange {
   let kind: ChangeKind;
   if (from === null) kind = 'install';
   else {

@@ -1,0 +1,22 @@
+/**
+ * Stamps events and hands them out: first to the journal (awaited — it is
+ * write-ahead), then to every listener. Listeners must not block the engine:
+ * the TUI throttles its own redraws.
+ */
+import type { Clock, Journal } from './ports.js';
+import type { RunEvent, RunEventBody, RunEventListener } from './events.js';
+
+export type Emit = (body: RunEventBody) => Promise<RunEvent>;
+
+export function createEmitter(runId: string, journal: Journal, clock: Clock, listeners: readonly RunEventListener[], firstSeq = 1): Emit {
+  let seq = firstSeq - 1;
+  let written: Promise<void> = Promise.resolve();
+  return async (body) => {
+    const event = { ...body, runId, seq: ++seq, at: new Date(clock.now()).toISOString() } as RunEvent;
+    // Appends are chained so the journal keeps the order the events were made in.
+    written = written.then(() => journal.append(event));
+    await written;
+    for (const listener of listeners) listener(event);
+    return event;
+  };
+}

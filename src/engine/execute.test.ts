@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { planRollout } from '../plan/planner.js';
+import type { GroupTarget } from '../spec/model.js';
+import { allOn, rolloutFixture, type RolloutFixture } from '../testing/rollout-builder.js';
+import type { RunEvent } from './events.js';
+import { executePlan } from './execute.js';
+import type { Approver } from './ports.js';
+import { createManualClock } from './testing/manual-clock.js';
+import { FakeWorld, scriptedApprover, type FakeWorldOptions } from './testing/fake-world.js';
+
+const HTTP_CHECK: GroupTarget['checks'][number] = {
+  kind: 'http',
+  url: 'http://{{host.address}}:8080/health',
+  status: 200,
+  bodyContains: '{{packages.demo}}',
+  timeoutMs: 1_000,
+};
+
+interface Scenario {
+  fixture: RolloutFixture;
+  world?: Partial<FakeWorldOptions>;
+  approver?: Approver;
+  stop?: AbortController;
+  /** What every host has installed before the run (default demo 1.0). */
+  installedDemo?: string;
+  onEvent?: (event: RunEvent) => void;
+}
+
+async function runScenario({ fixture, world: worldOptions, approver, stop, installedDemo, onEvent }: Scenario) {
+  const rollout = rolloutFixture({ ...fixture, groups: (fixture.groups ?? [{ hosts: 4 }]).map((g) => ({ checks: [HTTP_CHECK], ...g })) });
+  const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
+  const plan = planRollout(rollout, { installed });
+  const maxOut = plan.groups[0]?.maxUnavailable;
+  const world = new FakeWorld({ hosts: installed as never, ...(maxOut ? { maxOut } : {}), ...worldOptions });
+  const events: RunEvent[] = [];
+  const outcome = await executePlan(
+    plan,
+    rollout,
+    {
+      shells: world.shells(),
+      packageManagers: world.packageManagers(),
+      loadBalancers: world.loadBalancers(),
+      probe: world.probe(),
+      clock: createManualClock({ auto: true }),
+      journal: world.journal(),
+      approver: approver ?? scriptedApprover([]),
+    },
+    {
+      runId: 'run-1',
+      operator: 'alice',
+      stop: (stop ?? new AbortController()).signal,
+      force: new AbortController().signal,
+      listeners: [(event) => events.push(event), ...(onEvent ? [onEvent] : [])],
+    },
+  );
+  const of = <T extends RunEvent['type']>(type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+  return { outcome, world, events, of, plan };
+}
+
+describe('executePlan', () => {
+  it('upgrades every host in halves, one batch after the other, without breaking a safety promise', async () => {
+    // Given four hosts on 1.0 and a playbook pinning 1.1 in halves
+    const { outcome, world, of } = await runScenario({ fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'] } });
+    // Then every host is on 1.1 and in rotation, and the run succeeded
+    expect(outcome.result).toBe('succeeded');
+    expect(outcome.exitCode).toBe(0);
+    expect(Object.values(world.installed).map((v) => v.demo)).toEqual(['1.1', '1.1', '1.1', '1.1']);
+    expect(world.outOfRotation()).toEqual([]);
+    expect(world.violations).toEqual([]);
+    expect(world.peakOut).toBe(2);
+    // And the second batch started only after the first batch was back
+    expect(of('batch.started').map((e) => e.hosts)).toEqual([
+      ['web-01', 'web-02'],
+      ['web-03', 'web-04'],
+    ]);
+    const firstReturns = world.log.filter((l) => /lb web-0[12] ready/.test(l));
+    expect(world.log.indexOf(firstReturns.at(-1) as string)).toBeLessThan(world.log.indexOf('lb web-03 drain'));
+  });
+
+  it('journals every event, in order, before listeners see it', async () => {
+    const { world, events } = await runScenario({ fixture: {} });
+    expect(world.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events[0]?.type).toBe('run.started');
+    expect(events.at(-1)?.type).toBe('run.finished');
+  });
+
+  it.each([
+    { hosts: 5, concurrency: 1, maxUnavailable: 1 },
+    { hosts: 5, concurrency: 3, maxUnavailable: 1 },
+    { hosts: 5, concurrency: 3, maxUnavailable: 2 },
+    { hosts: 6, concurrency: 10, maxUnavailable: '50%' },
+  ])('never has more than maxUnavailable out of rotation: $hosts hosts, concurrency $concurrency, max $maxUnavailable', async (c) => {
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: c.hosts }], batches: ['50%', '50%'], concurrency: c.concurrency, maxUnavailable: c.maxUnavailable },
+    });
+    expect(outcome.result).toBe('succeeded');
+    expect(world.violations).toEqual([]);
+    const cap = typeof c.maxUnavailable === 'number' ? c.maxUnavailable : 3;
+    expect(world.peakOut).toBe(Math.min(cap, c.concurrency));
+  });
+
+  it('rolls the failed batch back to the versions it had and never touches the next batch', async () => {
+    // Given the committed version is broken
+    const { outcome, world, of } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: ['50%', '50%'], onFailure: 'rollback' },
+      world: { broken: ['1.2'] },
+    });
+    // Then the run failed, batch 1 is back on 1.0 and in rotation, batch 2 was never touched
+    expect(outcome.result).toBe('rolled-back');
+    expect(outcome.exitCode).toBe(1);
+    expect(Object.values(world.installed).map((v) => v.demo)).toEqual(['1.0', '1.0', '1.0', '1.0']);
+    expect(world.outOfRotation()).toEqual([]);
+    expect(world.log.some((l) => l.includes('web-03') || l.includes('web-04'))).toBe(false);
+    expect(of('host.failed').map((e) => [e.host, e.step])).toContainEqual(['web-01', 'health']);
+    expect(of('host.rollback.finished').every((e) => e.ok)).toBe(true);
+    expect(world.violations).toEqual([]);
+  });
+
+  it('halts with the failed host out of rotation and says which host and why', async () => {
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: [1], maxUnavailable: 1, onFailure: 'halt' },
+      world: { broken: ['1.2'] },
+    });
+    expect(outcome.result).toBe('halted');
+    expect(outcome.exitCode).toBe(1);
+    expect(world.outOfRotation()).toEqual(['web-01']);
+    expect(outcome.hostsOut).toEqual([{ host: 'web-01', group: 'web', reason: expect.stringContaining('HTTP 500') }]);
+    expect(outcome.message).toContain('web-01 is out of rotation');
+    expect(world.installed['web-02']?.demo).toBe('1.0');
+  });
+
+  it('refuses before any drain when a version is missing from the repositories', async () => {
+    const { outcome, world } = await runScenario({ fixture: { groups: [{ hosts: 4, packages: { demo: '9.9' } }] }, world: { available: ['1.0', '1.1'] } });
+    expect(outcome.result).toBe('invalid');
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.message).toContain('demo=9.9');
+    expect(world.log).toEqual([]);
+  });
+
+  it('refuses before any drain when one host cannot be reached', async () => {
+    const { outcome, world } = await runScenario({ fixture: {}, world: { unreachable: ['web-04'] } });
+    expect(outcome.result).toBe('invalid');
+    expect(outcome.message).toContain('web-04');
+    expect(world.log).toEqual([]);
+  });
+
+  it('waits at the approve gate, records who approved and why, then goes on', async () => {
+    const approver = scriptedApprover([{ decision: 'approve', by: 'bob', reason: 'canary looks fine' }]);
+    const { outcome, of } = await runScenario({ fixture: { pause: { kind: 'approve' } }, approver });
+    expect(outcome.result).toBe('succeeded');
+    expect(approver.asked).toBe(1);
+    expect(of('gate.waiting')[0]?.summary).toBe('Batch 1/2 done — 2 hosts healthy on demo 1.1');
+    expect(of('gate.answered')).toEqual([expect.objectContaining({ decision: 'approve', by: 'bob', reason: 'canary looks fine' })]);
+  });
+
+  it('rolls back the batch and ends with exit 3 when aborted at the gate', async () => {
+    const approver = scriptedApprover([{ decision: 'abort', by: 'bob' }]);
+    const { outcome, world } = await runScenario({ fixture: { pause: { kind: 'approve' } }, approver });
+    expect(outcome.result).toBe('aborted');
+    expect(outcome.exitCode).toBe(3);
+    expect(Object.values(world.installed).map((v) => v.demo)).toEqual(['1.0', '1.0', '1.0', '1.0']);
+    expect(world.outOfRotation()).toEqual([]);
+  });
+
+  it('goes on by itself after a timed pause', async () => {
+    const { outcome, of } = await runScenario({ fixture: { pause: { kind: 'timed', ms: 30_000 } }, approver: { await: () => new Promise(() => {}) } });
+    expect(outcome.result).toBe('succeeded');
+    expect(of('gate.answered')).toEqual([expect.objectContaining({ decision: 'approve', by: 'timer' })]);
+  });
+
+  it('stops safely: hosts in flight finish and return, nothing new starts', async () => {
+    // Given a stop requested when the first host is drained
+    const stop = new AbortController();
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: 4 }], batches: ['100%'], concurrency: 1, maxUnavailable: 1 },
+      stop,
+      onEvent: (e) => e.type === 'host.drain.finished' && stop.abort(),
+    });
+    // Then the host in flight is upgraded and back; the others were never touched
+    expect(outcome.result).toBe('aborted');
+    expect(outcome.exitCode).toBe(3);
+    expect(world.installed['web-01']?.demo).toBe('1.1');
+    expect(world.installed['web-02']?.demo).toBe('1.0');
+    expect(world.outOfRotation()).toEqual([]);
+  });
+
+  it('does nothing at all when the fleet already matches the commit', async () => {
+    const { outcome, world } = await runScenario({ fixture: {}, installedDemo: '1.1' });
+    expect(outcome.result).toBe('nothing-to-do');
+    expect(outcome.exitCode).toBe(0);
+    expect(world.log).toEqual([]);
+  });
+});

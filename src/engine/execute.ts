@@ -1,0 +1,123 @@
+/**
+ * Executes a plan (STYLE.md §1: `plan` prints the same value). Batches run in
+ * order; after each, the pause gate; on a failed host, the failure policy.
+ * Everything that happens is an event, journaled before its step runs.
+ */
+import type { Plan } from '../plan/types.js';
+import type { Rollout } from '../spec/model.js';
+import { Availability } from './availability.js';
+import { rollBackBatch, runBatch } from './batch.js';
+import type { EngineDeps, RunControl } from './deps.js';
+import { createEmitter } from './emitter.js';
+import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
+import { pauseGate } from './gate.js';
+import { preflight } from './preflight.js';
+import type { RunEnv } from './run-env.js';
+
+export interface RunOutcome {
+  result: RunResult;
+  exitCode: number;
+  message: string;
+  changed: string[];
+  hostsOut: HostOut[];
+}
+
+const DEFAULT_POLL_MS = 250;
+
+export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps, control: RunControl): Promise<RunOutcome> {
+  const started = deps.clock.now();
+  const emit = createEmitter(control.runId, deps.journal, deps.clock, control.listeners, control.firstSeq);
+  await emit({
+    type: 'run.started',
+    rollout: plan.rollout,
+    environment: plan.environment,
+    commit: plan.commit,
+    operator: control.operator,
+    plan,
+    ...(control.resumes ? { resumes: control.resumes } : {}),
+  });
+
+  const availability = new Availability(plan.groups.map((g) => ({ group: g.name, max: g.maxUnavailable, alreadyOut: g.alreadyOut })));
+  const changed: string[] = [];
+  const env: RunEnv = {
+    plan,
+    rollout,
+    deps,
+    control,
+    emit,
+    availability,
+    shells: new Map(),
+    pollMs: control.pollMs ?? DEFAULT_POLL_MS,
+    failures: new Map(),
+  };
+
+  const finish = async (result: RunResult, message: string): Promise<RunOutcome> => {
+    const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
+      availability.outOfRotation(group.name).map((host) => ({ host, group: group.name, reason: env.failures.get(host) ?? 'left out of rotation' })),
+    );
+    const outcome = { result, exitCode: EXIT_CODE[result], message, changed, hostsOut };
+    await emit({ type: 'run.finished', ...outcome, durationMs: deps.clock.now() - started });
+    return outcome;
+  };
+
+  if (plan.batches.length === 0) {
+    return finish('nothing-to-do', `every host already matches ${plan.commit.sha.slice(0, 7)}`);
+  }
+
+  const checked = await preflight(plan, rollout, deps, control.force);
+  await emit({ type: 'preflight.finished', ok: checked.problems.length === 0, problems: checked.problems });
+  if (checked.problems.length > 0) {
+    return finish('invalid', `preflight failed, nothing was changed on any host: ${checked.problems.join('; ')}`);
+  }
+  env.shells = checked.shells;
+
+  for (const batch of plan.batches) {
+    if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);
+    await emit({ type: 'batch.started', batch: batch.index, batches: plan.batches.length, group: batch.group, hosts: batch.hosts });
+    const result = await runBatch(batch, env);
+    for (const [host, outcome] of result.outcomes) if (outcome.kind === 'done' && outcome.changed) changed.push(host);
+
+    if (control.force.aborted) {
+      await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
+      return finish('aborted', 'forced stop: steps in flight were abandoned; run `lieutenant resume` to bring hosts back');
+    }
+    if (result.failed) {
+      const failedHosts = [...env.failures.keys()].join(', ');
+      if (rollout.strategy.onFailure === 'rollback') {
+        const rolledBack = await rollBackBatch(batch, result, env);
+        for (const [host, outcome] of result.outcomes) if (outcome.kind === 'done' && rolledBack) removeFrom(changed, host);
+        await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
+        return finish(
+          'rolled-back',
+          rolledBack
+            ? `batch ${batch.index} failed on ${failedHosts}; its hosts are back on their previous versions and in rotation`
+            : `batch ${batch.index} failed on ${failedHosts}; the rollback did not complete for every host`,
+        );
+      }
+      await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
+      return finish('halted', `halted: ${describeOut(env)}`);
+    }
+    await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: true });
+    if (control.stop.aborted) return finish('aborted', `stopped after batch ${batch.index}/${plan.batches.length}`);
+
+    if (batch.index === plan.batches.length) break;
+    const answer = await pauseGate(batch, env);
+    if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
+    if (answer.decision === 'abort') {
+      await rollBackBatch(batch, result, env);
+      for (const host of batch.hosts) removeFrom(changed, host);
+      return finish('aborted', `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`);
+    }
+    if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
+  }
+  return finish('succeeded', `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)} ${plan.commit.subject}`);
+}
+
+function removeFrom(list: string[], item: string): void {
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
+}
+
+function describeOut(env: RunEnv): string {
+  return [...env.failures.entries()].map(([host, reason]) => `${host} is out of rotation (${reason})`).join('; ');
+}

@@ -1,0 +1,56 @@
+/**
+ * The pause gate between batches: wait for an approval (TUI key, `--yes`,
+ * `lieutenant approve`), or for a duration — which an approval or an abort
+ * may also cut short.
+ */
+import type { BatchPlan } from '../plan/types.js';
+import type { GateAnswer } from './ports.js';
+import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
+
+export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnswer | 'stopped'> {
+  const pause = env.rollout.strategy.pause;
+  if (pause.kind === 'none') return { decision: 'approve', by: 'strategy' };
+  const batches = env.plan.batches.length;
+  const summary = batchSummary(batch, env);
+  const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary };
+  const waiting = new AbortController();
+  const stopWaiting = AbortSignal.any([env.control.stop, waiting.signal]);
+  let answer: GateAnswer | undefined;
+  if (pause.kind === 'approve') {
+    await env.emit({ type: 'gate.waiting', afterBatch: batch.index, batches, pause: 'approve', summary });
+    answer = await raceAbort(env.deps.approver.await(request, stopWaiting), stopWaiting);
+  } else {
+    const until = env.deps.clock.now() + pause.ms;
+    await env.emit({ type: 'gate.waiting', afterBatch: batch.index, batches, pause: 'timed', until, summary });
+    const timer = env.deps.clock.sleep(pause.ms, stopWaiting).then(() => (env.control.stop.aborted ? undefined : { decision: 'approve' as const, by: 'timer' }));
+    answer = await raceAbort(Promise.race([timer, env.deps.approver.await(request, stopWaiting)]), stopWaiting);
+  }
+  waiting.abort();
+  if (!answer || env.control.stop.aborted) return 'stopped';
+  await env.emit({ type: 'gate.answered', ...answer });
+  return answer;
+}
+
+/** Resolves undefined as soon as `signal` aborts, whatever `promise` does. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      () => resolve(undefined),
+    );
+  });
+}
+
+/** "Batch 1/2 done — 3 hosts healthy on demo 1.1" */
+export function batchSummary(batch: BatchPlan, env: RunEnv): string {
+  const first = batch.hosts[0];
+  const versions = first ? Object.entries(wantedVersions(env, hostOf(env, first))).map(([name, version]) => `${name} ${version}`) : [];
+  const count = batch.hosts.length;
+  return `Batch ${batch.index}/${env.plan.batches.length} done — ${count} host${count === 1 ? '' : 's'} healthy on ${versions.join(', ')}`;
+}

@@ -1,0 +1,151 @@
+/**
+ * One host through the four steps of PRODUCT.md "What a run does": drain,
+ * packages, health gate, back in rotation. The same steps in reverse roll a
+ * host back. A host leaves rotation only after it holds an availability slot,
+ * and its packages change only after every load balancer has it in maint.
+ */
+import type { GroupPlan, HostPlan } from '../plan/types.js';
+import type { HostTarget, Rollout } from '../spec/model.js';
+import type { HostStep } from './events.js';
+import type { Emit } from './emitter.js';
+import type { EngineDeps } from './deps.js';
+import type { LoadBalancer, RemoteShell, Versions } from './ports.js';
+import type { Availability } from './availability.js';
+import { packageChange } from '../plan/planner.js';
+import { drainHost, returnHost } from './steps/drain.js';
+import { awaitHealthy, renderChecks } from './steps/await-healthy.js';
+
+export interface HostContext {
+  rollout: Rollout;
+  group: GroupPlan;
+  host: HostPlan;
+  shell: RemoteShell;
+  deps: EngineDeps;
+  emit: Emit;
+  availability: Availability;
+  /** Aborts the step in flight (second Ctrl-C). */
+  force: AbortSignal;
+  /** Aborts waiting for a slot (first Ctrl-C, or a failure in the batch). */
+  stopStarting: AbortSignal;
+  pollMs: number;
+}
+
+export type HostOutcome =
+  /** `before`: the versions the host had, to roll back to. */
+  | { kind: 'done'; changed: boolean; before: Versions }
+  /** Never left rotation: no slot (run stopping, or no slot can free up). */
+  | { kind: 'not-started'; reason: string }
+  | { kind: 'failed'; step: HostStep; reason: string; before?: Versions };
+
+/** Brings the host to `wanted`: the normal pipeline, and (with the old versions) a rollback. */
+export async function moveHost(ctx: HostContext, wanted: Record<string, string>, inRotation: boolean): Promise<HostOutcome> {
+  const { host, group, availability, emit } = ctx;
+  if (inRotation) {
+    const slot = await availability.acquire(group.name, host.name, ctx.stopStarting);
+    if (slot !== 'granted') {
+      return { kind: 'not-started', reason: slot === 'blocked' ? 'no slot can free up under maxUnavailable' : 'run stopping' };
+    }
+  } else {
+    await availability.acquire(group.name, host.name, ctx.stopStarting); // already out: keeps its own slot
+  }
+  const failed = async (step: HostStep, reason: string, before?: Versions): Promise<HostOutcome> => {
+    availability.stuck(group.name, host.name);
+    await emit({ type: 'host.failed', host: host.name, group: group.name, step, reason, outOfRotation: true });
+    return before ? { kind: 'failed', step, reason, before } : { kind: 'failed', step, reason };
+  };
+
+  const lbs = loadBalancersOf(ctx);
+  await emit({ type: 'host.drain.started', host: host.name, group: group.name, loadBalancers: group.loadBalancers });
+  const drained = await drainHost(lbs, host.lbServer, {
+    timeoutMs: ctx.rollout.drain.timeoutMs,
+    pollMs: ctx.pollMs,
+    clock: ctx.deps.clock,
+    signal: ctx.force,
+  });
+  if (!drained.ok) return failed('drain', drained.error.message);
+  await emit({ type: 'host.drain.finished', host: host.name, ...drained.value });
+
+  const upgraded = await installVersions(ctx, wanted);
+  if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);
+
+  const healthy = await healthGate(ctx, wanted);
+  if (!healthy.ok) return failed('health', healthy.reason, upgraded.before);
+
+  await emit({ type: 'host.return.started', host: host.name });
+  const returned = await returnHost(lbs, host.lbServer, {
+    timeoutMs: ctx.rollout.health.timeoutMs,
+    pollMs: ctx.pollMs,
+    clock: ctx.deps.clock,
+    signal: ctx.force,
+  });
+  if (!returned.ok) return failed('return', returned.error.message, upgraded.before);
+  availability.release(group.name, host.name);
+  await emit({ type: 'host.return.finished', host: host.name });
+  return { kind: 'done', changed: upgraded.changed, before: upgraded.before };
+}
+
+function loadBalancersOf(ctx: HostContext): LoadBalancer[] {
+  return ctx.group.loadBalancers.map((name) => {
+    const target = ctx.rollout.loadBalancers[name];
+    if (!target) throw new Error(`load balancer ${name} missing from a validated rollout`);
+    return ctx.deps.loadBalancers.get(target);
+  });
+}
+
+type Installed = { ok: true; before: Versions; changed: boolean } | { ok: false; reason: string; before?: Versions };
+
+async function installVersions(ctx: HostContext, wanted: Record<string, string>): Promise<Installed> {
+  const { host, shell, emit, group } = ctx;
+  const manager = ctx.deps.packageManagers[group.packageManager];
+  const names = Object.keys(wanted);
+  // Read again rather than trust the plan: the host may have moved since (resume, a hand edit).
+  const before = await manager.installed(shell, names, ctx.force);
+  if (!before.ok) return { ok: false, reason: before.error.message };
+  const changes = names
+    .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] as string))
+    .filter((change) => change.kind !== 'unchanged');
+  await emit({ type: 'host.upgrade.started', host: host.name, changes });
+  if (changes.length > 0) {
+    const installed = await manager.install(shell, Object.fromEntries(changes.map((c) => [c.name, c.to])), ctx.force);
+    if (!installed.ok) return { ok: false, reason: withDetail(installed.error), before: before.value };
+  }
+  const after = await manager.installed(shell, names, ctx.force);
+  if (!after.ok) return { ok: false, reason: after.error.message, before: before.value };
+  const wrong = names.filter((name) => after.value[name] !== wanted[name]);
+  if (wrong.length > 0) {
+    const reason = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'} after install (wanted ${wanted[name]})`);
+    return { ok: false, reason: reason.join('; '), before: before.value };
+  }
+  await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: after.value });
+  return { ok: true, before: before.value, changed: changes.length > 0 };
+}
+
+async function healthGate(ctx: HostContext, packages: Record<string, string>): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const { host, emit, rollout } = ctx;
+  const target: HostTarget = { name: host.name, address: host.address, group: host.group, lbServer: host.lbServer };
+  const groupTarget = rollout.groups.find((g) => g.name === host.group);
+  const checks = renderChecks(groupTarget?.checks ?? [], target, packages);
+  const threshold = rollout.health.successThreshold;
+  // Measurement events are emitted without awaiting each one in the probe loop's
+  // callback; the emitter keeps their order and the final event waits for all.
+  const pending: Array<Promise<unknown>> = [];
+  const result = await awaitHealthy(checks, ctx.deps.probe, target, ctx.shell, rollout.health, ctx.deps.clock, ctx.force, (check, measurement, passes) => {
+    pending.push(emit({ type: 'host.health.checked', host: host.name, check, measurement, passes, threshold }));
+  });
+  await Promise.all(pending);
+  if (!result.ok) {
+    await emit({ type: 'host.health.finished', host: host.name, healthy: false, reason: result.error.message });
+    return { ok: false, reason: result.error.message };
+  }
+  await emit({ type: 'host.health.finished', host: host.name, healthy: true });
+  return { ok: true };
+}
+
+function withDetail(error: { message: string; detail?: string }): string {
+  return error.detail ? `${error.message}: ${error.detail}` : error.message;
+}
+
+/** The versions a host had, as a target to roll back to (packages it did not have are left alone). */
+export function previousVersions(before: Versions): Record<string, string> {
+  return Object.fromEntries(Object.entries(before).filter((entry): entry is [string, string] => entry[1] !== null));
+}

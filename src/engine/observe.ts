@@ -1,0 +1,62 @@
+/**
+ * Reads the fleet as it is — installed versions over SSH (in parallel) and
+ * each server's state in every load balancer — for the planner, `plan` and
+ * `status`. Changes nothing. Problems (unreachable host, refused host key,
+ * unknown server) come back as values, all of them at once.
+ */
+import pLimit from 'p-limit';
+import type { FleetFacts } from '../plan/types.js';
+import type { Rollout } from '../spec/model.js';
+import type { LoadBalancers, PackageManagers, RemoteShells, ServerStatus } from './ports.js';
+
+export interface Observation {
+  facts: Required<FleetFacts>;
+  /** host → load balancer → status, for `status`. */
+  rotation: Record<string, Record<string, ServerStatus>>;
+  problems: string[];
+}
+
+export interface ObserveDeps {
+  shells: RemoteShells;
+  packageManagers: PackageManagers;
+  loadBalancers: LoadBalancers;
+}
+
+export async function observeFleet(rollout: Rollout, deps: ObserveDeps, signal: AbortSignal, concurrency = 16): Promise<Observation> {
+  const limit = pLimit(concurrency);
+  const problems: string[] = [];
+  const installed: FleetFacts['installed'] = {};
+  const rotation: Observation['rotation'] = {};
+
+  const readHosts = rollout.groups.flatMap((group) =>
+    group.hosts.map((host) =>
+      limit(async () => {
+        const shell = await deps.shells.connect(host, signal);
+        if (!shell.ok) return void problems.push(shell.error.message);
+        const versions = await deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(group.packages), signal);
+        if (!versions.ok) return void problems.push(`${host.name}: ${versions.error.message}`);
+        installed[host.name] = versions.value;
+      }),
+    ),
+  );
+
+  const readBalancers = Object.values(rollout.loadBalancers).map(async (target) => {
+    const lb = deps.loadBalancers.get(target);
+    const servers = rollout.groups.filter((g) => g.loadBalancers.includes(target.name)).flatMap((g) => g.hosts);
+    if (servers.length === 0) return;
+    const verified = await lb.verify(servers.map((host) => host.lbServer), signal);
+    if (!verified.ok) return void problems.push(verified.error.message);
+    const statuses = await lb.statuses(signal);
+    if (!statuses.ok) return void problems.push(statuses.error.message);
+    for (const host of servers) {
+      const status = statuses.value.get(host.lbServer);
+      if (status) (rotation[host.name] ??= {})[target.name] = status;
+    }
+  });
+
+  await Promise.all([...readHosts, ...readBalancers]);
+  const outOfRotation = Object.entries(rotation)
+    .filter(([, byLb]) => Object.values(byLb).some((status) => status.adminState !== 'ready'))
+    .map(([host]) => host);
+  return { facts: { installed, outOfRotation }, rotation, problems: problems.sort() };
+}

@@ -1,0 +1,41 @@
+/**
+ * Before any host leaves rotation: every planned host is reachable (its host
+ * key verified) and its repositories have the committed versions. One
+ * problem anywhere and nothing is changed anywhere.
+ */
+import pLimit from 'p-limit';
+import type { Plan } from '../plan/types.js';
+import type { Rollout } from '../spec/model.js';
+import type { EngineDeps } from './deps.js';
+import type { RemoteShell } from './ports.js';
+import { plannedHosts } from '../plan/planner.js';
+
+export async function preflight(
+  plan: Plan,
+  rollout: Rollout,
+  deps: EngineDeps,
+  signal: AbortSignal,
+): Promise<{ shells: Map<string, RemoteShell>; problems: string[] }> {
+  const limit = pLimit(16);
+  const shells = new Map<string, RemoteShell>();
+  const problems: string[] = [];
+  await Promise.all(
+    plannedHosts(plan).map((host) =>
+      limit(async () => {
+        const group = rollout.groups.find((g) => g.name === host.group);
+        if (!group) throw new Error(`planned host ${host.name} in unknown group ${host.group}`);
+        const target = group.hosts.find((h) => h.name === host.name);
+        if (!target) throw new Error(`planned host ${host.name} missing from group ${group.name}`);
+        const shell = await deps.shells.connect(target, signal);
+        if (!shell.ok) {
+          problems.push(shell.error.message);
+          return;
+        }
+        shells.set(host.name, shell.value);
+        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, group.packages, signal);
+        if (!available.ok) problems.push(`${host.name}: ${available.error.message}`);
+      }),
+    ),
+  );
+  return { shells, problems: problems.sort() };
+}

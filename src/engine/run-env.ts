@@ -1,0 +1,57 @@
+/** What every part of one execution shares, built once by `executePlan`. */
+import type { Plan, GroupPlan, HostPlan } from '../plan/types.js';
+import type { Rollout } from '../spec/model.js';
+import type { Availability } from './availability.js';
+import type { EngineDeps, RunControl } from './deps.js';
+import type { Emit } from './emitter.js';
+import type { RemoteShell } from './ports.js';
+import type { HostContext } from './host-pipeline.js';
+
+export interface RunEnv {
+  plan: Plan;
+  rollout: Rollout;
+  deps: EngineDeps;
+  control: RunControl;
+  emit: Emit;
+  availability: Availability;
+  shells: Map<string, RemoteShell>;
+  pollMs: number;
+  /** Why each host that failed is out of rotation. */
+  failures: Map<string, string>;
+}
+
+export function hostContext(env: RunEnv, host: HostPlan, stopStarting: AbortSignal): HostContext {
+  const group = groupOf(env, host.group);
+  const shell = env.shells.get(host.name);
+  if (!shell) throw new Error(`no connection to ${host.name} after preflight`);
+  return {
+    rollout: env.rollout,
+    group,
+    host,
+    shell,
+    deps: env.deps,
+    emit: env.emit,
+    availability: env.availability,
+    force: env.control.force,
+    stopStarting,
+    pollMs: env.pollMs,
+  };
+}
+
+export function groupOf(env: RunEnv, name: string): GroupPlan {
+  const group = env.plan.groups.find((g) => g.name === name);
+  if (!group) throw new Error(`unknown group ${name}`);
+  return group;
+}
+
+export function hostOf(env: RunEnv, name: string): HostPlan {
+  const host = env.plan.groups.flatMap((g) => g.hosts).find((h) => h.name === name);
+  if (!host) throw new Error(`unknown host ${name}`);
+  return host;
+}
+
+export function wantedVersions(env: RunEnv, host: HostPlan): Record<string, string> {
+  const target = env.rollout.groups.find((g) => g.name === host.group);
+  if (!target) throw new Error(`unknown group ${host.group}`);
+  return target.packages;
+}

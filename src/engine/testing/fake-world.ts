@@ -1,0 +1,146 @@
+/**
+ * A recording fake of the outside world for engine unit tests: hosts with
+ * installed packages, one load balancer, health that follows the installed
+ * version. Every operation is logged in order, and the world itself checks
+ * the safety promises as it goes (an upgrade in rotation is recorded as a
+ * violation, and so is more than `maxOut` servers out of rotation).
+ */
+import type { RunEvent } from '../events.js';
+import type {
+  AdminState,
+  Approver,
+  GateAnswer,
+  HealthProbe,
+  Journal,
+  LoadBalancer,
+  LoadBalancers,
+  PackageManager,
+  PackageManagers,
+  RemoteShell,
+  RemoteShells,
+  ServerStatus,
+  Versions,
+} from '../ports.js';
+import { fail, ok, okVoid } from '../result.js';
+
+export interface FakeWorldOptions {
+  hosts: Record<string, Versions>;
+  /** Versions the repositories have (default: any). */
+  available?: string[];
+  /** Versions that install but make the host unhealthy. */
+  broken?: string[];
+  /** Hosts whose SSH connection is refused. */
+  unreachable?: string[];
+  /** Cap the world checks continuously (a violation is recorded when exceeded). */
+  maxOut?: number;
+}
+
+export class FakeWorld {
+  readonly installed: Record<string, Versions>;
+  readonly admin = new Map<string, AdminState>();
+  readonly log: string[] = [];
+  readonly violations: string[] = [];
+  readonly events: RunEvent[] = [];
+  peakOut = 0;
+
+  constructor(private readonly options: FakeWorldOptions) {
+    this.installed = structuredClone(options.hosts);
+    for (const host of Object.keys(options.hosts)) this.admin.set(host, 'ready');
+  }
+
+  outOfRotation(): string[] {
+    return [...this.admin].filter(([, state]) => state !== 'ready').map(([host]) => host);
+  }
+
+  private setAdmin(server: string, state: AdminState): void {
+    this.admin.set(server, state);
+    this.log.push(`lb ${server} ${state}`);
+    const out = this.outOfRotation().length;
+    this.peakOut = Math.max(this.peakOut, out);
+    if (this.options.maxOut !== undefined && out > this.options.maxOut) {
+      this.violations.push(`${out} out of rotation (max ${this.options.maxOut}): ${this.outOfRotation().join(', ')}`);
+    }
+  }
+
+  shells(): RemoteShells {
+    return {
+      connect: async (host) => {
+        if (this.options.unreachable?.includes(host.name)) return fail(`${host.name} (${host.address}): connect ECONNREFUSED`);
+        const shell: RemoteShell = { host: host.name, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) };
+        return ok(shell);
+      },
+      closeAll: async () => undefined,
+    };
+  }
+
+  packageManagers(): PackageManagers {
+    const manager: PackageManager = {
+      kind: 'apt',
+      installed: async (shell, names) => {
+        const have = this.installed[shell.host] ?? {};
+        return ok(Object.fromEntries(names.map((name) => [name, have[name] ?? null])));
+      },
+      ensureAvailable: async (_shell, wanted) => {
+        const missing = Object.entries(wanted).filter(([, v]) => this.options.available && !this.options.available.includes(v));
+        return missing.length === 0 ? okVoid : fail(`not in the repositories: ${missing.map(([n, v]) => `${n}=${v}`).join(', ')}`);
+      },
+      install: async (shell, wanted) => {
+        if (this.admin.get(shell.host) !== 'maint') this.violations.push(`${shell.host} upgraded while ${this.admin.get(shell.host)}`);
+        this.log.push(`install ${shell.host} ${Object.entries(wanted).map(([n, v]) => `${n}=${v}`).join(' ')}`);
+        Object.assign((this.installed[shell.host] ??= {}), wanted);
+        return okVoid;
+      },
+    };
+    return { apt: manager, dnf: manager, yum: manager, zypper: manager };
+  }
+
+  loadBalancers(): LoadBalancers {
+    const lb: LoadBalancer = {
+      name: 'edge',
+      verify: async (servers) => {
+        const unknown = servers.filter((s) => !this.admin.has(s));
+        return unknown.length === 0 ? okVoid : fail(`edge: no server ${unknown.join(', ')} in backend app`);
+      },
+      status: async (server) => ok(this.statusOf(server)),
+      statuses: async () => ok(new Map([...this.admin.keys()].map((s) => [s, this.statusOf(s)]))),
+      setState: async (server, state) => {
+        this.setAdmin(server, state);
+        return okVoid;
+      },
+    };
+    return { get: () => lb };
+  }
+
+  private statusOf(server: string): ServerStatus {
+    const adminState = this.admin.get(server) ?? 'ready';
+    const status = adminState === 'maint' ? 'MAINT' : adminState === 'drain' ? 'DRAIN' : 'UP';
+    return { status, adminState, sessions: 0 };
+  }
+
+  probe(): HealthProbe {
+    return {
+      measure: async (_check, host) => {
+        const versions = Object.values(this.installed[host.name] ?? {});
+        const broken = versions.find((v) => v !== null && this.options.broken?.includes(v));
+        return broken ? { phase: 'fail', reason: `HTTP 500 (wanted 200) on ${broken}` } : { phase: 'pass' };
+      },
+    };
+  }
+
+  journal(): Journal {
+    return { append: async (event) => void this.events.push(event) };
+  }
+}
+
+/** An approver that answers every gate with the given answers, in order, and records the requests. */
+export function scriptedApprover(answers: GateAnswer[]): Approver & { asked: number } {
+  const approver = {
+    asked: 0,
+    await: async () => {
+      const answer = answers[approver.asked++];
+      if (!answer) throw new Error('scriptedApprover: asked more times than scripted');
+      return answer;
+    },
+  };
+  return approver;
+}
