@@ -12,7 +12,7 @@ import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fail, ok } from '../engine/result.js';
+import { ok } from '../engine/result.js';
 import type { Result } from '../engine/result.js';
 
 export interface LockHolder {
