@@ -7,6 +7,7 @@
 import type { RunEvent, RunEventBody } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
 import { PLAN_VERSION } from '../plan/types.js';
+import { plural } from './format.js';
 
 export interface ScenarioOptions {
   hosts?: number;
@@ -116,7 +117,7 @@ export function scenario(options: ScenarioOptions = {}) {
     emit({ type: 'batch.finished', batch: index, batches, ok });
   };
   const gateSummary = (index: number) =>
-    `batch ${index}/${batches} done — ${batchHosts[index - 1]?.length ?? 0} hosts healthy on demo ${o.to}`;
+    `batch ${index}/${batches} done — ${plural(batchHosts[index - 1]?.length ?? 0, 'host')} healthy on demo ${o.to}`;
   const gateWaiting = (index: number) =>
     emit(o.pause === 'timed'
       ? { type: 'gate.waiting', afterBatch: index, batches, pause: 'timed', until: clock + 30_000, summary: gateSummary(index) }
@@ -163,7 +164,7 @@ export function scenario(options: ScenarioOptions = {}) {
           if (first !== undefined) hostOk(first);
           if (second === undefined) return;
           hostUntilHealthy(second);
-          const reason = `http: GET /health answered 500`;
+          const reason = 'GET /health answered 500';
           emit({ type: 'host.health.checked', host: second, check: 'http', measurement: { phase: 'fail', reason }, passes: 0, threshold: o.threshold });
           emit({ type: 'host.health.checked', host: second, check: 'http', measurement: { phase: 'fail', reason }, passes: 0, threshold: o.threshold });
           emit({ type: 'host.health.finished', host: second, healthy: false, reason: `${reason} for 60s` });
@@ -183,7 +184,7 @@ export function scenario(options: ScenarioOptions = {}) {
           const second = batchHosts[i - 1]?.[1] ?? '';
           const first = batchHosts[i - 1]?.[0];
           finished('halted', 1, `${second} failed its health gate; left out of rotation`, [...changed, ...(first ? [first] : [])], [
-            { host: second, group: o.group, reason: 'http: GET /health answered 500 for 60s' },
+            { host: second, group: o.group, reason: 'GET /health answered 500 for 60s' },
           ]);
         } else {
           finished('rolled-back', 1, `${batchHosts[i - 1]?.[1] ?? ''} failed its health gate; batch ${i} rolled back`, changed);

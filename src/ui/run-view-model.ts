@@ -95,7 +95,8 @@ export interface RunView {
   counts: StateCounts;
   activeBatch: number | undefined;
   gate: GateView | undefined;
-  lastAnswer: { decision: GateDecision; by: string; reason: string | undefined } | undefined;
+  /** Every gate answer so far, in order. */
+  answers: readonly { afterBatch: number | undefined; decision: GateDecision; by: string; reason: string | undefined; at: string }[];
   stopping: { reason: string; force: boolean } | undefined;
   result:
     | { result: RunResult; exitCode: number; message: string; changed: string[]; hostsOut: HostOut[]; durationMs: number; finishedAt: number }
@@ -120,7 +121,7 @@ export const initialRunView = (): RunView => ({
   counts: emptyCounts(),
   activeBatch: undefined,
   gate: undefined,
-  lastAnswer: undefined,
+  answers: [],
   stopping: undefined,
   result: undefined,
   tail: [],

@@ -20,7 +20,7 @@ describe('run view reducer', () => {
     expect(view.groups.get('web')).toEqual({ name: 'web', size: 5, inRotation: 5, draining: 0, out: 0 });
     expect(view.counts.done).toBe(5);
     expect(view.result).toMatchObject({ result: 'succeeded', exitCode: 0, changed: run.batchHosts.flat() });
-    expect(view.lastAnswer).toEqual({ decision: 'approve', by: 'bob', reason: 'graphs look fine' });
+    expect(view.answers).toEqual([{ afterBatch: 1, decision: 'approve', by: 'bob', reason: 'graphs look fine', at: expect.any(String) }]);
     expect(view.gate).toBeUndefined();
   });
 
@@ -50,20 +50,20 @@ describe('run view reducer', () => {
       state: 'checking',
       passes: 0,
       threshold: 2,
-      lastCheck: { check: 'http', phase: 'fail', reason: 'http: GET /health answered 500' },
+      lastCheck: { check: 'http', phase: 'fail', reason: 'GET /health answered 500' },
     });
   });
 
   it('given a failure with rollback, when folded, then the batch is rolled back, the run failed, and the tail says why', () => {
     const view = reduceAll(scenario({ hosts: 4 }).failure());
     expect(view.hosts.get('web-01')).toMatchObject({ state: 'rolled-back', rotation: 'in', to: { demo: '1.0' } });
-    expect(view.hosts.get('web-02')).toMatchObject({ state: 'rolled-back', rotation: 'in', reason: 'http: GET /health answered 500 for 60s' });
+    expect(view.hosts.get('web-02')).toMatchObject({ state: 'rolled-back', rotation: 'in', reason: 'GET /health answered 500 for 60s' });
     expect(view.hosts.get('web-03')?.state).toBe('waiting');
     expect(view.batches[0]?.status).toBe('failed');
     expect(view.batches[1]?.status).toBe('pending');
     expect(view.result).toMatchObject({ result: 'rolled-back', exitCode: 1 });
     const tail = view.tail.map((t) => t.text);
-    expect(tail).toContain('web-02 failed at health: http: GET /health answered 500 for 60s (out of rotation)');
+    expect(tail).toContain('web-02 failed at health: GET /health answered 500 for 60s (out of rotation)');
     // The same failing reason twice is said once.
     expect(tail.filter((t) => t.startsWith('web-02 http:'))).toHaveLength(1);
   });

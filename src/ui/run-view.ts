@@ -137,7 +137,11 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
         gate: { afterBatch: event.afterBatch, batches: event.batches, pause: event.pause, until: event.until, summary: event.summary, since: at },
       };
     case 'gate.answered':
-      return { ...view, gate: undefined, lastAnswer: { decision: event.decision, by: event.by, reason: event.reason } };
+      return {
+        ...view,
+        gate: undefined,
+        answers: [...view.answers, { afterBatch: view.gate?.afterBatch, decision: event.decision, by: event.by, reason: event.reason, at: event.at }],
+      };
     case 'run.stopping':
       return { ...view, stopping: { reason: event.reason, force: event.force } };
     case 'run.finished':
