@@ -1,0 +1,104 @@
+/**
+ * The HAProxy runtime API, one command per connection: write `command\n`,
+ * read until HAProxy closes (non-interactive mode). No socat, no shell.
+ * Transport problems (missing socket, refused, silence, abort) come back as
+ * failure values naming the load balancer; interpreting the answer is the
+ * caller's job.
+ */
+import { connect } from 'node:net';
+import type { HaproxyTarget } from '../../spec/model.js';
+import { fail, ok } from '../../engine/result.js';
+import type { Result } from '../../engine/result.js';
+
+export type RuntimeEndpoint = HaproxyTarget['endpoint'];
+
+export interface CommandOptions {
+  /** Name of the load balancer, for messages. */
+  name: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** An answer larger than this is not a runtime API answer we asked for. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+export function describeEndpoint(endpoint: RuntimeEndpoint): string {
+  return 'path' in endpoint ? endpoint.path : `tcp://${endpoint.host}:${endpoint.port}`;
+}
+
+/**
+ * Only printable ASCII without `;` (which chains commands) or `\` (HAProxy's
+ * escape): one line, one command, whatever the names in it.
+ */
+const SAFE_COMMAND = /^[\x20-\x3a\x3c-\x5b\x5d-\x7e]+$/;
+
+export function sendCommand(
+  endpoint: RuntimeEndpoint,
+  command: string,
+  options: CommandOptions,
+): Promise<Result<string>> {
+  const where = `${options.name}: HAProxy runtime API at ${describeEndpoint(endpoint)}`;
+  if (!SAFE_COMMAND.test(command)) {
+    return Promise.resolve(fail(`${options.name}: refusing to send an unsafe runtime API command`, JSON.stringify(command)));
+  }
+  if (options.signal?.aborted) return Promise.resolve(fail(`${where}: aborted before "${command}"`));
+
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const socket = 'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port });
+
+    const finish = (result: Result<string>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(result);
+    };
+    const onAbort = (): void => finish(fail(`${where}: aborted during "${command}"`));
+    const timer = setTimeout(
+      () => finish(fail(`${where}: no complete answer to "${command}" within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    // Not end(): HAProxy closes after answering (non-interactive mode), and a
+    // peer that never does must hit the timeout rather than look like an empty answer.
+    socket.on('connect', () => socket.write(`${command}\n`));
+    socket.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_ANSWER_BYTES) finish(fail(`${where}: answer to "${command}" exceeds ${MAX_ANSWER_BYTES} bytes`));
+      else chunks.push(chunk);
+    });
+    socket.on('end', () => finish(ok(Buffer.concat(chunks).toString('utf8'))));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      finish(fail(`${where}: ${explain(error)}`, error.message));
+    });
+  });
+}
+
+function explain(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such socket (ENOENT); is HAProxy running with "stats socket" here?';
+    case 'ECONNREFUSED':
+      return 'connection refused (ECONNREFUSED); HAProxy is not listening';
+    case 'EACCES':
+      return 'permission denied (EACCES) on the socket';
+    default:
+      return error.code ? `${error.code}: ${error.message}` : error.message;
+  }
+}
+
+/** HAProxy's ways of saying no; a `show` answer that starts with one of these is an error. */
+export function runtimeError(answer: string): string | undefined {
+  const text = answer.trim();
+  if (text === '') return undefined;
+  const firstLine = text.split('\n', 1)[0] ?? text;
+  if (/^(Unknown command|No such|Can't find|Permission denied|Require |Missing|Invalid|'.*' expects)/i.test(firstLine)) {
+    return firstLine;
+  }
+  return undefined;
+}
