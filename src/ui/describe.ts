@@ -26,6 +26,9 @@ export function hostList(hosts: readonly string[]): string {
   return `${hosts.slice(0, MAX_LISTED_HOSTS).join(' ')} … +${hosts.length - MAX_LISTED_HOSTS} more`;
 }
 
+/** "Batch 1/2 done" reads as "batch 1/2 done" after "gate: " (acronyms like "HTTP" stay). */
+const sentenceInside = (text: string): string => (/^[A-Z][a-z]/.test(text) ? text[0]?.toLowerCase() + text.slice(1) : text);
+
 export function describeEvent(event: RunEvent, view: RunView): Described | undefined {
   switch (event.type) {
     case 'run.started': {
@@ -83,9 +86,10 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
         ? info(`batch ${event.batch}/${event.batches} done`)
         : { level: 'error', text: `batch ${event.batch}/${event.batches} failed` };
     case 'gate.waiting': {
-      if (event.pause === 'approve') return info(`gate: ${event.summary}; waiting for approval (lieutenant approve)`);
+      const summary = sentenceInside(event.summary);
+      if (event.pause === 'approve') return info(`gate: ${summary}; waiting for approval (lieutenant approve)`);
       const wait = event.until === undefined ? '' : ` in ${formatElapsed(event.until - Date.parse(event.at))}`;
-      return info(`gate: ${event.summary}; continuing${wait} (lieutenant approve to go now, lieutenant abort to stop)`);
+      return info(`gate: ${summary}; continuing${wait} (lieutenant approve to go now, lieutenant abort to stop)`);
     }
     case 'gate.answered': {
       const verb = { approve: 'approved', abort: 'aborted', halt: 'halted' }[event.decision];

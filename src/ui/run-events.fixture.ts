@@ -117,7 +117,7 @@ export function scenario(options: ScenarioOptions = {}) {
     emit({ type: 'batch.finished', batch: index, batches, ok });
   };
   const gateSummary = (index: number) =>
-    `batch ${index}/${batches} done — ${plural(batchHosts[index - 1]?.length ?? 0, 'host')} healthy on demo ${o.to}`;
+    `Batch ${index}/${batches} done — ${plural(batchHosts[index - 1]?.length ?? 0, 'host')} healthy on demo ${o.to}`;
   const gateWaiting = (index: number) =>
     emit(o.pause === 'timed'
       ? { type: 'gate.waiting', afterBatch: index, batches, pause: 'timed', until: clock + 30_000, summary: gateSummary(index) }

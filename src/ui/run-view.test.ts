@@ -84,7 +84,7 @@ describe('run view reducer', () => {
       batches: 2,
       pause: 'timed',
       until: Date.parse(last?.at ?? '') + 30_000,
-      summary: 'batch 1/2 done — 2 hosts healthy on demo 1.1',
+      summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1',
       since: Date.parse(last?.at ?? ''),
     });
   });
