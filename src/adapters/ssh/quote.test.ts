@@ -52,11 +52,19 @@ describe('shellQuote', () => {
 });
 
 describe('buildRemoteCommand', () => {
-  it('Given a privileged command, When built, Then it runs through sudo -n without reading a password', () => {
-    expect(buildRemoteCommand(['apt-get', 'update'], true)).toBe('sudo -n -- apt-get update');
+  it('Given a privileged command, When built, Then sudo -n runs it (and its timeout) as root with stdin from /dev/null', () => {
+    expect(buildRemoteCommand(['apt-get', 'update'], { asSuperuser: true, killAfterSeconds: 61 })).toBe(
+      'sudo -n -- timeout -k 5 61 apt-get update </dev/null',
+    );
   });
 
-  it('Given an unprivileged command, When built, Then it runs as is', () => {
-    expect(buildRemoteCommand(['id', '-u'], false)).toBe('id -u');
+  it('Given an unprivileged command without a bound, When built, Then it runs as is', () => {
+    expect(buildRemoteCommand(['id', '-u'], { asSuperuser: false })).toBe('id -u </dev/null');
+  });
+
+  it('Given a hostile argument, When built into a command line, Then sh still sees it as one literal argument', () => {
+    const line = buildRemoteCommand(['printf', '%s', "x'; touch /tmp/lt-pwned; '"], { asSuperuser: false, killAfterSeconds: 5 });
+    const result = spawnSync('/bin/sh', ['-c', line], { encoding: 'utf8' });
+    expect(result.stdout).toBe("x'; touch /tmp/lt-pwned; '");
   });
 });

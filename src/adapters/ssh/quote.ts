@@ -18,11 +18,21 @@ export function shellQuote(argv: readonly string[]): string {
   return argv.map(quoteArgument).join(' ');
 }
 
-/**
- * The command line for one exec. `sudo -n` never prompts: a missing sudo rule
- * fails at once instead of hanging on a password the operator cannot type.
- */
-export function buildRemoteCommand(argv: readonly string[], asSuperuser: boolean): string {
+export interface RemoteCommandOptions {
+  /** Through `sudo -n`: never prompts, so a missing sudo rule fails at once instead of hanging on a password. */
+  asSuperuser: boolean;
+  /**
+   * Run under coreutils `timeout` (TERM, then KILL 5 s later). The client
+   * gives up first; this makes sure the command dies on the host too, because
+   * sshd may refuse signal requests (it does without privilege separation)
+   * and cannot signal a command sudo runs as root.
+   */
+  killAfterSeconds?: number;
+}
+
+/** The command line for one exec; stdin is /dev/null so nothing ever waits for input from us. */
+export function buildRemoteCommand(argv: readonly string[], options: RemoteCommandOptions): string {
   if (argv.length === 0) throw new Error('buildRemoteCommand: empty argument vector');
-  return shellQuote(asSuperuser ? ['sudo', '-n', '--', ...argv] : argv);
+  const bounded = options.killAfterSeconds === undefined ? argv : ['timeout', '-k', '5', String(options.killAfterSeconds), ...argv];
+  return `${shellQuote(options.asSuperuser ? ['sudo', '-n', '--', ...bounded] : bounded)} </dev/null`;
 }

@@ -1,0 +1,152 @@
+/**
+ * `RemoteShells` over node-ssh: one connection per host, opened on first
+ * `connect` and reused for every later step; concurrent connects to a host
+ * share one attempt. A failed or closed connection leaves the cache, so the
+ * next `connect` tries afresh.
+ *
+ * ~/.ssh/config (or `sshConfigPath`) refines the inventory's `ssh:` settings
+ * per host — HostName, User, Port, IdentityFile, ProxyJump — the way `ssh
+ * HOST` would use them, matching a `Host` line against the inventory name or
+ * the address. Jump hosts are resolved through the same file (their own
+ * ProxyJump is not followed), verified against the same known_hosts, and
+ * shared by every host behind them.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { RemoteShell, RemoteShells } from '../../engine/ports.js';
+import type { Result } from '../../engine/result.js';
+import { fail, ok } from '../../engine/result.js';
+import type { HostTarget, SshSettings } from '../../spec/model.js';
+import { resolveAuth } from './auth.js';
+import type { Connection, Endpoint } from './connect.js';
+import { openConnection } from './connect.js';
+import { createRemoteShell } from './remote-shell.js';
+import type { JumpHost, SshConfig } from './ssh-config.js';
+import { parseSshConfig, resolveHostConfig } from './ssh-config.js';
+
+export interface RemoteShellsOptions {
+  /** Default ~/.ssh/config; a missing file is no config. */
+  sshConfigPath?: string;
+  log?: (message: string) => void;
+  /** Where SSH_AUTH_SOCK is read; default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Pooled {
+  connection: Promise<Result<Connection>>;
+  open: boolean;
+}
+
+async function loadSshConfig(path: string, log: (m: string) => void): Promise<SshConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return { blocks: [], warnings: [] };
+  }
+  const config = parseSshConfig(text, path);
+  config.warnings.forEach(log);
+  return config;
+}
+
+const labelOf = (name: string, host: string, port: number) =>
+  name === host ? `${host}${port === 22 ? '' : `:${port}`}` : `${name} (${host}${port === 22 ? '' : `:${port}`})`;
+
+export function createRemoteShells(settings: SshSettings, options: RemoteShellsOptions = {}): RemoteShells {
+  const log = options.log ?? (() => {});
+  const env = options.env ?? process.env;
+  const pool = new Map<string, Pooled>();
+  const shells = new Map<string, { shell: RemoteShell; pooled: Pooled }>();
+  let sshConfig: Promise<SshConfig> | undefined;
+  const config = () => (sshConfig ??= loadSshConfig(options.sshConfigPath ?? join(homedir(), '.ssh', 'config'), log));
+  const connectSettings = {
+    knownHosts: settings.knownHosts,
+    hostKeyPolicy: settings.hostKeyPolicy,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    keepaliveIntervalMs: settings.keepaliveIntervalMs,
+    log,
+  };
+
+  /** Reuses the pooled connection under `key`, or opens one with `open`. */
+  function pooled(key: string, open: () => Promise<Result<Connection>>): Pooled {
+    const existing = pool.get(key);
+    if (existing?.open) return existing;
+    const entry: Pooled = { connection: open(), open: true };
+    pool.set(key, entry);
+    const forget = () => {
+      entry.open = false;
+      if (pool.get(key) === entry) pool.delete(key);
+    };
+    void entry.connection.then((result) => {
+      if (!result.ok) return forget();
+      result.value.client.on('close', forget);
+      result.value.client.on('error', () => {}); // reported through the exec that meets it
+    });
+    return entry;
+  }
+
+  async function connectThrough(
+    endpoint: Endpoint,
+    identityFile: string | undefined,
+    jumps: readonly JumpHost[],
+    signal: AbortSignal | undefined,
+  ): Promise<Result<Connection>> {
+    let via: Connection | undefined;
+    let chain = '';
+    for (const jump of jumps) {
+      const jumpConfig = resolveHostConfig(await config(), [jump.host]);
+      const host = jumpConfig.hostName ?? jump.host;
+      const port = jump.port ?? jumpConfig.port ?? 22;
+      const user = jump.user ?? jumpConfig.user ?? settings.user;
+      const hop: Endpoint = { label: `jump host ${labelOf(jump.host, host, port)}`, host, port, user };
+      const previous = via;
+      chain += `>${user}@${host}:${port}`;
+      const result = await pooled(`jump${chain}`, () => open(hop, jumpConfig.identityFile ?? settings.identityFile, previous, signal))
+        .connection;
+      if (!result.ok) return fail(`${endpoint.label}: ${result.error.message}`, result.error.detail);
+      via = result.value;
+    }
+    return open(endpoint, identityFile, via, signal);
+  }
+
+  async function open(endpoint: Endpoint, identityFile: string | undefined, via: Connection | undefined, signal?: AbortSignal) {
+    const auth = await resolveAuth(identityFile, env);
+    if (!auth.ok) return fail(`${endpoint.label}: ${auth.error.message}`);
+    return openConnection(endpoint, auth.value, connectSettings, via, signal);
+  }
+
+  async function connect(target: HostTarget, signal?: AbortSignal): Promise<Result<RemoteShell>> {
+    const cached = shells.get(target.name);
+    if (cached?.pooled.open) return ok(cached.shell);
+    const hostConfig = resolveHostConfig(await config(), [target.name, target.address]);
+    const host = hostConfig.hostName ?? target.address;
+    const port = hostConfig.port ?? settings.port;
+    const endpoint: Endpoint = { label: labelOf(target.name, host, port), host, port, user: hostConfig.user ?? settings.user };
+    if (hostConfig.proxyJumpError !== undefined) return fail(`${endpoint.label}: ${hostConfig.proxyJumpError}`);
+    const identityFile = hostConfig.identityFile ?? settings.identityFile;
+    const entry = pooled(`host:${target.name}`, () => connectThrough(endpoint, identityFile, hostConfig.proxyJump ?? [], signal));
+    const result = await entry.connection;
+    if (!result.ok) return result;
+    const existing = shells.get(target.name);
+    if (existing?.pooled === entry) return ok(existing.shell);
+    const shell = createRemoteShell(target.name, result.value, settings, () => entry.open);
+    shells.set(target.name, { shell, pooled: entry });
+    return ok(shell);
+  }
+
+  async function closeAll(): Promise<void> {
+    const entries = [...pool.values()];
+    pool.clear();
+    shells.clear();
+    await Promise.all(
+      entries.map(async (entry) => {
+        entry.open = false;
+        const result = await entry.connection;
+        if (result.ok) result.value.ssh.dispose();
+      }),
+    );
+  }
+
+  return { connect, closeAll };
+}
