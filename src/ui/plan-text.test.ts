@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planRollout } from '../plan/planner.js';
+import { allOn, rolloutFixture } from '../testing/rollout-builder.js';
+import { planText } from './plan-text.js';
+
+describe('planText', () => {
+  it('shows per-host changes, converged hosts and the batches', () => {
+    // Given five hosts, one already on 1.1
+    const rollout = rolloutFixture({ groups: [{ hosts: 5 }], pause: { kind: 'approve' } });
+    const installed = allOn(rollout, { demo: '1.0' });
+    installed['web-05'] = { demo: '1.1' };
+    // When the plan is printed
+    const text = planText(planRollout(rollout, { installed })).join('\n');
+    // Then
+    expect(text).toMatchInlineSnapshot(`
+      "Plan for web on staging at c0ffee0 "Release demo 1.1"
+
+      group web (apt, 5 hosts, 4 to change, at most 2 out of rotation, load balancers: edge)
+        web-01  demo 1.0 → 1.1 (upgrade)
+        web-02  demo 1.0 → 1.1 (upgrade)
+        web-03  demo 1.0 → 1.1 (upgrade)
+        web-04  demo 1.0 → 1.1 (upgrade)
+        web-05  unchanged (already at the committed versions)
+
+      2 batches (batches 50%, 50%; concurrency 10; maxUnavailable 50%; pause approve; onFailure rollback):
+        1/2 web: web-01 web-02 web-03  (2 at once)
+        2/2 web: web-04  (1 at once)
+      warning: web: batches of up to 3 hosts, but maxUnavailable allows 2 out of rotation at once; hosts inside a batch will wait for each other"
+    `);
+  });
+
+  it('says when there is nothing to do', () => {
+    const rollout = rolloutFixture();
+    const text = planText(planRollout(rollout, { installed: allOn(rollout, { demo: '1.1' }) }));
+    expect(text).toContain('Nothing to do: every host already matches this commit.');
+  });
+});
