@@ -1,0 +1,158 @@
+import { appendFile, mkdir, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RunEvent } from '../../engine/events.js';
+import { journalPath, listRuns, newRunId, openJournal, readJournal } from './index.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lieutenant-journal-'));
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const runId = '20261122T130501Z-web-3f2a';
+const event = (seq: number, body: Partial<RunEvent> = {}): RunEvent =>
+  ({ type: 'log', level: 'info', message: `event ${seq}`, runId, seq, at: new Date(seq * 1000).toISOString(), ...body }) as RunEvent;
+
+describe('openJournal', () => {
+  it('given a path under missing folders, when events are appended and read back, then they come back in order', async () => {
+    const path = journalPath(dir, runId);
+    const journal = await openJournal(path);
+
+    await journal.append(event(1, { type: 'batch.started', batch: 1, batches: 2, group: 'web', hosts: ['web-01'] } as Partial<RunEvent>));
+    await journal.append(event(2));
+    await journal.close();
+
+    expect(path).toBe(join(dir, '.lieutenant', 'runs', `${runId}.jsonl`));
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    expect(await readJournal(path)).toEqual({
+      events: [event(1, { type: 'batch.started', batch: 1, batches: 2, group: 'web', hosts: ['web-01'] } as Partial<RunEvent>), event(2)],
+      skipped: 0,
+    });
+  });
+
+  it('given an append, when it resolves, then the line was written and then synced to disk before it resolved', async () => {
+    const path = join(dir, 'run.jsonl');
+    const journal = await openJournal(path);
+    // Spy on the FileHandle class itself: every handle, the journal's included, goes through it.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const handleClass = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const onDiskAtSync: string[] = [];
+    const realDatasync = handleClass.datasync;
+    let releaseSync = (): void => undefined;
+    const syncHeld = new Promise<void>((resolve) => (releaseSync = resolve));
+    const spy = vi.spyOn(handleClass, 'datasync').mockImplementation(async function (this: unknown) {
+      onDiskAtSync.push(await readFile(path, 'utf8'));
+      await syncHeld;
+      return realDatasync.call(this);
+    });
+    let resolved = false;
+
+    const appending = journal.append(event(1)).then(() => (resolved = true));
+    await vi.waitFor(() => expect(onDiskAtSync).toHaveLength(1));
+    // The sync is held: the append must still be pending.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(resolved).toBe(false);
+    releaseSync();
+    await appending;
+    await journal.close();
+
+    expect(resolved).toBe(true);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(onDiskAtSync).toEqual([`${JSON.stringify(event(1))}\n`]);
+  });
+
+  it('given many appends fired at once, when they resolve, then lines are whole and in call order', async () => {
+    const path = join(dir, 'run.jsonl');
+    const journal = await openJournal(path);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => journal.append(event(i + 1))));
+    await journal.close();
+    const { events, skipped } = await readJournal(path);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(skipped).toBe(0);
+  });
+
+  it('given a closed journal, when appending, then it rejects', async () => {
+    const journal = await openJournal(join(dir, 'run.jsonl'));
+    await journal.close();
+    await expect(journal.append(event(1))).rejects.toThrow(/closed/);
+  });
+
+  it('given a journal torn by a crash, when reopened and appended to, then the new event is on a line of its own', async () => {
+    const path = join(dir, 'run.jsonl');
+    await writeFile(path, `${JSON.stringify(event(1))}\n${JSON.stringify(event(2)).slice(0, 20)}`);
+
+    const journal = await openJournal(path);
+    await journal.append(event(3));
+    await journal.close();
+
+    expect(await readJournal(path)).toEqual({ events: [event(1), event(3)], skipped: 1 });
+  });
+});
+
+describe('readJournal', () => {
+  it('given a file cut mid-line by a crash, when read, then the whole lines come back and the torn one is counted', async () => {
+    const path = join(dir, 'run.jsonl');
+    const journal = await openJournal(path);
+    for (const seq of [1, 2, 3]) await journal.append(event(seq));
+    await journal.close();
+    const size = (await readFile(path)).length;
+    await truncate(path, size - 7);
+
+    expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 1 });
+  });
+
+  it('given a last line complete but without its newline, when read, then it is skipped: its append was never acknowledged', async () => {
+    const path = join(dir, 'run.jsonl');
+    await writeFile(path, `${JSON.stringify(event(1))}\n${JSON.stringify(event(2))}`);
+    expect(await readJournal(path)).toEqual({ events: [event(1)], skipped: 1 });
+  });
+
+  it('given lines that are not events, when read, then they are skipped and counted', async () => {
+    const path = join(dir, 'run.jsonl');
+    await writeFile(path, `${JSON.stringify(event(1))}\n{"hello":1}\nnot json\n\n`);
+    await appendFile(path, `${JSON.stringify(event(2))}\n`);
+    expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 2 });
+  });
+
+  it('given no file, when read, then it rejects with ENOENT', async () => {
+    await expect(readJournal(join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('runs', () => {
+  it('given run files written out of order, when listed, then ids come newest first and other files are ignored', async () => {
+    const runs = join(dir, '.lieutenant', 'runs');
+    await mkdir(runs, { recursive: true });
+    const ids = ['20261122T130501Z-web-3f2a', '20261201T090000Z-api-0001', '20251231T235959Z-web-ffff'];
+    for (const id of ids) await writeFile(join(runs, `${id}.jsonl`), '');
+    await writeFile(join(runs, 'lock'), '');
+    await writeFile(join(runs, 'notes.txt'), '');
+
+    expect(await listRuns(dir)).toEqual(['20261201T090000Z-api-0001', '20261122T130501Z-web-3f2a', '20251231T235959Z-web-ffff']);
+  });
+
+  it('given a repo that never ran, when listed, then there are no runs', async () => {
+    expect(await listRuns(dir)).toEqual([]);
+  });
+
+  it('given a rollout and a time, when a run id is made, then it is the UTC second, the rollout and a random suffix', () => {
+    const now = Date.UTC(2026, 10, 22, 13, 5, 1, 987);
+    const id = newRunId('web', now);
+    expect(id).toMatch(/^20261122T130501Z-web-[0-9a-f]{4}$/);
+    expect(newRunId({ rollout: 'web' }, new Date(now))).toMatch(/^20261122T130501Z-web-/);
+    expect(newRunId('web', now + 1_000) > id).toBe(true);
+  });
+
+  it('given a run id that would leave the runs folder, when a path is asked for, then it is refused', () => {
+    expect(() => journalPath(dir, '../../etc/passwd')).toThrow(RangeError);
+    expect(() => journalPath(dir, '.hidden')).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Reading a run journal back, for `resume`, `status` and `history`. A crash
+ * mid-append leaves a torn last line: it is skipped and counted, never fatal.
+ * Only lines ended by a newline count — `append` writes line and newline in
+ * one write and acknowledges only after both are on disk.
+ */
+import { readFile } from 'node:fs/promises';
+import type { RunEvent } from '../../engine/events.js';
+
+export interface JournalContents {
+  events: RunEvent[];
+  /** Lines that were torn or not an event (a torn line ended by a later reopen lands mid-file). */
+  skipped: number;
+}
+
+function asEvent(line: string): RunEvent | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { type, seq, runId } = value as Record<string, unknown>;
+    if (typeof type !== 'string' || typeof seq !== 'number' || typeof runId !== 'string') return undefined;
+    return value as RunEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rejects only when the file cannot be read (missing, permissions). */
+export async function readJournal(path: string): Promise<JournalContents> {
+  const text = await readFile(path, 'utf8');
+  const lines = text.split('\n');
+  // After the last newline: '' for a clean file, a fragment for a torn one.
+  const unterminated = lines.pop() ?? '';
+  const events: RunEvent[] = [];
+  let skipped = unterminated === '' ? 0 : 1;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const event = asEvent(line);
+    if (event) events.push(event);
+    else skipped++;
+  }
+  return { events, skipped };
+}
