@@ -1,0 +1,166 @@
+/**
+ * The `watch` webhook: GitHub-style `push` deliveries, signed with the shared
+ * secret (X-Hub-Signature-256: HMAC-SHA256 of the raw body). Nothing runs for
+ * a delivery whose signature does not verify; a delivery id seen before is
+ * ignored, since GitHub redelivers. The secret is never logged or echoed.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface PushNotice {
+  deliveryId: string;
+  /** e.g. refs/heads/main */
+  ref: string;
+  /** The pushed commit. */
+  after: string;
+  /** owner/name when the payload says so. */
+  repository: string | undefined;
+}
+
+export interface WebhookOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  secret: string;
+  onPush: (push: PushNotice) => void;
+  /** Larger bodies are refused with 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** How many delivery ids are remembered for de-duplication. Default 1000. */
+  rememberDeliveries?: number;
+}
+
+export interface WebhookServer {
+  /** http://HOST:PORT/ */
+  address: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
+const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
+
+export async function startWebhookServer(options: WebhookOptions): Promise<WebhookServer> {
+  const secret = options.secret.trim();
+  if (secret === '') throw new Error('the webhook secret is empty');
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const remember = options.rememberDeliveries ?? 1000;
+  // Insertion-ordered, so the oldest id is forgotten first.
+  const seen = new Set<string>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return reply(res, 405, 'POST only', { Allow: 'POST' });
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') return reply(res, 413, `body larger than ${maxBody} bytes`, { Connection: 'close' });
+    if (!signatureMatches(secret, body, req.headers['x-hub-signature-256'])) return reply(res, 401, 'bad signature');
+
+    const event = header(req, 'x-github-event');
+    if (event === 'ping') return reply(res, 200, 'pong');
+    if (event !== 'push') return reply(res, 202, `ignored ${event ?? 'unnamed'} event`);
+    const deliveryId = header(req, 'x-github-delivery');
+    if (deliveryId === undefined) return reply(res, 400, 'missing X-GitHub-Delivery');
+    if (seen.has(deliveryId)) return reply(res, 200, 'duplicate delivery');
+
+    const push = parsePush(body, header(req, 'content-type'));
+    if (push === undefined) return reply(res, 400, 'not a push payload (need "ref" and "after")');
+    seen.add(deliveryId);
+    if (seen.size > remember) seen.delete(seen.values().next().value as string);
+    options.onPush({ deliveryId, ...push });
+    return reply(res, 202, 'queued');
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => reply(res, 500, 'internal error'));
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.listen(options.port, options.host);
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    address: `http://${host}:${port}/`,
+    port,
+    close: async () => {
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/** Constant-time comparison of `sha256=<hex>` with the HMAC of the raw body. */
+export function signatureMatches(secret: string, body: Buffer, signature: string | string[] | undefined): boolean {
+  if (typeof signature !== 'string') return false;
+  const hex = SIGNATURE.exec(signature.trim())?.[1];
+  if (hex === undefined) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return timingSafeEqual(Buffer.from(hex, 'hex'), expected);
+}
+
+/** What a sender puts in X-Hub-Signature-256 (tests, scripts). */
+export function signBody(secret: string, body: string | Buffer): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function parsePush(body: Buffer, contentType: string | undefined): Omit<PushNotice, 'deliveryId'> | undefined {
+  let payload: unknown;
+  try {
+    const text = body.toString('utf8');
+    // GitHub sends either JSON or a form with the JSON in `payload`.
+    const json = contentType?.startsWith('application/x-www-form-urlencoded')
+      ? new URLSearchParams(text).get('payload')
+      : text;
+    payload = JSON.parse(json ?? '');
+  } catch {
+    return undefined;
+  }
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { ref, after, repository } = payload as Record<string, unknown>;
+  if (typeof ref !== 'string' || typeof after !== 'string' || !SHA.test(after)) return undefined;
+  const fullName =
+    typeof repository === 'object' && repository !== null && 'full_name' in repository
+      ? repository.full_name
+      : undefined;
+  return { ref, after, repository: typeof fullName === 'string' ? fullName : undefined };
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > max) {
+      req.resume(); // discard it; the reply closes the connection
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop keeping it, but keep draining so the 413 reaches the sender.
+      req.off('data', onData);
+      req.resume();
+      resolve('too-large');
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(`${text}\n`);
+}
