@@ -1,0 +1,130 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildAptRepo } from './apt-repo.js';
+import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
+import { fleetFromState } from './handle.js';
+import type { HostSpec } from './host.js';
+import { awaitHostReady, prepareHost, spawnHost } from './host.js';
+import { writeInventory } from './inventory.js';
+import { generateKeyPair, writeKnownHosts } from './keys.js';
+import { DEFAULT_FLEET_DIR, DEFAULT_PREFIX, fleetPaths, hostAddress, hostName } from './paths.js';
+import { ensurePrerequisites } from './prerequisites.js';
+import { commandLine, isAlive, isFleetCommand } from './processes.js';
+import { isListening } from './probe.js';
+import type { FleetState } from './state.js';
+import { readState, writeState } from './state.js';
+import { fleetEndpoints, stopFleet } from './stop.js';
+import type { Fleet, FleetOptions } from './types.js';
+
+export type { Fleet, FleetHost, FleetOptions } from './types.js';
+export type { CommandResult } from './exec.js';
+export { BROKEN_VERSION, DEMO_PACKAGE, DEMO_VERSIONS, INITIAL_VERSION } from './apt-repo.js';
+export type { DemoVersion } from './apt-repo.js';
+export { haproxyCommand, parseShowStat, serverStatuses, awaitServersUp } from './haproxy.js';
+export { httpGet } from './probe.js';
+export { resetFleet } from './reset.js';
+export { stopFleet } from './stop.js';
+export { waitFor } from './wait.js';
+export { fleetFromState, sshArguments } from './handle.js';
+export { DEFAULT_FLEET_DIR, DEFAULT_PREFIX } from './paths.js';
+
+const DEFAULT_HOSTS = 6;
+
+function checkedOptions(options: FleetOptions) {
+  const dir = resolve(options.dir ?? DEFAULT_FLEET_DIR);
+  const hosts = options.hosts ?? DEFAULT_HOSTS;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const environment = options.environment ?? 'staging';
+  // Paths go into sshd_config and sources.list (split on whitespace) and mount options (split on , and :).
+  if (/[\s"',:]/.test(dir)) throw new Error(`fleet dir must not contain whitespace, quotes, commas or colons: ${dir}`);
+  if (!Number.isInteger(hosts) || hosts < 1 || hosts > 239) throw new Error(`hosts must be 1…239, got ${hosts}`);
+  if (!/^127\.(\d{1,3})\.(\d{1,3})$/.test(prefix) || prefix.split('.').some((part) => Number(part) > 255)) {
+    throw new Error(`prefix must be a loopback /24 such as 127.0.1, got ${prefix}`);
+  }
+  if (!/^[a-z][a-z0-9-]*$/.test(environment)) throw new Error(`environment must be a simple name, got ${environment}`);
+  return { dir, hosts, prefix, environment };
+}
+
+/** Fails before anything starts when another fleet or a system service holds the fleet's ports. */
+async function assertEndpointsFree(state: FleetState): Promise<void> {
+  const endpoints = fleetEndpoints(state);
+  const taken = await Promise.all(endpoints.map(async ([address, port]) => ((await isListening(address, port)) ? `${address}:${port}` : '')));
+  const busy = taken.filter(Boolean);
+  if (busy.length > 0) {
+    throw new Error(
+      `cannot start the fleet: ${busy.join(', ')} already in use — another fleet on prefix ${state.prefix} ` +
+        `(stop it with npm run fleet -- down --dir ITS_DIR, or pick --prefix), or a system service bound to 0.0.0.0`,
+    );
+  }
+}
+
+/**
+ * Brings a fleet up: apt repo, keys, N hosts started in parallel (each on demo
+ * 1.0), HAProxy with every server UP, inventory. A stale fleet in the same dir
+ * is torn down first; a failed up tears down what it started.
+ */
+export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
+  const { dir, hosts: count, prefix, environment } = checkedOptions(options);
+  const log = options.log ?? (() => {});
+  const tools = await ensurePrerequisites(log);
+  await stopFleet(dir);
+
+  const paths = fleetPaths(dir);
+  const specs: HostSpec[] = Array.from({ length: count }, (_, i) => ({ name: hostName(i + 1), address: hostAddress(prefix, i + 1) }));
+  const state: FleetState = { version: 1, dir, prefix, environment, startedAt: new Date().toISOString(), hosts: [] };
+  await assertEndpointsFree({ ...state, hosts: specs.map((spec) => ({ ...spec, pid: 0 })) });
+  await mkdir(paths.hosts, { recursive: true });
+
+  try {
+    log('building the apt repository and keys');
+    const [repo, clientKey] = await Promise.all([
+      buildAptRepo(paths.repo, tools),
+      generateKeyPair(tools['ssh-keygen'], paths.identityFile, 'lieutenant-fleet'),
+    ]);
+    await writeFile(paths.authorizedKeys, `${clientKey}\n`, { mode: 0o600 });
+    log(`preparing ${count} hosts`);
+    const context = { tools, sourcesLine: repo.sourcesLine, authorizedKeys: paths.authorizedKeys };
+    const hostKeys = await Promise.all(specs.map((spec) => prepareHost(dir, spec, context)));
+    await writeKnownHosts(paths.knownHosts, specs.map((spec, i) => ({ address: spec.address, publicKey: hostKeys[i] ?? '' })));
+
+    log(`starting ${count} hosts`);
+    const children: ChildProcess[] = specs.map((spec) => spawnHost(dir, spec, tools));
+    state.hosts = specs.map((spec, i) => ({ ...spec, pid: children[i]?.pid ?? 0 }));
+    await writeState(state);
+    const ready = await Promise.all(specs.map((spec, i) => awaitHostReady(dir, spec, children[i] as ChildProcess)));
+    ready.forEach((host, i) => Object.assign(state.hosts[i] ?? {}, host));
+    await writeState(state);
+
+    log('starting HAProxy');
+    state.haproxy = await startHaproxy(dir, prefix, specs, tools.haproxy);
+    await writeState(state);
+    await awaitServersUp(state.haproxy.socket, specs.map((spec) => spec.name));
+
+    await writeInventory(paths.inventory, {
+      environment,
+      hosts: specs,
+      identityFile: paths.identityFile,
+      knownHosts: paths.knownHosts,
+      socket: state.haproxy.socket,
+      backend: BACKEND,
+    });
+  } catch (error) {
+    await stopFleet(dir).catch(() => {});
+    throw error;
+  }
+  return fleetFromState(state);
+}
+
+/**
+ * Reattaches to the fleet running in `dir` (from the state file `up` wrote), or
+ * undefined when there is none or none of its processes is alive any more.
+ */
+export async function readFleet(dirOption: string): Promise<Fleet | undefined> {
+  const dir = resolve(dirOption);
+  const state = await readState(dir);
+  if (!state?.haproxy) return undefined;
+  const pids = [...state.hosts.map((host) => host.pid), state.haproxy.pid];
+  const alive = await Promise.all(pids.map(async (pid) => (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir)));
+  return alive.some(Boolean) ? fleetFromState(state) : undefined;
+}

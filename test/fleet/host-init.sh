@@ -1,0 +1,35 @@
+#!/bin/sh
+# The first process of a fleet host. unshare (see host.ts) started it in fresh,
+# private mount and UTS namespaces; it gives the host its name and its own
+# package state, then becomes the host's sshd. Arguments, never interpolated:
+#   HOME NAME ADDRESS SSHD NODE SERVICE_JS [INSTALL_VERSION]
+set -eu
+home=$1 name=$2 address=$3 sshd=$4 node=$5 service=$6 install_version=${7:-}
+root=$home/root
+
+hostname "$name"
+# Private copies over the real machine's package state, apt configuration and
+# /opt: apt-get on this host changes this host only. Mounts made here vanish
+# with the namespace's last process.
+#
+# /var/lib/dpkg is a copy-on-write copy of the real one (overlayfs: instant,
+# and the real one is only ever read); where overlayfs is unavailable (the fleet
+# dir itself on overlayfs, say), a full copy made once per host.
+overlay=$root/dpkg-overlay
+if ! mount -t overlay overlay -o "lowerdir=/var/lib/dpkg,upperdir=$overlay/upper,workdir=$overlay/work" /var/lib/dpkg 2>/dev/null; then
+  [ -f "$root/var/lib/dpkg/status" ] || cp -a /var/lib/dpkg/. "$root/var/lib/dpkg/"
+  mount --bind "$root/var/lib/dpkg" /var/lib/dpkg
+fi
+for dir in var/lib/apt var/cache/apt etc/apt opt var/log; do
+  mount --bind "$root/$dir" "/$dir"
+done
+
+if [ -n "$install_version" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --allow-downgrades "demo=$install_version"
+fi
+
+# The service shares this namespace, so it sees this host's /opt/demo.
+"$node" "$service" "$address" "$home" >>"$home/service.log" 2>&1 &
+exec "$sshd" -D -f "$home/sshd_config" -E "$home/sshd.log"

@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises';
+import { Document, YAMLMap } from 'yaml';
+import type { HostSpec } from './host.js';
+
+export interface InventoryParams {
+  environment: string;
+  hosts: readonly HostSpec[];
+  identityFile: string;
+  knownHosts: string;
+  socket: string;
+  backend: string;
+}
+
+/**
+ * The fleet as a PRODUCT.md inventory: group `web` on apt behind load balancer
+ * `edge`, key and known_hosts as absolute paths into the fleet dir, so the file
+ * works from any rollout repo it is copied into.
+ */
+export function inventoryYaml(params: InventoryParams): string {
+  const doc = new Document({
+    environment: params.environment,
+    ssh: {
+      user: 'root',
+      port: 22,
+      identityFile: params.identityFile,
+      knownHosts: params.knownHosts,
+      hostKeyPolicy: 'strict',
+      become: 'none',
+    },
+    loadBalancers: {
+      edge: { type: 'haproxy', socket: params.socket, backend: params.backend },
+    },
+    groups: {
+      web: {
+        packageManager: 'apt',
+        loadBalancer: 'edge',
+        hosts: Object.fromEntries(params.hosts.map((host) => [host.name, { address: host.address }])),
+        health: [
+          { http: { url: 'http://{{host.address}}:8080/health', status: 200, bodyContains: '{{packages.demo}}' } },
+          { tcp: { port: 22 } },
+        ],
+      },
+    },
+  });
+  // One line per host and per check, as in PRODUCT.md's example.
+  doc.commentBefore = ' The local test fleet (test/fleet): written by `npm run fleet -- up`; rewritten at every up.';
+  const group = doc.getIn(['groups', 'web']) as YAMLMap;
+  for (const item of (group.get('hosts') as YAMLMap).items) if (item.value instanceof YAMLMap) item.value.flow = true;
+  for (const check of (group.get('health') as { items: YAMLMap[] }).items) {
+    for (const pair of check.items) if (pair.value instanceof YAMLMap) pair.value.flow = true;
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+export async function writeInventory(path: string, params: InventoryParams): Promise<void> {
+  await writeFile(path, inventoryYaml(params));
+}

@@ -1,0 +1,52 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The Lieutenant checkout this file lives in (test/fleet/ is two levels down). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FLEET_SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_FLEET_DIR = join(REPO_ROOT, '.fleet');
+export const DEFAULT_PREFIX = '127.0.1';
+
+/** Every path a fleet writes, derived from its directory alone so `down` needs nothing else. */
+export function fleetPaths(dir: string) {
+  return {
+    state: join(dir, 'fleet.json'),
+    inventory: join(dir, 'inventory.yaml'),
+    identityFile: join(dir, 'id_ed25519'),
+    knownHosts: join(dir, 'known_hosts'),
+    authorizedKeys: join(dir, 'authorized_keys'),
+    repo: join(dir, 'repo'),
+    haproxyConfig: join(dir, 'haproxy.cfg'),
+    haproxyPid: join(dir, 'haproxy.pid'),
+    haproxySocket: join(dir, 'haproxy.sock'),
+    haproxyLog: join(dir, 'haproxy.log'),
+    hosts: join(dir, 'hosts'),
+  };
+}
+
+export function hostPaths(dir: string, name: string) {
+  const home = join(dir, 'hosts', name);
+  return {
+    home,
+    root: join(home, 'root'),
+    sshdConfig: join(home, 'sshd_config'),
+    hostKey: join(home, 'ssh_host_ed25519_key'),
+    sshdPid: join(home, 'sshd.pid'),
+    sshdLog: join(home, 'sshd.log'),
+    initLog: join(home, 'host.log'),
+    serviceLog: join(home, 'service.log'),
+  };
+}
+
+export function hostName(index: number): string {
+  return `web-${String(index).padStart(2, '0')}`;
+}
+
+/** Host i (1-based) gets prefix.(10+i); .250 is HAProxy, so at most 239 hosts. */
+export function hostAddress(prefix: string, index: number): string {
+  return `${prefix}.${10 + index}`;
+}
+
+export function haproxyAddress(prefix: string): string {
+  return `${prefix}.250`;
+}

@@ -1,0 +1,62 @@
+import { INITIAL_VERSION } from './apt-repo.js';
+import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
+import { awaitHostReady, spawnHost } from './host.js';
+import type { Tools } from './prerequisites.js';
+import { ensurePrerequisites } from './prerequisites.js';
+import { commandLine, findHostProcesses, isAlive, isFleetCommand, terminate } from './processes.js';
+import type { FleetState, HostState } from './state.js';
+import { readState, writeState } from './state.js';
+import type { Fleet } from './types.js';
+import { fleetFromState } from './handle.js';
+
+async function isRunning(pid: number, dir: string): Promise<boolean> {
+  return (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir);
+}
+
+/** Brings back a host whose sshd died (a test simulating a crash): same root, same host key. */
+async function restartHost(state: FleetState, host: HostState, tools: Tools): Promise<void> {
+  const leftovers = await findHostProcesses(state.dir, host.name, host.mountNamespace);
+  await terminate(leftovers);
+  const child = spawnHost(state.dir, host, tools, INITIAL_VERSION);
+  host.pid = child.pid ?? 0;
+  host.mountNamespace = (await awaitHostReady(state.dir, host, child)).mountNamespace;
+}
+
+// --allow-downgrades: a test may have left 1.1 or 2.0; dpkg --configure -a finishes an apt run a test interrupted.
+const INSTALL_INITIAL =
+  `export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a && ` +
+  `apt-get install -y -q --allow-downgrades demo=${INITIAL_VERSION}`;
+
+/**
+ * Puts a running fleet back in its starting state, so an e2e file can begin
+ * from known ground without a new fleet: dead hosts or HAProxy restarted, every
+ * host on demo 1.0, every server `ready` with checks enabled and UP.
+ */
+export async function resetFleet(fleet: Fleet): Promise<Fleet> {
+  const state = await readState(fleet.dir);
+  if (!state?.haproxy) throw new Error(`no fleet state in ${fleet.dir}: start one with startFleet()`);
+  let tools: Tools | undefined;
+  const needTools = async () => (tools ??= await ensurePrerequisites());
+
+  for (const host of state.hosts) if (!(await isRunning(host.pid, state.dir))) await restartHost(state, host, await needTools());
+  if (!(await isRunning(state.haproxy.pid, state.dir))) {
+    state.haproxy = await startHaproxy(state.dir, state.prefix, state.hosts, (await needTools()).haproxy);
+  }
+  await writeState(state);
+  const current = fleetFromState(state);
+
+  await Promise.all(
+    current.hosts.map(async (host) => {
+      const query = await current.ssh(host.name, `dpkg-query -W -f='\${Version}' demo 2>/dev/null || true`);
+      if (query.code === 0 && query.stdout.trim() === INITIAL_VERSION) return;
+      const install = await current.ssh(host.name, INSTALL_INITIAL);
+      if (install.code !== 0) throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
+    }),
+  );
+  for (const host of current.hosts) {
+    await current.haproxyCommand(`set server ${BACKEND}/${host.name} state ready`);
+    await current.haproxyCommand(`enable health ${BACKEND}/${host.name}`);
+  }
+  await awaitServersUp(current.haproxy.socket, current.hosts.map((host) => host.name));
+  return current;
+}
