@@ -6,7 +6,8 @@
  */
 export type Quantity = { kind: 'count'; count: number } | { kind: 'percent'; percent: number };
 
-export const PERCENT_PATTERN = /^(\d{1,3})%$/;
+/** 1% to 100%: "0%" and "150%" are not shares of a group. */
+export const PERCENT_PATTERN = /^(100|[1-9][0-9]?)%$/;
 
 export function parseQuantity(value: number | string): Quantity | undefined {
   if (typeof value === 'number') {

@@ -1,0 +1,99 @@
+/**
+ * Rules the schema cannot express, within one inventory: the file name,
+ * unique hosts, addresses and load-balancer server names, load balancers
+ * that exist, and health-check templates that name something real.
+ */
+import { checkStrings } from './check-strings.js';
+import { specError, type SpecError } from './errors.js';
+import type { InventorySpec } from './schema.js';
+import type { ValidFile } from './spec-file.js';
+import { didYouMean, listOf } from './suggest.js';
+import { templateUses } from './templates.js';
+
+export function inventoryRules(inventory: ValidFile<InventorySpec>): SpecError[] {
+  return [...environmentName(inventory), ...uniqueHosts(inventory), ...loadBalancerRefs(inventory), ...templateRefs(inventory)];
+}
+
+function environmentName({ file, stem, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
+  if (spec.environment === stem) return [];
+  return [specError(file, `environment "${spec.environment}" does not match the file name: ${file} must say environment: ${stem} (or be renamed to inventories/${spec.environment}.yaml)`, yaml.at(['environment']))];
+}
+
+function uniqueHosts({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
+  const errors: SpecError[] = [];
+  const names = new Map<string, string>();
+  const addresses = new Map<string, string>();
+  const servers = new Map<string, string>(); // `${lb}\0${server}` → host
+  for (const [groupName, group] of Object.entries(spec.groups)) {
+    const balancers = group.loadBalancer === undefined ? [] : [group.loadBalancer].flat();
+    for (const [hostName, host] of Object.entries(group.hosts)) {
+      const path = ['groups', groupName, 'hosts', hostName];
+      const sameName = names.get(hostName);
+      if (sameName !== undefined) errors.push(specError(file, `host "${hostName}" is already in group "${sameName}": host names must be unique across the inventory`, yaml.at(path, 'key')));
+      names.set(hostName, groupName);
+      const sameAddress = addresses.get(host.address);
+      if (sameAddress !== undefined) errors.push(specError(file, `address ${host.address} is already used by host "${sameAddress}": each host needs its own address`, yaml.at([...path, 'address'])));
+      addresses.set(host.address, hostName);
+      const server = host.lbServer ?? hostName;
+      for (const balancer of balancers) {
+        const other = servers.get(`${balancer}\0${server}`);
+        if (other !== undefined) {
+          const where = host.lbServer === undefined ? yaml.at(path, 'key') : yaml.at([...path, 'lbServer']);
+          errors.push(specError(file, `server "${server}" of load balancer "${balancer}" is already host "${other}": set a distinct lbServer`, where));
+        }
+        servers.set(`${balancer}\0${server}`, hostName);
+      }
+    }
+  }
+  return errors;
+}
+
+function loadBalancerRefs({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
+  const known = Object.keys(spec.loadBalancers);
+  const errors: SpecError[] = [];
+  for (const [groupName, group] of Object.entries(spec.groups)) {
+    if (group.loadBalancer === undefined) continue;
+    const isList = Array.isArray(group.loadBalancer);
+    [group.loadBalancer].flat().forEach((name, index) => {
+      if (known.includes(name)) return;
+      const path = isList ? ['groups', groupName, 'loadBalancer', index] : ['groups', groupName, 'loadBalancer'];
+      errors.push(specError(file, `group "${groupName}" uses load balancer "${name}", which loadBalancers does not define${didYouMean(name, known)}; defined: ${listOf(known)}`, yaml.at(path)));
+    });
+  }
+  for (const [name, balancer] of Object.entries(spec.loadBalancers)) {
+    const port = /^tcp:\/\/.*:(\d+)$/.exec(balancer.socket)?.[1];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+      errors.push(specError(file, `loadBalancers.${name}.socket: port ${port} is out of range (1 to 65535)`, yaml.at(['loadBalancers', name, 'socket'])));
+    }
+  }
+  return errors;
+}
+
+const HOST_FIELDS = ['host.address', 'host.name'];
+
+function templateRefs({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
+  const errors: SpecError[] = [];
+  for (const [groupName, group] of Object.entries(spec.groups)) {
+    for (const { path, text } of checkStrings(groupName, group)) {
+      for (const use of templateUses(text)) {
+        if (use.reference.kind !== 'invalid') continue;
+        const written = templateText(text, use.offset);
+        const inner = use.reference.text;
+        const hint = inner.startsWith('packages.')
+          ? `: "${inner.slice('packages.'.length)}" is not a package name (letters, digits and "+ - . _", starting with a letter or digit)`
+          : `${didYouMean(inner, HOST_FIELDS)}; templates may be {{host.address}}, {{host.name}} or {{packages.NAME}}`;
+        errors.push(specError(file, `unknown template ${written}${hint}`, yaml.within(path, written)));
+      }
+      const leftover = text.replace(/\{\{[^}]*\}\}/g, '');
+      if (leftover.includes('{{') || leftover.includes('}}')) {
+        errors.push(specError(file, `unclosed template in ${JSON.stringify(text)}: write {{host.address}}, {{host.name}} or {{packages.NAME}}`, yaml.at(path)));
+      }
+    }
+  }
+  return errors;
+}
+
+/** The template exactly as written at `offset`, `{{ … }}` included. */
+export function templateText(text: string, offset: number): string {
+  return /^\{\{[^}]*\}\}/.exec(text.slice(offset))?.[0] ?? '{{';
+}

@@ -1,0 +1,115 @@
+/**
+ * A valid playbook joined with its inventory → the `Rollout` the planner and
+ * engine read: milliseconds, quantities, absolute paths, lists where the spec
+ * allows a shorthand, and only the groups the playbook targets (in its order).
+ * Pure: the home directory comes in as a value.
+ */
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseDuration } from './duration.js';
+import type { GroupTarget, HaproxyTarget, HealthCheckTarget, PausePolicy, Rollout, SpecSource, SshSettings } from './model.js';
+import { parseQuantity, type Quantity } from './quantity.js';
+import type { HealthCheckSpec, InventorySpec, LoadBalancerSpec, PlaybookSpec, SshSpec } from './schema.js';
+
+export interface NormaliseEnvironment {
+  /** For `~` in identityFile and knownHosts. */
+  homeDir: string;
+}
+
+export function normaliseRollout(
+  playbook: PlaybookSpec,
+  inventory: InventorySpec,
+  source: SpecSource,
+  environment: NormaliseEnvironment = { homeDir: homedir() },
+): Rollout {
+  const path = (written: string) => resolvePath(written, source.repoDir, environment.homeDir);
+  const { strategy } = playbook;
+  return {
+    source,
+    rollout: playbook.rollout,
+    environment: inventory.environment,
+    ssh: sshSettings(inventory.ssh, path),
+    loadBalancers: Object.fromEntries(Object.entries(inventory.loadBalancers).map(([name, spec]) => [name, haproxyTarget(name, spec)])),
+    groups: Object.entries(playbook.targets).flatMap(([name, target]): GroupTarget[] => {
+      const group = inventory.groups[name];
+      if (!group) return []; // validation rejects this; nothing to run for a group that does not exist
+      return [
+        {
+          name,
+          packageManager: group.packageManager,
+          loadBalancers: group.loadBalancer === undefined ? [] : [group.loadBalancer].flat(),
+          hosts: Object.entries(group.hosts).map(([hostName, host]) => ({ name: hostName, address: host.address, group: name, lbServer: host.lbServer ?? hostName })),
+          checks: group.health.map(healthCheck),
+          packages: { ...target.packages },
+        },
+      ];
+    }),
+    strategy: {
+      batches: [strategy.batches].flat().map(quantity),
+      concurrency: strategy.concurrency,
+      maxUnavailable: quantity(strategy.maxUnavailable),
+      pause: pausePolicy(strategy.pause),
+      onFailure: strategy.onFailure,
+    },
+    health: { intervalMs: ms(playbook.health.interval), timeoutMs: ms(playbook.health.timeout), successThreshold: playbook.health.successThreshold },
+    drain: { timeoutMs: ms(playbook.drain.timeout) },
+  };
+}
+
+/** `~` and `~/x` expand to the home directory; anything else relative is relative to the rollout repo. */
+export function resolvePath(written: string, repoDir: string, homeDir: string): string {
+  if (written === '~') return homeDir;
+  if (written.startsWith('~/')) return join(homeDir, written.slice(2));
+  return isAbsolute(written) ? written : resolve(repoDir, written);
+}
+
+function sshSettings(ssh: SshSpec, path: (written: string) => string): SshSettings {
+  return {
+    user: ssh.user,
+    port: ssh.port,
+    identityFile: ssh.identityFile === undefined ? undefined : path(ssh.identityFile),
+    knownHosts: path(ssh.knownHosts),
+    hostKeyPolicy: ssh.hostKeyPolicy,
+    become: ssh.become,
+    connectTimeoutMs: ms(ssh.connectTimeout),
+    commandTimeoutMs: ms(ssh.commandTimeout),
+    keepaliveIntervalMs: ms(ssh.keepaliveInterval),
+  };
+}
+
+function haproxyTarget(name: string, spec: LoadBalancerSpec): HaproxyTarget {
+  const tcp = /^tcp:\/\/([^\s:/]+):(\d+)$/.exec(spec.socket);
+  const endpoint = tcp ? { host: tcp[1] ?? '', port: Number(tcp[2]) } : { path: spec.socket };
+  return { name, type: spec.type, endpoint, backend: spec.backend };
+}
+
+function healthCheck(check: HealthCheckSpec): HealthCheckTarget {
+  if (check.http) {
+    const { url, status, bodyContains, timeout } = check.http;
+    return { kind: 'http', url, status, bodyContains, timeoutMs: ms(timeout) };
+  }
+  if (check.tcp) return { kind: 'tcp', port: check.tcp.port, timeoutMs: ms(check.tcp.timeout) };
+  if (check.command) {
+    const { argv, exitCode, stdoutContains, timeout } = check.command;
+    return { kind: 'command', argv: [...argv], exitCode, stdoutContains, timeoutMs: ms(timeout) };
+  }
+  throw new Error('bug: a validated health check has no kind');
+}
+
+function pausePolicy(pause: string): PausePolicy {
+  if (pause === 'approve') return { kind: 'approve' };
+  if (pause === 'none') return { kind: 'none' };
+  return { kind: 'timed', ms: ms(pause) };
+}
+
+function ms(duration: string): number {
+  const value = parseDuration(duration);
+  if (value === undefined) throw new Error(`bug: "${duration}" passed validation but is not a duration`);
+  return value;
+}
+
+function quantity(value: number | string): Quantity {
+  const parsed = parseQuantity(value);
+  if (!parsed) throw new Error(`bug: ${JSON.stringify(value)} passed validation but is not a quantity`);
+  return parsed;
+}

@@ -1,0 +1,79 @@
+/**
+ * The spec pipeline's public face: read a revision of the rollout repo,
+ * check every spec (or one playbook and its inventory), and normalise.
+ *
+ *   git revision → YAML with positions → zod schema → cross-field rules → Rollout
+ */
+import { resolve } from 'node:path';
+import { ok, type Result } from '../engine/result.js';
+import { checkRepo } from './check-repo.js';
+import { specError, type SpecError } from './errors.js';
+import { readRevision } from './git-source.js';
+import type { Rollout } from './model.js';
+import { normaliseRollout, type NormaliseEnvironment } from './normalise.js';
+import { NAME } from './names.js';
+import type { InventorySpec, PlaybookSpec } from './schema.js';
+import { checkPlaybookFile, stemOf } from './spec-file.js';
+import { listOf } from './suggest.js';
+
+export interface RepoSpecs {
+  repoDir: string;
+  commit: { sha: string; subject: string };
+  /** By name, with their file (`playbooks/web.yaml`). */
+  playbooks: Map<string, { file: string; spec: PlaybookSpec }>;
+  inventories: Map<string, { file: string; spec: InventorySpec }>;
+  warnings: string[];
+}
+
+/** Every playbook and inventory at `rev`, all valid — or every problem found. */
+export async function loadRepo(repoDir: string, rev = 'HEAD'): Promise<Result<RepoSpecs, SpecError[]>> {
+  const snapshot = await readRevision(repoDir, rev);
+  if (!snapshot.ok) return snapshot;
+  const { repoDir: dir, commit } = snapshot.value;
+  const checked = checkRepo(snapshot.value);
+  if (checked.errors.length > 0) return { ok: false, error: checked.errors };
+  const strip = <T>(files: Map<string, { file: string; spec: T }>) => new Map([...files].map(([name, { file, spec }]) => [name, { file, spec }]));
+  return ok({ repoDir: dir, commit, playbooks: strip(checked.playbooks), inventories: strip(checked.inventories), warnings: checked.warnings });
+}
+
+/**
+ * One playbook (`web` or `playbooks/web.yaml`) joined with its inventory, as
+ * the engine reads it. Other playbooks and inventories are not checked:
+ * another team's broken playbook must not block this rollout.
+ */
+export async function loadRollout(
+  repoDir: string,
+  playbook: string,
+  rev = 'HEAD',
+  environment?: NormaliseEnvironment,
+): Promise<Result<{ rollout: Rollout; warnings: string[] }, SpecError[]>> {
+  const name = playbookName(playbook, resolve(repoDir));
+  if (name === undefined) return { ok: false, error: [specError('', `"${playbook}" is not a playbook: give its name ("web") or its file ("playbooks/web.yaml")`)] };
+  const snapshot = await readRevision(repoDir, rev);
+  if (!snapshot.ok) return snapshot;
+  const { files, commit, repoDir: dir } = snapshot.value;
+  const playbookPath = `playbooks/${name}.yaml`;
+  const text = files.get(playbookPath);
+  if (text === undefined) {
+    const known = [...files.keys()].filter((path) => /^playbooks\/[^/]+\.yaml$/.test(path)).map(stemOf);
+    return { ok: false, error: [specError(playbookPath, `no such playbook at ${commit.sha.slice(0, 7)} "${commit.subject}"; playbooks there: ${listOf(known)}`)] };
+  }
+  // Its inventory is known only once the playbook parses; a broken one is reported alone.
+  const parsed = checkPlaybookFile(playbookPath, text);
+  const inventoryPath = parsed.ok ? [`inventories/${parsed.value.spec.inventory}.yaml`] : [];
+  const checked = checkRepo(snapshot.value, new Set([playbookPath, ...inventoryPath]));
+  const playbookFile = checked.playbooks.get(name);
+  const inventoryFile = playbookFile && checked.inventories.get(playbookFile.spec.inventory);
+  if (checked.errors.length > 0 || !playbookFile || !inventoryFile) return { ok: false, error: checked.errors };
+  const source = { repoDir: dir, commit, playbookPath, inventoryPath: inventoryFile.file };
+  return ok({ rollout: normaliseRollout(playbookFile.spec, inventoryFile.spec, source, environment), warnings: checked.warnings });
+}
+
+/** `web`, `web.yaml`, `playbooks/web.yaml`, `./playbooks/web.yaml` or an absolute path into the repo → `web`. */
+export function playbookName(argument: string, repoDir: string): string | undefined {
+  let path = argument.replace(/\\/g, '/');
+  const root = repoDir.replace(/\\/g, '/').replace(/\/+$/, '');
+  if (path.startsWith(`${root}/`)) path = path.slice(root.length + 1);
+  path = path.replace(/^(\.\/)+/, '').replace(/^playbooks\//, '').replace(/\.yaml$/, '');
+  return NAME.test(path) && !path.includes('/') && !path.includes('..') ? path : undefined;
+}

@@ -1,0 +1,103 @@
+/**
+ * YAML with positions: every value we validate can be traced back to the
+ * line and column of the node that holds it, so a zod issue's `path` (or a
+ * cross-field rule's) becomes `file:line:col` at the offending key or value.
+ */
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node, ParsedNode } from 'yaml';
+import { specError, type SpecError } from './errors.js';
+
+export type PathSegment = string | number | symbol;
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface YamlFile {
+  file: string;
+  text: string;
+  /** The plain data (`undefined` when the file has syntax errors). */
+  value: unknown;
+  /** Syntax errors and duplicate keys. */
+  errors: SpecError[];
+  /** Position of the key at `path` (for unknown keys) or of its value (for bad values). */
+  at(path: readonly PathSegment[], part?: 'key' | 'value'): Position;
+  /** Position of `needle` inside the string at `path` when it appears there literally, else of the value. */
+  within(path: readonly PathSegment[], needle: string): Position;
+  /** The value exactly as written at `path` (`1.10`, not 1.1), or undefined. */
+  sourceOf(path: readonly PathSegment[]): string | undefined;
+}
+
+export function parseYaml(file: string, text: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const position = (offset: number): Position => lineCounter.linePos(offset);
+  const errors = document.errors.map((error) => specError(file, yamlMessage(error.code, error.message, text, error.pos[0]), position(error.pos[0])));
+
+  const nodeRange = (path: readonly PathSegment[], part: 'key' | 'value'): [number, number] => {
+    const found = walk(document, path);
+    const node = part === 'key' ? (found.key ?? found.value) : (found.value ?? found.key);
+    return node?.range ? [node.range[0], node.range[1]] : [0, 0];
+  };
+
+  return {
+    file,
+    text,
+    value: errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 }),
+    errors,
+    at: (path, part = 'value') => position(nodeRange(path, part)[0]),
+    within: (path, needle) => {
+      const [start, end] = nodeRange(path, 'value');
+      const index = text.slice(start, end).indexOf(needle);
+      return position(index < 0 ? start : start + index);
+    },
+    sourceOf: (path) => {
+      const found = walk(document, path);
+      if (!found.exact || !found.value?.range) return undefined;
+      return text.slice(found.value.range[0], found.value.range[1]).trim();
+    },
+  };
+}
+
+interface Found {
+  /** The key node of the deepest pair reached. */
+  key: Node | undefined;
+  /** The node at the path, or the deepest node reached when the path is missing. */
+  value: Node | undefined;
+  exact: boolean;
+}
+
+function walk(document: Document.Parsed<ParsedNode>, path: readonly PathSegment[]): Found {
+  let current: Node | null = document.contents;
+  let key: Node | undefined;
+  for (const segment of path) {
+    if (isAlias(current)) current = current.resolve(document) ?? null;
+    if (isMap(current)) {
+      const pair = current.items.find((item) => keyText(item.key) === String(segment));
+      if (!pair) return { key, value: current, exact: false };
+      key = (pair.key as Node | null) ?? undefined;
+      current = (pair.value as Node | null) ?? null;
+      if (current === null) return { key, value: undefined, exact: false };
+    } else if (isSeq(current) && typeof segment === 'number' && current.items[segment] !== undefined) {
+      key = undefined;
+      current = current.items[segment] as Node;
+    } else {
+      return { key, value: current ?? undefined, exact: false };
+    }
+  }
+  return { key, value: current ?? undefined, exact: true };
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/** The yaml library's message without its own " at line L, column C" suffix, with the duplicate named. */
+function yamlMessage(code: string, message: string, text: string, offset: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^["']?([^"':\n]*)/.exec(text.slice(offset))?.[1]?.trim() ?? '';
+    return `duplicate key "${key}": each key may appear only once in a map`;
+  }
+  const firstLine = message.split('\n')[0] ?? message;
+  return `YAML syntax error: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
