@@ -1,0 +1,33 @@
+/**
+ * Approvers that combine or replace others: `firstAnswer` races the TUI's keys
+ * against the control channel (whichever answers first wins, the others are
+ * told to stop), and `autoApprover` is `--yes` (it approves pause gates only;
+ * health gates are never the approver's to skip).
+ */
+import type { Approver, GateAnswer } from '../engine/ports.js';
+
+export function firstAnswer(approvers: readonly Approver[]): Approver {
+  return {
+    async await(request, signal) {
+      const losers = new AbortController();
+      const each = AbortSignal.any([signal, losers.signal]);
+      try {
+        return await Promise.any(approvers.map((approver) => approver.await(request, each)));
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        throw error instanceof AggregateError ? (error.errors[0] ?? error) : error;
+      } finally {
+        losers.abort(new Error('the gate was answered elsewhere'));
+      }
+    },
+  };
+}
+
+export function autoApprover(by: string): Approver {
+  return {
+    await(_request, signal): Promise<GateAnswer> {
+      signal.throwIfAborted();
+      return Promise.resolve({ decision: 'approve', by, reason: 'approved automatically (--yes)' });
+    },
+  };
+}

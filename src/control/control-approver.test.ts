@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GateRequest } from '../engine/ports.js';
+import { listActiveRuns, registerActiveRun, type ActiveRunHandle } from './active-runs.js';
+import { sendAnswer } from './answers.js';
+import { createControlApprover } from './control-approver.js';
+import { controlDir } from './paths.js';
+
+const request: GateRequest = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1' };
+const registration = (runId: string) => ({ runId, rollout: 'web', environment: 'staging', operator: 'alice', startedAt: new Date().toISOString() });
+
+/** Resolves once the run's entry shows a gate: the approver is listening. */
+async function gateAnnounced(repo: string, runId: string): Promise<void> {
+  for (;;) {
+    const run = (await listActiveRuns(repo)).find((r) => r.runId === runId);
+    if (run?.gate !== undefined) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('control channel', () => {
+  let repo: string;
+  let handle: ActiveRunHandle | undefined;
+  beforeEach(async () => {
+    repo = await mkdtemp(join(tmpdir(), 'lieutenant-control-'));
+  });
+  afterEach(async () => {
+    await handle?.close();
+    handle = undefined;
+    await rm(repo, { recursive: true, force: true });
+  });
+
+  it('given no run, when approving, then it says no run is running in the repo', async () => {
+    const result = await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob' });
+    expect(result).toEqual({ ok: false, error: { message: `no run is running in ${repo}` } });
+  });
+
+  it('given two runs, when approving without naming one, then it lists them and asks to name one', async () => {
+    handle = await registerActiveRun(repo, registration('run-a'));
+    const other = await registerActiveRun(repo, registration('run-b'));
+    const result = await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob' });
+    await other.close();
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/^2 runs are running in .*: run-a \(web on staging, by alice\); run-b .*name one/);
+  });
+
+  it('given a run still working on a batch, when approving, then it says the run is not waiting at a gate', async () => {
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const result = await sendAnswer(repo, 'run-1', { decision: 'approve', by: 'bob' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain('run-1 is not waiting at a gate');
+  });
+
+  it('given a run naming an unknown RUN, when approving, then it says so and lists what runs', async () => {
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const result = await sendAnswer(repo, 'run-9', { decision: 'approve', by: 'bob' });
+    expect(result).toMatchObject({ ok: false, error: { message: `run run-9 is not running in ${repo}`, detail: expect.stringContaining('run-1') } });
+  });
+
+  it('given a run waiting at a gate, when another caller approves with a reason, then the approver resolves with it and the gate is withdrawn', async () => {
+    // Given
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const approver = createControlApprover(repo, 'run-1', { pollMs: 5_000, active: handle });
+    const answer = approver.await(request, new AbortController().signal);
+    await gateAnnounced(repo, 'run-1');
+    // When
+    const sent = await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob', reason: 'graphs look fine' });
+    // Then
+    expect(sent).toEqual({ ok: true, value: { runId: 'run-1', afterBatch: 1, batches: 2 } });
+    await expect(answer).resolves.toEqual({ decision: 'approve', by: 'bob', reason: 'graphs look fine' });
+    expect((await listActiveRuns(repo))[0]?.gate).toBeUndefined();
+    expect((await readdir(controlDir(repo, 'run-1'))).filter((n) => !n.startsWith('.'))).toEqual([]);
+  });
+
+  it('given a late answer meant for an earlier gate, when the next gate waits, then that answer is not taken for it', async () => {
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const approver = createControlApprover(repo, 'run-1', { pollMs: 20, active: handle });
+    const first = approver.await(request, new AbortController().signal);
+    await gateAnnounced(repo, 'run-1');
+    await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob' });
+    await sendAnswer(repo, undefined, { decision: 'abort', by: 'carol' }); // too late: answers gate 1 again
+    await expect(first).resolves.toMatchObject({ by: 'bob' });
+    // When the second gate waits
+    const second = approver.await({ ...request, afterBatch: 2, batches: 3 }, new AbortController().signal);
+    await gateAnnounced(repo, 'run-1');
+    await sendAnswer(repo, 'run-1', { decision: 'approve', by: 'dave' });
+    // Then carol's stale abort was discarded, dave's approval answers gate 2
+    await expect(second).resolves.toEqual({ decision: 'approve', by: 'dave' });
+  });
+
+  it('given a waiting approver, when its signal aborts, then it stops with the abort reason and withdraws the gate', async () => {
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const controller = new AbortController();
+    const answer = createControlApprover(repo, 'run-1', { pollMs: 20, active: handle }).await(request, controller.signal);
+    await gateAnnounced(repo, 'run-1');
+    controller.abort(new Error('answered in the TUI'));
+    await expect(answer).rejects.toThrow('answered in the TUI');
+    expect((await listActiveRuns(repo))[0]?.gate).toBeUndefined();
+  });
+
+  it('given a run waiting at a gate, when a separate process runs approve, then the approver resolves with its reason', async () => {
+    // Given
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const answer = createControlApprover(repo, 'run-1', { pollMs: 200, active: handle }).await(request, new AbortController().signal);
+    await gateAnnounced(repo, 'run-1');
+    // When: another process, as `lieutenant approve --reason` from a second terminal would
+    const script = fileURLToPath(new URL('./send-answer.fixture.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)('npx', ['tsx', script, repo, 'abort', 'erin', 'error rate up on web-01'], { cwd: process.cwd() });
+    // Then
+    expect(JSON.parse(stdout)).toEqual({ ok: true, value: { runId: 'run-1', afterBatch: 1, batches: 2 } });
+    await expect(answer).resolves.toEqual({ decision: 'abort', by: 'erin', reason: 'error rate up on web-01' });
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The run's side of the control channel: an `Approver` that announces the
+ * gate in the active-run entry, then waits for an answer file from
+ * `lieutenant approve`/`abort` — fs.watch for speed, a poll because watch
+ * events can be missed (network filesystems, editors, overflow).
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Approver, GateAnswer } from '../engine/ports.js';
+import type { ActiveRunHandle } from './active-runs.js';
+import { takeAnswer } from './answers.js';
+import { controlDir } from './paths.js';
+
+export interface ControlApproverOptions {
+  /** Poll interval, a fallback for missed watch events. */
+  pollMs?: number;
+  /** When given, the gate is announced there while waiting (what `approve` checks). */
+  active?: ActiveRunHandle;
+}
+
+export function createControlApprover(repoDir: string, runId: string, options: ControlApproverOptions = {}): Approver {
+  const pollMs = options.pollMs ?? 500;
+  const dir = controlDir(repoDir, runId);
+  return {
+    async await(request, signal) {
+      signal.throwIfAborted();
+      await mkdir(dir, { recursive: true });
+      await options.active?.setGate({
+        afterBatch: request.afterBatch,
+        batches: request.batches,
+        summary: request.summary,
+        since: new Date().toISOString(),
+      });
+      try {
+        return await waitForAnswer(dir, request.afterBatch, pollMs, signal);
+      } finally {
+        await options.active?.setGate(undefined);
+      }
+    },
+  };
+}
+
+function waitForAnswer(dir: string, afterBatch: number, pollMs: number, signal: AbortSignal): Promise<GateAnswer> {
+  return new Promise((resolve, reject) => {
+    let watcher: FSWatcher | undefined;
+    let settled = false;
+    let checking = false;
+    let again = false;
+
+    const stop = () => {
+      settled = true;
+      watcher?.close();
+      clearInterval(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      stop();
+      reject(signal.reason);
+    };
+    // One look at a time; a change seen while looking triggers one more look.
+    const check = async () => {
+      if (checking) {
+        again = true;
+        return;
+      }
+      checking = true;
+      try {
+        do {
+          again = false;
+          if (settled) return;
+          const answer = await takeAnswer(dir, afterBatch);
+          if (answer !== undefined && !settled) {
+            stop();
+            resolve(answer);
+            return;
+          }
+        } while (again);
+      } catch (error) {
+        stop();
+        reject(error);
+      } finally {
+        checking = false;
+      }
+    };
+
+    const timer = setInterval(() => void check(), pollMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      watcher = watch(dir, () => void check());
+      watcher.on('error', () => watcher?.close()); // the poll carries on
+    } catch {
+      watcher = undefined;
+    }
+    void check();
+  });
+}
