@@ -1,0 +1,85 @@
+/**
+ * apt: dpkg-query reads what is installed, apt-cache madison what the
+ * repositories offer, apt-get installs exact versions. A Debian pin matches
+ * only the identical version string ("1.1" is not "1.1-1"), as `apt-get
+ * install name=version` requires.
+ */
+import type { ExecOutput, Versions } from '../../engine/ports.js';
+import type { Result } from '../../engine/result.js';
+import { fail, ok } from '../../engine/result.js';
+import type { Command, PackageManagerDefinition } from './definition.js';
+
+export const DPKG_QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
+
+export function dpkgQueryCommand(names: readonly string[]): Command {
+  // dpkg-query exits 1 when some name is not known at all; that is an answer (null), judged by the parser.
+  return { argv: ['dpkg-query', '-W', `-f=${DPKG_QUERY_FORMAT}`, ...names], privileged: false, okCodes: [1] };
+}
+
+/**
+ * Lines "name\tversion\tii ". Only status `i` (installed) counts: a package
+ * removed with its config kept (`rc`) or half-installed is not at any
+ * version, so the engine installs it properly.
+ */
+export function parseDpkgQuery(output: ExecOutput, names: readonly string[]): Result<Versions> {
+  const unexpected = output.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/no packages found matching/i.test(line));
+  if (output.code !== 0 && unexpected.length > 0) return fail(`dpkg-query failed: ${unexpected.join('; ')}`);
+  const versions: Versions = Object.fromEntries(names.map((name) => [name, null]));
+  for (const line of output.stdout.split('\n')) {
+    const [name, version, status] = line.split('\t');
+    if (name === undefined || version === undefined || status === undefined || !(name in versions)) continue;
+    if (status[1] === 'i' && version !== '') versions[name] = version;
+  }
+  return ok(versions);
+}
+
+export function madisonCommand(names: readonly string[]): Command {
+  return { argv: ['apt-cache', 'madison', ...names], privileged: false };
+}
+
+/** Lines "  demo |   1.1 | file:/repo ./ Packages"; source-package lines ("… Sources") are not installable. */
+export function parseMadison(output: ExecOutput): Map<string, string[]> {
+  const available = new Map<string, string[]>();
+  for (const line of output.stdout.split('\n')) {
+    const [name, version, origin] = line.split('|').map((field) => field.trim());
+    if (!name || !version || origin === undefined || /\bSources$/.test(origin)) continue;
+    available.set(name, [...(available.get(name) ?? []), version]);
+  }
+  return available;
+}
+
+export const APT_UPDATE: Command = { argv: ['apt-get', 'update', '-q'], privileged: true };
+
+export function aptInstallCommand(wanted: Readonly<Record<string, string>>): Command {
+  return {
+    argv: [
+      'env',
+      'DEBIAN_FRONTEND=noninteractive',
+      'apt-get',
+      'install',
+      '-y',
+      '-q',
+      '--allow-downgrades',
+      // Keep the host's own config files; wait for a dpkg lock (unattended-upgrades) rather than fail at once.
+      '-o',
+      'Dpkg::Options::=--force-confold',
+      '-o',
+      'DPkg::Lock::Timeout=120',
+      ...Object.entries(wanted).map(([name, version]) => `${name}=${version}`),
+    ],
+    privileged: true,
+  };
+}
+
+export const apt: PackageManagerDefinition = {
+  kind: 'apt',
+  queryInstalled: dpkgQueryCommand,
+  parseInstalled: parseDpkgQuery,
+  queryAvailable: (names) => madisonCommand(names),
+  parseAvailable: parseMadison,
+  refresh: APT_UPDATE,
+  satisfies: (pin, version) => pin === version,
+  installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [aptInstallCommand(wanted)]),
+};

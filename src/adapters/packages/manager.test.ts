@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/ports.js';
+import type { Result } from '../../engine/result.js';
+import { ok } from '../../engine/result.js';
+import { apt } from './apt.js';
+import { createPackageManager } from './manager.js';
+
+/** A host that answers each command by its first words, and records what ran and whether as root. */
+function scriptedHost(answers: Array<[prefix: string, output: Partial<ExecOutput>]>) {
+  const ran: string[] = [];
+  const shell: RemoteShell = {
+    host: 'web-01',
+    async exec(argv: readonly string[], options?: ExecOptions): Promise<Result<ExecOutput>> {
+      const line = argv.join(' ');
+      ran.push(`${options?.privileged ? '# ' : '$ '}${line}`);
+      const index = answers.findIndex(([prefix]) => line.startsWith(prefix));
+      const [, answer] = answers.splice(index, 1)[0] ?? ['', { code: 127, stderr: `unexpected: ${line}` }];
+      return ok({ code: 0, stdout: '', stderr: '', ...answer });
+    },
+  };
+  return { shell, ran };
+}
+
+const manager = createPackageManager(apt);
+
+describe('ensureAvailable', () => {
+  it('Given the version is listed, When checked, Then apt-get update is not run', async () => {
+    const host = scriptedHost([['apt-cache madison demo', { stdout: ' demo | 1.1 | file:/r ./ Packages\n' }]]);
+    expect(await manager.ensureAvailable(host.shell, { demo: '1.1' })).toEqual({ ok: true, value: undefined });
+    expect(host.ran).toEqual(['$ apt-cache madison demo']);
+  });
+
+  it('Given the version appears only after apt-get update, When checked, Then update runs once, as root, and it passes', async () => {
+    const host = scriptedHost([
+      ['apt-cache madison demo', { stdout: ' demo | 1.0 | file:/r ./ Packages\n' }],
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \n' }],
+      ['apt-get update', {}],
+      ['apt-cache madison demo', { stdout: ' demo | 1.1 | file:/r ./ Packages\n' }],
+    ]);
+    expect((await manager.ensureAvailable(host.shell, { demo: '1.1' })).ok).toBe(true);
+    expect(host.ran.filter((line) => line.includes('apt-get update'))).toEqual(['# apt-get update -q']);
+  });
+
+  it('Given versions missing even after update, When checked, Then the failure names each name=version', async () => {
+    const host = scriptedHost([
+      ['apt-cache madison', { stdout: ' demo | 1.0 | file:/r ./ Packages\n' }],
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \n', stderr: 'dpkg-query: no packages found matching nope\n', code: 1 }],
+      ['apt-get update', {}],
+      ['apt-cache madison', { stdout: ' demo | 1.0 | file:/r ./ Packages\n' }],
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \n', stderr: 'dpkg-query: no packages found matching nope\n', code: 1 }],
+    ]);
+    const result = await manager.ensureAvailable(host.shell, { demo: '9.9', nope: '1.0' });
+    expect(result).toEqual({ ok: false, error: { message: 'web-01: not in the apt repositories: demo=9.9, nope=1.0' } });
+  });
+
+  it('Given the pinned version is installed but gone from the repositories, When checked, Then it counts as available', async () => {
+    const host = scriptedHost([
+      ['apt-cache madison', { stdout: ' demo | 2.0 | file:/r ./ Packages\n' }],
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \n' }],
+    ]);
+    expect((await manager.ensureAvailable(host.shell, { demo: '1.0' })).ok).toBe(true);
+  });
+});
+
+describe('install', () => {
+  it('Given a successful apt-get, When the host then reads the pin, Then install passes', async () => {
+    const host = scriptedHost([
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \n' }],
+      ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
+      ['dpkg-query', { stdout: 'demo\t1.1\tii \n' }],
+    ]);
+    expect((await manager.install(host.shell, { demo: '1.1' })).ok).toBe(true);
+    expect(host.ran[1]).toMatch(/^# env DEBIAN_FRONTEND=noninteractive apt-get install .* demo=1\.1$/);
+  });
+
+  it('Given apt-get fails, When installing, Then the failure names the command and carries the stderr tail', async () => {
+    const host = scriptedHost([
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \n' }],
+      ['env', { code: 100, stderr: 'Setting up demo (1.2) ...\ndpkg: error processing package demo (--configure):\n subprocess installed post-installation script returned error exit status 1\n' }],
+    ]);
+    const result = await manager.install(host.shell, { demo: '1.2' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toBe('web-01: apt-get install demo=1.2 exited 100');
+    expect(result.error.detail).toContain('post-installation script returned error exit status 1');
+  });
+
+  it('Given apt-get exits 0 but the package stays put, When installing, Then it fails saying what is installed', async () => {
+    const host = scriptedHost([
+      ['dpkg-query', { stdout: 'demo\t1.0\thi \n' }],
+      ['env', {}],
+      ['dpkg-query', { stdout: 'demo\t1.0\thi \n' }],
+    ]);
+    expect(await manager.install(host.shell, { demo: '1.1' })).toEqual({
+      ok: false,
+      error: { message: 'web-01: after apt install, demo is 1.0, wanted 1.1' },
+    });
+  });
+});

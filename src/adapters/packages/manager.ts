@@ -1,0 +1,82 @@
+/**
+ * The one algorithm every package manager follows, over a `RemoteShell`:
+ * read installed versions; check the repositories offer each pinned version
+ * (refreshing their metadata once, and only when something is missing);
+ * install; then read again and fail unless every package is at its pin —
+ * a held or replaced package must not pass as upgraded.
+ */
+import type { PackageManager, RemoteShell, Versions } from '../../engine/ports.js';
+import type { Result } from '../../engine/result.js';
+import { fail, ok, okVoid } from '../../engine/result.js';
+import type { Command, PackageManagerDefinition } from './definition.js';
+import { run } from './remote-run.js';
+
+const runCommand = (shell: RemoteShell, command: Command, signal: AbortSignal | undefined) =>
+  run(shell, command.argv, { privileged: command.privileged, signal, ...(command.okCodes ? { okCodes: command.okCodes } : {}) });
+
+const pinList = (names: readonly string[], wanted: Readonly<Record<string, string>>) =>
+  names.map((name) => `${name}=${wanted[name]}`).join(', ');
+
+export function createPackageManager(definition: PackageManagerDefinition): PackageManager {
+  async function installed(shell: RemoteShell, names: readonly string[], signal?: AbortSignal): Promise<Result<Versions>> {
+    if (names.length === 0) return ok({});
+    const output = await runCommand(shell, definition.queryInstalled(names), signal);
+    if (!output.ok) return output;
+    const versions = definition.parseInstalled(output.value, names);
+    return versions.ok ? versions : fail(`${shell.host}: ${versions.error.message}`, versions.error.detail);
+  }
+
+  /** Names whose pin neither the repositories offer nor the host already has. */
+  async function missing(
+    shell: RemoteShell,
+    wanted: Readonly<Record<string, string>>,
+    afterRefresh: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<string[]>> {
+    const names = Object.keys(wanted);
+    const listed = await runCommand(shell, definition.queryAvailable(names, afterRefresh), signal);
+    if (!listed.ok) return listed;
+    const offered = definition.parseAvailable(listed.value);
+    const notOffered = names.filter(
+      (name) => !(offered.get(name) ?? []).some((version) => definition.satisfies(wanted[name] ?? '', version)),
+    );
+    if (notOffered.length === 0) return ok([]);
+    const have = await installed(shell, notOffered, signal);
+    if (!have.ok) return have;
+    return ok(notOffered.filter((name) => !definition.satisfies(wanted[name] ?? '', have.value[name] ?? '')));
+  }
+
+  async function ensureAvailable(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>> {
+    if (Object.keys(wanted).length === 0) return okVoid;
+    let absent = await missing(shell, wanted, false, signal);
+    if (absent.ok && absent.value.length > 0) {
+      if (definition.refresh !== undefined) {
+        const refreshed = await runCommand(shell, definition.refresh, signal);
+        if (!refreshed.ok) return refreshed;
+      }
+      absent = await missing(shell, wanted, true, signal);
+    }
+    if (!absent.ok) return absent;
+    if (absent.value.length === 0) return okVoid;
+    return fail(`${shell.host}: not in the ${definition.kind} repositories: ${pinList(absent.value, wanted)}`);
+  }
+
+  async function install(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>> {
+    const names = Object.keys(wanted);
+    if (names.length === 0) return okVoid;
+    const before = await installed(shell, names, signal);
+    if (!before.ok) return before;
+    for (const command of definition.installCommands(wanted, before.value)) {
+      const done = await runCommand(shell, command, signal);
+      if (!done.ok) return done;
+    }
+    const after = await installed(shell, names, signal);
+    if (!after.ok) return after;
+    const wrong = names.filter((name) => !definition.satisfies(wanted[name] ?? '', after.value[name] ?? ''));
+    if (wrong.length === 0) return okVoid;
+    const found = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name]}`);
+    return fail(`${shell.host}: after ${definition.kind} install, ${found.join('; ')}`);
+  }
+
+  return { kind: definition.kind, installed, ensureAvailable, install };
+}
