@@ -83,8 +83,9 @@ export async function drainHost(
 
 /**
  * What counts as back in rotation: `UP`, or `no check` (a server without
- * health checks is up whenever it is ready). `UP 1/3` is not: a check just
- * failed and HAProxy is counting down to DOWN.
+ * health checks is up whenever it is ready). `UP 1/3` is not: HAProxy leaves
+ * maint at the edge of UP, before any check has run, and shows the same after
+ * a failed check; only a passing check turns it into plain `UP`.
  */
 export function isUp(status: ServerStatus): boolean {
   return status.adminState === 'ready' && (status.status === 'UP' || status.status === 'no check');
