@@ -61,7 +61,7 @@ async function uncommittedWarnings(git: SimpleGit, prefix: string, sha: string):
     const [staged, unstaged] = [entry[0] ?? ' ', entry[1] ?? ' '];
     if (staged === 'R' || staged === 'C') index++; // the original path follows; the new one is named
     const state = [staged, unstaged].filter((code) => code !== ' ').map((code) => STATES[code] ?? code);
-    const how = [...new Set(state)].join(', ') + (staged !== ' ' && staged !== '?' ? ' (staged, not committed)' : '');
+    const how = [...new Set(state)].join(', ') + (staged !== ' ' && staged !== '?' ? ', staged but not committed' : '');
     const path = entry.slice(3).slice(prefix.length);
     warnings.push(`${path}: uncommitted changes ignored (${how}); using commit ${sha.slice(0, 7)}`);
   }
