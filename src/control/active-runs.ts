@@ -33,7 +33,7 @@ const ActiveRun = z.object({
 
 export type ActiveGate = z.infer<typeof ActiveGate>;
 export type ActiveRunInfo = z.infer<typeof ActiveRun>;
-export type ActiveRunRegistration = Omit<ActiveRunInfo, 'pid' | 'host' | 'gate'> & { pid?: number; host?: string };
+export type ActiveRunRegistration = Omit<ActiveRunInfo, 'pid' | 'host' | 'gate' | 'startedAt'> & { pid?: number; host?: string; startedAt?: string };
 
 export interface ActiveRunHandle {
   readonly info: ActiveRunInfo;
@@ -45,7 +45,12 @@ export interface ActiveRunHandle {
 
 export async function registerActiveRun(repoDir: string, registration: ActiveRunRegistration): Promise<ActiveRunHandle> {
   await pruneDeadRuns(repoDir);
-  let info: ActiveRunInfo = { ...registration, pid: registration.pid ?? process.pid, host: registration.host ?? hostname() };
+  let info: ActiveRunInfo = {
+    ...registration,
+    pid: registration.pid ?? process.pid,
+    host: registration.host ?? hostname(),
+    startedAt: registration.startedAt ?? new Date().toISOString(),
+  };
   const path = activeFile(repoDir, info.runId);
   // Writes are chained so a quick set/clear/close sequence lands in order.
   let writes: Promise<void> = writeFileAtomic(path, `${JSON.stringify(info, null, 2)}\n`);

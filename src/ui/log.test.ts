@@ -19,9 +19,9 @@ describe('run logger (pino)', () => {
   it('given a run, when every event is logged, then the file has one JSON line per event under .lieutenant/logs/<runId>.log', async () => {
     // Given
     const events = scenario({ hosts: 4 }).failure();
-    const logger = await createRunLogger(repo, 'run-1');
+    const logger = createRunLogger(repo, 'run-1');
     // When
-    events.forEach(logger.onEvent);
+    events.forEach(logger.listener);
     await logger.close();
     // Then
     expect(logger.path).toBe(join(repo, '.lieutenant', 'logs', 'run-1.log'));
@@ -44,9 +44,9 @@ describe('run logger (pino)', () => {
       },
       { ...base, seq: 3, type: 'log', level: 'info', message: 'deep', detail: { ssh: { privateKey: '-----BEGIN KEY SECRET-4', passphrase: 'SECRET-5' } } },
     ] as unknown as RunEvent[];
-    const logger = await createRunLogger(repo, 'run-2');
+    const logger = createRunLogger(repo, 'run-2');
     // When
-    events.forEach(logger.onEvent);
+    events.forEach(logger.listener);
     await logger.close();
     // Then
     const text = await readFile(logger.path, 'utf8');

@@ -4,7 +4,6 @@
  * asynchronous (pino's SonicBoom), so the engine's emit never waits on disk;
  * `close()` flushes at the end of the run.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino, type Level as PinoLevel } from 'pino';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
@@ -12,17 +11,22 @@ import { CENSOR, REDACT_PATHS, redactSecrets } from './redact.js';
 
 export interface RunLogger {
   readonly path: string;
-  readonly onEvent: RunEventListener;
+  readonly listener: RunEventListener;
   /** Flushes and closes the file. */
   close(): Promise<void>;
 }
 
 export const runLogPath = (repoDir: string, runId: string): string => join(repoDir, '.lieutenant', 'logs', `${runId}.log`);
 
-export async function createRunLogger(repoDir: string, runId: string): Promise<RunLogger> {
+export function createRunLogger(repoDir: string, runId: string): RunLogger {
   const path = runLogPath(repoDir, runId);
-  await mkdir(join(repoDir, '.lieutenant', 'logs'), { recursive: true });
   const destination = pino.destination({ dest: path, sync: false, mkdir: true });
+  // The file opens in the background; lines written before are buffered.
+  const opened = new Promise<void>((resolve, reject) => {
+    destination.once('ready', () => resolve());
+    destination.once('error', reject);
+  });
+  opened.catch(() => undefined); // reported by close(), not as an unhandled rejection
   const logger = pino(
     {
       base: { runId },
@@ -31,17 +35,17 @@ export async function createRunLogger(repoDir: string, runId: string): Promise<R
     },
     destination,
   );
-  const onEvent: RunEventListener = (event) => {
+  const listener: RunEventListener = (event) => {
     logger[levelOf(event)]({ event: redactSecrets(event) }, event.type);
   };
-  const close = () =>
-    new Promise<void>((resolve) => {
-      logger.flush(() => {
-        destination.once('close', () => resolve());
-        destination.end();
-      });
+  const close = async () => {
+    await opened;
+    await new Promise<void>((resolve) => {
+      destination.once('close', () => resolve());
+      destination.end();
     });
-  return { path, onEvent, close };
+  };
+  return { path, listener, close };
 }
 
 function levelOf(event: RunEvent): PinoLevel {
