@@ -1,0 +1,36 @@
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { DEFAULT_PREFIX, readFleet, resetFleet, startFleet, stopFleet } from './fleet.js';
+import { REPO_ROOT } from './paths.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Directory of the shared e2e fleet; in a test: `const fleet = await readFleet(inject('fleetDir'))`. */
+    fleetDir: string;
+  }
+}
+
+/**
+ * globalSetup of the vitest `e2e` project: one fleet of 6 hosts for every e2e
+ * file (they run one after another; each starts with `resetFleet`). With
+ * LIEUTENANT_FLEET_DIR naming a running fleet (`npm run fleet -- up --dir …`),
+ * that fleet is reset and reused and left running, for fast iteration.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const reuse = process.env.LIEUTENANT_FLEET_DIR;
+  if (reuse) {
+    const running = await readFleet(reuse);
+    if (running) {
+      await resetFleet(running);
+      console.log(`e2e: reusing the fleet in ${running.dir} (left running)`);
+      project.provide('fleetDir', running.dir);
+      return async () => {};
+    }
+  }
+  const dir = reuse ? resolve(reuse) : join(REPO_ROOT, '.fleet', 'e2e');
+  const started = Date.now();
+  const fleet = await startFleet({ dir, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX });
+  console.log(`e2e: fleet of ${fleet.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+  project.provide('fleetDir', fleet.dir);
+  return () => stopFleet(fleet.dir);
+}
