@@ -101,6 +101,12 @@ describe('deployed state in Git', () => {
     expect(JSON.parse(await bare.raw(['notes', '--ref', 'lieutenant', 'show', v11]))[0].runId).toBe('run-1');
   });
 
+  it('pushes nothing when no run was recorded yet', async () => {
+    const remote = await sandbox.bare();
+    await repo.git.addRemote('origin', remote);
+    expect(await pushDeployState(repo.dir, 'origin')).toEqual({ ok: true, value: { pushed: [] } });
+  });
+
   it('merges notes another machine pushed first instead of losing them', async () => {
     // Given two clones of one remote, each recording a different run of the same commit
     const remote = await sandbox.bare();

@@ -6,11 +6,12 @@ import { hostname } from 'node:os';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 
-export function gitAt(repoDir: string): SimpleGit {
-  return simpleGit({ baseDir: repoDir });
+/** `signal` kills a running git process when it aborts (watch stopping on Ctrl-C). */
+export function gitAt(repoDir: string, signal?: AbortSignal): SimpleGit {
+  return simpleGit(signal === undefined ? { baseDir: repoDir } : { baseDir: repoDir, abort: signal });
 }
 
-/** Full SHA of `rev` as a commit, or undefined when it does not name one. */
+/** Full SHA of `rev` as a commit, or undefined when it does not name one (`--quiet`: an empty answer). */
 export async function resolveCommit(git: SimpleGit, rev: string): Promise<string | undefined> {
   try {
     const sha = (await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])).trim();
@@ -26,9 +27,11 @@ export async function commitSubject(git: SimpleGit, sha: string): Promise<string
 
 /** True when `ancestor` is `descendant` or one of its ancestors. */
 export async function isAncestor(git: SimpleGit, ancestor: string, descendant: string): Promise<boolean> {
+  // Not `merge-base --is-ancestor`: simple-git only rejects when git also
+  // writes to stderr, and that answer is a silent exit code.
   try {
-    await git.raw(['merge-base', '--is-ancestor', ancestor, descendant]);
-    return true;
+    const base = (await git.raw(['merge-base', ancestor, descendant])).trim();
+    return base !== '' && base === (await resolveCommit(git, ancestor));
   } catch {
     return false;
   }

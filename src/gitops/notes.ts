@@ -54,9 +54,9 @@ export function mergeRecords(ours: RunRecord[], theirs: RunRecord[]): RunRecord[
 }
 
 export async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
+  // `--quiet` makes a missing ref an empty answer (simple-git resolves a silent non-zero exit).
   try {
-    await git.raw(['rev-parse', '--verify', '--quiet', ref]);
-    return true;
+    return (await git.raw(['rev-parse', '--verify', '--quiet', ref])).trim() !== '';
   } catch {
     return false;
   }
