@@ -123,5 +123,8 @@ export async function openConnection(
     signal?.removeEventListener('abort', onAbort);
   }
   settings.log?.(`${endpoint.label}: connected as ${endpoint.user} with ${auth.describe}${via ? ` via ${via.endpoint.label}` : ''}`);
-  return ok({ ssh, client: ssh.connection as Ssh2Client, endpoint });
+  const client = ssh.connection as Ssh2Client;
+  // node-ssh adds an 'error' listener per exec while it starts; many concurrent execs on one host are expected.
+  client.setMaxListeners(100);
+  return ok({ ssh, client, endpoint });
 }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 export interface Ssh2Client {
   on(event: 'close' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  setMaxListeners(n: number): unknown;
   forwardOut(srcIP: string, srcPort: number, dstIP: string, dstPort: number, callback: (error: Error | undefined, channel: Duplex) => void): unknown;
 }
 
