@@ -1,0 +1,132 @@
+/**
+ * `lieutenant history`: every past run, newest first. Finished runs come from
+ * the notes in Git (they travel with the repo); runs that never finished are
+ * only in this machine's journals (`.lieutenant/runs/*.jsonl`) and show as
+ * `running` (their holder still has the lock) or `interrupted`.
+ */
+import { join } from 'node:path';
+import type { EventOf, HostOut, RunEvent, RunResult } from '../engine/events.js';
+import { listRuns, readJournal, RUNS_DIR } from '../adapters/journal/index.js';
+import { runRecords } from './deployed.js';
+import { readLock } from './lock.js';
+import type { Approval, RunRecord } from './run-record.js';
+
+export type HistoryResult = RunResult | 'running' | 'interrupted';
+
+export interface HistoryEntry {
+  runId: string;
+  environment: string;
+  rollout: string;
+  commit: { sha: string; subject: string };
+  operator: string;
+  /** ISO 8601. */
+  startedAt: string;
+  /** Undefined while running or when interrupted. */
+  finishedAt: string | undefined;
+  /** Start to finish; for a run that did not finish, start to its last journaled step. */
+  durationMs: number | undefined;
+  result: HistoryResult;
+  approvals: Approval[];
+  hostsChanged: string[];
+  hostsOut: HostOut[];
+  /** The run that continued this interrupted one, if any. */
+  resumedBy?: string;
+  /** The interrupted run this one continued. */
+  resumes?: string;
+  /** Where it was found: a Git note (finished), or only a local journal. */
+  source: 'note' | 'journal';
+}
+
+export async function loadHistory(repoDir: string, filter: { environment?: string } = {}): Promise<HistoryEntry[]> {
+  const noted = new Map((await runRecords(repoDir, filter)).map((r) => [r.runId, fromRecord(r)]));
+  const journaled = await journalRuns(repoDir);
+  const resumedBy = new Map<string, string>();
+  for (const run of journaled.values()) if (run.resumes !== undefined) resumedBy.set(run.resumes, run.runId);
+
+  const entries: HistoryEntry[] = [...noted.values()];
+  for (const run of journaled.values()) {
+    const entry = noted.get(run.runId);
+    if (entry !== undefined) {
+      if (run.resumes !== undefined) entry.resumes = run.resumes;
+      continue;
+    }
+    if (filter.environment !== undefined && run.environment !== filter.environment) continue;
+    const lock = await readLock(repoDir, run.environment);
+    const alive = lock !== undefined && lock.holder.runId === run.runId && !lock.stale;
+    entries.push({ ...run, result: run.result ?? (alive ? 'running' : 'interrupted') });
+  }
+  for (const entry of entries) {
+    const successor = resumedBy.get(entry.runId);
+    if (successor !== undefined && successor !== entry.runId) entry.resumedBy = successor;
+  }
+  return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+function fromRecord(record: RunRecord): HistoryEntry {
+  const { commit, subject, ...rest } = record;
+  const duration = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
+  return {
+    ...rest,
+    commit: { sha: commit, subject },
+    durationMs: Number.isNaN(duration) ? undefined : duration,
+    source: 'note',
+  };
+}
+
+type JournalRun = Omit<HistoryEntry, 'result'> & { result: RunResult | undefined };
+
+/** Every journaled run, by run id. A resumed run may span files, so events are grouped by their runId. */
+async function journalRuns(repoDir: string): Promise<Map<string, JournalRun>> {
+  const byRun = new Map<string, RunEvent[]>();
+  for (const file of await listRuns(repoDir)) {
+    const { events } = await readJournal(join(repoDir, RUNS_DIR, `${file}.jsonl`)).catch(() => ({ events: [] }));
+    for (const event of events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
+  }
+  const runs = new Map<string, JournalRun>();
+  for (const [runId, events] of byRun) {
+    const run = summarise(runId, events.sort((a, b) => a.seq - b.seq));
+    if (run !== undefined) runs.set(runId, run);
+  }
+  return runs;
+}
+
+function summarise(runId: string, events: RunEvent[]): JournalRun | undefined {
+  const started = events.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
+  if (started === undefined) return undefined; // nothing happened worth showing
+  const finished = events.findLast((e): e is EventOf<'run.finished'> => e.type === 'run.finished');
+  const last = events.at(-1) ?? started;
+  const approvals: Approval[] = [];
+  let afterBatch = 0;
+  for (const event of events) {
+    if (event.type === 'gate.waiting') afterBatch = event.afterBatch;
+    if (event.type === 'gate.answered') {
+      const { by, decision, reason, at } = event;
+      approvals.push(reason === undefined ? { by, decision, at, afterBatch } : { by, decision, reason, at, afterBatch });
+    }
+  }
+  const changed = new Set<string>();
+  const out = new Map<string, HostOut>();
+  for (const event of events) {
+    if (event.type === 'host.done' && event.changed) changed.add(event.host);
+    if (event.type === 'host.failed' && event.outOfRotation) out.set(event.host, { host: event.host, group: event.group, reason: event.reason });
+    if (event.type === 'host.return.finished') out.delete(event.host);
+  }
+  const end = finished ?? last;
+  const run: JournalRun = {
+    runId,
+    environment: started.environment,
+    rollout: started.rollout,
+    commit: started.commit,
+    operator: started.operator,
+    startedAt: started.at,
+    finishedAt: finished?.at,
+    durationMs: Date.parse(end.at) - Date.parse(started.at),
+    result: finished?.result,
+    approvals,
+    hostsChanged: finished?.changed ?? [...changed],
+    hostsOut: finished?.hostsOut ?? [...out.values()],
+    source: 'journal',
+  };
+  if (started.resumes !== undefined) run.resumes = started.resumes;
+  return run;
+}
