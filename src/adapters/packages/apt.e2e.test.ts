@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Fleet } from '../../../test/fleet/fleet.js';
+import { INITIAL_VERSION, readFleet } from '../../../test/fleet/fleet.js';
+import type { RemoteShell, RemoteShells } from '../../engine/ports.js';
+import { createRemoteShells } from '../ssh/remote-shells.js';
+import { createPackageManagers } from './package-managers.js';
+
+// apt for real, over our own SSH adapter, on one host of the shared e2e fleet.
+// The host is put back on demo 1.0 afterwards, as every e2e file expects.
+const apt = createPackageManagers().apt;
+let fleet: Fleet;
+let shells: RemoteShells;
+let shell: RemoteShell;
+
+const dpkgVersion = async () => (await fleet.ssh(shell.host, "dpkg-query -W -f='${Version}' demo")).stdout;
+
+beforeAll(async () => {
+  const found = await readFleet(inject('fleetDir'));
+  const host = found?.hosts[0];
+  if (!found || !host) throw new Error(`no fleet running in ${inject('fleetDir')}`);
+  fleet = found;
+  shells = createRemoteShells(
+    {
+      user: 'root',
+      port: 22,
+      identityFile: fleet.identityFile,
+      knownHosts: fleet.knownHostsPath,
+      hostKeyPolicy: 'strict',
+      become: 'none',
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: 120_000,
+      keepaliveIntervalMs: 5_000,
+    },
+    { sshConfigPath: '/dev/null' },
+  );
+  const connected = await shells.connect({ ...host, group: 'web', lbServer: host.name });
+  if (!connected.ok) throw new Error(connected.error.message);
+  shell = connected.value;
+});
+
+afterAll(async () => {
+  if (shell) await apt.install(shell, { demo: INITIAL_VERSION });
+  await shells?.closeAll();
+});
+
+describe('apt over SSH', () => {
+  it('Given a fresh host, When reading installed versions, Then demo is 1.0 and an unknown package is null', async () => {
+    expect(await apt.installed(shell, ['demo', 'no-such-package-lt'])).toEqual({
+      ok: true,
+      value: { demo: '1.0', 'no-such-package-lt': null },
+    });
+  });
+
+  it('Given the repository, When checking demo=1.1 and demo=9.9, Then 1.1 is available and 9.9 is named as missing', async () => {
+    expect(await apt.ensureAvailable(shell, { demo: '1.1' })).toEqual({ ok: true, value: undefined });
+    expect(await apt.ensureAvailable(shell, { demo: '9.9' })).toEqual({
+      ok: false,
+      error: { message: `${shell.host}: not in the apt repositories: demo=9.9` },
+    });
+  });
+
+  it('Given demo 1.0, When installing 1.1 and then 1.0 again, Then dpkg shows each version in turn', async () => {
+    expect(await apt.install(shell, { demo: '1.1' })).toEqual({ ok: true, value: undefined });
+    expect(await dpkgVersion()).toBe('1.1');
+    expect(await apt.installed(shell, ['demo'])).toEqual({ ok: true, value: { demo: '1.1' } });
+    expect(await apt.install(shell, { demo: '1.0' })).toEqual({ ok: true, value: undefined });
+    expect(await dpkgVersion()).toBe('1.0');
+  });
+
+  it('Given a version apt cannot find, When installing, Then it fails with apt-get exit code and its own words', async () => {
+    const result = await apt.install(shell, { demo: '9.9' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toBe(`${shell.host}: apt-get install demo=9.9 exited 100`);
+    expect(result.error.detail).toContain("Version '9.9' for 'demo' was not found");
+    expect(await dpkgVersion()).toBe('1.0');
+  });
+});
