@@ -1,0 +1,111 @@
+/**
+ * The `lieutenant` command line: commander parses, each command lives in
+ * its own file (`register(program, context)` parses flags and calls a
+ * service), and this file alone turns the outcome into an exit status.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import type { CliContext, CliIo } from './context.js';
+import { describeFailure, ExitCode } from './errors.js';
+import { registerNotBuilt } from './not-built.js';
+import { HELP_SETTINGS, useProductUsage } from './usage.js';
+import { register as registerValidate } from './validate.js';
+import { register as registerPlan } from './plan.js';
+import { register as registerRun } from './run.js';
+
+export interface RunCliOptions {
+  cwd?: string;
+  signal?: AbortSignal;
+}
+
+/** Runs one invocation (`argv` without node and script) and returns its exit status. */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, options: RunCliOptions = {}): Promise<number> {
+  let exitCode: number = ExitCode.done;
+  const context: CliContext = {
+    io,
+    cwd: options.cwd ?? process.cwd(),
+    signal: options.signal ?? new AbortController().signal,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // --help and --version end through here too, with exit code 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.done : ExitCode.badInput;
+    const failure = describeFailure(error);
+    io.stderr.write(failure.text);
+    return failure.exitCode;
+  }
+}
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('lieutenant')
+    .description('Staged rollouts of package versions to fleets of VMs, from Git: drain, upgrade over SSH, health-gate, return.')
+    .version(packageVersion(), '-V, --version')
+    .option('--repo <dir>', 'the rollout repo (default: the current directory)')
+    .configureHelp(HELP_SETTINGS)
+    .configureOutput({ writeOut: (text) => void context.io.stdout.write(text), writeErr: (text) => void context.io.stderr.write(text) })
+    .showHelpAfterError('(lieutenant --help lists the commands and their flags)')
+    .exitOverride();
+
+  registerValidate(program, context);
+  registerPlan(program, context);
+  registerRun(program, context);
+  registerNotBuilt(program, { name: 'approve [run]', description: 'answers a waiting pause gate from another terminal: go on', options: [['--reason <text>', 'why, recorded with the approval']], issue: 5 });
+  registerNotBuilt(program, { name: 'abort [run]', description: 'answers a waiting pause gate from another terminal: stop', issue: 5 });
+  registerNotBuilt(program, {
+    name: 'revert [commit]',
+    description: 'makes the revert commit in the rollout repo, then (with --run) rolls the fleet back to it',
+    options: [['--run', 'run the reverted playbook afterwards'], ['--yes', 'approve pause gates automatically']],
+    issue: 6,
+  });
+  registerNotBuilt(program, { name: 'status [env]', description: 'what runs where: installed vs committed versions, drift, hosts out of rotation, the last run', options: [['--json', 'one JSON object per line']], issue: 6 });
+  registerNotBuilt(program, { name: 'history [env]', description: 'past runs: commit, who, when, result, approvals', options: [['--json', 'one JSON object per line']], issue: 6 });
+  registerNotBuilt(program, { name: 'resume [run]', description: 'finishes a run that was interrupted (crash, kill, lost SSH)', issue: 4 });
+  registerNotBuilt(program, { name: 'watch', description: 'the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert', issue: 6 });
+
+  useProductUsage(program);
+  for (const command of program.commands) {
+    command.configureOutput({ writeOut: (text) => void context.io.stdout.write(text), writeErr: (text) => void context.io.stderr.write(text) });
+    command.exitOverride();
+  }
+  return program;
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
+}
+
+/** The process entry: Ctrl-C aborts the signal (a second one exits at once); the status becomes the exit code. */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error('interrupted (Ctrl-C)'));
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), undefined, { signal: controller.signal });
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+function isEntryPoint(moduleUrl: string, script: string | undefined): boolean {
+  if (script === undefined) return false;
+  try {
+    return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(resolve(script));
+  } catch {
+    return false;
+  }
+}
+
+// `tsx src/cli/main.ts` (npm run lieutenant) runs it directly; bin/lieutenant.js calls main().
+if (isEntryPoint(import.meta.url, process.argv[1])) await main();

@@ -1,0 +1,58 @@
+/**
+ * `lieutenant run PLAYBOOK [--yes] [--json] [--rev REV]`. Picks the view —
+ * the Ink TUI on a terminal, plain lines otherwise, `--json` on request — and
+ * hands it to the run service. Ctrl-C once stops safely, twice forces.
+ */
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { runService } from '../app/run-service.js';
+import type { RunEventListener } from '../engine/events.js';
+import { createJsonRenderer } from '../ui/json.js';
+import { createLineRenderer } from '../ui/lines.js';
+import { repoDirOf, type CliContext } from './context.js';
+import { reportFailure } from './report.js';
+import { interruptions } from './interrupt.js';
+
+export interface RunFlags {
+  yes?: boolean;
+  json?: boolean;
+  rev: string;
+}
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('run <playbook>')
+    .description('executes the rollout; Ink TUI when stdout is a terminal, plain lines otherwise')
+    .option('--yes', 'approve pause gates automatically (never skips a health gate)')
+    .option('--json', 'one JSON object per line: events, then a summary')
+    .option('--rev <rev>', 'the revision to run (default HEAD)', 'HEAD')
+    .action(async (playbook: string, flags: RunFlags, command: Command) => {
+      context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));
+    });
+}
+
+export async function runCommand(repoDir: string, playbook: string, flags: RunFlags, context: CliContext): Promise<number> {
+  const { io } = context;
+  const out = io.stdout as unknown as Writable;
+  const interrupt = interruptions(context.signal, (force) => {
+    if (!flags.json) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
+  });
+  const listener: RunEventListener = flags.json ? createJsonRenderer(out) : createLineRenderer(out);
+  try {
+    const done = await runService({
+      repoDir,
+      playbook,
+      rev: flags.rev,
+      yes: flags.yes === true,
+      approvers: [],
+      listeners: [listener],
+      onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`),
+      stop: interrupt.stop,
+      force: interrupt.force,
+    });
+    if (!done.ok) return reportFailure(done.error, context);
+    return done.value.outcome.exitCode;
+  } finally {
+    interrupt.dispose();
+  }
+}
