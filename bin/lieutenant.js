@@ -7,10 +7,13 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'cli', 'main.js');
+let cli;
 if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
+  cli = await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
+  cli = await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
 }
+// main() runs the command and sets the exit status; importing main.ts alone runs nothing.
+await cli.main();

@@ -27,13 +27,22 @@ export interface RepoSpecs {
 
 /** Every playbook and inventory at `rev`, all valid — or every problem found. */
 export async function loadRepo(repoDir: string, rev = 'HEAD'): Promise<Result<RepoSpecs, SpecError[]>> {
+  return (await inspectRepo(repoDir, rev)).specs;
+}
+
+/**
+ * `loadRepo`, with the warnings kept when there are errors too: an
+ * uncommitted fix is the likeliest reason an error "comes back".
+ */
+export async function inspectRepo(repoDir: string, rev = 'HEAD'): Promise<{ specs: Result<RepoSpecs, SpecError[]>; warnings: string[] }> {
   const snapshot = await readRevision(repoDir, rev);
-  if (!snapshot.ok) return snapshot;
+  if (!snapshot.ok) return { specs: snapshot, warnings: [] };
   const { repoDir: dir, commit } = snapshot.value;
   const checked = checkRepo(snapshot.value);
-  if (checked.errors.length > 0) return { ok: false, error: checked.errors };
+  const { warnings } = checked;
+  if (checked.errors.length > 0) return { specs: { ok: false, error: checked.errors }, warnings };
   const strip = <T>(files: Map<string, { file: string; spec: T }>) => new Map([...files].map(([name, { file, spec }]) => [name, { file, spec }]));
-  return ok({ repoDir: dir, commit, playbooks: strip(checked.playbooks), inventories: strip(checked.inventories), warnings: checked.warnings });
+  return { specs: ok({ repoDir: dir, commit, playbooks: strip(checked.playbooks), inventories: strip(checked.inventories), warnings }), warnings };
 }
 
 /**

@@ -1,0 +1,42 @@
+/**
+ * How the CLI ends. What the user can fix is an `AbortError` (bad input by
+ * default: exit 2, nothing was changed on any host); anything else thrown is
+ * a bug. Only main.ts turns these into a process exit status.
+ */
+
+/** PRODUCT.md's exit codes, plus 70 (EX_SOFTWARE) for a bug. */
+export const ExitCode = {
+  done: 0,
+  rolloutFailed: 1,
+  badInput: 2,
+  aborted: 3,
+  locked: 4,
+  internal: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+
+  constructor(
+    message: string,
+    /** One line on what to do about it: "run lieutenant validate". */
+    readonly tryMessage?: string,
+    readonly exitCode: number = ExitCode.badInput,
+  ) {
+    super(message);
+  }
+}
+
+/** The text a user sees for an error that reached the top, and the exit status. */
+export function describeFailure(error: unknown): { text: string; exitCode: number } {
+  if (error instanceof AbortError) {
+    const tryLine = error.tryMessage === undefined ? '' : `\n${error.tryMessage}`;
+    return { text: `error: ${error.message}${tryLine}\n`, exitCode: error.exitCode };
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return {
+    text: `internal error — this is a bug in Lieutenant, please report it with the lines below\n${detail}\n`,
+    exitCode: ExitCode.internal,
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError, describeFailure } from './errors.js';
+import { runCli } from './main.js';
+import { captureIo } from './testing.js';
+
+describe('lieutenant (the command line shell)', () => {
+  it('lists the commands of PRODUCT.md with their flags (extensions allowed, nothing missing)', async () => {
+    // Given PRODUCT.md's CLI table
+    const table: [string, string[]][] = [
+      ['validate', ['[--rev REV]']],
+      ['plan', ['PLAYBOOK', '[--json]']],
+      ['run', ['PLAYBOOK', '[--yes]', '[--json]', '[--rev REV]']],
+      ['approve', ['[RUN]', '[--reason TEXT]']],
+      ['abort', ['[RUN]']],
+      ['revert', ['[COMMIT]', '[--run]', '[--yes]']],
+      ['status', ['[ENV]', '[--json]']],
+      ['history', ['[ENV]', '[--json]']],
+      ['resume', ['[RUN]']],
+      ['watch', []],
+    ];
+    // When --help is printed
+    const io = captureIo();
+    expect(await runCli(['--help'], io)).toBe(0);
+    const listed = io.out().split('\n').filter((line) => /^ {2}[a-z]/.test(line)).map((line) => line.trim().split(/ {2,}/)[0] ?? '');
+    // Then each command is listed, in that order, with every flag of the table
+    expect(listed.map((line) => line.split(' ')[0]).filter((name) => name !== 'help')).toEqual(table.map(([name]) => name));
+    for (const [name, terms] of table) {
+      const line = listed.find((entry) => entry.split(' ')[0] === name) ?? '';
+      for (const term of terms) expect(line, name).toContain(term);
+    }
+    expect(io.out()).toContain('--repo <dir>');
+  });
+
+  it('shows --repo in every command’s help', async () => {
+    const io = captureIo();
+    expect(await runCli(['run', '--help'], io)).toBe(0);
+    expect(io.out()).toMatch(/^Usage: lieutenant run PLAYBOOK \[--yes\] \[--json\] \[--rev REV\]$/m);
+    expect(io.out()).toMatch(/Global Options:[\s\S]*--repo <dir>/);
+  });
+
+  it.each([
+    [['deploy'], /unknown command 'deploy'/],
+    [['validate', '--force'], /unknown option '--force'/],
+    [['plan'], /missing required argument 'playbook'/],
+  ])('exits 2 on bad input: %j', async (argv, message) => {
+    const io = captureIo();
+    expect(await runCli(argv, io)).toBe(2);
+    expect(io.err()).toMatch(message);
+  });
+
+  it('says plainly which commands are not built yet (exit 2)', async () => {
+    const io = captureIo();
+    expect(await runCli(['watch'], io)).toBe(2);
+    expect(io.err()).toMatch(/^error: lieutenant watch: not built yet \(see issue \d+\)$/m);
+  });
+
+  it('tells what the user can fix from what is a bug', () => {
+    expect(describeFailure(new AbortError('no run is waiting', 'start one with lieutenant run web', 4))).toEqual({
+      text: 'error: no run is waiting\nstart one with lieutenant run web\n',
+      exitCode: 4,
+    });
+    const bug = describeFailure(new TypeError('x is undefined'));
+    expect(bug.exitCode).toBe(70);
+    expect(bug.text).toMatch(/^internal error — this is a bug in Lieutenant[\s\S]*TypeError: x is undefined\n\s+at /);
+  });
+});

@@ -1,0 +1,12 @@
+/** In-memory stdout/stderr for running the CLI in-process in tests. */
+import type { CliIo } from './context.js';
+
+export function captureIo(): CliIo & { out: () => string; err: () => string } {
+  const chunks = { out: [] as string[], err: [] as string[] };
+  return {
+    stdout: { write: (text: string) => chunks.out.push(text) },
+    stderr: { write: (text: string) => chunks.err.push(text) },
+    out: () => chunks.out.join(''),
+    err: () => chunks.err.join(''),
+  };
+}
