@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { Document, YAMLMap } from 'yaml';
+import { Document, YAMLMap, YAMLSeq } from 'yaml';
 import type { HostSpec } from './host.js';
 
 export interface InventoryParams {
@@ -46,8 +46,8 @@ export function inventoryYaml(params: InventoryParams): string {
   doc.commentBefore = ' The local test fleet (test/fleet): written by `npm run fleet -- up`; rewritten at every up.';
   const group = doc.getIn(['groups', 'web']) as YAMLMap;
   for (const item of (group.get('hosts') as YAMLMap).items) if (item.value instanceof YAMLMap) item.value.flow = true;
-  for (const check of (group.get('health') as { items: YAMLMap[] }).items) {
-    for (const pair of check.items) if (pair.value instanceof YAMLMap) pair.value.flow = true;
+  for (const check of (group.get('health') as YAMLSeq).items) {
+    if (check instanceof YAMLMap) for (const pair of check.items) if (pair.value instanceof YAMLMap) pair.value.flow = true;
   }
   return doc.toString({ lineWidth: 0 });
 }
