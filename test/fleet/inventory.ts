@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { Document, YAMLMap, YAMLSeq } from 'yaml';
+import type { YAMLSeq } from 'yaml';
+import { Document, YAMLMap } from 'yaml';
 import type { HostSpec } from './host.js';
 
 export interface InventoryParams {
