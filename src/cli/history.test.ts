@@ -5,6 +5,7 @@ import { createGitSandbox } from '../gitops/testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
 import { aRunRecord } from '../gitops/testing/run-record.js';
 import { formatHistory, history } from './history.js';
+import { runCli } from './main.js';
 import { captureIo } from './testing.js';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
@@ -86,6 +87,18 @@ describe('lieutenant history', () => {
       ['r2', 'prod', sha],
       ['r1', 'staging', sha],
     ]);
+  });
+
+  it('is wired into the CLI: --repo, ENV and --json', async () => {
+    const sha = await repo.commit('web: demo 1.1', {});
+    await recordRun(repo.dir, aRunRecord({ commit: sha, runId: 'r1' }));
+    const io = captureIo();
+
+    const code = await runCli(['history', 'staging', '--json', '--repo', repo.dir], io);
+
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ runId: 'r1', environment: 'staging', result: 'succeeded', commit: { sha } });
   });
 
   it('says so when there are no runs', async () => {
