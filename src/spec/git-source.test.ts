@@ -61,6 +61,12 @@ describe('reading specs from git', () => {
     expect(messages(await loadRepo(repo.dir))).toEqual([expect.stringMatching(/has no commits yet: commit playbooks\/ and inventories\/ first/)]);
   });
 
+  it('warns when the revision holds no specs at all (probably the wrong --repo)', async () => {
+    const repo = await repoWith({ 'README.md': 'not a rollout repo\n' });
+    const result = await loadRepo(repo.dir);
+    expect(result.ok && result.value.warnings).toEqual([expect.stringMatching(/^no playbooks\/\*\.yaml or inventories\/\*\.yaml at [0-9a-f]{7}: is .* the rollout repo\?/)]);
+  });
+
   it('refuses a revision that is not a commit, and one that looks like an option', async () => {
     const repo = await repoWith(await fixtureFiles('product'));
     expect(messages(await loadRepo(repo.dir, 'no-such-branch'))).toEqual([expect.stringMatching(/^revision "no-such-branch" is not a commit in /)]);

@@ -39,7 +39,10 @@ export async function inspectRepo(repoDir: string, rev = 'HEAD'): Promise<{ spec
   if (!snapshot.ok) return { specs: snapshot, warnings: [] };
   const { repoDir: dir, commit } = snapshot.value;
   const checked = checkRepo(snapshot.value);
-  const { warnings } = checked;
+  const warnings = [...checked.warnings];
+  if (checked.playbooks.size + checked.inventories.size === 0 && checked.errors.length === 0) {
+    warnings.push(`no playbooks/*.yaml or inventories/*.yaml at ${commit.sha.slice(0, 7)}: is ${dir} the rollout repo? (--repo DIR)`);
+  }
   if (checked.errors.length > 0) return { specs: { ok: false, error: checked.errors }, warnings };
   const strip = <T>(files: Map<string, { file: string; spec: T }>) => new Map([...files].map(([name, { file, spec }]) => [name, { file, spec }]));
   return { specs: ok({ repoDir: dir, commit, playbooks: strip(checked.playbooks), inventories: strip(checked.inventories), warnings }), warnings };
