@@ -1,0 +1,132 @@
+/**
+ * The run, live: header, batches (folded to fit the terminal), load-balancer
+ * bars, recent events, the pause gate, and the summary. Redraws on a frame
+ * clock (at most 1000/frameMs a second) however fast events arrive.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import type { GateDecision } from '../../engine/ports.js';
+import type { TuiController } from './controller.js';
+import { layoutBatches } from './layout.js';
+import { Header } from './Header.js';
+import { BatchList } from './BatchList.js';
+import { LoadBalancerBars } from './LoadBalancerBars.js';
+import { Tail } from './Tail.js';
+import { GatePrompt, type GateMode } from './GatePrompt.js';
+import { Summary } from './Summary.js';
+import { summaryLines } from '../summary.js';
+
+export interface RunTuiProps {
+  controller: TuiController;
+  /** Milliseconds between redraws: 100 = at most 10 a second. */
+  frameMs?: number;
+  now?: () => number;
+  timeZone?: string;
+  /** Terminal size; read from stdout when omitted. */
+  rows?: number;
+  columns?: number;
+}
+
+const KEYS: Record<string, GateDecision> = { a: 'approve', x: 'abort', h: 'halt' };
+const MAX_GROUP_BARS = 3;
+
+export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, rows, columns }: RunTuiProps) {
+  const [, setFrame] = useState(0);
+  const [details, setDetails] = useState(false);
+  const [mode, setModeState] = useState<GateMode>({ kind: 'choose' });
+  // Keys can arrive faster than React re-renders: the handler reads the latest mode from here.
+  const modeRef = useRef<GateMode>(mode);
+  const setMode = (next: GateMode) => {
+    modeRef.current = next;
+    setModeState(next);
+  };
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const { isRawModeSupported } = useStdin();
+
+  useEffect(() => {
+    const redraw = () => setFrame((frame) => frame + 1);
+    const unsubscribe = controller.subscribe(redraw);
+    const timer = setInterval(() => {
+      // While running, every frame (spinners, elapsed times); after the end, only on change.
+      if (controller.takeDirty() || (controller.view().header !== undefined && controller.view().result === undefined)) redraw();
+    }, frameMs);
+    return () => {
+      unsubscribe();
+      clearInterval(timer);
+    };
+  }, [controller, frameMs]);
+
+  const view = controller.view();
+  const pending = controller.pendingGate();
+  const finished = view.result !== undefined;
+
+  useEffect(() => {
+    if (pending === undefined && modeRef.current.kind !== 'choose') setMode({ kind: 'choose' });
+  }, [pending]);
+  useEffect(() => {
+    if (finished) exit();
+  }, [finished, exit]);
+
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') {
+        controller.interrupt();
+        return;
+      }
+      if (controller.pendingGate() === undefined) return;
+      const current = modeRef.current;
+      if (current.kind === 'reason') {
+        if (key.return) {
+          setMode({ kind: 'choose' });
+          controller.answer(current.decision, current.text);
+        } else if (key.escape) setMode({ kind: 'choose' });
+        else if (key.backspace || key.delete) setMode({ ...current, text: current.text.slice(0, -1) });
+        else if (!key.ctrl && !key.meta && input !== '') setMode({ ...current, text: current.text + input.replace(/[\r\n]/g, '') });
+        return;
+      }
+      const decision = KEYS[input];
+      if (decision !== undefined) setMode({ kind: 'reason', decision, text: '' });
+      else if (input === 'd') setDetails((shown) => !shown);
+    },
+    { isActive: isRawModeSupported },
+  );
+
+  const time = now();
+  const height = rows ?? stdout.rows ?? 24;
+  const width = columns ?? stdout.columns ?? 100;
+  const groups = [...view.groups.values()];
+  const gate = view.gate;
+  const stopping = controller.interrupts() > 0 || view.stopping !== undefined;
+  const fixed =
+    2 + // header
+    Math.min(groups.length, MAX_GROUP_BARS) + (groups.length > MAX_GROUP_BARS ? 1 : 0) +
+    (gate !== undefined ? 4 : 0) +
+    (stopping && !finished ? 1 : 0) +
+    (finished ? summaryLines(view).length + 2 : 0) +
+    1; // the line the cursor rests on
+  let tail = finished ? 3 : 4;
+  if (height - fixed - tail < 4) tail = Math.max(0, height - fixed - 4);
+  const batchLines = Math.max(2, height - fixed - tail);
+  const items = layoutBatches(view, batchLines, details && gate !== undefined ? gate.afterBatch : undefined);
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Header view={view} now={time} />
+      <BatchList items={items} now={time} />
+      <LoadBalancerBars groups={groups} max={MAX_GROUP_BARS} />
+      <Tail entries={view.tail} count={tail} timeZone={timeZone} />
+      {gate !== undefined && !finished ? <GatePrompt gate={gate} answerable={pending !== undefined} mode={mode} now={time} /> : null}
+      {stopping && !finished ? <StoppingLine force={controller.interrupts() > 1 || view.stopping?.force === true} /> : null}
+      <Summary view={view} />
+    </Box>
+  );
+}
+
+function StoppingLine({ force }: { force: boolean }) {
+  return (
+    <Text color="yellow">
+      {force ? 'stopping now: abandoning hosts in flight (resume later with lieutenant resume)' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)'}
+    </Text>
+  );
+}
