@@ -69,9 +69,10 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let rolloutRepo: string | undefined;
+  let fleet: Fleet | undefined;
   try {
     const started = Date.now();
-    const fleet = await startFleet({ dir: FLEET_DIR, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX });
+    fleet = await startFleet({ dir: FLEET_DIR, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX, owner: process.pid });
     console.log(`fleet up: ${fleet.hosts.length} hosts on demo 1.0 in ${((Date.now() - started) / 1000).toFixed(1)} s, behind ${fleet.haproxy.frontendUrl}`);
     if (interrupted) return 130;
     const repo = await makeRolloutRepo(fleet);
@@ -106,8 +107,11 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    console.log('tearing the fleet down…');
-    await stopFleet(FLEET_DIR);
+    // Only a fleet this demo started: a refused start must not take down the fleet that was there.
+    if (fleet) {
+      console.log('tearing the fleet down…');
+      await stopFleet(FLEET_DIR);
+    }
     if (rolloutRepo) await rm(rolloutRepo, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

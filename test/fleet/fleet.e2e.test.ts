@@ -27,7 +27,7 @@ describe('the local fleet', () => {
   let fleet: Fleet;
 
   beforeAll(async () => {
-    fleet = await startFleet({ dir: DIR, hosts: 4, prefix: PREFIX });
+    fleet = await startFleet({ dir: DIR, hosts: 4, prefix: PREFIX, owner: process.pid });
   });
   // The last test takes the fleet down itself; this only covers a failure before it.
   afterAll(() => fleet?.down());

@@ -59,6 +59,17 @@ async function assertEndpointsFree(state: FleetState): Promise<void> {
   }
 }
 
+/** Two test runs sharing a dir (.fleet/e2e) must not replace each other's fleet mid-run. */
+async function assertNotInUse(dir: string): Promise<void> {
+  const owner = (await readState(dir))?.owner;
+  if (owner !== undefined && owner !== process.pid && (await isAlive(owner))) {
+    throw new Error(
+      `the fleet in ${dir} belongs to a running process (pid ${owner}, e.g. another test run): wait for it, ` +
+        `use another dir and prefix (LIEUTENANT_FLEET_DIR, LIEUTENANT_FLEET_PREFIX), or stop it with npm run fleet -- down --dir ${dir}`,
+    );
+  }
+}
+
 /**
  * Brings a fleet up: apt repo, keys, N hosts started in parallel (each on demo
  * 1.0), HAProxy with every server UP, inventory. A stale fleet in the same dir
@@ -68,11 +79,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const { dir, hosts: count, prefix, environment } = checkedOptions(options);
   const log = options.log ?? (() => {});
   const tools = await ensurePrerequisites(log);
+  await assertNotInUse(dir);
   await stopFleet(dir);
 
   const paths = fleetPaths(dir);
   const specs: HostSpec[] = Array.from({ length: count }, (_, i) => ({ name: hostName(i + 1), address: hostAddress(prefix, i + 1) }));
-  const state: FleetState = { version: 1, dir, prefix, environment, startedAt: new Date().toISOString(), hosts: [] };
+  const state: FleetState = { version: 1, dir, prefix, environment, startedAt: new Date().toISOString(), owner: options.owner, hosts: [] };
   await assertEndpointsFree({ ...state, hosts: specs.map((spec) => ({ ...spec, pid: 0 })) });
   await mkdir(paths.hosts, { recursive: true });
 

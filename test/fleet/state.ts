@@ -24,6 +24,8 @@ export interface FleetState {
   prefix: string;
   environment: string;
   startedAt: string;
+  /** See FleetOptions.owner. */
+  owner?: number;
   hosts: HostState[];
   haproxy?: HaproxyState;
 }

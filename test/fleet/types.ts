@@ -9,6 +9,12 @@ export interface FleetOptions {
   prefix?: string;
   /** The inventory's `environment`; default staging. */
   environment?: string;
+  /**
+   * Pid of the process the fleet serves (a test run). While it lives, another
+   * startFleet in the same dir refuses instead of replacing the fleet under it;
+   * without an owner (`npm run fleet -- up`), a new up replaces the old fleet.
+   */
+  owner?: number;
   /** Progress lines ("building apt repo…"); silent by default. */
   log?: (line: string) => void;
 }
