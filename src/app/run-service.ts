@@ -1,5 +1,6 @@
 /**
- * `lieutenant run`: the whole life of one run around the engine.
+ * `lieutenant run` and `lieutenant resume`: the whole life of a run around
+ * the engine.
  *
  *   load spec at REV → lock the environment → read the fleet → plan
  *   → journal + log + control channel → executePlan → note in Git → unlock
@@ -16,18 +17,19 @@ import type { Approver } from '../engine/ports.js';
 import { ok, type Result } from '../engine/result.js';
 import { recordRun } from '../gitops/deployed.js';
 import { acquireLock } from '../gitops/lock.js';
-import type { Plan } from '../plan/types.js';
+import { planRollout } from '../plan/planner.js';
+import type { FleetFacts, Plan } from '../plan/types.js';
+import type { Rollout } from '../spec/model.js';
 import { createRunLogger } from '../ui/log.js';
-import type { AppFailure } from './failure.js';
-
+import { badInput, type AppFailure } from './failure.js';
+import { findInterrupted } from './interrupted-runs.js';
+import type { ResumePoint } from './interrupted.js';
 import { loadSpec, observeAndPlan } from './plan-service.js';
 import { runRecordOf } from './run-record.js';
 import { connectWorld } from './world.js';
 
-export interface RunRequest {
-  repoDir: string;
-  playbook: string;
-  rev?: string;
+/** How the CLI watches and steers a run. */
+export interface RunViews {
   /** Approve pause gates automatically (never skips a health gate). */
   yes: boolean;
   /** Interactive answer sources besides `lieutenant approve` (the TUI). */
@@ -41,45 +43,86 @@ export interface RunRequest {
   pollMs?: number;
 }
 
+export interface RunRequest extends RunViews {
+  repoDir: string;
+  playbook: string;
+  rev?: string;
+}
+
 export interface RunDone {
   runId: string;
   outcome: RunOutcome;
+  /** Set when this command finished an interrupted run. */
+  resumed?: ResumePoint;
 }
 
 export async function runService(request: RunRequest): Promise<Result<RunDone, AppFailure>> {
-  const { repoDir } = request;
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
   const { rollout, warnings } = loaded.value;
   warnings.forEach(request.onWarning);
 
+  const interrupted = (await findInterrupted(request.repoDir)).filter((p) => p.started.environment === rollout.environment);
+  const same = interrupted.find((p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha);
+  if (same) {
+    request.onWarning(`run ${same.runId} of this commit was interrupted (${same.lastStep}); finishing it`);
+    return conductRun(request, rollout, resumeOf(same));
+  }
+  const first = interrupted[0];
+  if (first) {
+    return {
+      ok: false,
+      error: badInput(
+        `run ${first.runId} (${first.started.rollout} at ${first.started.commit.sha.slice(0, 7)}) was interrupted (${first.lastStep}) ` +
+          `and may have left hosts out of rotation; finish it first: lieutenant resume ${first.runId}`,
+      ),
+    };
+  }
+  return conductRun(request, rollout, { runId: newRunId(rollout.rollout, new Date()) });
+}
+
+interface Continuation {
+  runId: string;
+  point?: ResumePoint;
+}
+
+function resumeOf(point: ResumePoint): Continuation {
+  return { runId: point.runId, point };
+}
+
+/** Facts for a resumed run: bring back what it left out; in a rollback, only that batch, to its old versions. */
+export function resumeFacts(facts: FleetFacts, point: ResumePoint | undefined): FleetFacts {
+  if (!point) return facts;
+  if (point.mode === 'forward') return { ...facts, leftOut: point.leftOut };
+  return {
+    ...facts,
+    leftOut: point.leftOut,
+    targets: point.rollbackTargets,
+    only: [...new Set([...Object.keys(point.rollbackTargets), ...point.leftOut])],
+  };
+}
+
+export async function conductRun(views: RunViews & { repoDir: string }, rollout: Rollout, continuation: Continuation): Promise<Result<RunDone, AppFailure>> {
+  const { repoDir } = views;
+  const { runId, point } = continuation;
   const operator = await operatorName(repoDir);
-  const runId = newRunId(rollout.rollout, new Date());
   const lock = await acquireLock(repoDir, rollout.environment, { runId, rollout: rollout.rollout, operator });
   if (!lock.ok) return { ok: false, error: { exitCode: 4, message: lock.error.message, details: [] } };
-  if (lock.value.warning) request.onWarning(lock.value.warning);
+  if (lock.value.warning) views.onWarning(lock.value.warning);
 
   const world = connectWorld(rollout);
   try {
-    const planned = await observeAndPlan(rollout, world, request.force);
-    if (!planned.ok) return planned;
-    const { plan } = planned.value;
-    plan.warnings.forEach(request.onWarning);
-    request.onPlan?.(plan, runId);
+    const observed = await observeAndPlan(rollout, world, views.force);
+    if (!observed.ok) return observed;
+    const plan = planRollout(rollout, resumeFacts(observed.value.observation.facts, point));
+    plan.warnings.forEach(views.onWarning);
+    views.onPlan?.(plan, runId);
 
     const journal = await openJournal(journalPath(repoDir, runId));
     const logger = createRunLogger(repoDir, runId);
-    const active = await registerActiveRun(repoDir, {
-      runId,
-      pid: process.pid,
-      rollout: rollout.rollout,
-      environment: rollout.environment,
-      operator,
-    });
+    const active = await registerActiveRun(repoDir, { runId, rollout: rollout.rollout, environment: rollout.environment, operator });
     const events: RunEvent[] = [];
-    const approver = request.yes
-      ? autoApprover(operator)
-      : firstAnswer([...request.approvers, createControlApprover(repoDir, runId)]);
+    const approver = views.yes ? autoApprover(operator) : firstAnswer([...views.approvers, createControlApprover(repoDir, runId)]);
     try {
       const outcome = await executePlan(
         plan,
@@ -88,20 +131,16 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
         {
           runId,
           operator,
-          stop: request.stop,
-          force: request.force,
-          pollMs: request.pollMs,
-          listeners: [
-            (event) => events.push(event),
-            (event) => trackGate(event, active),
-            logger.listener,
-            ...request.listeners,
-          ],
+          stop: views.stop,
+          force: views.force,
+          pollMs: views.pollMs,
+          ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1, finishesRollback: point.mode === 'rollback' } : {}),
+          listeners: [(event) => events.push(event), (event) => trackGate(event, active), logger.listener, ...views.listeners],
         },
       );
       const record = runRecordOf(events);
       if (record) await recordRun(repoDir, record);
-      return ok({ runId, outcome });
+      return ok(point ? { runId, outcome, resumed: point } : { runId, outcome });
     } finally {
       await active.close();
       await logger.close();

@@ -14,6 +14,7 @@ import { HELP_SETTINGS, useProductUsage } from './usage.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
+import { register as registerResume } from './resume.js';
 import { register as registerHistory } from './history.js';
 
 export interface RunCliOptions {
@@ -68,7 +69,7 @@ export function buildProgram(context: CliContext): Command {
   });
   registerNotBuilt(program, { name: 'status [env]', description: 'what runs where: installed vs committed versions, drift, hosts out of rotation, the last run', options: [['--json', 'one JSON object per line']], issue: 6 });
   registerHistory(program, context);
-  registerNotBuilt(program, { name: 'resume [run]', description: 'finishes a run that was interrupted (crash, kill, lost SSH)', issue: 4 });
+  registerResume(program, context);
   registerNotBuilt(program, { name: 'watch', description: 'the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert', issue: 6 });
 
   useProductUsage(program);

@@ -5,7 +5,9 @@
  */
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { runService } from '../app/run-service.js';
+import type { AppFailure } from '../app/failure.js';
+import { runService, type RunDone, type RunViews } from '../app/run-service.js';
+import type { Result } from '../engine/result.js';
 import type { RunEventListener } from '../engine/events.js';
 import { createJsonRenderer } from '../ui/json.js';
 import { createLineRenderer } from '../ui/lines.js';
@@ -32,6 +34,15 @@ export function register(program: Command, context: CliContext): void {
 }
 
 export async function runCommand(repoDir: string, playbook: string, flags: RunFlags, context: CliContext): Promise<number> {
+  return watchRun(flags, context, (views) => runService({ repoDir, playbook, rev: flags.rev, ...views }));
+}
+
+/** Sets up the views and Ctrl-C for a run (or a resumed one) and returns its exit code. */
+export async function watchRun(
+  flags: Omit<RunFlags, 'rev'>,
+  context: CliContext,
+  start: (views: RunViews) => Promise<Result<RunDone, AppFailure>>,
+): Promise<number> {
   const { io } = context;
   const out = io.stdout as unknown as Writable;
   const interrupt = interruptions(context.signal, (force) => {
@@ -39,10 +50,7 @@ export async function runCommand(repoDir: string, playbook: string, flags: RunFl
   });
   const listener: RunEventListener = flags.json ? createJsonRenderer(out) : createLineRenderer(out);
   try {
-    const done = await runService({
-      repoDir,
-      playbook,
-      rev: flags.rev,
+    const done = await start({
       yes: flags.yes === true,
       approvers: [],
       listeners: [listener],

@@ -28,7 +28,7 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
           return;
         }
         const inRotation = !env.availability.outOfRotation(host.group).includes(name);
-        const outcome = await moveHost(hostContext(env, host, stopStarting), wantedVersions(env, host), inRotation);
+        const outcome = await moveHost(hostContext(env, host, stopStarting), wantedVersions(host), inRotation);
         outcomes.set(name, outcome);
         if (outcome.kind === 'failed') {
           env.failures.set(name, `${outcome.step}: ${outcome.reason}`);

@@ -51,7 +51,8 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
     failures: new Map(),
   };
 
-  const finish = async (result: RunResult, message: string): Promise<RunOutcome> => {
+  const finish = async (reached: RunResult, message: string): Promise<RunOutcome> => {
+    const result = control.finishesRollback && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
       availability.outOfRotation(group.name).map((host) => ({ host, group: group.name, reason: env.failures.get(host) ?? 'left out of rotation' })),
     );

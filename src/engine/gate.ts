@@ -50,7 +50,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | und
 /** "Batch 1/2 done — 3 hosts healthy on demo 1.1" */
 export function batchSummary(batch: BatchPlan, env: RunEnv): string {
   const first = batch.hosts[0];
-  const versions = first ? Object.entries(wantedVersions(env, hostOf(env, first))).map(([name, version]) => `${name} ${version}`) : [];
+  const versions = first ? Object.entries(wantedVersions(hostOf(env, first))).map(([name, version]) => `${name} ${version}`) : [];
   const count = batch.hosts.length;
   return `Batch ${batch.index}/${env.plan.batches.length} done — ${count} host${count === 1 ? '' : 's'} healthy on ${versions.join(', ')}`;
 }

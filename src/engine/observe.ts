@@ -10,7 +10,7 @@ import type { Rollout } from '../spec/model.js';
 import type { LoadBalancers, PackageManagers, RemoteShells, ServerStatus } from './ports.js';
 
 export interface Observation {
-  facts: Required<FleetFacts>;
+  facts: Required<Pick<FleetFacts, 'installed' | 'outOfRotation'>>;
   /** host → load balancer → status, for `status`. */
   rotation: Record<string, Record<string, ServerStatus>>;
   problems: string[];

@@ -50,8 +50,7 @@ export function hostOf(env: RunEnv, name: string): HostPlan {
   return host;
 }
 
-export function wantedVersions(env: RunEnv, host: HostPlan): Record<string, string> {
-  const target = env.rollout.groups.find((g) => g.name === host.group);
-  if (!target) throw new Error(`unknown group ${host.group}`);
-  return target.packages;
+/** The plan carries each host's target (the committed versions, or the old ones when a resumed rollback finishes). */
+export function wantedVersions(host: HostPlan): Record<string, string> {
+  return Object.fromEntries(host.changes.map((change) => [change.name, change.to]));
 }

@@ -60,19 +60,23 @@ function planGroup(
 ): GroupPlan {
   const size = group.hosts.length;
   const maxUnavailable = maxUnavailableOf(rollout.strategy.maxUnavailable, size);
+  const leftOut = new Set(facts.leftOut ?? []);
+  const only = facts.only ? new Set(facts.only) : undefined;
   const hosts: HostPlan[] = group.hosts.map((host) => {
     const installed = facts.installed[host.name];
     if (installed === undefined) throw new Error(`planRollout: no installed versions for host ${host.name}`);
-    const changes = Object.entries(group.packages).map(([name, to]) =>
-      packageChange(group.packageManager, name, installed[name] ?? null, to),
-    );
+    const target = facts.targets?.[host.name] ?? group.packages;
+    const changes = Object.entries(target).map(([name, to]) => packageChange(group.packageManager, name, installed[name] ?? null, to));
+    const isLeftOut = leftOut.has(host.name);
+    const excluded = only !== undefined && !only.has(host.name);
     return {
       name: host.name,
       address: host.address,
       group: group.name,
       lbServer: host.lbServer,
       changes,
-      converged: changes.every((change) => change.kind === 'unchanged'),
+      leftOut: isLeftOut,
+      converged: excluded || (!isLeftOut && changes.every((change) => change.kind === 'unchanged')),
     };
   });
   const biggestBatch = Math.max(0, ...splitIntoBatches(hosts, rollout.strategy.batches, size).map((b) => b.length));

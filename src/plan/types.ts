@@ -22,8 +22,11 @@ export interface HostPlan {
   address: string;
   group: string;
   lbServer: string;
+  /** Per package, from the installed version to this host's target. */
   changes: PackageChange[];
-  /** Already at the committed versions: left alone, in no batch. */
+  /** Out of rotation, left there by an interrupted run: it is health-gated and returned even if its versions match. */
+  leftOut: boolean;
+  /** Already at its target versions and in rotation: left alone, in no batch. */
   converged: boolean;
 }
 
@@ -69,4 +72,13 @@ export interface FleetFacts {
   installed: Record<string, Record<string, string | null>>;
   /** Hosts currently out of rotation in a load balancer of their group. */
   outOfRotation?: string[];
+  /** Hosts an interrupted run left out of rotation: `resume` brings them back. */
+  leftOut?: string[];
+  /**
+   * Per-host targets that replace the committed versions (a resumed rollback
+   * puts hosts back on the versions they had).
+   */
+  targets?: Record<string, Record<string, string>>;
+  /** Plan only these hosts (a resumed rollback touches only its batch). */
+  only?: string[];
 }

@@ -64,6 +64,7 @@ export function scenario(options: ScenarioOptions = {}) {
         maxUnavailable: Math.max(1, Math.floor(o.hosts / 2)), alreadyOut: [],
         hosts: names.map((name, i) => ({
           name, address: `127.0.1.${11 + (i % 200)}`, group: o.group, lbServer: name,
+          leftOut: false,
           converged: i >= working.length,
           changes: [{ name: 'demo', from: i >= working.length ? o.to : o.from, to: o.to, kind: i >= working.length ? 'unchanged' : 'upgrade' }],
         })),

@@ -1,0 +1,16 @@
+/** Runs whose journal has no end and whose process is gone: what `resume` can finish. */
+import { journalPath, listRuns, readJournal } from '../adapters/journal/index.js';
+import { listActiveRuns } from '../control/index.js';
+import { resumePoint, type ResumePoint } from './interrupted.js';
+
+export async function findInterrupted(repoDir: string): Promise<ResumePoint[]> {
+  const active = new Set((await listActiveRuns(repoDir)).map((run) => run.runId));
+  const points: ResumePoint[] = [];
+  for (const runId of await listRuns(repoDir)) {
+    if (active.has(runId)) continue;
+    const { events } = await readJournal(journalPath(repoDir, runId));
+    const point = resumePoint(events);
+    if (point) points.push(point);
+  }
+  return points;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../engine/events.js';
+import { runScenario } from '../engine/testing/run-scenario.js';
+import { resumePoint } from './interrupted.js';
+
+/** The journal as a `kill -9` would leave it: everything up to (and including) the nth event of a type. */
+function cutAt(events: readonly RunEvent[], type: RunEvent['type'], nth = 1): RunEvent[] {
+  let seen = 0;
+  const at = events.findIndex((e) => e.type === type && ++seen === nth);
+  if (at < 0) throw new Error(`no ${type} #${nth}`);
+  return events.slice(0, at + 1);
+}
+
+describe('resumePoint', () => {
+  it('is undefined for a run that finished', async () => {
+    const { events } = await runScenario({ fixture: {} });
+    expect(resumePoint(events)).toBeUndefined();
+  });
+
+  it('finds the hosts a run killed mid-upgrade left out of rotation, going forward', async () => {
+    // Given a halves rollout killed when the second host of batch 1 started upgrading
+    const { events } = await runScenario({ fixture: { groups: [{ hosts: 4 }], batches: ['50%'], concurrency: 1 } });
+    const journal = cutAt(events, 'host.upgrade.started', 2);
+    // When read back
+    const point = resumePoint(journal);
+    // Then web-02 is out (web-01 had returned), and the run goes on
+    expect(point?.mode).toBe('forward');
+    expect(point?.leftOut).toEqual(['web-02']);
+    expect(point?.lastSeq).toBe(journal.at(-1)?.seq);
+    expect(point?.lastStep).toBe('web-02 host.upgrade.started (batch 1/2)');
+  });
+
+  it('finishes the rollback of a failed batch: its hosts go back to the versions they had', async () => {
+    // Given a broken release killed in the middle of rolling batch 1 back
+    const { events } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: ['50%'], onFailure: 'rollback' },
+      world: { broken: ['1.2'] },
+    });
+    const point = resumePoint(cutAt(events, 'host.rollback.started'));
+    // Then resume rolls that batch back to 1.0, and leaves batch 2 alone
+    expect(point?.mode).toBe('rollback');
+    expect(point?.rollbackTargets).toEqual({ 'web-01': { demo: '1.0' }, 'web-02': { demo: '1.0' } });
+    expect(point?.leftOut.sort()).toEqual(['web-01', 'web-02']);
+  });
+
+  it('treats a failure under onFailure: rollback as a rollback even before it started', async () => {
+    const { events } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: ['50%'], concurrency: 1, onFailure: 'rollback' },
+      world: { broken: ['1.2'] },
+    });
+    const point = resumePoint(cutAt(events, 'host.failed'));
+    expect(point?.mode).toBe('rollback');
+    expect(Object.keys(point?.rollbackTargets ?? {})).toEqual(['web-01', 'web-02']);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * `lieutenant resume [RUN]`: finishes an interrupted run (crash, kill -9,
+ * lost SSH) from its journal, at the commit it was applying. Hosts it left
+ * out of rotation are health-gated and returned; a rollback in progress is
+ * completed; otherwise the rollout goes on. The journal gets the second part.
+ */
+import { ok, type Result } from '../engine/result.js';
+import { badInput, type AppFailure } from './failure.js';
+import { findInterrupted } from './interrupted-runs.js';
+import { loadSpec } from './plan-service.js';
+import { conductRun, type RunDone, type RunViews } from './run-service.js';
+
+export interface ResumeRequest extends RunViews {
+  repoDir: string;
+  /** Run id; default: the only interrupted run. */
+  run?: string;
+}
+
+export async function resumeService(request: ResumeRequest): Promise<Result<RunDone, AppFailure>> {
+  const interrupted = await findInterrupted(request.repoDir);
+  const candidates = request.run ? interrupted.filter((p) => p.runId === request.run) : interrupted;
+  if (candidates.length === 0) {
+    return {
+      ok: false,
+      error: badInput(request.run ? `run ${request.run} is not an interrupted run in ${request.repoDir}` : `no interrupted run in ${request.repoDir}: nothing to resume`),
+    };
+  }
+  const [point, ...others] = candidates;
+  if (!point || others.length > 0) {
+    return { ok: false, error: badInput('several runs were interrupted; name one: lieutenant resume RUN', candidates.map((p) => `${p.runId}  ${p.started.rollout} on ${p.started.environment}, stopped at ${p.lastStep}`)) };
+  }
+  const loaded = await loadSpec({ repoDir: request.repoDir, playbook: point.started.rollout, rev: point.started.commit.sha });
+  if (!loaded.ok) return loaded;
+  request.onWarning(`resuming run ${point.runId} (${point.mode === 'rollback' ? 'finishing its rollback' : 'going on'}; it stopped at ${point.lastStep})`);
+  const done = await conductRun(request, loaded.value.rollout, { runId: point.runId, point });
+  return done.ok ? ok(done.value) : done;
+}

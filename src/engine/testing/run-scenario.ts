@@ -1,0 +1,59 @@
+/** Runs a whole plan against a FakeWorld in virtual time and hands back everything it did. */
+import { planRollout } from '../../plan/planner.js';
+import type { GroupTarget } from '../../spec/model.js';
+import { allOn, rolloutFixture, type RolloutFixture } from '../../testing/rollout-builder.js';
+import type { RunEvent } from '../events.js';
+import { executePlan } from '../execute.js';
+import type { Approver } from '../ports.js';
+import { createManualClock } from './manual-clock.js';
+import { FakeWorld, scriptedApprover, type FakeWorldOptions } from './fake-world.js';
+
+const HTTP_CHECK: GroupTarget['checks'][number] = {
+  kind: 'http',
+  url: 'http://{{host.address}}:8080/health',
+  status: 200,
+  bodyContains: '{{packages.demo}}',
+  timeoutMs: 1_000,
+};
+
+export interface Scenario {
+  fixture: RolloutFixture;
+  world?: Partial<FakeWorldOptions>;
+  approver?: Approver;
+  stop?: AbortController;
+  /** What every host has installed before the run (default demo 1.0). */
+  installedDemo?: string;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export async function runScenario({ fixture, world: worldOptions, approver, stop, installedDemo, onEvent }: Scenario) {
+  const rollout = rolloutFixture({ ...fixture, groups: (fixture.groups ?? [{ hosts: 4 }]).map((g) => ({ checks: [HTTP_CHECK], ...g })) });
+  const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
+  const plan = planRollout(rollout, { installed });
+  const maxOut = plan.groups[0]?.maxUnavailable;
+  const world = new FakeWorld({ hosts: installed as never, ...(maxOut ? { maxOut } : {}), ...worldOptions });
+  const events: RunEvent[] = [];
+  const outcome = await executePlan(
+    plan,
+    rollout,
+    {
+      shells: world.shells(),
+      packageManagers: world.packageManagers(),
+      loadBalancers: world.loadBalancers(),
+      probe: world.probe(),
+      clock: createManualClock({ auto: true }),
+      journal: world.journal(),
+      approver: approver ?? scriptedApprover([]),
+    },
+    {
+      runId: 'run-1',
+      operator: 'alice',
+      stop: (stop ?? new AbortController()).signal,
+      force: new AbortController().signal,
+      listeners: [(event) => events.push(event), ...(onEvent ? [onEvent] : [])],
+    },
+  );
+  const of = <T extends RunEvent['type']>(type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+  return { outcome, world, events, of, plan };
+}
+
