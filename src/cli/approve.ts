@@ -2,10 +2,12 @@
  * `lieutenant approve [RUN] [--reason TEXT]`: answers a waiting pause gate of
  * a running run from another terminal. Thin: flags in, `sendAnswer` out.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { GateDecision } from '../engine/ports.js';
+import { fail, ok, type Result } from '../engine/result.js';
 import { operatorName, sendAnswer } from '../control/index.js';
+import { repoDirOf, type CliContext } from './context.js';
+import { AbortError } from './errors.js';
 
 export interface AnswerOptions {
   repoDir: string;
@@ -15,43 +17,31 @@ export interface AnswerOptions {
   by?: string;
 }
 
-export interface AnswerIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 const VERB: Record<GateDecision, string> = { approve: 'approved', abort: 'aborted', halt: 'halted' };
+const THEN: Record<GateDecision, string> = { approve: '', abort: '; its batch is rolled back and the run stops', halt: '; the run stops' };
 
-/** Sends the answer; returns the exit code (0, or 2 when there is no gate to answer). */
-export async function answerGate(decision: GateDecision, options: AnswerOptions, io: AnswerIo): Promise<number> {
+/** Sends the answer; the line to show, or why there was no gate to answer. */
+export async function answerGate(decision: GateDecision, options: AnswerOptions): Promise<Result<string>> {
   const by = options.by ?? (await operatorName(options.repoDir));
   const reason = options.reason?.trim();
   const sent = await sendAnswer(options.repoDir, options.run, reason ? { decision, by, reason } : { decision, by });
-  if (!sent.ok) {
-    io.err(`lieutenant ${decision}: ${sent.error.message}`);
-    if (sent.error.detail !== undefined) io.err(`  ${sent.error.detail}`);
-    return 2;
-  }
+  if (!sent.ok) return fail(`lieutenant ${decision}: ${sent.error.message}`, sent.error.detail);
   const { runId, afterBatch, batches } = sent.value;
-  const then = decision === 'approve' ? '' : decision === 'abort' ? '; the batch is rolled back and the run stops' : '; the run stops';
-  io.out(`${VERB[decision]} run ${runId} at the gate after batch ${afterBatch}/${batches} (as ${by})${then}`);
-  return 0;
+  return ok(`${VERB[decision]} run ${runId} at the gate after batch ${afterBatch}/${batches} (as ${by})${THEN[decision]}`);
 }
 
-export const consoleIo: AnswerIo = {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-};
+/** The shared action of `approve` and `abort`: exit 2 (bad input, nothing changed) when there is no gate to answer. */
+export async function answerCommand(decision: GateDecision, run: string | undefined, reason: string | undefined, command: Command, context: CliContext): Promise<void> {
+  const answered = await answerGate(decision, { repoDir: repoDirOf(command, context), run, reason });
+  if (!answered.ok) throw new AbortError(answered.error.message, answered.error.detail);
+  context.io.stdout.write(`${answered.value}\n`);
+}
 
-export function registerApprove(program: Command): void {
+export function register(program: Command, context: CliContext): void {
   program
     .command('approve')
-    .description('answer a waiting pause gate of a running run: go on with the next batch')
+    .description('answers a waiting pause gate from another terminal: go on')
     .argument('[run]', 'run id (default: the only run in progress)')
-    .option('--reason <text>', 'why, recorded in the run history')
-    .option('--repo <dir>', 'the rollout repo')
-    .action(async (run: string | undefined, _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<{ reason?: string; repo?: string }>();
-      process.exitCode = await answerGate('approve', { repoDir: resolve(options.repo ?? '.'), run, reason: options.reason }, consoleIo);
-    });
+    .option('--reason <text>', 'why, recorded with the approval')
+    .action((run: string | undefined, flags: { reason?: string }, command: Command) => answerCommand('approve', run, flags.reason, command, context));
 }

@@ -4,6 +4,11 @@
  */
 import type { Versions } from '../engine/ports.js';
 
+/** Where renderers write: a stream, or anything with `write(text)` (the CLI's io, a test's collector). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
 export const shortSha = (sha: string): string => sha.slice(0, 7);
 
 /** `1.0`, or `(none)` for a package that is not installed. */

@@ -2,12 +2,12 @@
  * `--json`: one JSON object per line — every event exactly as the engine
  * emitted it, then a `{"type":"summary",...}` object when the run finishes.
  */
-import type { Writable } from 'node:stream';
 import type { RunEventListener } from '../engine/events.js';
+import type { TextSink } from './format.js';
 import { initialRunView, reduce } from './run-view.js';
 import { summaryObject } from './summary.js';
 
-export function createJsonRenderer(out: Writable): RunEventListener {
+export function createJsonRenderer(out: TextSink): RunEventListener {
   let view = initialRunView();
   return (event) => {
     view = reduce(view, event);

@@ -3,8 +3,8 @@
  * timestamped line per meaningful event, then the summary. Never redraws,
  * never waits: writes go to the stream's buffer and emit returns.
  */
-import type { Writable } from 'node:stream';
 import type { RunEventListener } from '../engine/events.js';
+import type { TextSink } from './format.js';
 import { describeEvent } from './describe.js';
 import { formatClock } from './format.js';
 import { initialRunView, reduce } from './run-view.js';
@@ -15,7 +15,7 @@ export interface LineRendererOptions {
   timeZone?: string;
 }
 
-export function createLineRenderer(out: Writable, options: LineRendererOptions = {}): RunEventListener {
+export function createLineRenderer(out: TextSink, options: LineRendererOptions = {}): RunEventListener {
   let view = initialRunView();
   return (event) => {
     const described = describeEvent(event, view);
