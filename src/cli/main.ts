@@ -16,6 +16,8 @@ import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
 import { register as registerResume } from './resume.js';
 import { register as registerHistory } from './history.js';
+import { register as registerApprove } from './approve.js';
+import { register as registerAbort } from './abort.js';
 
 export interface RunCliOptions {
   cwd?: string;
@@ -59,8 +61,8 @@ export function buildProgram(context: CliContext): Command {
   registerValidate(program, context);
   registerPlan(program, context);
   registerRun(program, context);
-  registerNotBuilt(program, { name: 'approve [run]', description: 'answers a waiting pause gate from another terminal: go on', options: [['--reason <text>', 'why, recorded with the approval']], issue: 5 });
-  registerNotBuilt(program, { name: 'abort [run]', description: 'answers a waiting pause gate from another terminal: stop', issue: 5 });
+  registerApprove(program, context);
+  registerAbort(program, context);
   registerNotBuilt(program, {
     name: 'revert [commit]',
     description: 'makes the revert commit in the rollout repo, then (with --run) rolls the fleet back to it',
