@@ -15,6 +15,8 @@ import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
 import { register as registerResume } from './resume.js';
+import { register as registerStatus } from './status.js';
+import { register as registerRevert } from './revert.js';
 import { register as registerHistory } from './history.js';
 import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
@@ -63,13 +65,8 @@ export function buildProgram(context: CliContext): Command {
   registerRun(program, context);
   registerApprove(program, context);
   registerAbort(program, context);
-  registerNotBuilt(program, {
-    name: 'revert [commit]',
-    description: 'makes the revert commit in the rollout repo, then (with --run) rolls the fleet back to it',
-    options: [['--run', 'run the reverted playbook afterwards'], ['--yes', 'approve pause gates automatically']],
-    issue: 6,
-  });
-  registerNotBuilt(program, { name: 'status [env]', description: 'what runs where: installed vs committed versions, drift, hosts out of rotation, the last run', options: [['--json', 'one JSON object per line']], issue: 6 });
+  registerRevert(program, context);
+  registerStatus(program, context);
   registerHistory(program, context);
   registerResume(program, context);
   registerNotBuilt(program, { name: 'watch', description: 'the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert', issue: 6 });

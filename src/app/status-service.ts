@@ -1,0 +1,122 @@
+/**
+ * `lieutenant status [ENV]`: what runs where. For every host of every
+ * playbook of the environment: installed versions (live over SSH) against
+ * the versions last deployed (the deployed ref; HEAD when nothing was
+ * deployed yet), drift, rotation state (live from HAProxy); then per
+ * environment the lock holder, the last run and whether HEAD is pending.
+ */
+import { observeFleet } from '../engine/observe.js';
+import type { ServerStatus, Versions } from '../engine/ports.js';
+import { ok, type Result } from '../engine/result.js';
+import { deployedCommit } from '../gitops/deployed.js';
+import { loadHistory, type HistoryEntry } from '../gitops/history.js';
+import { readLock, type LockStatus } from '../gitops/lock.js';
+import { loadRepo } from '../spec/repo.js';
+import { badInput, specFailure, type AppFailure } from './failure.js';
+import { loadSpec } from './plan-service.js';
+import { connectWorld } from './world.js';
+
+export interface HostStatus {
+  environment: string;
+  rollout: string;
+  group: string;
+  host: string;
+  address: string;
+  installed: Versions;
+  /** What the last deployed commit wants (HEAD's when nothing was deployed). */
+  expected: Record<string, string>;
+  /** What HEAD wants. */
+  committed: Record<string, string>;
+  /** Installed differs from expected. */
+  drift: string[];
+  rotation: Record<string, ServerStatus>;
+  outOfRotation: boolean;
+}
+
+export interface EnvironmentStatus {
+  environment: string;
+  head: { sha: string; subject: string };
+  /** rollout → deployed commit (undefined: never fully applied). */
+  deployed: Record<string, string | undefined>;
+  /** Rollouts whose HEAD is not yet deployed. */
+  pending: string[];
+  lock: LockStatus | undefined;
+  lastRun: HistoryEntry | undefined;
+  problems: string[];
+}
+
+export interface StatusReport {
+  hosts: HostStatus[];
+  environments: EnvironmentStatus[];
+}
+
+export async function statusService(request: { repoDir: string; environment?: string; signal: AbortSignal }): Promise<Result<StatusReport, AppFailure>> {
+  const repo = await loadRepo(request.repoDir);
+  if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
+  const environments = [...repo.value.inventories.keys()].filter((env) => !request.environment || env === request.environment);
+  if (environments.length === 0) {
+    return { ok: false, error: badInput(`no environment ${request.environment} in ${request.repoDir}`, [`environments: ${[...repo.value.inventories.keys()].join(', ')}`]) };
+  }
+  const report: StatusReport = { hosts: [], environments: [] };
+  const history = await loadHistory(request.repoDir);
+  for (const environment of environments) {
+    const env: EnvironmentStatus = {
+      environment,
+      head: repo.value.commit,
+      deployed: {},
+      pending: [],
+      lock: await readLock(request.repoDir, environment),
+      lastRun: history.find((entry) => entry.environment === environment),
+      problems: [],
+    };
+    const playbooks = [...repo.value.playbooks].filter(([, p]) => p.spec.inventory === environment).map(([name]) => name);
+    for (const rollout of playbooks) {
+      const deployed = await deployedCommit(request.repoDir, environment, rollout);
+      env.deployed[rollout] = deployed;
+      if (deployed !== repo.value.commit.sha) env.pending.push(rollout);
+      const hosts = await rolloutStatus(request.repoDir, rollout, deployed, request.signal);
+      if (!hosts.ok) env.problems.push(...hosts.error);
+      else report.hosts.push(...hosts.value);
+      if (hosts.ok && hosts.value.some((h) => h.outOfRotation)) env.problems.push(...hosts.value.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`));
+    }
+    report.environments.push(env);
+  }
+  return ok(report);
+}
+
+async function rolloutStatus(repoDir: string, rollout: string, deployed: string | undefined, signal: AbortSignal): Promise<Result<HostStatus[], string[]>> {
+  const head = await loadSpec({ repoDir, playbook: rollout });
+  if (!head.ok) return { ok: false, error: [head.error.message, ...head.error.details] };
+  const expectedSpec = deployed ? await loadSpec({ repoDir, playbook: rollout, rev: deployed }) : head;
+  const expectedRollout = expectedSpec.ok ? expectedSpec.value.rollout : head.value.rollout;
+  const current = head.value.rollout;
+  const world = connectWorld(current);
+  try {
+    const observed = await observeFleet(current, world, signal);
+    const hosts: HostStatus[] = [];
+    for (const group of current.groups) {
+      const expected = expectedRollout.groups.find((g) => g.name === group.name)?.packages ?? group.packages;
+      for (const host of group.hosts) {
+        const installed = observed.facts.installed[host.name];
+        if (!installed) continue; // unreachable: listed in problems
+        const rotation = observed.rotation[host.name] ?? {};
+        hosts.push({
+          environment: current.environment,
+          rollout,
+          group: group.name,
+          host: host.name,
+          address: host.address,
+          installed,
+          expected,
+          committed: group.packages,
+          drift: Object.entries(expected).filter(([name, version]) => installed[name] !== version).map(([name]) => name),
+          rotation,
+          outOfRotation: Object.values(rotation).some((status) => status.adminState !== 'ready' || status.status !== 'UP'),
+        });
+      }
+    }
+    return observed.problems.length > 0 && hosts.length === 0 ? { ok: false, error: observed.problems } : ok(hosts);
+  } finally {
+    await world.shells.closeAll();
+  }
+}

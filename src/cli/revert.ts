@@ -1,0 +1,52 @@
+/**
+ * `lieutenant revert [COMMIT] [--run] [--yes] [--fast] [--push]`: Git is how
+ * a release is rolled back. Makes the revert commit, then (with --run) runs
+ * each playbook it changed, so the fleet goes back to the previous versions.
+ */
+import type { Command } from 'commander';
+import { revertService } from '../app/revert-service.js';
+import { repoDirOf, type CliContext } from './context.js';
+import { reportFailure } from './report.js';
+import { watchRun } from './run.js';
+
+interface RevertFlags {
+  run?: boolean;
+  yes?: boolean;
+  fast?: boolean;
+  push?: boolean;
+  json?: boolean;
+  env?: string;
+}
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('revert [commit]')
+    .description('makes the revert commit in the rollout repo, then (with --run) rolls the fleet back to it')
+    .option('--run', 'run the playbooks the revert changed (downgrades the fleet)')
+    .option('--yes', 'approve pause gates automatically (never skips a health gate)')
+    .option('--fast', 'skip pause gates entirely (never health gates)')
+    .option('--push', 'push the revert commit to the remote')
+    .option('--json', 'with --run: one JSON object per line')
+    .option('--env <environment>', 'the environment whose last release to revert (default: the only one deployed)')
+    .action(async (commit: string | undefined, flags: RevertFlags, command: Command) => {
+      const { io } = context;
+      const repoDir = repoDirOf(command, context);
+      const reverted = await revertService.commit({ repoDir, ...(commit ? { commit } : {}), ...(flags.env ? { environment: flags.env } : {}), push: flags.push === true });
+      if (!reverted.ok) return context.setExitCode(reportFailure(reverted.error, context));
+      const { revertSha, reverted: release, rollouts, pushedTo } = reverted.value;
+      io.stderr.write(`reverted ${release.sha.slice(0, 7)} "${release.subject}" in ${revertSha.slice(0, 7)}${pushedTo ? `, pushed to ${pushedTo}` : ''}\n`);
+      if (!flags.run) {
+        io.stderr.write(`to roll the fleet back: lieutenant run ${rollouts.join(' / ') || 'PLAYBOOK'} (or revert with --run next time)\n`);
+        return;
+      }
+      let worst = 0;
+      for (const rollout of rollouts) {
+        const code = await watchRun({ yes: flags.yes === true || flags.fast === true, json: flags.json === true }, context, (views) =>
+          revertService.run({ repoDir, rollout, fast: flags.fast === true, ...views }),
+        );
+        worst = Math.max(worst, code);
+        if (code !== 0) break;
+      }
+      context.setExitCode(worst);
+    });
+}

@@ -1,0 +1,24 @@
+/** `lieutenant status [ENV] [--json]`: installed vs deployed versions, drift, rotation, lock, last run. */
+import type { Command } from 'commander';
+import { statusService } from '../app/status-service.js';
+import { statusText } from '../ui/status-text.js';
+import { repoDirOf, type CliContext } from './context.js';
+import { reportFailure } from './report.js';
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('status [env]')
+    .description('what runs where: installed vs committed versions, drift, hosts out of rotation, the last run')
+    .option('--json', 'one JSON object per line: hosts, then environments')
+    .action(async (environment: string | undefined, flags: { json?: boolean }, command: Command) => {
+      const { io } = context;
+      const report = await statusService({ repoDir: repoDirOf(command, context), ...(environment ? { environment } : {}), signal: context.signal });
+      if (!report.ok) return context.setExitCode(reportFailure(report.error, context));
+      if (flags.json) {
+        for (const host of report.value.hosts) io.stdout.write(`${JSON.stringify({ type: 'host', ...host })}\n`);
+        for (const env of report.value.environments) io.stdout.write(`${JSON.stringify({ type: 'environment', ...env })}\n`);
+      } else {
+        io.stdout.write(`${statusText(report.value).join('\n')}\n`);
+      }
+    });
+}

@@ -1,0 +1,34 @@
+/** `lieutenant status` for people: per environment, then a row per host with drift and rotation marked. */
+import type { StatusReport } from '../app/status-service.js';
+import { formatClock, shortSha } from './format.js';
+
+export function statusText(report: StatusReport): string[] {
+  const lines: string[] = [];
+  for (const env of report.environments) {
+    lines.push(`${env.environment} — HEAD ${shortSha(env.head.sha)} "${env.head.subject}"`);
+    for (const [rollout, deployed] of Object.entries(env.deployed)) {
+      const state = !deployed ? 'never fully deployed' : deployed === env.head.sha ? `deployed ${shortSha(deployed)} (up to date)` : `deployed ${shortSha(deployed)}; HEAD not yet deployed`;
+      lines.push(`  ${rollout}: ${state}`);
+    }
+    const lock = env.lock;
+    lines.push(
+      `  lock: ${lock ? `held by run ${lock.holder.runId} (pid ${lock.holder.pid}, ${lock.holder.user}@${lock.holder.host}, since ${formatClock(lock.holder.since)})${lock.stale ? ' — stale: its process is gone' : ''}` : 'free'}`,
+    );
+    const last = env.lastRun;
+    if (last) lines.push(`  last run: ${last.runId} ${last.rollout} at ${shortSha(last.commit.sha)} by ${last.operator}: ${last.result}`);
+    for (const problem of env.problems) lines.push(`  ! ${problem}`);
+    const hosts = report.hosts.filter((h) => h.environment === env.environment);
+    if (hosts.length === 0) continue;
+    const width = Math.max(4, ...hosts.map((h) => h.host.length));
+    lines.push(`  ${'host'.padEnd(width)}  installed → expected            rotation`);
+    for (const host of hosts) {
+      const versions = Object.entries(host.expected)
+        .map(([name, want]) => `${name} ${host.installed[name] ?? '(none)'}${host.drift.includes(name) ? ` ≠ ${want}` : ''}`)
+        .join(', ');
+      const rotation = Object.entries(host.rotation).map(([lb, s]) => `${lb}:${s.status}`).join(' ') || '-';
+      const flags = [host.drift.length > 0 ? 'DRIFT' : '', host.outOfRotation ? 'OUT OF ROTATION' : ''].filter(Boolean).join(' ');
+      lines.push(`  ${host.host.padEnd(width)}  ${versions.padEnd(30)}  ${rotation}${flags ? `  ${flags}` : ''}`);
+    }
+  }
+  return lines;
+}
