@@ -34,6 +34,7 @@ describe('lieutenant approve / abort', () => {
       io: { stdout: { write: (text: string) => (out += text) }, stderr: { write: () => undefined } },
       cwd: repo,
       signal: new AbortController().signal,
+      forceSignal: new AbortController().signal,
       setExitCode: (code) => (exitCode = code),
     };
     const program = new Command('lieutenant').option('--repo <dir>').exitOverride();
