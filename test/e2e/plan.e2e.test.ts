@@ -1,0 +1,78 @@
+/** `lieutenant plan` reads the real fleet and shows what `run` would do — and changes nothing. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { INITIAL_VERSION } from '../fleet/fleet.js';
+import type { Fleet } from '../fleet/fleet.js';
+import type { Plan } from '../../src/plan/types.js';
+import { allOn, installedVersions } from './support/fleet-state.js';
+import { freshFleet, hostNames } from './support/given-fleet.js';
+import { journals, runLieutenant } from './support/lieutenant.js';
+import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { describeWatched, watchFleet } from './support/watch.js';
+
+let fleet: Fleet;
+let repo: RolloutRepo | undefined;
+
+beforeEach(async () => {
+  fleet = await freshFleet();
+});
+
+afterEach(async () => {
+  await repo?.remove();
+  repo = undefined;
+});
+
+describe('lieutenant plan against the fleet', () => {
+  it('given 6 hosts on 1.0 and a commit releasing 1.1, when planned with --json, then it shows every host 1.0 → 1.1 in two batches of 3, and changes nothing', async () => {
+    // Given
+    const hosts = hostNames(fleet);
+    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%' } } });
+    const sha = await commitVersion(repo, '1.1');
+
+    // When
+    const watch = watchFleet(fleet);
+    const planned = await runLieutenant(['plan', 'web', '--json'], { repo });
+    const watched = await watch.stop();
+
+    // Then
+    expect(planned.code, planned.output).toBe(0);
+    expect(planned.json.map((value) => value.type)).toEqual(['plan']);
+    const plan = planned.json[0]?.plan as Plan;
+    expect(plan.commit).toEqual({ sha, subject: 'Release demo 1.1' });
+    expect(plan.groups.map((group) => [group.name, group.size, group.maxUnavailable])).toEqual([['web', 6, 3]]);
+    expect(plan.groups[0]?.hosts.map((host) => [host.name, host.converged, host.changes])).toEqual(
+      hosts.map((host) => [host, false, [{ name: 'demo', from: INITIAL_VERSION, to: '1.1', kind: 'upgrade' }]]),
+    );
+    expect(plan.batches.map((batch) => [batch.index, batch.hosts, batch.inFlight])).toEqual([
+      [1, hosts.slice(0, 3), 3],
+      [2, hosts.slice(3), 3],
+    ]);
+
+    // And nothing changed: no drain, no run, no package.
+    expect(watched.rotation.maxOut, describeWatched(watched)).toBe(0);
+    expect(watched.rotation.samples.length).toBeGreaterThan(0);
+    expect(await journals(repo)).toEqual([]);
+    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+  });
+
+  it('given half the fleet already on the release, when planned, then those hosts are converged and only the rest are batched', async () => {
+    // Given
+    const hosts = hostNames(fleet);
+    const [first, second] = hosts;
+    if (!first || !second) throw new Error('the fleet needs 2 hosts');
+    for (const host of [first, second]) {
+      const install = await fleet.ssh(host, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q demo=1.1');
+      expect(install.code, install.stderr).toBe(0);
+    }
+    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: [2] } } });
+    await commitVersion(repo, '1.1');
+
+    // When
+    const planned = await runLieutenant(['plan', 'web', '--json'], { repo });
+
+    // Then
+    expect(planned.code, planned.output).toBe(0);
+    const plan = planned.json[0]?.plan as Plan;
+    expect(plan.groups[0]?.hosts.filter((host) => host.converged).map((host) => host.name)).toEqual([first, second]);
+    expect(plan.batches.map((batch) => batch.hosts)).toEqual([hosts.slice(2, 4), hosts.slice(4, 6)]);
+  });
+});

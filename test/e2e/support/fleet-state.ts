@@ -1,0 +1,25 @@
+/** What the fleet really runs, read around Lieutenant (system ssh, the runtime-API socket), for the tests' "then". */
+import { serverStatuses } from '../../fleet/fleet.js';
+import type { Fleet } from '../../fleet/fleet.js';
+
+/** host → installed demo version ('' when absent), via dpkg-query over the fleet's own ssh. */
+export async function installedVersions(fleet: Fleet, hosts: readonly string[] = fleet.hosts.map((host) => host.name)): Promise<Record<string, string>> {
+  const answers = await Promise.all(
+    hosts.map(async (host) => {
+      const answer = await fleet.ssh(host, "dpkg-query -W -f='${Version}' demo 2>/dev/null || true");
+      if (answer.code !== 0) throw new Error(`dpkg-query on ${host} failed: ${answer.stderr}`);
+      return [host, answer.stdout.trim()] as const;
+    }),
+  );
+  return Object.fromEntries(answers);
+}
+
+/** The same version on each of `hosts`, as installedVersions reports it. */
+export function allOn(hosts: readonly string[], version: string): Record<string, string> {
+  return Object.fromEntries(hosts.map((host) => [host, version]));
+}
+
+/** server → HAProxy status (UP, MAINT, DRAIN…). */
+export async function rotation(fleet: Fleet): Promise<Record<string, string>> {
+  return Object.fromEntries(await serverStatuses(fleet.haproxy.socket, fleet.haproxy.backend));
+}
