@@ -12,7 +12,7 @@ export type GateMode = { kind: 'choose' } | { kind: 'reason'; decision: GateDeci
 
 const CHOSEN: Record<GateDecision, string> = { approve: 'approve', abort: 'abort and roll back', halt: 'halt' };
 
-export function GatePrompt({ gate, answerable, mode, now }: { gate: GateView; answerable: boolean; mode: GateMode; now: number }) {
+export function GatePrompt({ gate, answerable, answered, mode, now }: { gate: GateView; answerable: boolean; answered: GateDecision | undefined; mode: GateMode; now: number }) {
   const summary = gate.summary.endsWith('.') ? gate.summary : `${gate.summary}.`;
   const countdown = gate.pause === 'timed' && gate.until !== undefined ? ` Continuing in ${formatElapsed(gate.until - now)}.` : '';
   return (
@@ -21,7 +21,9 @@ export function GatePrompt({ gate, answerable, mode, now }: { gate: GateView; an
         {summary}
         {countdown}
       </Text>
-      {!answerable ? (
+      {!answerable && answered !== undefined ? (
+        <Text color="gray">{CHOSEN[answered]}: sent</Text>
+      ) : !answerable ? (
         <Text color="gray">waiting for an answer (lieutenant approve / lieutenant abort)</Text>
       ) : mode.kind === 'choose' ? (
         <Text>

@@ -110,6 +110,23 @@ describe('run TUI', () => {
     await expect(answer).resolves.toEqual({ decision: 'abort', by: 'alice' });
   });
 
+  it('given a gate, when `d` is pressed, then the hosts of the batch just done are listed', async () => {
+    const { app } = await atGate();
+    app.stdin.write('d');
+    const text = await frameWhere(app, (t) => t.includes('web-02'));
+    expect(text).toContain('✔ batch 1/2 web (3 hosts) 3 in rotation');
+    expect(text).toMatch(/✔ web-01 in rotation +demo 1\.0 → 1\.1/);
+  });
+
+  it('given an answer from the keyboard, when the engine has not confirmed it yet, then the prompt says it was sent', async () => {
+    const { app, answer } = await atGate();
+    app.stdin.write('h');
+    await frameWhere(app, (t) => t.includes('halt — reason'));
+    app.stdin.write('\r');
+    await expect(answer).resolves.toEqual({ decision: 'halt', by: 'alice' });
+    expect(await frameWhere(app, (t) => t.includes('halt: sent'))).not.toContain('[a] approve');
+  });
+
   it('given a timed gate, when drawn, then it counts down', async () => {
     const events = scenario({ hosts: 4, pause: 'timed' }).untilGate();
     const { app } = mount(events, { seconds: 12 });

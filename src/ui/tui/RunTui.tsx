@@ -116,7 +116,7 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
       <BatchList items={items} now={time} />
       <LoadBalancerBars groups={groups} max={MAX_GROUP_BARS} />
       <Tail entries={view.tail} count={tail} timeZone={timeZone} />
-      {gate !== undefined && !finished ? <GatePrompt gate={gate} answerable={pending !== undefined} mode={mode} now={time} /> : null}
+      {gate !== undefined && !finished ? <GatePrompt gate={gate} answerable={pending !== undefined} answered={controller.lastAnswer()?.decision} mode={mode} now={time} /> : null}
       {stopping && !finished ? <StoppingLine force={controller.interrupts() > 1 || view.stopping?.force === true} /> : null}
       <Summary view={view} />
     </Box>

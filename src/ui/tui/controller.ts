@@ -23,6 +23,8 @@ export interface TuiController {
   /** The gate the engine is waiting on an answer for, if any. */
   pendingGate(): GateRequest | undefined;
   interrupts(): number;
+  /** The last answer given from the keyboard (shown until the engine confirms it). */
+  lastAnswer(): GateAnswer | undefined;
   answer(decision: GateDecision, reason?: string): void;
   interrupt(): void;
   /** True (once) when something changed since the last call. */
@@ -35,6 +37,7 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
   let view = initialRunView();
   let dirty = true;
   let interrupts = 0;
+  let lastAnswer: GateAnswer | undefined;
   let pending: { request: GateRequest; resolve: (answer: GateAnswer) => void } | undefined;
   const listeners = new Set<() => void>();
   const notify = () => {
@@ -72,13 +75,15 @@ export function createTuiController(options: TuiControllerOptions): TuiControlle
     view: () => view,
     pendingGate: () => pending?.request,
     interrupts: () => interrupts,
+    lastAnswer: () => lastAnswer,
     answer(decision, reason) {
       const current = pending;
       if (current === undefined) return;
       pending = undefined;
       const by = options.operator ?? view.header?.operator ?? 'operator';
       const trimmed = reason?.trim();
-      current.resolve(trimmed ? { decision, by, reason: trimmed } : { decision, by });
+      lastAnswer = trimmed ? { decision, by, reason: trimmed } : { decision, by };
+      current.resolve(lastAnswer);
       notify();
     },
     interrupt() {
