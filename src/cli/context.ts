@@ -23,6 +23,8 @@ export interface CliContext {
   cwd: string;
   /** Aborted on Ctrl-C: stop cleanly between steps. */
   signal: AbortSignal;
+  /** Aborted on a second Ctrl-C: a run abandons the steps in flight. */
+  forceSignal: AbortSignal;
   /** The exit status the command ends with (1 failed, 3 aborted, 4 locked); 0 unless set. */
   setExitCode(code: number): void;
 }

@@ -1,39 +1,44 @@
 /**
- * Ctrl-C for a run: the first press (or the CLI's own signal) asks for a safe
- * stop — hosts in flight finish and return to rotation — the second forces.
+ * Stopping a run: the process's Ctrl-C (main.ts escalates it into the
+ * context's `signal`, then `forceSignal`) or the TUI's Ctrl-C key (raw mode
+ * reads it as a key, not a signal) — the first asks for a safe stop, hosts in
+ * flight finish and return to rotation; the second forces.
  */
 export interface Interruptions {
   stop: AbortSignal;
   force: AbortSignal;
-  /** Called by the TUI, which reads Ctrl-C as a key in raw mode. */
+  /** One more Ctrl-C from the TUI. */
   press(): void;
   dispose(): void;
 }
 
-export function interruptions(signal: AbortSignal, onPress: (force: boolean) => void, processLike: NodeJS.EventEmitter = process): Interruptions {
+export function interruptions(signals: { signal: AbortSignal; forceSignal: AbortSignal }, onStopping: (force: boolean) => void): Interruptions {
   const stop = new AbortController();
   const force = new AbortController();
-  const press = (): void => {
-    if (stop.signal.aborted) {
-      if (!force.signal.aborted) onPress(true);
-      force.abort();
-    } else {
-      onPress(false);
+  const escalate = (): void => {
+    if (!stop.signal.aborted) {
+      onStopping(false);
       stop.abort();
+    } else if (!force.signal.aborted) {
+      onStopping(true);
+      force.abort();
     }
   };
-  const onSigint = (): void => press();
-  processLike.on('SIGINT', onSigint);
-  processLike.on('SIGTERM', onSigint);
-  signal.addEventListener('abort', press, { once: true });
+  const onStop = () => (stop.signal.aborted ? undefined : escalate());
+  const onForce = () => {
+    if (!stop.signal.aborted) escalate();
+    escalate();
+  };
+  signals.signal.addEventListener('abort', onStop, { once: true });
+  signals.forceSignal.addEventListener('abort', onForce, { once: true });
+  if (signals.signal.aborted) onStop();
   return {
     stop: stop.signal,
     force: force.signal,
-    press,
+    press: escalate,
     dispose: () => {
-      processLike.off('SIGINT', onSigint);
-      processLike.off('SIGTERM', onSigint);
-      signal.removeEventListener('abort', press);
+      signals.signal.removeEventListener('abort', onStop);
+      signals.forceSignal.removeEventListener('abort', onForce);
     },
   };
 }

@@ -24,6 +24,7 @@ import { register as registerAbort } from './abort.js';
 export interface RunCliOptions {
   cwd?: string;
   signal?: AbortSignal;
+  forceSignal?: AbortSignal;
 }
 
 /** Runs one invocation (`argv` without node and script) and returns its exit status. */
@@ -33,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     io,
     cwd: options.cwd ?? process.cwd(),
     signal: options.signal ?? new AbortController().signal,
+    forceSignal: options.forceSignal ?? new AbortController().signal,
     setExitCode: (code) => {
       exitCode = code;
     },
@@ -84,18 +86,26 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version?: string }).version ?? '0.0.0';
 }
 
-/** The process entry: Ctrl-C aborts the signal (a second one exits at once); the status becomes the exit code. */
+/**
+ * The process entry. Ctrl-C escalates: the first aborts `signal` (a run
+ * finishes the hosts in flight), the second `force` (a run abandons them,
+ * journaled, for `resume`), a third exits at once. The status becomes the exit code.
+ */
 export async function main(): Promise<void> {
-  const controller = new AbortController();
+  const stop = new AbortController();
+  const force = new AbortController();
   const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort(new Error('interrupted (Ctrl-C)'));
+    if (force.signal.aborted) process.exit(130);
+    if (stop.signal.aborted) force.abort(new Error('forced (Ctrl-C twice)'));
+    else stop.abort(new Error('interrupted (Ctrl-C)'));
   };
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   try {
-    process.exitCode = await runCli(process.argv.slice(2), undefined, { signal: controller.signal });
+    process.exitCode = await runCli(process.argv.slice(2), undefined, { signal: stop.signal, forceSignal: force.signal });
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
   }
 }
 

@@ -14,6 +14,8 @@ import { createLineRenderer } from '../ui/lines.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { reportFailure } from './report.js';
 import { interruptions } from './interrupt.js';
+import type { Approver } from '../engine/ports.js';
+import { renderRunTui, type RunTuiHandle } from '../ui/tui/render.js';
 
 export interface RunFlags {
   yes?: boolean;
@@ -37,7 +39,11 @@ export async function runCommand(repoDir: string, playbook: string, flags: RunFl
   return watchRun(flags, context, (views) => runService({ repoDir, playbook, rev: flags.rev, ...views }));
 }
 
-/** Sets up the views and Ctrl-C for a run (or a resumed one) and returns its exit code. */
+/**
+ * Sets up the views and Ctrl-C for a run (or a resumed one) and returns its
+ * exit code: the Ink TUI on a terminal (mounted once the plan is known, so
+ * earlier warnings print plainly), `--json`, or plain lines.
+ */
 export async function watchRun(
   flags: Omit<RunFlags, 'rev'>,
   context: CliContext,
@@ -45,22 +51,33 @@ export async function watchRun(
 ): Promise<number> {
   const { io } = context;
   const out = io.stdout as unknown as Writable;
-  const interrupt = interruptions(context.signal, (force) => {
-    if (!flags.json) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
+  const interactive = !flags.json && io.stdout.isTTY === true && process.stdin.isTTY === true;
+  let tui: RunTuiHandle | undefined;
+  const interrupt = interruptions(context, (force) => {
+    if (!flags.json && !tui) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
   });
-  const listener: RunEventListener = flags.json ? createJsonRenderer(out) : createLineRenderer(out);
+  const listener: RunEventListener = flags.json ? createJsonRenderer(out) : interactive ? (event) => tui?.onEvent(event) : createLineRenderer(out);
+  const tuiApprover: Approver = { await: (request, signal) => (tui ? tui.approver.await(request, signal) : new Promise(() => {})) };
   try {
     const done = await start({
       yes: flags.yes === true,
-      approvers: [],
+      approvers: interactive ? [tuiApprover] : [],
       listeners: [listener],
+      onPlan: () => {
+        if (interactive) tui = renderRunTui({ onInterrupt: () => interrupt.press() });
+      },
       onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`),
       stop: interrupt.stop,
       force: interrupt.force,
     });
+    if (tui) {
+      await tui.waitUntilExit();
+      tui.unmount();
+    }
     if (!done.ok) return reportFailure(done.error, context);
     return done.value.outcome.exitCode;
   } finally {
+    tui?.unmount();
     interrupt.dispose();
   }
 }

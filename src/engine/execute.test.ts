@@ -117,7 +117,7 @@ describe('executePlan', () => {
   it('stops safely: hosts in flight finish and return, nothing new starts', async () => {
     // Given a stop requested when the first host is drained
     const stop = new AbortController();
-    const { outcome, world } = await runScenario({
+    const { outcome, world, events } = await runScenario({
       fixture: { groups: [{ hosts: 4 }], batches: ['100%'], concurrency: 1, maxUnavailable: 1 },
       stop,
       onEvent: (e) => e.type === 'host.drain.finished' && stop.abort(),
@@ -128,6 +128,7 @@ describe('executePlan', () => {
     expect(world.installed['web-01']?.demo).toBe('1.1');
     expect(world.installed['web-02']?.demo).toBe('1.0');
     expect(world.outOfRotation()).toEqual([]);
+    expect(events.filter((e) => e.type === 'run.stopping')).toEqual([expect.objectContaining({ force: false })]);
   });
 
   it('does nothing at all when the fleet already matches the commit', async () => {

@@ -51,7 +51,15 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
     failures: new Map(),
   };
 
+  // Journaled when asked, so the record shows who stopped the run and how.
+  const stopping = () => void emit({ type: 'run.stopping', reason: 'stop requested: finishing the hosts in flight', force: false });
+  const forcing = () => void emit({ type: 'run.stopping', reason: 'forced: abandoning the steps in flight', force: true });
+  control.stop.addEventListener('abort', stopping, { once: true });
+  control.force.addEventListener('abort', forcing, { once: true });
+
   const finish = async (reached: RunResult, message: string): Promise<RunOutcome> => {
+    control.stop.removeEventListener('abort', stopping);
+    control.force.removeEventListener('abort', forcing);
     const result = control.finishesRollback && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
       availability.outOfRotation(group.name).map((host) => ({ host, group: group.name, reason: env.failures.get(host) ?? 'left out of rotation' })),

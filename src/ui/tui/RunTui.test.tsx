@@ -102,6 +102,14 @@ describe('run TUI', () => {
     await expect(answer).resolves.toEqual({ decision: 'approve', by: 'alice', reason: 'graphs look fine' });
   });
 
+  it('given a gate, when a reason arrives with its line break in one chunk (a paste), then the approver still resolves', async () => {
+    const { app, answer } = await atGate();
+    app.stdin.write('a');
+    await frameWhere(app, (text) => text.includes('reason (enter to skip'));
+    app.stdin.write('canary fine\r');
+    await expect(answer).resolves.toEqual({ decision: 'approve', by: 'alice', reason: 'canary fine' });
+  });
+
   it('given a gate, when `x` then enter are pressed, then the approver resolves with abort and no reason', async () => {
     const { app, answer } = await atGate();
     app.stdin.write('x');

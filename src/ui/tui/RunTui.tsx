@@ -77,9 +77,11 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
       if (controller.pendingGate() === undefined) return;
       const current = modeRef.current;
       if (current.kind === 'reason') {
-        if (key.return) {
+        // A paste (or a fast terminal) delivers "text\r" as one input: the line break still ends the reason.
+        const lineEnd = input.search(/[\r\n]/);
+        if (key.return || lineEnd >= 0) {
           setMode({ kind: 'choose' });
-          controller.answer(current.decision, current.text);
+          controller.answer(current.decision, current.text + (lineEnd > 0 ? input.slice(0, lineEnd) : ''));
         } else if (key.escape) setMode({ kind: 'choose' });
         else if (key.backspace || key.delete) setMode({ ...current, text: current.text.slice(0, -1) });
         else if (!key.ctrl && !key.meta && input !== '') setMode({ ...current, text: current.text + input.replace(/[\r\n]/g, '') });
