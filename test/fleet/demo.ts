@@ -82,8 +82,7 @@ async function main(): Promise<number> {
     const code = await runLieutenant(['run', 'web', '--repo', repo.dir]);
     console.log('');
     if (code === 2) {
-      console.log('lieutenant run exited 2: `run` is not built yet (issue 4), or it refused its input — the message above says which.');
-      console.log('Everything else was ready: the fleet, and a rollout repo releasing demo 1.1.');
+      console.log('lieutenant run exited 2: it refused its input (the message above says why); nothing was changed on any host.');
       return 2;
     }
     if (code !== 0) {
