@@ -1,0 +1,169 @@
+/**
+ * `lieutenant watch`: the GitOps loop, wired to the real services.
+ *
+ *   poll timer ─┐
+ *   webhook ────┴─> serial loop ─> cycle: fetch → validate → run what changed
+ *   (signed push)                          → drift: alert, self-heal
+ *
+ * Every run goes through `runService` at an exact commit (the branch head,
+ * or the deployed commit when healing), headless: pause gates wait for
+ * `lieutenant approve` or their duration — or pass at once with `--yes`,
+ * which applies to every run the watcher starts, self-heal included, and
+ * never skips a health gate. The environment lock still guards each run: a
+ * lock held elsewhere is reported and the run is tried again next cycle.
+ */
+import { systemClock } from '../adapters/clock.js';
+import type { RunEventListener } from '../engine/events.js';
+import type { Clock } from '../engine/ports.js';
+import { ok, type Result } from '../engine/result.js';
+import { gitAt } from '../gitops/git.js';
+import { pollRemote } from '../gitops/poll.js';
+import { startWebhookServer, type PushNotice, type WebhookServer } from '../gitops/webhook.js';
+import { readWebhookSecret } from '../gitops/webhook-secret.js';
+import { badInput, type AppFailure } from './failure.js';
+import { runService } from './run-service.js';
+import { statusService } from './status-service.js';
+import { createCycle, type CycleConfig, type CyclePorts, type Trigger } from './watch/cycle.js';
+import { eventEmitter, type WatchEventListener } from './watch/events.js';
+import { startWatchLoop } from './watch/loop.js';
+import { httpNotifier } from './watch/notify.js';
+
+export interface WatchRequest {
+  repoDir: string;
+  /** Polled every interval; default `origin` when `branch` is given, else none (local commits only). */
+  remote?: string;
+  /** Default: the branch checked out. */
+  branch?: string;
+  intervalMs: number;
+  /** Serve the GitHub push webhook here (needs `secretFile`). */
+  listen?: { host: string; port: number };
+  secretFile?: string;
+  driftAlertAfterMs: number;
+  notifyUrl?: string;
+  selfHeal: boolean;
+  /** Approve pause gates of every run the watcher starts. */
+  yes: boolean;
+  once: boolean;
+}
+
+export interface WatchViews {
+  onEvent: WatchEventListener;
+  /** Fresh listeners for each run the watcher starts (a line renderer keeps per-run state). */
+  runListeners: () => RunEventListener[];
+  onWarning: (message: string) => void;
+  /** Stop: finish the cycle in flight safely (a run stops between steps), then end. */
+  stop: AbortSignal;
+  force: AbortSignal;
+  /** Tests pass a ManualClock. */
+  clock?: Clock;
+}
+
+export interface WatchDone {
+  /** 0 after a stop; with `once`, the worst exit code of the cycle. */
+  exitCode: number;
+}
+
+export async function watchService(request: WatchRequest, views: WatchViews): Promise<Result<WatchDone, AppFailure>> {
+  const clock = views.clock ?? systemClock;
+  const target = await followedTarget(request);
+  if (!target.ok) return target;
+  const { branch, remote, pushRemote } = target.value;
+
+  const config: CycleConfig = { repoDir: request.repoDir, branch, remote, pushRemote, driftAlertAfterMs: request.driftAlertAfterMs, selfHeal: request.selfHeal };
+  const emit = eventEmitter(views.onEvent, () => clock.now());
+  const ports: CyclePorts = {
+    clock,
+    fetch: (from, name, signal) => pollRemote(request.repoDir, { remote: from, branch: name, signal }),
+    run: ({ rollout, rev }) =>
+      runService({
+        repoDir: request.repoDir,
+        playbook: rollout,
+        rev,
+        yes: request.yes,
+        approvers: [],
+        listeners: views.runListeners(),
+        onWarning: views.onWarning,
+        stop: views.stop,
+        force: views.force,
+      }),
+    status: (signal) => statusService({ repoDir: request.repoDir, signal }),
+    notify: request.notifyUrl === undefined ? undefined : httpNotifier(request.notifyUrl),
+  };
+
+  // Pushes that arrive before the loop exists wait here.
+  const early: Trigger[] = [];
+  let enqueue = (trigger: Trigger): void => void early.push(trigger);
+  const onPush = (push: PushNotice): void => {
+    if (push.ref !== `refs/heads/${branch}`) {
+      emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason: `${push.ref} is not the followed branch ${branch}` });
+      return;
+    }
+    emit({ type: 'push.received', deliveryId: push.deliveryId, ref: push.ref, after: push.after });
+    enqueue({ kind: 'push', push });
+  };
+  const server = await serveWebhook(request, onPush, views.onWarning);
+  if (!server.ok) return server;
+
+  emit({ type: 'watch.started', repoDir: request.repoDir, branch, remote, webhook: server.value?.address, intervalMs: request.intervalMs });
+  const onStop = (): void => emit({ type: 'watch.stopping', reason: views.stop.reason instanceof Error ? views.stop.reason.message : 'stopped' });
+  views.stop.addEventListener('abort', onStop, { once: true });
+  try {
+    const loop = startWatchLoop({
+      clock,
+      intervalMs: request.intervalMs,
+      once: request.once,
+      signal: views.stop,
+      cycle: createCycle(config, ports, emit),
+      onCrash: (error) => emit({ type: 'cycle.crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    });
+    early.splice(0).forEach(loop.enqueue);
+    enqueue = loop.enqueue;
+    const exitCode = await loop.done;
+    return ok({ exitCode });
+  } finally {
+    views.stop.removeEventListener('abort', onStop);
+    await server.value?.close();
+    emit({ type: 'watch.stopped' });
+  }
+}
+
+interface FollowedTarget {
+  branch: string;
+  remote: string | undefined;
+  pushRemote: string;
+}
+
+/** The branch (default: the one checked out) and the remote to poll and to fetch pushes from. */
+async function followedTarget(request: WatchRequest): Promise<Result<FollowedTarget, AppFailure>> {
+  const git = gitAt(request.repoDir);
+  const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).catch(() => '');
+  if (inside.trim() !== 'true') return { ok: false, error: badInput(`${request.repoDir} is not a Git repository (--repo DIR names the rollout repo)`) };
+  let branch = request.branch;
+  if (branch === undefined) {
+    branch = (await git.raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
+    if (branch === '') return { ok: false, error: badInput('HEAD is detached: name the branch to follow with --branch') };
+  }
+  const remote = request.remote ?? (request.branch !== undefined ? 'origin' : undefined);
+  const pushRemote = remote ?? 'origin';
+  const remotes = (await git.raw(['remote'])).split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const known = `remotes: ${remotes.join(', ') || 'none'}`;
+  if (remote !== undefined && !remotes.includes(remote)) return { ok: false, error: badInput(`the rollout repo has no remote ${remote} (${known})`) };
+  if (request.listen && !remotes.includes(pushRemote)) {
+    return { ok: false, error: badInput(`--listen fetches pushed commits from ${pushRemote}, which the rollout repo lacks (${known}); name one with --remote`) };
+  }
+  return ok({ branch, remote, pushRemote });
+}
+
+async function serveWebhook(request: WatchRequest, onPush: (push: PushNotice) => void, onWarning: (message: string) => void): Promise<Result<WebhookServer | undefined, AppFailure>> {
+  if (!request.listen) return ok(undefined);
+  if (request.secretFile === undefined) return { ok: false, error: badInput('--listen needs --secret-file FILE (the webhook secret)') };
+  const secret = await readWebhookSecret(request.secretFile);
+  if (!secret.ok) return { ok: false, error: badInput(secret.error.message) };
+  if (secret.value.warning) onWarning(secret.value.warning);
+  try {
+    return ok(await startWebhookServer({ host: request.listen.host, port: request.listen.port, secret: secret.value.secret, onPush }));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    return { ok: false, error: badInput(`cannot listen on ${request.listen.host}:${request.listen.port} (${code})`) };
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * One cycle of `watch`, the unit the serial loop runs:
+ *
+ *   fetch + fast-forward (when following a remote, or a push arrived)
+ *   → validate the branch head (invalid: alert, run nothing, no drift check)
+ *   → run each rollout the head changed since its deployed commit
+ *   → check drift; alert episodes that last; with self-heal, run back to deployed
+ *
+ * Runs and status reads come in as ports (the real services, or fakes in
+ * tests); Git is read directly — it is the rollout repo itself.
+ */
+import type { Clock } from '../../engine/ports.js';
+import type { Result } from '../../engine/result.js';
+import type { PollOutcome } from '../../gitops/poll.js';
+import type { PushNotice } from '../../gitops/webhook.js';
+import type { AppFailure } from '../failure.js';
+import type { RunDone } from '../run-service.js';
+import type { StatusReport } from '../status-service.js';
+import { applyHead, type HeadState } from './head-step.js';
+import { createDriftStep } from './drift-step.js';
+import type { RunCause, WatchEventBody } from './events.js';
+import type { Notifier } from './notify.js';
+
+export type Trigger = { kind: 'tick' } | { kind: 'push'; push: PushNotice };
+
+export interface CycleConfig {
+  repoDir: string;
+  branch: string;
+  /** Fetched every cycle; undefined: fetched only when a push arrives (from `pushRemote`). */
+  remote: string | undefined;
+  pushRemote: string;
+  driftAlertAfterMs: number;
+  selfHeal: boolean;
+}
+
+export interface WatchRunRequest {
+  rollout: string;
+  /** The full SHA to run: the branch head, or the deployed commit when healing. */
+  rev: string;
+  cause: RunCause;
+}
+
+export interface CyclePorts {
+  clock: Clock;
+  fetch(remote: string, branch: string, signal: AbortSignal): Promise<Result<PollOutcome>>;
+  run(request: WatchRunRequest): Promise<Result<RunDone, AppFailure>>;
+  status(signal: AbortSignal): Promise<Result<StatusReport, AppFailure>>;
+  notify: Notifier | undefined;
+}
+
+/** Runs one cycle; resolves with the worst exit code of what it did (for `--once`). */
+export type Cycle = (triggers: readonly Trigger[], signal: AbortSignal) => Promise<number>;
+
+export function createCycle(config: CycleConfig, ports: CyclePorts, emit: (event: WatchEventBody) => void): Cycle {
+  // Lines said once per cause, so a waiting cycle does not repeat itself every interval.
+  const said = new Set<string>();
+  const state: HeadState = { said };
+  const drift = createDriftStep(config, ports, emit);
+
+  return async (triggers, signal) => {
+    const pushes = triggers.flatMap((trigger) => (trigger.kind === 'push' ? [trigger.push] : []));
+    const remote = config.remote ?? (pushes.length > 0 ? config.pushRemote : undefined);
+    if (remote !== undefined) {
+      const fetched = await ports.fetch(remote, config.branch, signal);
+      if (!fetched.ok) {
+        if (!signal.aborted) emit({ type: 'fetch.failed', remote, branch: config.branch, message: fetched.error.message, ...(fetched.error.detail ? { detail: fetched.error.detail } : {}) });
+      }
+    }
+    if (signal.aborted) return 0;
+
+    const head = await applyHead(config, ports, emit, state, pushes, signal);
+    if (head.kind === 'invalid') return head.exitCode;
+    if (head.kind === 'no-branch' || signal.aborted) return head.exitCode;
+    const driftCode = await drift(head.sha, signal);
+    return Math.max(head.exitCode, driftCode);
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The commit half of a cycle: read the followed branch's head, validate
+ * every spec there, say what happened to each push, and run each rollout the
+ * head changed (see pending.ts). An invalid head runs nothing anywhere: the
+ * errors are reported once per commit, as `file:line:col` lines and an alert.
+ */
+import { formatSpecError } from '../../spec/errors.js';
+import { isReverted } from '../../gitops/changes.js';
+import { deployedCommit } from '../../gitops/deployed.js';
+import { commitSubject, gitAt, isAncestor, resolveCommit } from '../../gitops/git.js';
+import type { PushNotice } from '../../gitops/webhook.js';
+import { loadRepo, type RepoSpecs } from '../../spec/repo.js';
+import type { CycleConfig, CyclePorts } from './cycle.js';
+import type { WatchEventBody } from './events.js';
+import { sendAlert } from './notify.js';
+import { pendingRollouts } from './pending.js';
+import { attemptRun } from './run-step.js';
+
+export interface HeadState {
+  /** Keys of lines already said (skips, invalid heads, blocked runs). */
+  said: Set<string>;
+  /** The head the previous cycle saw. */
+  lastHead?: string;
+}
+
+export type HeadOutcome =
+  | { kind: 'no-branch'; exitCode: number }
+  | { kind: 'invalid'; sha: string; exitCode: number }
+  | { kind: 'applied'; sha: string; exitCode: number };
+
+export async function applyHead(
+  config: CycleConfig,
+  ports: CyclePorts,
+  emit: (event: WatchEventBody) => void,
+  state: HeadState,
+  pushes: readonly PushNotice[],
+  signal: AbortSignal,
+): Promise<HeadOutcome> {
+  const git = gitAt(config.repoDir);
+  const head = await resolveCommit(git, `refs/heads/${config.branch}`);
+  if (head === undefined) {
+    if (sayOnce(state, `no-branch:${config.branch}`)) emit({ type: 'fetch.failed', remote: config.remote ?? '(local)', branch: config.branch, message: `the rollout repo has no branch ${config.branch}` });
+    return { kind: 'no-branch', exitCode: 2 };
+  }
+  if (state.lastHead !== undefined && state.lastHead !== head) {
+    emit({ type: 'commit.new', before: state.lastHead, after: head, subject: await commitSubject(git, head) });
+  }
+  state.lastHead = head;
+
+  const specs = await loadRepo(config.repoDir, head);
+  if (!specs.ok) {
+    const errors = specs.error.map(formatSpecError);
+    if (sayOnce(state, `invalid:${head}`)) {
+      emit({ type: 'spec.invalid', commit: head, errors });
+      await sendAlert(ports.notify, emit, { type: 'invalid-spec', commit: head, errors });
+    }
+    for (const push of pushes) emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason: `the head ${head.slice(0, 7)} is invalid` });
+    return { kind: 'invalid', sha: head, exitCode: 2 };
+  }
+
+  for (const push of pushes) {
+    const reason = await pushIgnoredBecause(config, specs.value, push, head);
+    if (reason !== undefined) emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason });
+  }
+
+  let exitCode = 0;
+  for (const pending of await pendingRollouts(config.repoDir, specs.value, head)) {
+    if (signal.aborted) break;
+    if (pending.action === 'skip') {
+      if (sayOnce(state, `skip:${pending.rollout}:${head}:${pending.reason}`)) {
+        emit({ type: 'rollout.skipped', rollout: pending.rollout, environment: pending.environment, commit: head, reason: pending.reason });
+      }
+      continue;
+    }
+    const { exitCode: code } = await attemptRun(ports, emit, state, { rollout: pending.rollout, environment: pending.environment, rev: head, cause: 'commit' });
+    exitCode = Math.max(exitCode, code);
+  }
+  return { kind: 'applied', sha: head, exitCode };
+}
+
+/** Why a push needs no run of its own, or undefined when the cycle it triggered handles it. */
+async function pushIgnoredBecause(config: CycleConfig, specs: RepoSpecs, push: PushNotice, head: string): Promise<string | undefined> {
+  const git = gitAt(config.repoDir);
+  const after = await resolveCommit(git, push.after);
+  if (after === undefined || !(await isAncestor(git, after, head))) return `${push.after.slice(0, 7)} is not on ${config.branch} here (fetch failed, or the branch was rewritten)`;
+  if (after !== head && (await isReverted(config.repoDir, after, head))) return `${after.slice(0, 7)} was reverted on ${config.branch}; a reverted commit is never re-applied automatically`;
+  const deployed = await Promise.all([...specs.playbooks].map(([rollout, { spec }]) => deployedCommit(config.repoDir, spec.inventory, rollout)));
+  const everywhere = deployed.length > 0 && (await Promise.all(deployed.map((sha) => sha !== undefined && isAncestor(git, after, sha)))).every(Boolean);
+  return everywhere ? `${after.slice(0, 7)} is already deployed` : undefined;
+}
+
+/** True the first time `key` is said. */
+export function sayOnce(state: HeadState, key: string): boolean {
+  if (state.said.has(key)) return false;
+  state.said.add(key);
+  return true;
+}

@@ -1,0 +1,42 @@
+/**
+ * One run the watcher starts, and what it says about it. A run that could
+ * not start — the environment's lock held by someone else (exit 4), the
+ * fleet unreadable, an interrupted run in the way — is "blocked": reported
+ * once per reason and tried again next cycle. A run that ended badly is
+ * alerted (`run-failed`).
+ */
+import type { CyclePorts, WatchRunRequest } from './cycle.js';
+import type { WatchEventBody } from './events.js';
+import type { HeadState } from './head-step.js';
+import { sendAlert } from './notify.js';
+
+export type RunAttempt = { kind: 'ran'; exitCode: number } | { kind: 'blocked'; exitCode: number };
+
+export async function attemptRun(
+  ports: Pick<CyclePorts, 'run' | 'notify'>,
+  emit: (event: WatchEventBody) => void,
+  state: Pick<HeadState, 'said'>,
+  request: WatchRunRequest & { environment: string },
+): Promise<RunAttempt> {
+  const { rollout, environment, rev, cause } = request;
+  const blockedPrefix = `blocked:${cause}:${rollout}:`;
+  const retrying = [...state.said].some((key) => key.startsWith(blockedPrefix));
+  if (!retrying) emit({ type: 'run.requested', rollout, environment, commit: rev, cause });
+  const done = await ports.run({ rollout, rev, cause });
+  if (!done.ok) {
+    const key = `${blockedPrefix}${done.error.message}`;
+    if (!state.said.has(key)) {
+      state.said.add(key);
+      emit({ type: 'run.blocked', rollout, cause, exitCode: done.error.exitCode, message: done.error.message, details: done.error.details });
+    }
+    return { kind: 'blocked', exitCode: done.error.exitCode };
+  }
+  // Unblocked: the next blockage is news again.
+  for (const key of [...state.said]) if (key.startsWith(blockedPrefix)) state.said.delete(key);
+  const { runId, outcome } = done.value;
+  emit({ type: 'run.ended', rollout, runId, cause, result: outcome.result, exitCode: outcome.exitCode });
+  if (outcome.exitCode !== 0) {
+    await sendAlert(ports.notify, emit, { type: 'run-failed', rollout, runId, commit: rev, result: outcome.result, cause });
+  }
+  return { kind: 'ran', exitCode: outcome.exitCode };
+}

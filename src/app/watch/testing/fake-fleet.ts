@@ -1,0 +1,77 @@
+/**
+ * A pretend fleet for cycle tests: the runs and status reads the watcher
+ * asks for, against an in-memory map of installed `demo` versions, while Git
+ * stays real. A run brings every host to the version its commit pins and
+ * records itself in the repo (moving the deployed ref) as the real run does.
+ */
+import { recordRun, deployedCommit } from '../../../gitops/deployed.js';
+import { gitAt } from '../../../gitops/git.js';
+import { aRunRecord } from '../../../gitops/testing/run-record.js';
+import type { RunResult } from '../../../engine/events.js';
+import { EXIT_CODE } from '../../../engine/events.js';
+import { ok, type Result } from '../../../engine/result.js';
+import type { AppFailure } from '../../failure.js';
+import type { RunDone } from '../../run-service.js';
+import type { HostStatus, StatusReport } from '../../status-service.js';
+import type { WatchRunRequest } from '../cycle.js';
+
+export interface FakeFleet {
+  installed: Record<string, string>;
+  runs: WatchRunRequest[];
+  /** Answers for the next runs, in order (default: succeeded). */
+  nextRuns: Array<RunResult | AppFailure>;
+  run(request: WatchRunRequest): Promise<Result<RunDone, AppFailure>>;
+  status(): Promise<Result<StatusReport, AppFailure>>;
+}
+
+export async function demoVersionAt(repoDir: string, rev: string): Promise<string> {
+  const text = await gitAt(repoDir).raw(['show', `${rev}:playbooks/web.yaml`]);
+  const version = /demo: "([^"]+)"/.exec(text)?.[1];
+  if (version === undefined) throw new Error(`no demo version in playbooks/web.yaml at ${rev}`);
+  return version;
+}
+
+export function fakeFleet(repoDir: string, hosts: string[], version: string): FakeFleet {
+  const fleet: FakeFleet = {
+    installed: Object.fromEntries(hosts.map((host) => [host, version])),
+    runs: [],
+    nextRuns: [],
+    async run(request) {
+      fleet.runs.push(request);
+      const next = fleet.nextRuns.shift() ?? 'succeeded';
+      if (typeof next !== 'string') return { ok: false, error: next };
+      const runId = `run-${fleet.runs.length}`;
+      if (next === 'succeeded') {
+        const wanted = await demoVersionAt(repoDir, request.rev);
+        for (const host of hosts) fleet.installed[host] = wanted;
+      }
+      await recordRun(repoDir, aRunRecord({ runId, rollout: request.rollout, commit: request.rev, result: next }));
+      return ok({ runId, outcome: { result: next, exitCode: EXIT_CODE[next], message: next, changed: [], hostsOut: [] } });
+    },
+    async status() {
+      const deployed = await deployedCommit(repoDir, 'staging', 'web');
+      const expectedVersion = await demoVersionAt(repoDir, deployed ?? 'HEAD');
+      const report: StatusReport = {
+        hosts: hosts.map((host): HostStatus => {
+          const installed = fleet.installed[host] ?? '';
+          return {
+            environment: 'staging',
+            rollout: 'web',
+            group: 'web',
+            host,
+            address: '127.0.0.1',
+            installed: { demo: installed },
+            expected: { demo: expectedVersion },
+            committed: { demo: expectedVersion },
+            drift: installed === expectedVersion ? [] : ['demo'],
+            rotation: {},
+            outOfRotation: false,
+          };
+        }),
+        environments: [],
+      };
+      return ok(report);
+    },
+  };
+  return fleet;
+}

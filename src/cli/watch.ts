@@ -1,0 +1,108 @@
+/**
+ * `lieutenant watch`: parses the flags into a WatchRequest and hands it to
+ * the watch service, printing the watcher's lines and each run's lines.
+ * Ctrl-C or SIGTERM stops: no new cycle, a run in flight stops safely
+ * (hosts in flight finish and return to rotation), the webhook closes, exit 0.
+ * A second Ctrl-C forces, as for `run`.
+ */
+import type { Command } from 'commander';
+import { watchService, type WatchRequest } from '../app/watch-service.js';
+import { parseDuration } from '../spec/duration.js';
+import { createLineRenderer } from '../ui/lines.js';
+import { repoDirOf, type CliContext } from './context.js';
+import { AbortError } from './errors.js';
+import { interruptions } from './interrupt.js';
+import { reportFailure } from './report.js';
+import { createWatchLineRenderer } from './watch-lines.js';
+
+export interface WatchFlags {
+  remote?: string;
+  branch?: string;
+  interval: string;
+  listen?: string;
+  secretFile?: string;
+  driftAlertAfter: string;
+  notify?: string;
+  selfHeal?: boolean;
+  yes?: boolean;
+  once?: boolean;
+}
+
+export function register(program: Command, context: CliContext): void {
+  program
+    .command('watch')
+    .description('the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert')
+    .option('--remote <name>', 'the remote to poll every interval (default origin when --branch is given; none: local commits only)')
+    .option('--branch <name>', 'the branch to follow (default: the one checked out)')
+    .option('--interval <duration>', 'how often to poll and check drift', '30s')
+    .option('--listen <addr:port>', 'serve the GitHub push webhook (X-Hub-Signature-256) on this address')
+    .option('--secret-file <path>', 'the webhook secret (required with --listen)')
+    .option('--drift-alert-after <duration>', 'alert drift that lasts this long', '5m')
+    .option('--notify <url>', 'POST every alert there as JSON')
+    .option('--self-heal', 'after a drift alert, run the rollout again at its deployed commit')
+    .option('--yes', 'approve pause gates of the runs watch starts (never skips a health gate)')
+    .option('--once', 'one cycle, then exit with its worst exit code (cron)')
+    .action(async (flags: WatchFlags, command: Command) => {
+      const request = watchRequest(repoDirOf(command, context), flags);
+      context.setExitCode(await watchCommand(request, context));
+    });
+}
+
+/** Flags → request; what cannot work is refused before anything starts (exit 2). */
+export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
+  const intervalMs = duration('--interval', flags.interval);
+  if (intervalMs < 100) throw new AbortError(`--interval ${flags.interval} is too short`, 'use 100ms or more, e.g. --interval 30s');
+  const driftAlertAfterMs = duration('--drift-alert-after', flags.driftAlertAfter);
+  if (flags.listen !== undefined && flags.secretFile === undefined) throw new AbortError('--listen needs --secret-file FILE', 'the file holds the webhook secret GitHub signs pushes with');
+  if (flags.listen === undefined && flags.secretFile !== undefined) throw new AbortError('--secret-file is only used with --listen ADDR:PORT');
+  if (flags.once && flags.listen !== undefined) throw new AbortError('--once runs one cycle and exits: it cannot serve a webhook (--listen)');
+  if (flags.notify !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.notify)) throw new AbortError(`--notify needs an http(s) URL, not ${flags.notify}`);
+  return {
+    repoDir,
+    ...(flags.remote !== undefined ? { remote: flags.remote } : {}),
+    ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
+    intervalMs,
+    ...(flags.listen !== undefined ? { listen: listenAddress(flags.listen) } : {}),
+    ...(flags.secretFile !== undefined ? { secretFile: flags.secretFile } : {}),
+    driftAlertAfterMs,
+    ...(flags.notify !== undefined ? { notifyUrl: flags.notify } : {}),
+    selfHeal: flags.selfHeal === true,
+    yes: flags.yes === true,
+    once: flags.once === true,
+  };
+}
+
+export async function watchCommand(request: WatchRequest, context: CliContext): Promise<number> {
+  const { io } = context;
+  const out = io.stdout;
+  const interrupt = interruptions(context, (force) => {
+    io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping watch: finishing what is in flight… (Ctrl-C again to force)\n');
+  });
+  try {
+    const done = await watchService(request, {
+      onEvent: createWatchLineRenderer(out),
+      runListeners: () => [createLineRenderer(out)],
+      onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`),
+      stop: interrupt.stop,
+      force: interrupt.force,
+    });
+    return done.ok ? done.value.exitCode : reportFailure(done.error, context);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+function duration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new AbortError(`${flag} ${text} is not a duration`, 'durations look like 500ms, 30s, 5m, 1h');
+  return ms;
+}
+
+/** `127.0.0.1:8787`, `[::1]:8787`, `:8787` (all interfaces — say so explicitly if you mean it). */
+export function listenAddress(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new AbortError(`--listen ${text} is not ADDR:PORT`, 'e.g. --listen 127.0.0.1:8787');
+  const host = match[1] ?? match[2] ?? '';
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
