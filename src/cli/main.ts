@@ -101,6 +101,13 @@ export async function main(): Promise<void> {
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
+  // A reader that goes away (`| head`, a closed terminal) must not kill a
+  // rollout halfway: the output is lost, the run goes on and is journaled.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
   try {
     process.exitCode = await runCli(process.argv.slice(2), undefined, { signal: stop.signal, forceSignal: force.signal });
   } finally {

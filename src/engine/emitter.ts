@@ -11,12 +11,25 @@ export type Emit = (body: RunEventBody) => Promise<RunEvent>;
 export function createEmitter(runId: string, journal: Journal, clock: Clock, listeners: readonly RunEventListener[], firstSeq = 1): Emit {
   let seq = firstSeq - 1;
   let written: Promise<void> = Promise.resolve();
-  return async (body) => {
+  const attached = [...listeners];
+  const emit: Emit = async (body) => {
     const event = { ...body, runId, seq: ++seq, at: new Date(clock.now()).toISOString() } as RunEvent;
     // Appends are chained so the journal keeps the order the events were made in.
     written = written.then(() => journal.append(event));
     await written;
-    for (const listener of listeners) listener(event);
+    const failures: unknown[] = [];
+    for (const listener of [...attached]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken view is a bug, but it must not stop a rollout with hosts out
+        // of rotation: detach it and say so in the journal.
+        attached.splice(attached.indexOf(listener), 1);
+        failures.push(error);
+      }
+    }
+    for (const error of failures) await emit({ type: 'log', level: 'error', message: `a view of the run failed and was detached: ${String(error)}` });
     return event;
   };
+  return emit;
 }

@@ -54,16 +54,18 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
     case 'host.upgrade.finished':
       return info(`${event.host} ${versionChanges(event.before, event.after)}`);
     case 'host.health.checked': {
-      if (event.measurement.phase === 'pass') {
-        return event.passes === event.threshold ? info(`${event.host} healthy (${event.passes}/${event.threshold})`) : undefined;
-      }
+      // Every check of a round reports the round's count: "healthy" is said once, when the gate passes.
+      if (event.measurement.phase === 'pass') return undefined;
       const last = view.hosts.get(event.host)?.lastCheck;
       const reason = event.measurement.reason;
       if (last !== undefined && last.phase !== 'pass' && last.check === event.check && last.reason === reason) return undefined;
       return { level: 'warn', text: `${event.host} ${event.check}: ${reason} (${event.passes}/${event.threshold})` };
     }
-    case 'host.health.finished':
-      return event.healthy ? undefined : { level: 'error', text: `${event.host} unhealthy: ${event.reason ?? 'health gate failed'}` };
+    case 'host.health.finished': {
+      if (!event.healthy) return { level: 'error', text: `${event.host} unhealthy: ${event.reason ?? 'health gate failed'}` };
+      const threshold = view.hosts.get(event.host)?.threshold;
+      return info(threshold ? `${event.host} healthy (${threshold}/${threshold})` : `${event.host} healthy`);
+    }
     case 'host.return.started':
       return undefined;
     case 'host.return.finished':

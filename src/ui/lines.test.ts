@@ -20,12 +20,12 @@ describe('line renderer', () => {
       [12:00:03] web-01 draining (edge)
       [12:00:04] web-01 out of rotation
       [12:00:08] web-01 demo 1.0 → 1.1
-      [12:00:10] web-01 healthy (2/2)
+      [12:00:11] web-01 healthy (2/2)
       [12:00:13] web-01 back in rotation
       [12:00:15] web-02 draining (edge)
       [12:00:16] web-02 out of rotation
       [12:00:20] web-02 demo 1.0 → 1.1
-      [12:00:22] web-02 healthy (2/2)
+      [12:00:23] web-02 healthy (2/2)
       [12:00:25] web-02 back in rotation
       [12:00:27] batch 1/2 done
       [12:00:28] gate: batch 1/2 done — 2 hosts healthy on demo 1.1; waiting for approval (lieutenant approve)
@@ -34,7 +34,7 @@ describe('line renderer', () => {
       [12:00:50] web-03 draining (edge)
       [12:00:51] web-03 out of rotation
       [12:00:55] web-03 demo 1.0 → 1.1
-      [12:00:57] web-03 healthy (2/2)
+      [12:00:58] web-03 healthy (2/2)
       [12:01:00] web-03 back in rotation
       [12:01:02] batch 2/2 done
       [12:01:03] done in 1m 03s: 3 hosts on demo 1.1
@@ -53,7 +53,7 @@ describe('line renderer', () => {
       [12:00:03] web-01 draining (edge)
       [12:00:04] web-01 out of rotation
       [12:00:08] web-01 demo 1.0 → 1.1
-      [12:00:10] web-01 healthy (2/2)
+      [12:00:11] web-01 healthy (2/2)
       [12:00:13] web-01 back in rotation
       [12:00:15] web-02 draining (edge)
       [12:00:16] web-02 out of rotation
@@ -64,12 +64,12 @@ describe('line renderer', () => {
       [12:00:25] web-01 rolling back to demo 1.0
       [12:00:26] web-01 draining (edge)
       [12:00:28] web-01 demo 1.1 → 1.0
-      [12:00:30] web-01 healthy (2/2)
+      [12:00:31] web-01 healthy (2/2)
       [12:00:33] web-01 back in rotation
       [12:00:34] web-01 rolled back
       [12:00:35] web-02 rolling back to demo 1.0
       [12:00:37] web-02 demo 1.1 → 1.0
-      [12:00:39] web-02 healthy (2/2)
+      [12:00:40] web-02 healthy (2/2)
       [12:00:42] web-02 back in rotation
       [12:00:43] web-02 rolled back
       [12:00:44] batch 1/2 failed

@@ -66,7 +66,7 @@ describe('run TUI', () => {
         ⠋ web-02 upgrading    demo 1.0 → 1.1    upgrade 3s
       · batch 2/2 pending (2 hosts)
       web  ███████████████░░░░░ 3 in rotation · 0 draining · 1 out
-      12:00:10 web-01 healthy (2/2)
+      12:00:11 web-01 healthy (2/2)
       12:00:13 web-01 back in rotation
       12:00:15 web-02 draining (edge)
       12:00:16 web-02 out of rotation"
@@ -81,7 +81,7 @@ describe('run TUI', () => {
       ✔ batch 1/2 web  3 in rotation
       · batch 2/2 pending (3 hosts)
       web  ████████████████████ 6 in rotation · 0 draining · 0 out
-      12:00:34 web-03 healthy (2/2)
+      12:00:35 web-03 healthy (2/2)
       12:00:37 web-03 back in rotation
       12:00:39 batch 1/2 done
       12:00:40 gate: batch 1/2 done — 3 hosts healthy on demo 1.1; waiting for approval (lieutenant appro…
