@@ -3,7 +3,6 @@
  * the Ink TUI on a terminal, plain lines otherwise, `--json` on request — and
  * hands it to the run service. Ctrl-C once stops safely, twice forces.
  */
-import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { AppFailure } from '../app/failure.js';
 import { runService, type RunDone, type RunViews } from '../app/run-service.js';
@@ -50,13 +49,12 @@ export async function watchRun(
   start: (views: RunViews) => Promise<Result<RunDone, AppFailure>>,
 ): Promise<number> {
   const { io } = context;
-  const out = io.stdout as unknown as Writable;
   const interactive = !flags.json && io.stdout.isTTY === true && process.stdin.isTTY === true;
   let tui: RunTuiHandle | undefined;
   const interrupt = interruptions(context, (force) => {
     if (!flags.json && !tui) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
   });
-  const listener: RunEventListener = flags.json ? createJsonRenderer(out) : interactive ? (event) => tui?.onEvent(event) : createLineRenderer(out);
+  const listener: RunEventListener = flags.json ? createJsonRenderer(io.stdout) : interactive ? (event) => tui?.onEvent(event) : createLineRenderer(io.stdout);
   const tuiApprover: Approver = { await: (request, signal) => (tui ? tui.approver.await(request, signal) : new Promise(() => {})) };
   try {
     const done = await start({
