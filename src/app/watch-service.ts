@@ -18,7 +18,7 @@ import type { Clock } from '../engine/ports.js';
 import { ok, type Result } from '../engine/result.js';
 import { gitAt } from '../gitops/git.js';
 import { pollRemote } from '../gitops/poll.js';
-import { startWebhookServer, type PushNotice, type WebhookServer } from '../gitops/webhook.js';
+import { startWebhookServer, type PushNotice, type WebhookOptions, type WebhookServer } from '../gitops/webhook.js';
 import { readWebhookSecret } from '../gitops/webhook-secret.js';
 import { badInput, type AppFailure } from './failure.js';
 import { runService } from './run-service.js';
@@ -101,7 +101,8 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
     emit({ type: 'push.received', deliveryId: push.deliveryId, ref: push.ref, after: push.after });
     enqueue({ kind: 'push', push });
   };
-  const server = await serveWebhook(request, onPush, views.onWarning);
+  const onRejected = (rejection: { status: number; reason: string }): void => emit({ type: 'webhook.rejected', ...rejection });
+  const server = await serveWebhook(request, { onPush, onRejected }, views.onWarning);
   if (!server.ok) return server;
 
   emit({ type: 'watch.started', repoDir: request.repoDir, branch, remote, webhook: server.value?.address, intervalMs: request.intervalMs });
@@ -154,14 +155,18 @@ async function followedTarget(request: WatchRequest): Promise<Result<FollowedTar
   return ok({ branch, remote, pushRemote });
 }
 
-async function serveWebhook(request: WatchRequest, onPush: (push: PushNotice) => void, onWarning: (message: string) => void): Promise<Result<WebhookServer | undefined, AppFailure>> {
+async function serveWebhook(
+  request: WatchRequest,
+  handlers: Pick<WebhookOptions, 'onPush' | 'onRejected'>,
+  onWarning: (message: string) => void,
+): Promise<Result<WebhookServer | undefined, AppFailure>> {
   if (!request.listen) return ok(undefined);
   if (request.secretFile === undefined) return { ok: false, error: badInput('--listen needs --secret-file FILE (the webhook secret)') };
   const secret = await readWebhookSecret(request.secretFile);
   if (!secret.ok) return { ok: false, error: badInput(secret.error.message) };
   if (secret.value.warning) onWarning(secret.value.warning);
   try {
-    return ok(await startWebhookServer({ host: request.listen.host, port: request.listen.port, secret: secret.value.secret, onPush }));
+    return ok(await startWebhookServer({ host: request.listen.host, port: request.listen.port, secret: secret.value.secret, ...handlers }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     return { ok: false, error: badInput(`cannot listen on ${request.listen.host}:${request.listen.port} (${code})`) };

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './context.js';
 import { describeFailure, ExitCode } from './errors.js';
-import { registerNotBuilt } from './not-built.js';
 import { HELP_SETTINGS, useProductUsage } from './usage.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
@@ -20,6 +19,7 @@ import { register as registerRevert } from './revert.js';
 import { register as registerHistory } from './history.js';
 import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
+import { register as registerWatch } from './watch.js';
 
 export interface RunCliOptions {
   cwd?: string;
@@ -71,7 +71,7 @@ export function buildProgram(context: CliContext): Command {
   registerStatus(program, context);
   registerHistory(program, context);
   registerResume(program, context);
-  registerNotBuilt(program, { name: 'watch', description: 'the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert', issue: 6 });
+  registerWatch(program, context);
 
   useProductUsage(program);
   for (const command of program.commands) {

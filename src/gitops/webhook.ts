@@ -26,6 +26,8 @@ export interface WebhookOptions {
   port: number;
   secret: string;
   onPush: (push: PushNotice) => void;
+  /** A request refused (bad signature, not a push payload…), so the operator sees it; never carries the secret. */
+  onRejected?: (rejection: { status: number; reason: string }) => void;
   /** Larger bodies are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /** How many delivery ids are remembered for de-duplication. Default 1000. */
@@ -50,21 +52,26 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
   // Insertion-ordered, so the oldest id is forgotten first.
   const seen = new Set<string>();
 
+  const refuse = (res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void => {
+    options.onRejected?.({ status, reason });
+    reply(res, status, reason, headers);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') return reply(res, 405, 'POST only', { Allow: 'POST' });
+    if (req.method !== 'POST') return refuse(res, 405, 'POST only', { Allow: 'POST' });
     const body = await readBody(req, maxBody);
-    if (body === 'too-large') return reply(res, 413, `body larger than ${maxBody} bytes`, { Connection: 'close' });
-    if (!signatureMatches(secret, body, req.headers['x-hub-signature-256'])) return reply(res, 401, 'bad signature');
+    if (body === 'too-large') return refuse(res, 413, `body larger than ${maxBody} bytes`, { Connection: 'close' });
+    if (!signatureMatches(secret, body, req.headers['x-hub-signature-256'])) return refuse(res, 401, 'bad signature');
 
     const event = header(req, 'x-github-event');
     if (event === 'ping') return reply(res, 200, 'pong');
     if (event !== 'push') return reply(res, 202, `ignored ${event ?? 'unnamed'} event`);
     const deliveryId = header(req, 'x-github-delivery');
-    if (deliveryId === undefined) return reply(res, 400, 'missing X-GitHub-Delivery');
+    if (deliveryId === undefined) return refuse(res, 400, 'missing X-GitHub-Delivery');
     if (seen.has(deliveryId)) return reply(res, 200, 'duplicate delivery');
 
     const push = parsePush(body, header(req, 'content-type'));
-    if (push === undefined) return reply(res, 400, 'not a push payload (need "ref" and "after")');
+    if (push === undefined) return refuse(res, 400, 'not a push payload (need "ref" and "after")');
     seen.add(deliveryId);
     if (seen.size > remember) seen.delete(seen.values().next().value as string);
     options.onPush({ deliveryId, ...push });

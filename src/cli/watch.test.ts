@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { WatchEvent } from '../app/watch/events.js';
+import { AbortError } from './errors.js';
+import { runCli } from './main.js';
+import { captureIo } from './testing.js';
+import { describeWatchEvent } from './watch-lines.js';
+import { listenAddress, watchRequest, type WatchFlags } from './watch.js';
+
+const defaults: WatchFlags = { interval: '30s', driftAlertAfter: '5m' };
+
+describe('lieutenant watch flags', () => {
+  it('given only defaults, then every 30 s, alerts after 5 m, no webhook, nothing automatic', () => {
+    expect(watchRequest('/repo', defaults)).toEqual({ repoDir: '/repo', intervalMs: 30_000, driftAlertAfterMs: 300_000, selfHeal: false, yes: false, once: false });
+  });
+
+  it('given every flag, then the request says each of them', () => {
+    const request = watchRequest('/repo', {
+      ...defaults,
+      remote: 'upstream',
+      branch: 'release',
+      interval: '1s',
+      listen: '127.0.0.1:8787',
+      secretFile: '/etc/lieutenant/secret',
+      driftAlertAfter: '0s',
+      notify: 'http://127.0.0.1:9000/alerts',
+      selfHeal: true,
+      yes: true,
+    });
+    expect(request).toEqual({
+      repoDir: '/repo',
+      remote: 'upstream',
+      branch: 'release',
+      intervalMs: 1_000,
+      listen: { host: '127.0.0.1', port: 8787 },
+      secretFile: '/etc/lieutenant/secret',
+      driftAlertAfterMs: 0,
+      notifyUrl: 'http://127.0.0.1:9000/alerts',
+      selfHeal: true,
+      yes: true,
+      once: false,
+    });
+  });
+
+  it.each([
+    [{ interval: 'soon' }, '--interval soon is not a duration'],
+    [{ interval: '10ms' }, '--interval 10ms is too short'],
+    [{ driftAlertAfter: '5 minutes' }, '--drift-alert-after 5 minutes is not a duration'],
+    [{ listen: '127.0.0.1:8787' }, '--listen needs --secret-file FILE'],
+    [{ secretFile: '/s' }, '--secret-file is only used with --listen ADDR:PORT'],
+    [{ once: true, listen: '127.0.0.1:1', secretFile: '/s' }, '--once runs one cycle and exits: it cannot serve a webhook (--listen)'],
+    [{ notify: 'ftp://x' }, '--notify needs an http(s) URL, not ftp://x'],
+    [{ listen: 'localhost', secretFile: '/s' }, '--listen localhost is not ADDR:PORT'],
+  ] as Array<[Partial<WatchFlags>, string]>)('refuses %j before anything starts', (flags, message) => {
+    const attempt = () => watchRequest('/repo', { ...defaults, ...flags });
+    expect(attempt).toThrow(AbortError);
+    expect(attempt).toThrow(message);
+  });
+
+  it.each([
+    ['127.0.0.1:8787', { host: '127.0.0.1', port: 8787 }],
+    ['[::1]:0', { host: '::1', port: 0 }],
+    [':9000', { host: '0.0.0.0', port: 9000 }],
+  ])('reads --listen %s', (text, address) => {
+    expect(listenAddress(text)).toEqual(address);
+  });
+
+  it('given a bad flag on the command line, then exit 2 with the reason', async () => {
+    const io = captureIo();
+    expect(await runCli(['watch', '--interval', 'often'], io)).toBe(2);
+    expect(io.err()).toBe('error: --interval often is not a duration\ndurations look like 500ms, 30s, 5m, 1h\n');
+  });
+
+  it('given a folder that is not a rollout repo, then exit 2 and a line that says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lieutenant-watch-cli-'));
+    try {
+      const io = captureIo();
+      expect(await runCli(['watch', '--once', '--repo', dir], io, { cwd: dir })).toBe(2);
+      expect(io.err()).toBe(`lieutenant: ${dir} is not a Git repository (--repo DIR names the rollout repo)\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('watch lines', () => {
+  const at = '2025-01-02T10:00:00.000Z';
+
+  it('says what started, and what drifted with installed and deployed versions', () => {
+    const started: WatchEvent = { type: 'watch.started', at, repoDir: '/r', branch: 'main', remote: 'origin', webhook: 'http://127.0.0.1:8787/', intervalMs: 30_000 };
+    const alerted: WatchEvent = {
+      type: 'drift.alerted',
+      at,
+      environment: 'staging',
+      since: at,
+      hosts: [
+        { environment: 'staging', rollout: 'web', host: 'web-02', installed: { demo: '2.0' }, expected: { demo: '1.1' }, drift: ['demo'], outOfRotation: false },
+        { environment: 'staging', rollout: 'web', host: 'web-05', installed: { demo: '1.1' }, expected: { demo: '1.1' }, drift: [], outOfRotation: true },
+      ],
+    };
+    expect(describeWatchEvent(started)).toEqual(['following origin/main, webhook on http://127.0.0.1:8787/, every 30s (Ctrl-C stops)']);
+    expect(describeWatchEvent(alerted)).toEqual([`ALERT drift in staging since ${at}: web-02 (demo 2.0, deployed demo 1.1), web-05 (out of rotation)`]);
+  });
+
+  it('lists every spec error of an invalid head on its own line', () => {
+    const invalid: WatchEvent = { type: 'spec.invalid', at, commit: 'abcdef1234567', errors: ['playbooks/web.yaml:7:3: unknown key "batchez"', 'inventories/staging.yaml:2:1: …'] };
+    expect(describeWatchEvent(invalid)).toEqual(['abcdef1 is invalid; nothing runs until a commit fixes it:', 'playbooks/web.yaml:7:3: unknown key "batchez"', 'inventories/staging.yaml:2:1: …']);
+  });
+});
