@@ -42,6 +42,11 @@ export function formatElapsed(ms: number): string {
 
 /** `12:01:03` in the given time zone (the machine's when omitted). */
 export function formatClock(at: string | number, timeZone?: string): string {
+  return clockFormatter(timeZone)(at);
+}
+
+/** The same, with the (costly to build) formatter made once: for renderers that stamp every line. */
+export function clockFormatter(timeZone?: string): (at: string | number) => string {
   const format = new Intl.DateTimeFormat('en-GB', {
     hour: '2-digit',
     minute: '2-digit',
@@ -49,7 +54,7 @@ export function formatClock(at: string | number, timeZone?: string): string {
     hour12: false,
     ...(timeZone === undefined ? {} : { timeZone }),
   });
-  return format.format(new Date(at));
+  return (at) => format.format(new Date(at));
 }
 
 /** `3 hosts`, `1 host`. */

@@ -6,7 +6,7 @@
 import type { RunEventListener } from '../engine/events.js';
 import type { TextSink } from './format.js';
 import { describeEvent } from './describe.js';
-import { formatClock } from './format.js';
+import { clockFormatter } from './format.js';
 import { initialRunView, reduce } from './run-view.js';
 import { summaryLines } from './summary.js';
 
@@ -17,10 +17,11 @@ export interface LineRendererOptions {
 
 export function createLineRenderer(out: TextSink, options: LineRendererOptions = {}): RunEventListener {
   let view = initialRunView();
+  const clock = clockFormatter(options.timeZone);
   return (event) => {
     const described = describeEvent(event, view);
     view = reduce(view, event);
-    const stamp = `[${formatClock(event.at, options.timeZone)}]`;
+    const stamp = `[${clock(event.at)}]`;
     if (event.type === 'run.finished') {
       const [first, ...rest] = summaryLines(view);
       const indent = ' '.repeat(stamp.length);
