@@ -1,0 +1,150 @@
+// npm run bench: how long Lieutenant takes for one real rollout, against the
+// lower bound of a plain parallel-OpenSSH bash script and (when installed)
+// an Ansible rolling update, on a fleet of its own (6 hosts, 127.0.7, .fleet/bench).
+// Figures only — nothing here passes or fails. See bench/README.md.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resetFleet, startFleet, stopFleet } from '../test/fleet/fleet.js';
+import type { Fleet } from '../test/fleet/fleet.js';
+import { REPO_ROOT } from '../test/fleet/paths.js';
+import { installedVersions } from '../test/e2e/support/fleet-state.js';
+import { commitVersion, makeRolloutRepo, type RolloutRepo } from '../test/e2e/support/rollout-repo.js';
+import { ansibleMissing, writeAnsibleFiles } from './ansible.js';
+import { buildLieutenant } from './compiled.js';
+import { lowerBoundScript } from './lower-bound.js';
+import { median, rssMethod, timeCommand, type Timed } from './measure.js';
+import { lieutenantPhases, medianPhases, type Phases } from './phases.js';
+import { reportLines, type Contender } from './report.js';
+import { benchRollout } from './rollout.js';
+
+const FLEET_DIR = join(REPO_ROOT, '.fleet', 'bench');
+const PREFIX = '127.0.7';
+const HOSTS = 6;
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
+
+interface Runner {
+  name: string;
+  skipped?: string;
+  run(signal: AbortSignal): Promise<Timed>;
+}
+
+/** A measurement only counts if the rollout really happened: exit 0 and every host on the version. */
+async function checkedRun(runner: Runner, fleet: Fleet, version: string, signal: AbortSignal): Promise<Timed> {
+  const timed = await runner.run(signal);
+  const versions = await installedVersions(fleet);
+  const off = Object.entries(versions).filter(([, installed]) => installed !== version);
+  if (timed.code !== 0 || off.length > 0) {
+    const tail = `${timed.stdout}\n${timed.stderr}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`${runner.name} exited ${timed.code} with ${off.map(([host, v]) => `${host}=${v || 'none'}`).join(' ') || 'every host on ' + version}; its figures would mean nothing:\n${tail}`);
+  }
+  return timed;
+}
+
+async function main(signal: AbortSignal): Promise<void> {
+  const started = Date.now();
+  const log = (line: string) => console.log(line);
+  let repo: RolloutRepo | undefined;
+  const work = await mkdtemp(join(tmpdir(), 'lieutenant-bench-'));
+  try {
+    const fleet = await startFleet({ dir: FLEET_DIR, hosts: HOSTS, prefix: PREFIX });
+    log(`fleet: ${fleet.hosts.length} hosts on ${PREFIX}.x up in ${((Date.now() - started) / 1000).toFixed(1)} s (${FLEET_DIR})`);
+    const rollout = benchRollout(fleet);
+    repo = await makeRolloutRepo(fleet, {
+      playbook: {
+        strategy: { batches: ['50%', '50%'], concurrency: 10, maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' },
+        health: { interval: `${rollout.healthIntervalMs}ms`, timeout: '60s', successThreshold: rollout.successThreshold },
+        drain: { timeout: '30s' },
+      },
+    });
+    await commitVersion(repo, rollout.version);
+    const repoDir = repo.dir;
+    const script = join(work, 'lower-bound.sh');
+    await writeFile(script, lowerBoundScript(fleet, rollout), { mode: 0o755 });
+    const missing = await ansibleMissing();
+    const ansible = missing === undefined ? await writeAnsibleFiles(fleet, rollout, work) : undefined;
+    const compiled = await buildLieutenant(join(FLEET_DIR, 'build'));
+
+    const runners: Runner[] = [
+      { name: 'lieutenant run', run: (s) => timeCommand(process.execPath, [LIEUTENANT, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) },
+      'entry' in compiled
+        ? { name: 'lieutenant run (compiled)', run: (s) => timeCommand(process.execPath, [compiled.entry, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) }
+        : { name: 'lieutenant run (compiled)', skipped: compiled.skipped, run: () => Promise.reject(new Error('skipped')) },
+      { name: 'lower bound (bash + OpenSSH)', run: (s) => timeCommand('bash', [script], { signal: s }) },
+      ansible
+        ? { name: 'ansible-playbook', run: (s) => timeCommand('ansible-playbook', ['-i', ansible.inventory, ansible.playbook], { env: ansible.env, signal: s }) }
+        : { name: 'ansible-playbook', skipped: missing ?? 'skipped', run: () => Promise.reject(new Error('skipped')) },
+    ];
+    const contenders: Contender[] = runners.map((runner) => ({ name: runner.name, wallMs: [], peakRssKiB: [], ...(runner.skipped ? { skipped: runner.skipped } : {}) }));
+
+    log(`rollout: demo 1.0 → ${rollout.version} in ${rollout.batches.length} batches (${rollout.batches.map((b) => b.join(' ')).join(' | ')}); drain, apt, health ${rollout.successThreshold}× every ${rollout.healthIntervalMs} ms, return`);
+    const phases = new Map<string, Phases[]>();
+    log(`${REPEATS} runs each, interleaved, the fleet reset to demo 1.0 before every run; lower bound script: ${script}`);
+    for (let round = 1; round <= REPEATS; round++) {
+      for (const [i, runner] of runners.entries()) {
+        const contender = contenders[i];
+        if (runner.skipped !== undefined || !contender) continue;
+        signal.throwIfAborted();
+        await resetFleet(fleet);
+        const timed = await checkedRun(runner, fleet, rollout.version, signal);
+        contender.wallMs.push(timed.wallMs);
+        if (runner.name.startsWith('lieutenant')) phases.set(runner.name, [...(phases.get(runner.name) ?? []), await lieutenantPhases(repoDir, timed.startedAt, timed.exitedAt)]);
+        contender.peakRssKiB.push(timed.peakRssKiB);
+        log(`  run ${round}/${REPEATS} ${runner.name}: ${(timed.wallMs / 1000).toFixed(2)} s, peak RSS ${timed.peakRssKiB === undefined ? 'n/a' : `${(timed.peakRssKiB / 1024).toFixed(1)} MiB`}`);
+      }
+    }
+
+    // What a user pays before any host is touched: node start + loading the CLI (through tsx unless dist/ is built).
+    const startup: number[] = [];
+    const startupCompiled: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      startup.push((await timeCommand(process.execPath, [LIEUTENANT, '--version'], { signal })).wallMs);
+      if ('entry' in compiled) startupCompiled.push((await timeCommand(process.execPath, [compiled.entry, '--version'], { signal })).wallMs);
+    }
+
+    log('');
+    for (const line of reportLines(contenders, ['lieutenant run', 'lieutenant run (compiled)'], 'lower bound (bash + OpenSSH)')) log(line);
+    for (const [name, runs] of phases) {
+      log('');
+      log(`where ${name} spends it (median of its journals):`);
+      for (const [phase, ms] of medianPhases(runs)) log(`  ${phase.padEnd(42)}${(ms / 1000).toFixed(2)} s`);
+    }
+    log('');
+    log(`CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js')) ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is not built)'}`);
+    if ('entry' in compiled) log(`CLI start-up alone, compiled: ${(median(startupCompiled) / 1000).toFixed(2)} s`);
+    log(`peak RSS: ${rssMethod()} (for the bash script: its largest single process, not the sum of its ssh/curl children)`);
+  } finally {
+    log(`tearing the bench fleet down (${FLEET_DIR})`);
+    await stopFleet(FLEET_DIR);
+    await rm(join(FLEET_DIR, 'build'), { recursive: true, force: true });
+    await repo?.remove();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const controller = new AbortController();
+let interruptedAt = 0;
+const onSignal = (name: string) => () => {
+  // First Ctrl-C: stop the child in flight, then tear down in main's finally. npm and tsx relay the
+  // signal to us again within milliseconds, so only a second Ctrl-C seconds later leaves at once.
+  if (controller.signal.aborted) {
+    if (Date.now() - interruptedAt > 2_000) process.exit(130);
+    return;
+  }
+  interruptedAt = Date.now();
+  console.error(`\n${name}: stopping, then tearing the fleet down…`);
+  controller.abort(new Error(`interrupted (${name})`));
+};
+process.on('SIGINT', onSignal('SIGINT'));
+process.on('SIGTERM', onSignal('SIGTERM'));
+
+main(controller.signal).then(
+  () => (process.exitCode = 0),
+  (error: Error) => {
+    // Interrupted: whatever was in flight failed because of it (ssh got the Ctrl-C too); say so plainly.
+    console.error(controller.signal.aborted ? 'bench: interrupted; no figures' : `bench: ${error.message}`);
+    process.exitCode = controller.signal.aborted ? 130 : 1;
+  },
+);
