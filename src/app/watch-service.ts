@@ -106,7 +106,11 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   if (!server.ok) return server;
 
   emit({ type: 'watch.started', repoDir: request.repoDir, branch, remote, webhook: server.value?.address, intervalMs: request.intervalMs });
-  const onStop = (): void => emit({ type: 'watch.stopping', reason: views.stop.reason instanceof Error ? views.stop.reason.message : 'stopped' });
+  const onStop = (): void => {
+    const reason: unknown = views.stop.reason;
+    // A bare abort() carries a generic DOMException; only a reason someone wrote is worth showing.
+    emit({ type: 'watch.stopping', reason: reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'stop requested' });
+  };
   views.stop.addEventListener('abort', onStop, { once: true });
   try {
     const loop = startWatchLoop({

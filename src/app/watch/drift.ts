@@ -3,6 +3,10 @@
  * versions differ from those of the last deployed commit, or when it is out
  * of rotation while nobody holds its environment's lock (a run that died
  * and left it drained, or a hand that forgot to put it back).
+ *
+ * While a live run holds an environment's lock its hosts change on purpose,
+ * so they are not judged at all: no episode starts or ends until it is done.
+ * A stale lock (its process is gone) protects nothing.
  */
 import type { StatusReport } from '../status-service.js';
 import type { HostKey } from './drift-tracker.js';
@@ -10,21 +14,20 @@ import type { DriftedHost } from './events.js';
 
 export interface DriftFindings {
   drifting: DriftedHost[];
-  /** Every host the report could read. */
+  /** Every host the report could read and judge. */
   checked: HostKey[];
 }
 
 export function driftOf(report: StatusReport): DriftFindings {
-  const locked = new Set(report.environments.filter((env) => env.lock !== undefined).map((env) => env.environment));
+  const busy = new Set(report.environments.filter((env) => env.lock !== undefined && !env.lock.stale).map((env) => env.environment));
   const drifting: DriftedHost[] = [];
   const checked: HostKey[] = [];
   for (const host of report.hosts) {
+    if (busy.has(host.environment)) continue;
     const key = { environment: host.environment, rollout: host.rollout, host: host.host };
     checked.push(key);
-    // A locked environment has a run at work: its hosts are out on purpose.
-    const outOfRotation = host.outOfRotation && !locked.has(host.environment);
-    if (host.drift.length === 0 && !outOfRotation) continue;
-    drifting.push({ ...key, installed: host.installed, expected: host.expected, drift: host.drift, outOfRotation });
+    if (host.drift.length === 0 && !host.outOfRotation) continue;
+    drifting.push({ ...key, installed: host.installed, expected: host.expected, drift: host.drift, outOfRotation: host.outOfRotation });
   }
   return { drifting, checked };
 }
