@@ -152,14 +152,15 @@ describe('lieutenant watch against the fleet', () => {
     const healing = startWatch([...flags, '--self-heal', '--yes']);
 
     // Then: alerted again (a new watcher, a new episode), and the host is back on the deployed version
-    await waitFor(async () => (await installedVersions(fleet))[tampered] === '1.0', { what: `${tampered} healed; watch said:\n${healing.stdout()}`, timeoutMs: 120_000, intervalMs: 500 });
+    // (the drift clears on the check after the heal run has finished)
+    await waitFor(() => healing.stdout().includes(`${tampered} (web) no longer drifts`), { what: `the drift cleared; watch said:\n${healing.stdout()}`, timeoutMs: 120_000, intervalMs: 500 });
+    expect(healing.stdout()).toMatch(/watch: heal \S+ of web: succeeded/);
     expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.0'));
     expect(receiver.alerts).toHaveLength(2);
     expect(receiver.alerts[1]?.hosts).toEqual(alert?.hosts);
     const heal = (await journals(repo.watched)).at(-1)?.events ?? [];
     expect(eventsOf(heal, 'run.started')[0]?.commit.sha).toBe(deployed);
     expect(eventsOf(heal, 'run.finished').map((event) => [event.result, event.changed])).toEqual([['succeeded', [tampered]]]);
-    await waitFor(() => healing.stdout().includes(`${tampered} (web) no longer drifts`), { what: `the drift cleared; watch said:\n${healing.stdout()}`, timeoutMs: 30_000 });
 
     const result = await healing.stop();
     expect(result.code, result.output).toBe(0);

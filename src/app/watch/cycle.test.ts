@@ -92,6 +92,17 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     expect(events).toEqual([]);
   });
 
+  it('given a release pushed before the watcher started, then its first fetch reports the new commit and runs it', async () => {
+    const sha = await release('1.1');
+
+    await cycleWith()(tick, stop.signal);
+
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'commit.new', before: first, after: sha, subject: 'web: demo 1.1' },
+      { type: 'run.requested', rollout: 'web', environment: 'staging', commit: sha, cause: 'commit' },
+    ]);
+  });
+
   it('given an invalid spec pushed, then nothing runs, every error is reported with its position and alerted once', async () => {
     const cycle = cycleWith();
     await cycle(tick, stop.signal);

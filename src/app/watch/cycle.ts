@@ -60,15 +60,18 @@ export function createCycle(config: CycleConfig, ports: CyclePorts, emit: (event
   return async (triggers, signal) => {
     const pushes = triggers.flatMap((trigger) => (trigger.kind === 'push' ? [trigger.push] : []));
     const remote = config.remote ?? (pushes.length > 0 ? config.pushRemote : undefined);
+    let fetchedFrom: string | undefined;
     if (remote !== undefined) {
       const fetched = await ports.fetch(remote, config.branch, signal);
       if (!fetched.ok) {
         if (!signal.aborted) emit({ type: 'fetch.failed', remote, branch: config.branch, message: fetched.error.message, ...(fetched.error.detail ? { detail: fetched.error.detail } : {}) });
+      } else if (fetched.value.before !== fetched.value.after) {
+        fetchedFrom = fetched.value.before ?? '';
       }
     }
     if (signal.aborted) return 0;
 
-    const head = await applyHead(config, ports, emit, state, pushes, signal);
+    const head = await applyHead(config, ports, emit, state, { pushes, fetchedFrom }, signal);
     if (head.kind === 'invalid') return head.exitCode;
     if (head.kind === 'no-branch' || signal.aborted) return head.exitCode;
     const driftCode = await drift(head.sha, signal);

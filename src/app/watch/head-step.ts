@@ -33,17 +33,24 @@ export async function applyHead(
   ports: CyclePorts,
   emit: (event: WatchEventBody) => void,
   state: HeadState,
-  pushes: readonly PushNotice[],
+  arrived: {
+    pushes: readonly PushNotice[];
+    /** Set when this cycle's fetch moved the branch: where it was ('' when it did not exist). */
+    fetchedFrom: string | undefined;
+  },
   signal: AbortSignal,
 ): Promise<HeadOutcome> {
+  const { pushes } = arrived;
   const git = gitAt(config.repoDir);
   const head = await resolveCommit(git, `refs/heads/${config.branch}`);
   if (head === undefined) {
     if (sayOnce(state, `no-branch:${config.branch}`)) emit({ type: 'fetch.failed', remote: config.remote ?? '(local)', branch: config.branch, message: `the rollout repo has no branch ${config.branch}` });
     return { kind: 'no-branch', exitCode: 2 };
   }
-  if (state.lastHead !== undefined && state.lastHead !== head) {
-    emit({ type: 'commit.new', before: state.lastHead, after: head, subject: await commitSubject(git, head) });
+  // New to this watcher: the head moved since the last cycle, or the first fetch brought it.
+  const before = state.lastHead ?? arrived.fetchedFrom;
+  if (before !== undefined && before !== head) {
+    emit({ type: 'commit.new', before: before === '' ? undefined : before, after: head, subject: await commitSubject(git, head) });
   }
   state.lastHead = head;
 
