@@ -103,6 +103,23 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     ]);
   });
 
+  it('given a local branch that diverged from the remote, then the fetch failure is said once, nothing is merged, and nothing new runs while the remote cannot be followed', async () => {
+    const cycle = cycleWith();
+    await cycle(tick, stop.signal);
+    const local = await watched.commit('local hotfix', { 'playbooks/web.yaml': web('1.0.1') });
+    await release('1.1');
+    events = [];
+
+    await cycle(tick, stop.signal);
+    await cycle(tick, stop.signal);
+
+    expect(events.filter((event) => event.type === 'fetch.failed')).toEqual([
+      { type: 'fetch.failed', remote: 'origin', branch: 'main', message: `local main (${local.slice(0, 7)}) has diverged from origin/main (${(await author.head()).slice(0, 7)})`, detail: 'watch only fast-forwards; it never merges or drops commits' },
+    ]);
+    expect(await watched.head()).toBe(local);
+    expect(fleet.runs.map((run) => run.rev)).toEqual([first]);
+  });
+
   it('given an invalid spec pushed, then nothing runs, every error is reported with its position and alerted once', async () => {
     const cycle = cycleWith();
     await cycle(tick, stop.signal);

@@ -16,7 +16,7 @@ import type { PushNotice } from '../../gitops/webhook.js';
 import type { AppFailure } from '../failure.js';
 import type { RunDone } from '../run-service.js';
 import type { StatusReport } from '../status-service.js';
-import { applyHead, type HeadState } from './head-step.js';
+import { applyHead, sayOnce, type HeadState } from './head-step.js';
 import { createDriftStep } from './drift-step.js';
 import type { RunCause, WatchEventBody } from './events.js';
 import type { Notifier } from './notify.js';
@@ -61,19 +61,24 @@ export function createCycle(config: CycleConfig, ports: CyclePorts, emit: (event
     const pushes = triggers.flatMap((trigger) => (trigger.kind === 'push' ? [trigger.push] : []));
     const remote = config.remote ?? (pushes.length > 0 ? config.pushRemote : undefined);
     let fetchedFrom: string | undefined;
+    // While the followed remote cannot be read, nothing new runs: the local branch may hold what the team never pushed.
+    let followed = true;
     if (remote !== undefined) {
       const fetched = await ports.fetch(remote, config.branch, signal);
       if (!fetched.ok) {
-        if (!signal.aborted) emit({ type: 'fetch.failed', remote, branch: config.branch, message: fetched.error.message, ...(fetched.error.detail ? { detail: fetched.error.detail } : {}) });
-      } else if (fetched.value.before !== fetched.value.after) {
-        fetchedFrom = fetched.value.before ?? '';
+        followed = false;
+        // Said once while it keeps failing the same way (a remote down for an hour is one line, not 120).
+        const { message, detail } = fetched.error;
+        if (!signal.aborted && sayOnce(state, `fetch:${message}`)) emit({ type: 'fetch.failed', remote, branch: config.branch, message, ...(detail ? { detail } : {}) });
+      } else {
+        for (const key of said) if (key.startsWith('fetch:')) said.delete(key);
+        if (fetched.value.before !== fetched.value.after) fetchedFrom = fetched.value.before ?? '';
       }
     }
     if (signal.aborted) return 0;
 
-    const head = await applyHead(config, ports, emit, state, { pushes, fetchedFrom }, signal);
-    if (head.kind === 'invalid') return head.exitCode;
-    if (head.kind === 'no-branch' || signal.aborted) return head.exitCode;
+    const head = await applyHead(config, ports, emit, state, { pushes, fetchedFrom, runCommits: followed }, signal);
+    if (head.kind !== 'applied' || signal.aborted) return head.exitCode;
     const driftCode = await drift(head.sha, signal);
     return Math.max(head.exitCode, driftCode);
   };

@@ -67,5 +67,5 @@ export type WatchEventListener = (event: WatchEvent) => void;
 
 /** Stamps a body with the clock's time and hands it to the listener. */
 export function eventEmitter(listener: WatchEventListener, now: () => number): (body: WatchEventBody) => void {
-  return (body) => listener({ ...body, at: new Date(now()).toISOString() } as WatchEvent);
+  return (body) => listener({ ...body, at: new Date(now()).toISOString() });
 }

@@ -37,6 +37,8 @@ export async function applyHead(
     pushes: readonly PushNotice[];
     /** Set when this cycle's fetch moved the branch: where it was ('' when it did not exist). */
     fetchedFrom: string | undefined;
+    /** False when the remote could not be followed this cycle: validate, but start no run. */
+    runCommits: boolean;
   },
   signal: AbortSignal,
 ): Promise<HeadOutcome> {
@@ -71,7 +73,8 @@ export async function applyHead(
   }
 
   let exitCode = 0;
-  for (const pending of await pendingRollouts(config.repoDir, specs.value, head)) {
+  const work = arrived.runCommits ? await pendingRollouts(config.repoDir, specs.value, head) : [];
+  for (const pending of work) {
     if (signal.aborted) break;
     if (pending.action === 'skip') {
       if (sayOnce(state, `skip:${pending.rollout}:${head}:${pending.reason}`)) {
