@@ -15,7 +15,7 @@ import { executePlan, type RunOutcome } from '../engine/execute.js';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
 import type { Approver } from '../engine/ports.js';
 import { ok, type Result } from '../engine/result.js';
-import { recordRun } from '../gitops/deployed.js';
+import { pushDeployState, recordRun } from '../gitops/deployed.js';
 import { acquireLock } from '../gitops/lock.js';
 import { planRollout } from '../plan/planner.js';
 import type { FleetFacts, Plan } from '../plan/types.js';
@@ -41,6 +41,8 @@ export interface RunViews {
   stop: AbortSignal;
   force: AbortSignal;
   pollMs?: number;
+  /** Push the run's note and the deployed refs to this remote afterwards (`--push`). */
+  pushTo?: string;
 }
 
 export interface RunRequest extends RunViews {
@@ -140,6 +142,10 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
       );
       const record = runRecordOf(events);
       if (record) await recordRun(repoDir, record);
+      if (views.pushTo) {
+        const pushed = await pushDeployState(repoDir, views.pushTo);
+        if (!pushed.ok) views.onWarning(`the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`);
+      }
       return ok(point ? { runId, outcome, resumed: point } : { runId, outcome });
     } finally {
       await active.close();

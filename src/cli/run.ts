@@ -20,6 +20,8 @@ export interface RunFlags {
   yes?: boolean;
   json?: boolean;
   rev: string;
+  /** `--push [REMOTE]`: true for the default remote (origin). */
+  push?: boolean | string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -29,6 +31,7 @@ export function register(program: Command, context: CliContext): void {
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')
     .option('--json', 'one JSON object per line: events, then a summary')
     .option('--rev <rev>', 'the revision to run (default HEAD)', 'HEAD')
+    .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)')
     .action(async (playbook: string, flags: RunFlags, command: Command) => {
       context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));
     });
@@ -59,6 +62,7 @@ export async function watchRun(
   try {
     const done = await start({
       yes: flags.yes === true,
+      ...(flags.push ? { pushTo: flags.push === true ? 'origin' : flags.push } : {}),
       approvers: interactive ? [tuiApprover] : [],
       listeners: [listener],
       onPlan: () => {
