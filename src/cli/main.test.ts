@@ -1,8 +1,6 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { AbortError, describeFailure } from './errors.js';
 import { runCli } from './main.js';
-import { registerNotBuilt } from './not-built.js';
 import { captureIo } from './testing.js';
 
 describe('lieutenant (the command line shell)', () => {
@@ -36,7 +34,7 @@ describe('lieutenant (the command line shell)', () => {
   it('shows --repo in every command’s help', async () => {
     const io = captureIo();
     expect(await runCli(['run', '--help'], io)).toBe(0);
-    expect(io.out()).toMatch(/^Usage: lieutenant run PLAYBOOK \[--yes\] \[--json\] \[--rev REV\]$/m);
+    expect(io.out()).toMatch(/^Usage: lieutenant run PLAYBOOK \[--yes\] \[--json\] \[--rev REV\] \[--push REMOTE\]$/m);
     expect(io.out()).toMatch(/Global Options:[\s\S]*--repo <dir>/);
   });
 
@@ -48,12 +46,6 @@ describe('lieutenant (the command line shell)', () => {
     const io = captureIo();
     expect(await runCli(argv, io)).toBe(2);
     expect(io.err()).toMatch(message);
-  });
-
-  it('says plainly when a command is not built yet (every PRODUCT.md command is built now; the helper stays for new ones)', async () => {
-    const program = new Command('lieutenant').exitOverride();
-    registerNotBuilt(program, { name: 'drift', description: 'a future command', issue: 99 });
-    await expect(program.parseAsync(['drift'], { from: 'user' })).rejects.toThrow(new AbortError('lieutenant drift: not built yet (see issue 99)'));
   });
 
   it('tells what the user can fix from what is a bug', () => {
