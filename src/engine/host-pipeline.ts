@@ -48,7 +48,9 @@ export async function moveHost(ctx: HostContext, wanted: Record<string, string>,
   } else {
     await availability.acquire(group.name, host.name, ctx.stopStarting); // already out: keeps its own slot
   }
-  const failed = async (step: HostStep, reason: string, before?: Versions): Promise<HostOutcome> => {
+  const failed = async (step: HostStep, message: string, before?: Versions): Promise<HostOutcome> => {
+    // Adapters name the host in their messages; the event names it already.
+    const reason = message.startsWith(`${host.name}: `) ? message.slice(host.name.length + 2) : message;
     availability.stuck(group.name, host.name);
     await emit({ type: 'host.failed', host: host.name, group: group.name, step, reason, outOfRotation: true });
     return before ? { kind: 'failed', step, reason, before } : { kind: 'failed', step, reason };
@@ -105,18 +107,11 @@ async function installVersions(ctx: HostContext, wanted: Record<string, string>)
     .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] as string))
     .filter((change) => change.kind !== 'unchanged');
   await emit({ type: 'host.upgrade.started', host: host.name, changes });
-  if (changes.length > 0) {
-    const installed = await manager.install(shell, Object.fromEntries(changes.map((c) => [c.name, c.to])), ctx.force);
-    if (!installed.ok) return { ok: false, reason: withDetail(installed.error), before: before.value };
-  }
-  const after = await manager.installed(shell, names, ctx.force);
-  if (!after.ok) return { ok: false, reason: after.error.message, before: before.value };
-  const wrong = names.filter((name) => after.value[name] !== wanted[name]);
-  if (wrong.length > 0) {
-    const reason = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'} after install (wanted ${wanted[name]})`);
-    return { ok: false, reason: reason.join('; '), before: before.value };
-  }
-  await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: after.value });
+  // The adapter verifies every package reached its pin and returns what is installed.
+  const pins = Object.fromEntries(changes.map((change) => [change.name, change.to]));
+  const after = changes.length > 0 ? await manager.install(shell, pins, ctx.force, before.value) : before;
+  if (!after.ok) return { ok: false, reason: withDetail(after.error), before: before.value };
+  await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: { ...before.value, ...after.value } });
   return { ok: true, before: before.value, changed: changes.length > 0 };
 }
 

@@ -34,7 +34,7 @@ export async function observeFleet(rollout: Rollout, deps: ObserveDeps, signal: 
         const shell = await deps.shells.connect(host, signal);
         if (!shell.ok) return void problems.push(shell.error.message);
         const versions = await deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(group.packages), signal);
-        if (!versions.ok) return void problems.push(`${host.name}: ${versions.error.message}`);
+        if (!versions.ok) return void problems.push(versions.error.message); // adapters name the host
         installed[host.name] = versions.value;
       }),
     ),

@@ -33,7 +33,7 @@ export async function preflight(
         }
         shells.set(host.name, shell.value);
         const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, group.packages, signal);
-        if (!available.ok) problems.push(`${host.name}: ${available.error.message}`);
+        if (!available.ok) problems.push(available.error.message); // adapters name the host
       }),
     ),
   );

@@ -60,10 +60,10 @@ describe('apt over SSH', () => {
   });
 
   it('Given demo 1.0, When installing 1.1 and then 1.0 again, Then dpkg shows each version in turn', async () => {
-    expect(await apt.install(shell, { demo: '1.1' })).toEqual({ ok: true, value: undefined });
+    expect(await apt.install(shell, { demo: '1.1' })).toEqual({ ok: true, value: { demo: '1.1' } });
     expect(await dpkgVersion()).toBe('1.1');
     expect(await apt.installed(shell, ['demo'])).toEqual({ ok: true, value: { demo: '1.1' } });
-    expect(await apt.install(shell, { demo: '1.0' })).toEqual({ ok: true, value: undefined });
+    expect(await apt.install(shell, { demo: '1.0' })).toEqual({ ok: true, value: { demo: '1.0' } });
     expect(await dpkgVersion()).toBe('1.0');
   });
 

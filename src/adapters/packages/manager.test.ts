@@ -69,8 +69,17 @@ describe('install', () => {
       ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
       ['dpkg-query', { stdout: 'demo\t1.1\tii \n' }],
     ]);
-    expect((await manager.install(host.shell, { demo: '1.1' })).ok).toBe(true);
+    expect(await manager.install(host.shell, { demo: '1.1' })).toEqual({ ok: true, value: { demo: '1.1' } });
     expect(host.ran[1]).toMatch(/^# env DEBIAN_FRONTEND=noninteractive apt-get install .* demo=1\.1$/);
+  });
+
+  it('Given the versions the caller has just read, When installing, Then it does not read them again (one SSH round trip less)', async () => {
+    const host = scriptedHost([
+      ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
+      ['dpkg-query', { stdout: 'demo\t1.1\tii \n' }],
+    ]);
+    expect(await manager.install(host.shell, { demo: '1.1' }, undefined, { demo: '1.0' })).toEqual({ ok: true, value: { demo: '1.1' } });
+    expect(host.ran).toHaveLength(2);
   });
 
   it('Given apt-get fails, When installing, Then the failure names the command and carries the stderr tail', async () => {

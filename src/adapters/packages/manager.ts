@@ -61,10 +61,10 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     return fail(`${shell.host}: not in the ${definition.kind} repositories: ${pinList(absent.value, wanted)}`);
   }
 
-  async function install(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>> {
+  async function install(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal, known?: Versions): Promise<Result<Versions>> {
     const names = Object.keys(wanted);
-    if (names.length === 0) return okVoid;
-    const before = await installed(shell, names, signal);
+    if (names.length === 0) return ok({});
+    const before = known && names.every((name) => name in known) ? ok(known) : await installed(shell, names, signal);
     if (!before.ok) return before;
     for (const command of definition.installCommands(wanted, before.value)) {
       const done = await runCommand(shell, command, signal);
@@ -73,7 +73,7 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     const after = await installed(shell, names, signal);
     if (!after.ok) return after;
     const wrong = names.filter((name) => !definition.satisfies(wanted[name] ?? '', after.value[name] ?? ''));
-    if (wrong.length === 0) return okVoid;
+    if (wrong.length === 0) return after;
     const found = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name]}`);
     return fail(`${shell.host}: after ${definition.kind} install, ${found.join('; ')}`);
   }

@@ -88,7 +88,7 @@ export class FakeWorld {
         if (this.admin.get(shell.host) !== 'maint') this.violations.push(`${shell.host} upgraded while ${this.admin.get(shell.host)}`);
         this.log.push(`install ${shell.host} ${Object.entries(wanted).map(([n, v]) => `${n}=${v}`).join(' ')}`);
         Object.assign((this.installed[shell.host] ??= {}), wanted);
-        return okVoid;
+        return ok({ ...wanted });
       },
     };
     return { apt: manager, dnf: manager, yum: manager, zypper: manager };
