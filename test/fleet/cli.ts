@@ -1,10 +1,12 @@
-// npm run fleet -- up|down|status [--hosts N] [--dir DIR] [--prefix 127.0.1] [--environment staging]
+// npm run fleet -- up|down|status [--hosts N] [--dir DIR] [--prefix 127.0.1] [--environment staging] [--sudo-user NAME|none]
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Fleet } from './fleet.js';
-import { DEFAULT_FLEET_DIR, readFleet, serverStatuses, startFleet, stopFleet } from './fleet.js';
+import { DEFAULT_FLEET_DIR, DEFAULT_SUDO_USER, readFleet, serverStatuses, startFleet, stopFleet } from './fleet.js';
 
-const USAGE = `usage: npm run fleet -- up|down|status [--hosts N] [--dir DIR] [--prefix 127.0.1] [--environment staging]`;
+const USAGE =
+  `usage: npm run fleet -- up|down|status [--hosts N] [--dir DIR] [--prefix 127.0.1] [--environment staging] ` +
+  `[--sudo-user NAME|none  (default ${DEFAULT_SUDO_USER})]`;
 
 function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -18,6 +20,9 @@ function describe(fleet: Fleet): string {
     `  haproxy     ${fleet.haproxy.socket}  ${fleet.haproxy.tcpSocket ?? ''}  frontend ${fleet.haproxy.frontendUrl}`,
     `  hosts       ${fleet.hosts.map((host) => `${host.name}=${host.address}`).join(' ')}`,
     first ? `  try         ssh -i ${fleet.identityFile} -o UserKnownHostsFile=${fleet.knownHostsPath} root@${first.address} hostname` : '',
+    first && fleet.sudoUser
+      ? `  deploy user ${fleet.sudoUser} (passwordless sudo, for become: sudo): ssh … ${fleet.sudoUser}@${first.address} sudo -n id -un`
+      : '',
   ].filter(Boolean).join('\n');
 }
 
@@ -51,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       dir: { type: 'string' },
       prefix: { type: 'string' },
       environment: { type: 'string' },
+      'sudo-user': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,7 +69,12 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   if (command === 'up') {
     const hosts = values.hosts === undefined ? undefined : Number(values.hosts);
-    const fleet = await startFleet({ dir, hosts, prefix: values.prefix, environment: values.environment, log: (line) => console.log(`  ${line}`) });
+    // The e2e suite reuses a fleet started here (LIEUTENANT_FLEET_DIR), and its become: sudo test needs the deploy user.
+    const sudoUser = values['sudo-user'] ?? DEFAULT_SUDO_USER;
+    const fleet = await startFleet({
+      dir, hosts, prefix: values.prefix, environment: values.environment, log: (line) => console.log(`  ${line}`),
+      ...(sudoUser === 'none' ? {} : { sudoUser }),
+    });
     console.log(`fleet up: ${fleet.hosts.length} hosts in ${seconds(started)} (${relative(process.cwd(), fleet.dir) || '.'})`);
     console.log(describe(fleet));
     console.log(`  stop with   npm run fleet -- down${values.dir ? ` --dir ${values.dir}` : ''}`);

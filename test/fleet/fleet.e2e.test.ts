@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCommand } from './exec.js';
 import type { Fleet } from './fleet.js';
-import { BROKEN_VERSION, httpGet, parseShowStat, resetFleet, serverStatuses, sshArguments, startFleet, waitFor } from './fleet.js';
+import { BROKEN_VERSION, DEFAULT_SUDO_USER, httpGet, parseShowStat, resetFleet, serverStatuses, sshArguments, startFleet, sudoersPath, waitFor } from './fleet.js';
 import { REPO_ROOT } from './paths.js';
 import { findFleetProcesses, isAlive } from './processes.js';
 import { isListening } from './probe.js';
@@ -27,7 +27,7 @@ describe('the local fleet', () => {
   let fleet: Fleet;
 
   beforeAll(async () => {
-    fleet = await startFleet({ dir: DIR, hosts: 4, prefix: PREFIX, owner: process.pid });
+    fleet = await startFleet({ dir: DIR, hosts: 4, prefix: PREFIX, owner: process.pid, sudoUser: DEFAULT_SUDO_USER });
   });
   // The last test takes the fleet down itself; this only covers a failure before it.
   afterAll(() => fleet?.down());
@@ -51,6 +51,25 @@ describe('the local fleet', () => {
     // Then the connection is refused for its host key
     expect(result.code).toBe(255);
     expect(result.stderr).toMatch(/Host key verification failed/);
+  });
+
+  it('lets the deploy user log in with the fleet key and run commands as root with sudo -n, logged on that host only', async () => {
+    // Given the fleet's deploy user: a real account, key login, a checked sudo rule
+    expect(fleet.sudoUser).toBe(DEFAULT_SUDO_USER);
+    expect((await runCommand('getent', ['shadow', DEFAULT_SUDO_USER])).stdout.split(':')[1]).toBe('*');
+    expect((await stat(sudoersPath(DEFAULT_SUDO_USER))).mode & 0o777).toBe(0o440);
+    expect((await runCommand('visudo', ['-c', '-q', '-f', sudoersPath(DEFAULT_SUDO_USER)])).code).toBe(0);
+    const before = (await fleet.ssh('web-03', 'cat /var/log/sudo.log 2>/dev/null || true')).stdout;
+    // When it asks web-03 who it is, with and without sudo
+    const answer = await fleet.ssh('web-03', 'id -un; sudo -n id -un', { user: DEFAULT_SUDO_USER });
+    // Then it is itself, then root — with nothing on stderr (the host resolves its own name, so sudo does not warn)
+    expect([answer.code, answer.stdout, answer.stderr]).toEqual([0, `${DEFAULT_SUDO_USER}\nroot\n`, '']);
+    // And sudo logged the command to web-03's own /var/log, not the machine's or a neighbour's
+    const after = (await fleet.ssh('web-03', 'cat /var/log/sudo.log')).stdout;
+    expect(after.slice(before.length)).toMatch(new RegExp(`: ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=/usr/bin/id -un\n$`));
+    expect((await fleet.ssh('web-04', 'cat /var/log/sudo.log 2>/dev/null || true')).stdout).not.toMatch(/COMMAND=\/usr\/bin\/id -un/);
+    // And sshd recorded the session as the deploy user's
+    expect(await readFile(join(DIR, 'hosts', 'web-03', 'sshd.log'), 'utf8')).toMatch(new RegExp(`Accepted publickey for ${DEFAULT_SUDO_USER} `));
   });
 
   it('upgrades one host with apt-get without touching the others or the real machine', async () => {
@@ -129,12 +148,14 @@ describe('the local fleet', () => {
   });
 
   it('leaves nothing running or listening after down', async () => {
-    // Given a fleet with a long-running command left behind by an SSH session
+    // Given a fleet with long-running commands left behind by SSH sessions, one as root, one through the deploy user's sudo
     expect((await fleet.ssh('web-03', 'nohup sleep 600 >/dev/null 2>&1 & echo started')).stdout).toBe('started\n');
+    const bySudo = await fleet.ssh('web-02', 'nohup sudo -n sleep 601 >/dev/null 2>&1 & echo started', { user: DEFAULT_SUDO_USER });
+    expect(bySudo.stdout).toBe('started\n');
     const state = await readState(DIR);
     const namespaces = state?.hosts.flatMap((host) => (host.mountNamespace ? [host.mountNamespace] : [])) ?? [];
     const before = await findFleetProcesses(DIR, namespaces);
-    expect(before.length).toBeGreaterThanOrEqual(4 * 2 + 1 + 1); // sshd + service per host, haproxy, sleep
+    expect(before.length).toBeGreaterThanOrEqual(4 * 2 + 1 + 1 + 2); // sshd + service per host, haproxy, sleep, sudo + sleep
     // When the fleet goes down
     await fleet.down();
     // Then none of its processes is alive, in its namespaces or named after its dir

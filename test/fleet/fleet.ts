@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildAptRepo } from './apt-repo.js';
+import { assertReadableBy, assertSudoLogin, ensureSudoUser } from './deploy-user.js';
 import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
 import { fleetFromState } from './handle.js';
 import type { HostSpec } from './host.js';
@@ -28,6 +29,7 @@ export { stopFleet } from './stop.js';
 export { waitFor } from './wait.js';
 export { fleetFromState, sshArguments } from './handle.js';
 export { DEFAULT_FLEET_DIR, DEFAULT_PREFIX } from './paths.js';
+export { DEFAULT_SUDO_USER, ensureUserWithoutSudo, sudoersPath } from './deploy-user.js';
 
 const DEFAULT_HOSTS = 6;
 
@@ -81,10 +83,16 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const tools = await ensurePrerequisites(log);
   await assertNotInUse(dir);
   await stopFleet(dir);
+  if (options.sudoUser) {
+    log(`making sure ${options.sudoUser} exists with passwordless sudo`);
+    await ensureSudoUser(options.sudoUser, tools);
+  }
 
   const paths = fleetPaths(dir);
   const specs: HostSpec[] = Array.from({ length: count }, (_, i) => ({ name: hostName(i + 1), address: hostAddress(prefix, i + 1) }));
-  const state: FleetState = { version: 1, dir, prefix, environment, startedAt: new Date().toISOString(), owner: options.owner, hosts: [] };
+  const state: FleetState = {
+    version: 1, dir, prefix, environment, startedAt: new Date().toISOString(), owner: options.owner, sudoUser: options.sudoUser, hosts: [],
+  };
   await assertEndpointsFree({ ...state, hosts: specs.map((spec) => ({ ...spec, pid: 0 })) });
   await mkdir(paths.hosts, { recursive: true });
 
@@ -94,7 +102,10 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       buildAptRepo(paths.repo, tools),
       generateKeyPair(tools['ssh-keygen'], paths.identityFile, 'lieutenant-fleet'),
     ]);
-    await writeFile(paths.authorizedKeys, `${clientKey}\n`, { mode: 0o600 });
+    // Public keys only; sshd reads the file as the user logging in, and the deploy user is not root.
+    await writeFile(paths.authorizedKeys, `${clientKey}\n`);
+    await chmod(paths.authorizedKeys, 0o644);
+    if (options.sudoUser) await assertReadableBy(options.sudoUser, paths.authorizedKeys, tools);
     log(`preparing ${count} hosts`);
     const context = { tools, sourcesLine: repo.sourcesLine, authorizedKeys: paths.authorizedKeys };
     const hostKeys = await Promise.all(specs.map((spec) => prepareHost(dir, spec, context)));
@@ -121,6 +132,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       socket: state.haproxy.socket,
       backend: BACKEND,
     });
+    if (options.sudoUser) await assertSudoLogin(fleetFromState(state), options.sudoUser);
   } catch (error) {
     await stopFleet(dir).catch(() => {});
     throw error;

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DEFAULT_PREFIX, readFleet, resetFleet, startFleet, stopFleet } from './fleet.js';
+import { DEFAULT_PREFIX, DEFAULT_SUDO_USER, readFleet, resetFleet, startFleet, stopFleet } from './fleet.js';
 import { REPO_ROOT } from './paths.js';
 
 declare module 'vitest' {
@@ -12,7 +12,8 @@ declare module 'vitest' {
 
 /**
  * globalSetup of the vitest `e2e` project: one fleet of 6 hosts for every e2e
- * file (they run one after another; each starts with `resetFleet`). With
+ * file (they run one after another; each starts with `resetFleet`), with
+ * the deploy user DEFAULT_SUDO_USER for the `become: sudo` tests. With
  * LIEUTENANT_FLEET_DIR naming a running fleet (`npm run fleet -- up --dir …`),
  * that fleet is reset and reused and left running, for fast iteration.
  */
@@ -29,7 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const dir = reuse ? resolve(reuse) : join(REPO_ROOT, '.fleet', 'e2e');
   const started = Date.now();
-  const fleet = await startFleet({ dir, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX, owner: process.pid });
+  const fleet = await startFleet({
+    dir, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX, owner: process.pid, sudoUser: DEFAULT_SUDO_USER,
+  });
   console.log(`e2e: fleet of ${fleet.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
   project.provide('fleetDir', fleet.dir);
   return () => stopFleet(fleet.dir);

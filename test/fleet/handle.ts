@@ -6,7 +6,7 @@ import { stopFleet } from './stop.js';
 import type { Fleet } from './types.js';
 
 /** Options for the system ssh client: this fleet's key and known_hosts only, nothing from ~/.ssh. */
-export function sshArguments(fleet: Pick<Fleet, 'identityFile' | 'knownHostsPath'>): string[] {
+export function sshArguments(fleet: Pick<Fleet, 'identityFile' | 'knownHostsPath'>, user = 'root'): string[] {
   return [
     '-F', '/dev/null',
     '-i', fleet.identityFile,
@@ -19,7 +19,7 @@ export function sshArguments(fleet: Pick<Fleet, 'identityFile' | 'knownHostsPath
     '-o', 'ConnectTimeout=5',
     '-o', 'LogLevel=ERROR',
     '-p', '22',
-    '-l', 'root',
+    '-l', user,
   ];
 }
 
@@ -40,10 +40,11 @@ export function fleetFromState(state: FleetState): Fleet {
     identityFile: paths.identityFile,
     knownHostsPath: paths.knownHosts,
     haproxy: { socket: haproxy.socket, tcpSocket: haproxy.tcpSocket, frontendUrl: haproxy.frontendUrl, backend: BACKEND },
-    ssh(host, command) {
+    ...(state.sudoUser ? { sudoUser: state.sudoUser } : {}),
+    ssh(host, command, options = {}) {
       const target = state.hosts.find((candidate) => candidate.name === host || candidate.address === host);
       if (!target) return Promise.reject(new Error(`no host ${host} in the fleet at ${state.dir}`));
-      return runCommand('ssh', [...sshArguments(fleet), target.address, command], { timeoutMs: 180_000 });
+      return runCommand('ssh', [...sshArguments(fleet, options.user), target.address, command], { timeoutMs: 180_000 });
     },
     haproxyCommand: (command) => haproxyCommand(haproxy.socket, command),
     down: () => stopFleet(state.dir),

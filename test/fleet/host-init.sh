@@ -23,6 +23,10 @@ fi
 for dir in var/lib/apt var/cache/apt etc/apt opt var/log; do
   mount --bind "$root/$dir" "/$dir"
 done
+# A real host resolves its own name; sudo warns "unable to resolve host" on
+# every command otherwise. The machine's /etc/hosts plus this host, privately.
+{ cat /etc/hosts; printf '%s %s\n' "$address" "$name"; } >"$root/etc/hosts"
+mount --bind "$root/etc/hosts" /etc/hosts
 
 if [ -n "$install_version" ]; then
   export DEBIAN_FRONTEND=noninteractive

@@ -15,6 +15,13 @@ const REQUIREMENTS = {
   unshare: 'util-linux',
   mount: 'mount',
   hostname: 'hostname',
+  // The deploy user (deploy-user.ts): its account, its sudo rule, and the check that it can read the keys.
+  sudo: 'sudo',
+  visudo: 'sudo',
+  useradd: 'passwd',
+  usermod: 'passwd',
+  runuser: 'util-linux',
+  getent: 'libc-bin',
 } as const;
 
 export type Tool = keyof typeof REQUIREMENTS;

@@ -26,6 +26,8 @@ export interface FleetState {
   startedAt: string;
   /** See FleetOptions.owner. */
   owner?: number;
+  /** See FleetOptions.sudoUser. */
+  sudoUser?: string;
   hosts: HostState[];
   haproxy?: HaproxyState;
 }

@@ -15,6 +15,12 @@ export interface FleetOptions {
    * without an owner (`npm run fleet -- up`), a new up replaces the old fleet.
    */
   owner?: number;
+  /**
+   * A non-root account (e.g. DEFAULT_SUDO_USER, `lieutenant-deploy`) that logs
+   * in with the fleet's key and has passwordless sudo, for inventories with
+   * `become: sudo`. Created on the machine if missing and kept by `down`; none by default.
+   */
+  sudoUser?: string;
   /** Progress lines ("building apt repo…"); silent by default. */
   log?: (line: string) => void;
 }
@@ -34,8 +40,13 @@ export interface Fleet {
   identityFile: string;
   knownHostsPath: string;
   haproxy: { socket: string; tcpSocket?: string; frontendUrl: string; backend: 'app' };
-  /** Runs `command` on a host (name or address) as root with the system ssh client, host key checked strictly. */
-  ssh(host: string, command: string): Promise<CommandResult>;
+  /** The deploy user with passwordless sudo, when the fleet was started with one. */
+  sudoUser?: string;
+  /**
+   * Runs `command` on a host (name or address) with the system ssh client and
+   * the fleet's key, host key checked strictly: as root, or as `options.user`.
+   */
+  ssh(host: string, command: string, options?: { user?: string }): Promise<CommandResult>;
   /** One HAProxy runtime-API command over the admin unix socket; resolves with the answer. */
   haproxyCommand(command: string): Promise<string>;
   down(): Promise<void>;

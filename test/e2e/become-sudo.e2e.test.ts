@@ -1,0 +1,155 @@
+/**
+ * `ssh.become: sudo` for real: Lieutenant logs in as a non-root deploy user
+ * (the fleet's `lieutenant-deploy`, passwordless sudo) and runs the package
+ * manager's privileged commands through `sudo -n`. The hosts' own logs say
+ * who logged in (sshd), what ran as root and for whom (sudo's log) and what
+ * was installed (dpkg's log). Then the two ways it goes wrong: the same user
+ * without `become: sudo` (apt refuses a non-root user), and a user that has
+ * no sudo rule (`sudo -n` refuses at once instead of asking for a password).
+ */
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SUDO_USER, INITIAL_VERSION, ensureUserWithoutSudo } from '../fleet/fleet.js';
+import type { Fleet } from '../fleet/fleet.js';
+import type { Plan } from '../../src/plan/types.js';
+import { allOn, installedVersions, rotation } from './support/fleet-state.js';
+import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { eventsOf, hostsMentioned, lastJournal, runLieutenant } from './support/lieutenant.js';
+import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitSshLogin, linesMatching, markHostLogs } from './support/ssh-login.js';
+
+const RELEASE = '1.1';
+/** An account that logs in with the fleet's key like the deploy user, but that no sudoers file names. */
+const USER_WITHOUT_SUDO = 'lieutenant-nosudo';
+
+let fleet: Fleet;
+let repo: RolloutRepo | undefined;
+
+beforeAll(async () => {
+  await ensureUserWithoutSudo(USER_WITHOUT_SUDO);
+});
+
+beforeEach(async () => {
+  fleet = await freshFleet();
+  if (fleet.sudoUser !== DEFAULT_SUDO_USER) {
+    throw new Error(`the fleet in ${fleet.dir} has no deploy user: start it with npm run fleet -- up --sudo-user ${DEFAULT_SUDO_USER}`);
+  }
+});
+
+afterEach(async () => {
+  await repo?.remove();
+  repo = undefined;
+});
+
+describe('become: sudo against the fleet', () => {
+  it('given the inventory logging in as lieutenant-deploy with become: sudo, when planned and run, then every host is on the release, installed by apt-get run as root through sudo for that user, and nobody logged in as root', async () => {
+    // Given
+    const hosts = hostNames(fleet);
+    const premise = await fleet.ssh(hosts[0] ?? '', 'id -un; sudo -n id -un', { user: DEFAULT_SUDO_USER });
+    expect([premise.code, premise.stdout], premise.stderr).toEqual([0, `${DEFAULT_SUDO_USER}\nroot\n`]);
+    repo = await makeRolloutRepo(fleet);
+    await commitSshLogin(repo, { user: DEFAULT_SUDO_USER, become: 'sudo' });
+    await commitVersion(repo, RELEASE);
+    const logs = await markHostLogs(fleet);
+
+    // When
+    const planned = await runLieutenant(['plan', 'web', '--json'], { repo });
+    const run = await runLieutenant(['run', 'web', '--yes'], { repo });
+    const seen = await logs.since();
+
+    // Then the plan read the fleet as the deploy user, and the run succeeded
+    expect(planned.code, planned.output).toBe(0);
+    const plan = planned.json[0]?.plan as Plan;
+    expect(plan.groups[0]?.hosts.map((host) => [host.name, host.changes])).toEqual(
+      hosts.map((host) => [host, [{ name: 'demo', from: INITIAL_VERSION, to: RELEASE, kind: 'upgrade' }]]),
+    );
+    expect(run.code, run.output).toBe(0);
+    expect(await installedVersions(fleet)).toEqual(allOn(hosts, RELEASE));
+    expect(await rotation(fleet)).toEqual(allUp(hosts));
+
+    for (const host of hosts) {
+      const log = seen[host];
+      if (!log) throw new Error(`no logs read for ${host}`);
+      // sshd: Lieutenant's sessions were the deploy user's, and no session was root's
+      expect(linesMatching(log.sshd, /Accepted publickey for /).length, `${host} sshd:\n${log.sshd}`).toBeGreaterThan(0);
+      expect(linesMatching(log.sshd, /Accepted publickey for (?!lieutenant-deploy )/), `${host} sshd`).toEqual([]);
+      // sudo: the install ran as root, asked for by the deploy user, under the adapter's timeout
+      const installs = linesMatching(log.sudo, /apt-get install/);
+      expect(installs.length, `${host} sudo.log:\n${log.sudo}`).toBe(1);
+      expect(installs[0]).toMatch(new RegExp(` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*env DEBIAN_FRONTEND=noninteractive apt-get install .*demo=${RELEASE}\\b`));
+      // Reading needs no root: only apt-get ran through sudo
+      expect(linesMatching(log.sudo, /COMMAND=/).filter((line) => !/apt-get /.test(line)), `${host} sudo.log`).toEqual([]);
+      // dpkg: the package really moved from 1.0 to 1.1 on this host
+      expect(linesMatching(log.dpkg, /^\S+ \S+ upgrade demo:/), `${host} dpkg.log:\n${log.dpkg}`).toEqual([
+        expect.stringMatching(new RegExp(` upgrade demo:\\S+ ${INITIAL_VERSION} ${RELEASE}$`)),
+      ]);
+      expect(log.dpkg).toMatch(new RegExp(` status installed demo:\\S+ ${RELEASE}$`, 'm'));
+    }
+  });
+
+  it('given the deploy user with become: none, when run, then exit 1 with apt\'s permission error, the host rolled back to 1.0 and UP, the others untouched, and nothing ran as root', async () => {
+    // Given one host per batch, so only the first is tried
+    const [first, ...others] = hostNames(fleet);
+    if (first === undefined) throw new Error('empty fleet');
+    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
+    await commitSshLogin(repo, { user: DEFAULT_SUDO_USER, become: 'none' });
+    await commitVersion(repo, RELEASE);
+    const logs = await markHostLogs(fleet);
+
+    // When
+    const run = await runLieutenant(['run', 'web', '--yes'], { repo });
+    const seen = await logs.since();
+
+    // Then the run failed and said why: apt-get is not root
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain(first);
+    expect(run.output).toMatch(/are you root\?/);
+    const journal = await lastJournal(repo);
+    expect(eventsOf(journal, 'host.failed').map((event) => [event.host, event.step])).toEqual([[first, 'upgrade']]);
+    expect(eventsOf(journal, 'host.failed')[0]?.reason).toMatch(/apt-get install demo=1\.1 exited 100: .*Permission denied/s);
+    expect(eventsOf(journal, 'host.rollback.finished').map((event) => [event.host, event.ok])).toEqual([[first, true]]);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['rolled-back', 1, []]]);
+    expect(hostsMentioned(journal)).toEqual([first]);
+
+    // And the fleet is as it was: nothing installed, nothing run as root, every host UP
+    expect(await installedVersions(fleet)).toEqual(allOn([first, ...others], INITIAL_VERSION));
+    expect(await rotation(fleet)).toEqual(allUp([first, ...others]));
+    expect(seen[first]?.sshd).toMatch(new RegExp(`Accepted publickey for ${DEFAULT_SUDO_USER} `));
+    expect(seen[first]?.sudo).toBe('');
+    expect(linesMatching(seen[first]?.dpkg ?? '', / (install|upgrade|remove) /)).toEqual([]);
+  });
+
+  it('given a user without a sudo rule and become: sudo, when run, then sudo -n refuses at once (no password prompt, no hang): exit 1 naming the host and the missing password, the host rolled back and UP', async () => {
+    // Given the user logs in, but sudo -n refuses it
+    const [first, ...others] = hostNames(fleet);
+    if (first === undefined) throw new Error('empty fleet');
+    const premise = await fleet.ssh(first, 'id -un; sudo -n true', { user: USER_WITHOUT_SUDO });
+    expect([premise.code, premise.stdout, premise.stderr.trim()]).toEqual([1, `${USER_WITHOUT_SUDO}\n`, 'sudo: a password is required']);
+    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
+    await commitSshLogin(repo, { user: USER_WITHOUT_SUDO, become: 'sudo' });
+    await commitVersion(repo, RELEASE);
+    const logs = await markHostLogs(fleet);
+
+    // When
+    const started = Date.now();
+    const run = await runLieutenant(['run', 'web', '--yes'], { repo });
+    const took = Date.now() - started;
+
+    // Then it failed fast — far inside the 10-minute command timeout a prompt would run into
+    expect(run.code, run.output).toBe(1);
+    expect(took, run.output).toBeLessThan(60_000);
+    expect(run.output).toContain(first);
+    expect(run.output).toMatch(/sudo: a password is required/);
+    const journal = await lastJournal(repo);
+    expect(eventsOf(journal, 'host.failed').map((event) => [event.host, event.step])).toEqual([[first, 'upgrade']]);
+    expect(eventsOf(journal, 'host.failed')[0]?.reason).toMatch(/apt-get install demo=1\.1 exited 1: sudo: a password is required/);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['rolled-back', 1, []]]);
+    expect(hostsMentioned(journal)).toEqual([first]);
+
+    // And nothing changed: the session was that user's, dpkg installed nothing, every host on 1.0 and UP
+    const seen = await logs.since();
+    expect(seen[first]?.sshd).toMatch(new RegExp(`Accepted publickey for ${USER_WITHOUT_SUDO} `));
+    expect(linesMatching(seen[first]?.dpkg ?? '', / (install|upgrade|remove) /)).toEqual([]);
+    expect(await installedVersions(fleet)).toEqual(allOn([first, ...others], INITIAL_VERSION));
+    expect(await rotation(fleet)).toEqual(allUp([first, ...others]));
+  });
+});
