@@ -12,7 +12,7 @@ if (existsSync(built)) {
   cli = await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  register({ tsconfig: join(root, 'tsconfig.json') }); // not the cwd's (a rollout repo): its jsx setting is what the TUI's .tsx needs
   cli = await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
 }
 // main() runs the command and sets the exit status; importing main.ts alone runs nothing.
