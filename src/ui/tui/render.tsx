@@ -38,11 +38,13 @@ export function renderRunTui(options: RunTuiOptions): RunTuiHandle {
     patchConsole: true,
     maxFps: 10,
   });
+  // Ask now: Ink resolves only a promise that exists when the TUI exits (on run.finished), else waitUntilExit never settles.
+  const exited = instance.waitUntilExit();
   return {
     approver: controller.approver,
     onEvent: controller.onEvent,
     waitUntilExit: async () => {
-      await instance.waitUntilExit();
+      await exited;
     },
     unmount: () => instance.unmount(),
   };
