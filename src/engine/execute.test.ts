@@ -60,6 +60,8 @@ describe('executePlan', () => {
     expect(of('host.failed').map((e) => [e.host, e.step])).toContainEqual(['web-01', 'health']);
     expect(of('host.rollback.finished').every((e) => e.ok)).toBe(true);
     expect(world.violations).toEqual([]);
+    // And a failed host, already out of rotation, is not drained a second time for its rollback
+    expect(world.log.filter((line) => line === 'lb web-01 drain')).toHaveLength(1);
   });
 
   it('halts with the failed host out of rotation and says which host and why', async () => {

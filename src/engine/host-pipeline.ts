@@ -12,7 +12,7 @@ import type { EngineDeps } from './deps.js';
 import type { LoadBalancer, RemoteShell, Versions } from './ports.js';
 import type { Availability } from './availability.js';
 import { packageChange } from '../plan/planner.js';
-import { drainHost, returnHost } from './steps/drain.js';
+import { drainHost, holdOutOfRotation, returnHost } from './steps/drain.js';
 import { awaitHealthy, renderChecks } from './steps/await-healthy.js';
 
 export interface HostContext {
@@ -57,15 +57,20 @@ export async function moveHost(ctx: HostContext, wanted: Record<string, string>,
   };
 
   const lbs = loadBalancersOf(ctx);
-  await emit({ type: 'host.drain.started', host: host.name, group: group.name, loadBalancers: group.loadBalancers });
-  const drained = await drainHost(lbs, host.lbServer, {
-    timeoutMs: ctx.rollout.drain.timeoutMs,
-    pollMs: ctx.pollMs,
-    clock: ctx.deps.clock,
-    signal: ctx.force,
-  });
-  if (!drained.ok) return failed('drain', drained.error.message);
-  await emit({ type: 'host.drain.finished', host: host.name, ...drained.value });
+  if (inRotation) {
+    await emit({ type: 'host.drain.started', host: host.name, group: group.name, loadBalancers: group.loadBalancers });
+    const drained = await drainHost(lbs, host.lbServer, {
+      timeoutMs: ctx.rollout.drain.timeoutMs,
+      pollMs: ctx.pollMs,
+      clock: ctx.deps.clock,
+      signal: ctx.force,
+    });
+    if (!drained.ok) return failed('drain', drained.error.message);
+    await emit({ type: 'host.drain.finished', host: host.name, ...drained.value });
+  } else {
+    const held = await holdOutOfRotation(lbs, host.lbServer, ctx.force);
+    if (!held.ok) return failed('drain', held.error.message);
+  }
 
   const upgraded = await installVersions(ctx, wanted);
   if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);

@@ -82,6 +82,16 @@ export async function drainHost(
 }
 
 /**
+ * A server already out of rotation (a failed host being rolled back, one left
+ * out by an interrupted run) has no sessions to wait for: it only has to be
+ * in maint everywhere before its packages change — a failed drain may have
+ * left it in drain.
+ */
+export async function holdOutOfRotation(lbs: readonly LoadBalancer[], server: string, signal: AbortSignal): Promise<Result<void>> {
+  return setEverywhere(lbs, server, 'maint', signal);
+}
+
+/**
  * What counts as back in rotation: `UP`, or `no check` (a server without
  * health checks is up whenever it is ready). `UP 1/3` is not: HAProxy leaves
  * maint at the edge of UP, before any check has run, and shows the same after
