@@ -14,7 +14,7 @@ import { repoDirOf, type CliContext } from './context.js';
 import { reportFailure } from './report.js';
 import { interruptions } from './interrupt.js';
 import type { Approver } from '../engine/ports.js';
-import { renderRunTui, type RunTuiHandle } from '../ui/tui/render.js';
+import type { RunTuiHandle } from '../ui/tui/render.js';
 
 export interface RunFlags {
   yes?: boolean;
@@ -54,6 +54,8 @@ export async function watchRun(
   const { io } = context;
   const interactive = !flags.json && io.stdout.isTTY === true && process.stdin.isTTY === true;
   let tui: RunTuiHandle | undefined;
+  // Ink and React cost half a second to load: only an interactive run pays it.
+  const renderRunTui = interactive ? (await import('../ui/tui/render.js')).renderRunTui : undefined;
   const interrupt = interruptions(context, (force) => {
     if (!flags.json && !tui) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
   });
@@ -66,7 +68,7 @@ export async function watchRun(
       approvers: interactive ? [tuiApprover] : [],
       listeners: [listener],
       onPlan: () => {
-        if (interactive) tui = renderRunTui({ onInterrupt: () => interrupt.press() });
+        tui = renderRunTui?.({ onInterrupt: () => interrupt.press() });
       },
       onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`),
       stop: interrupt.stop,

@@ -92,6 +92,13 @@ describe('executePlan', () => {
     expect(world.log).toEqual([]);
   });
 
+  it('refuses before any drain when become: sudo and sudo -n asks one host for a password', async () => {
+    const { outcome, world } = await runScenario({ fixture: { become: 'sudo' }, world: { noSudo: ['web-03'] } });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.message).toContain('web-03: become: sudo, but sudo -n refuses root: sudo: a password is required');
+    expect(world.log).toEqual([]);
+  });
+
   it('waits at the approve gate, records who approved and why, then goes on', async () => {
     const approver = scriptedApprover([{ decision: 'approve', by: 'bob', reason: 'canary looks fine' }]);
     const { outcome, of } = await runScenario({ fixture: { pause: { kind: 'approve' } }, approver });

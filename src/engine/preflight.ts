@@ -1,6 +1,7 @@
 /**
  * Before any host leaves rotation: every planned host is reachable (its host
- * key verified) and its repositories have the committed versions. One
+ * key verified), can run privileged commands when the inventory says
+ * `become: sudo`, and its repositories have the committed versions. One
  * problem anywhere and nothing is changed anywhere.
  */
 import pLimit from 'p-limit';
@@ -32,6 +33,15 @@ export async function preflight(
           return;
         }
         shells.set(host.name, shell.value);
+        if (rollout.ssh.become === 'sudo') {
+          // A user without a sudo rule would be found only after its host is drained.
+          const sudo = await shell.value.exec(['true'], { privileged: true, signal });
+          if (!sudo.ok || sudo.value.code !== 0) {
+            const why = sudo.ok ? sudo.value.stderr.trim() || `exit ${sudo.value.code}` : sudo.error.message;
+            problems.push(`${host.name}: become: sudo, but sudo -n refuses ${rollout.ssh.user}: ${why}`);
+            return;
+          }
+        }
         const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, group.packages, signal);
         if (!available.ok) problems.push(available.error.message); // adapters name the host
       }),

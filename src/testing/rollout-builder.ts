@@ -44,6 +44,7 @@ export interface RolloutFixture {
   pause?: StrategySettings['pause'];
   onFailure?: StrategySettings['onFailure'];
   successThreshold?: number;
+  become?: Rollout['ssh']['become'];
 }
 
 export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
@@ -63,7 +64,7 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
       identityFile: undefined,
       knownHosts: '/nonexistent/known_hosts',
       hostKeyPolicy: 'strict',
-      become: 'none',
+      become: fixture.become ?? 'none',
       connectTimeoutMs: 10_000,
       commandTimeoutMs: 600_000,
       keepaliveIntervalMs: 5_000,

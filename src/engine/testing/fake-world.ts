@@ -31,6 +31,8 @@ export interface FakeWorldOptions {
   broken?: string[];
   /** Hosts whose SSH connection is refused. */
   unreachable?: string[];
+  /** Hosts where `sudo -n` asks for a password. */
+  noSudo?: string[];
   /** Cap the world checks continuously (a violation is recorded when exceeded). */
   maxOut?: number;
 }
@@ -66,7 +68,12 @@ export class FakeWorld {
     return {
       connect: async (host) => {
         if (this.options.unreachable?.includes(host.name)) return fail(`${host.name} (${host.address}): connect ECONNREFUSED`);
-        const shell: RemoteShell = { host: host.name, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) };
+        const refusesSudo = this.options.noSudo?.includes(host.name) ?? false;
+        const shell: RemoteShell = {
+          host: host.name,
+          exec: async (_argv, options) =>
+            ok(options?.privileged && refusesSudo ? { code: 1, stdout: '', stderr: 'sudo: a password is required' } : { code: 0, stdout: '', stderr: '' }),
+        };
         return ok(shell);
       },
       closeAll: async () => undefined,
