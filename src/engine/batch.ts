@@ -4,13 +4,14 @@
  * new hosts from starting; hosts in flight finish.
  */
 import pLimit from 'p-limit';
-import type { BatchPlan } from '../plan/types.js';
+import type { BatchPlan, HostPlan } from '../plan/types.js';
 import { moveHost, previousVersions, type HostOutcome } from './host-pipeline.js';
 import { hostContext, hostOf, wantedVersions, type RunEnv } from './run-env.js';
 import type { Versions } from './ports.js';
 
 export interface BatchResult {
   outcomes: Map<string, HostOutcome>;
+  /** A host failed, or could not start for a reason other than the run stopping. */
   failed: boolean;
 }
 
@@ -19,7 +20,7 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
   const stopStarting = AbortSignal.any([env.control.stop, failure.signal]);
   const limit = pLimit(env.rollout.strategy.concurrency);
   const outcomes = new Map<string, HostOutcome>();
-  await Promise.all(
+  await settleAll(
     batch.hosts.map((name) =>
       limit(async () => {
         const host = hostOf(env, name);
@@ -27,19 +28,18 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
           outcomes.set(name, { kind: 'not-started', reason: 'run stopping' });
           return;
         }
-        const inRotation = !env.availability.outOfRotation(host.group).includes(name);
-        const outcome = await moveHost(hostContext(env, host, stopStarting), wantedVersions(host), inRotation);
+        const outcome = await moveHost(hostContext(env, host, stopStarting), wantedVersions(host));
         outcomes.set(name, outcome);
-        if (outcome.kind === 'failed') {
-          env.failures.set(name, `${outcome.step}: ${outcome.reason}`);
+        if (outcome.kind === 'failed' || outcome.kind === 'blocked') {
+          env.failures.set(name, outcome.kind === 'failed' ? `${outcome.step}: ${outcome.reason}` : outcome.reason);
           failure.abort();
-        } else if (outcome.kind === 'done') {
-          await env.emit({ type: 'host.done', host: name, changed: outcome.changed });
         }
+        if (outcome.kind === 'blocked') await env.emit({ type: 'log', level: 'error', message: `${name} could not leave rotation: ${outcome.reason}` });
+        if (outcome.kind === 'done') await env.emit({ type: 'host.done', host: name, changed: outcome.changed });
       }),
     ),
   );
-  return { outcomes, failed: [...outcomes.values()].some((o) => o.kind === 'failed') };
+  return { outcomes, failed: [...outcomes.values()].some((o) => o.kind === 'failed' || o.kind === 'blocked') };
 }
 
 /**
@@ -53,29 +53,45 @@ export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: 
     .map((name) => ({ name, outcome: result.outcomes.get(name) }))
     .filter((entry) => entry.outcome?.kind === 'failed' || (entry.outcome?.kind === 'done' && entry.outcome.changed))
     .sort((a, b) => Number(b.outcome?.kind === 'failed') - Number(a.outcome?.kind === 'failed'));
-  const results = await Promise.all(
+  const results = await settleAll(
     touched.map(({ name, outcome }) =>
       limit(async () => {
         const host = hostOf(env, name);
-        const before: Versions =
-          outcome && 'before' in outcome && outcome.before
-            ? outcome.before
-            : Object.fromEntries(host.changes.map((change) => [change.name, change.from]));
-        const to = previousVersions(before);
+        const to = rollbackTarget(host, outcome && 'before' in outcome ? outcome.before : undefined);
         await env.emit({ type: 'host.rollback.started', host: name, to });
-        const inRotation = outcome?.kind === 'done';
-        const rolled = await moveHost(hostContext(env, host, env.control.force), to, inRotation);
+        const rolled = await moveHost(hostContext(env, host, env.control.force), to);
         if (rolled.kind === 'done') {
           env.failures.delete(name);
           await env.emit({ type: 'host.rollback.finished', host: name, ok: true });
           return true;
         }
         const reason = rolled.kind === 'failed' ? `${rolled.step}: ${rolled.reason}` : rolled.reason;
-        if (rolled.kind === 'failed') env.failures.set(name, `rollback ${reason}`);
+        env.failures.set(name, `rollback ${reason}`);
         await env.emit({ type: 'host.rollback.finished', host: name, ok: false, reason });
         return false;
       }),
     ),
   );
   return results.every(Boolean);
+}
+
+/**
+ * The versions to roll a host back to: what it had before this run touched it
+ * (read on the host), else what the plan saw. A package the release newly
+ * installed stays: package managers are not asked to remove anything.
+ */
+export function rollbackTarget(host: HostPlan, before: Versions | undefined): Record<string, string> {
+  return previousVersions(before ?? Object.fromEntries(host.changes.map((change) => [change.name, change.from])));
+}
+
+/**
+ * Like Promise.all, but a bug in one host's work (a thrown exception) is
+ * rethrown only once every other host has finished its step: no host is left
+ * draining or upgrading while the run unwinds and closes its connections.
+ */
+async function settleAll<T>(work: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const broken = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (broken) throw broken.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }

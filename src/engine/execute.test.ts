@@ -99,6 +99,39 @@ describe('executePlan', () => {
     expect(world.log).toEqual([]);
   });
 
+  it('fails, never succeeds, when hosts cannot leave rotation because the cap is taken by a host left out before', async () => {
+    // Given web-04 left in maint (already on 1.1) and maxUnavailable 1
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: 4 }], batches: ['100%'], maxUnavailable: 1, onFailure: 'halt' },
+      world: { maxOut: undefined },
+      initiallyOut: { 'web-04': 'maint' },
+      installedOn: { 'web-04': '1.1' },
+    });
+    // Then nothing was drained, and the run says why with exit 1 (the deployed ref must not move)
+    expect(outcome.result).toBe('halted');
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.message).toContain('maxUnavailable 1 is taken by web-04');
+    expect(world.log).toEqual([]);
+  });
+
+  it('drains a host believed out of rotation but only in drain before upgrading it (killed mid-drain)', async () => {
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: 2 }], batches: ['100%'], maxUnavailable: 2 },
+      initiallyOut: { 'web-01': 'drain' },
+    });
+    expect(outcome.result).toBe('succeeded');
+    expect(world.violations).toEqual([]);
+    expect(world.log.filter((line) => line.includes('web-01')).slice(0, 3)).toEqual(['lb web-01 drain', 'lb web-01 maint', 'install web-01 demo=1.1']);
+  });
+
+  it('halts with exit 1, not an operator abort, when the pause gate cannot be answered', async () => {
+    const broken = { await: async () => Promise.reject(new Error('control dir unreadable')) };
+    const { outcome } = await runScenario({ fixture: { pause: { kind: 'approve' } }, approver: broken });
+    expect(outcome.result).toBe('halted');
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.message).toContain('control dir unreadable');
+  });
+
   it('waits at the approve gate, records who approved and why, then goes on', async () => {
     const approver = scriptedApprover([{ decision: 'approve', by: 'bob', reason: 'canary looks fine' }]);
     const { outcome, of } = await runScenario({ fixture: { pause: { kind: 'approve' } }, approver });

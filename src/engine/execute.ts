@@ -47,14 +47,14 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
     control,
     emit,
     availability,
-    shells: new Map(),
     pollMs: control.pollMs ?? DEFAULT_POLL_MS,
     failures: new Map(),
   };
 
   // Journaled when asked, so the record shows who stopped the run and how.
-  const stopping = () => void emit({ type: 'run.stopping', reason: 'stop requested: finishing the hosts in flight', force: false });
-  const forcing = () => void emit({ type: 'run.stopping', reason: 'forced: abandoning the steps in flight', force: true });
+  // A journal that fails here fails the run's next step too; it must not also be an unhandled rejection.
+  const stopping = () => void emit({ type: 'run.stopping', reason: 'stop requested: finishing the hosts in flight', force: false }).catch(() => undefined);
+  const forcing = () => void emit({ type: 'run.stopping', reason: 'forced: abandoning the steps in flight', force: true }).catch(() => undefined);
   control.stop.addEventListener('abort', stopping, { once: true });
   control.force.addEventListener('abort', forcing, { once: true });
 
@@ -79,7 +79,6 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
   if (checked.problems.length > 0) {
     return finish('invalid', `preflight failed, nothing was changed on any host: ${checked.problems.join('; ')}`);
   }
-  env.shells = checked.shells;
 
   for (const batch of plan.batches) {
     if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);
@@ -113,10 +112,16 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
     if (batch.index === plan.batches.length) break;
     const answer = await pauseGate(batch, env);
     if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
+    if ('failure' in answer) return finish('halted', `the pause gate after batch ${batch.index} could not be answered: ${answer.failure}`);
     if (answer.decision === 'abort') {
-      await rollBackBatch(batch, result, env);
-      for (const host of batch.hosts) removeFrom(changed, host);
-      return finish('aborted', `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`);
+      const rolledBack = await rollBackBatch(batch, result, env);
+      for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
+      return finish(
+        'aborted',
+        rolledBack
+          ? `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`
+          : `aborted by ${answer.by} after batch ${batch.index}; the rollback did not complete: ${describeOut(env)}`,
+      );
     }
     if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
   }

@@ -7,7 +7,8 @@ import type { BatchPlan } from '../plan/types.js';
 import type { GateAnswer } from './ports.js';
 import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
 
-export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnswer | 'stopped'> {
+/** 'stopped': the operator stopped the run; `failure`: no answer can come (the approver broke). */
+export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnswer | 'stopped' | { failure: string }> {
   const pause = env.rollout.strategy.pause;
   if (pause.kind === 'none') return { decision: 'approve', by: 'strategy' };
   const batches = env.plan.batches.length;
@@ -15,7 +16,7 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
   const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary };
   const waiting = new AbortController();
   const stopWaiting = AbortSignal.any([env.control.stop, waiting.signal]);
-  let answer: GateAnswer | undefined;
+  let answer: GateAnswer | { failure: string } | undefined;
   if (pause.kind === 'approve') {
     await env.emit({ type: 'gate.waiting', afterBatch: batch.index, batches, pause: 'approve', summary });
     answer = await raceAbort(env.deps.approver.await(request, stopWaiting), stopWaiting);
@@ -27,12 +28,16 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
   }
   waiting.abort();
   if (!answer || env.control.stop.aborted) return 'stopped';
+  if ('failure' in answer) {
+    await env.emit({ type: 'log', level: 'error', message: `the pause gate could not be answered: ${answer.failure}` });
+    return answer;
+  }
   await env.emit({ type: 'gate.answered', ...answer });
   return answer;
 }
 
-/** Resolves undefined as soon as `signal` aborts, whatever `promise` does. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+/** Resolves undefined as soon as `signal` aborts; a broken approver is a `failure`, not an operator's stop. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | { failure: string } | undefined> {
   if (signal.aborted) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const onAbort = () => resolve(undefined);
@@ -42,7 +47,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | und
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      () => resolve(undefined),
+      (error: unknown) => resolve(signal.aborted ? undefined : { failure: error instanceof Error ? error.message : String(error) }),
     );
   });
 }

@@ -19,7 +19,6 @@ export interface HostContext {
   rollout: Rollout;
   group: GroupPlan;
   host: HostPlan;
-  shell: RemoteShell;
   deps: EngineDeps;
   emit: Emit;
   availability: Availability;
@@ -33,20 +32,27 @@ export interface HostContext {
 export type HostOutcome =
   /** `before`: the versions the host had, to roll back to. */
   | { kind: 'done'; changed: boolean; before: Versions }
-  /** Never left rotation: no slot (run stopping, or no slot can free up). */
+  /** Never left rotation: the run is stopping. */
   | { kind: 'not-started'; reason: string }
+  /** Never left rotation: unreachable, or no slot can ever free up under maxUnavailable. */
+  | { kind: 'blocked'; reason: string }
   | { kind: 'failed'; step: HostStep; reason: string; before?: Versions };
 
 /** Brings the host to `wanted`: the normal pipeline, and (with the old versions) a rollback. */
-export async function moveHost(ctx: HostContext, wanted: Record<string, string>, inRotation: boolean): Promise<HostOutcome> {
+export async function moveHost(ctx: HostContext, wanted: Record<string, string>): Promise<HostOutcome> {
   const { host, group, availability, emit } = ctx;
-  if (inRotation) {
-    const slot = await availability.acquire(group.name, host.name, ctx.stopStarting);
-    if (slot !== 'granted') {
-      return { kind: 'not-started', reason: slot === 'blocked' ? 'no slot can free up under maxUnavailable' : 'run stopping' };
-    }
-  } else {
-    await availability.acquire(group.name, host.name, ctx.stopStarting); // already out: keeps its own slot
+  // Through the pool for every move: it reuses the open connection, and opens
+  // a new one (host key checked again) when SSH was lost since the last step.
+  const target: HostTarget = { name: host.name, address: host.address, group: host.group, lbServer: host.lbServer };
+  const shell = await ctx.deps.shells.connect(target, ctx.force);
+  if (!shell.ok) return { kind: 'blocked', reason: shell.error.message };
+
+  const wasOut = availability.outOfRotation(group.name).includes(host.name);
+  const slot = await availability.acquire(group.name, host.name, ctx.stopStarting);
+  if (slot === 'cancelled') return { kind: 'not-started', reason: 'run stopping' };
+  if (slot === 'blocked') {
+    const out = availability.outOfRotation(group.name);
+    return { kind: 'blocked', reason: `no slot can free up: maxUnavailable ${group.maxUnavailable} is taken by ${out.join(', ')}, out of rotation` };
   }
   const failed = async (step: HostStep, message: string, before?: Versions): Promise<HostOutcome> => {
     // Adapters name the host in their messages; the event names it already.
@@ -57,34 +63,26 @@ export async function moveHost(ctx: HostContext, wanted: Record<string, string>,
   };
 
   const lbs = loadBalancersOf(ctx);
-  if (inRotation) {
+  const rotation = { timeoutMs: ctx.rollout.drain.timeoutMs, pollMs: ctx.pollMs, clock: ctx.deps.clock, signal: ctx.force };
+  if (!wasOut) {
     await emit({ type: 'host.drain.started', host: host.name, group: group.name, loadBalancers: group.loadBalancers });
-    const drained = await drainHost(lbs, host.lbServer, {
-      timeoutMs: ctx.rollout.drain.timeoutMs,
-      pollMs: ctx.pollMs,
-      clock: ctx.deps.clock,
-      signal: ctx.force,
-    });
+    const drained = await drainHost(lbs, host.lbServer, rotation);
     if (!drained.ok) return failed('drain', drained.error.message);
     await emit({ type: 'host.drain.finished', host: host.name, ...drained.value });
   } else {
-    const held = await holdOutOfRotation(lbs, host.lbServer, ctx.force);
+    const held = await holdOutOfRotation(lbs, host.lbServer, rotation);
     if (!held.ok) return failed('drain', held.error.message);
   }
 
-  const upgraded = await installVersions(ctx, wanted);
+  const upgraded = await installVersions(ctx, shell.value, wanted);
   if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);
 
-  const healthy = await healthGate(ctx, wanted);
+  // Checks see what the host really has ({{packages.demo}} after a rollback is the old version).
+  const healthy = await healthGate(ctx, shell.value, upgraded.installed);
   if (!healthy.ok) return failed('health', healthy.reason, upgraded.before);
 
   await emit({ type: 'host.return.started', host: host.name });
-  const returned = await returnHost(lbs, host.lbServer, {
-    timeoutMs: ctx.rollout.health.timeoutMs,
-    pollMs: ctx.pollMs,
-    clock: ctx.deps.clock,
-    signal: ctx.force,
-  });
+  const returned = await returnHost(lbs, host.lbServer, { ...rotation, timeoutMs: ctx.rollout.health.timeoutMs });
   if (!returned.ok) return failed('return', returned.error.message, upgraded.before);
   availability.release(group.name, host.name);
   await emit({ type: 'host.return.finished', host: host.name });
@@ -99,10 +97,12 @@ function loadBalancersOf(ctx: HostContext): LoadBalancer[] {
   });
 }
 
-type Installed = { ok: true; before: Versions; changed: boolean } | { ok: false; reason: string; before?: Versions };
+type Installed =
+  | { ok: true; before: Versions; installed: Record<string, string>; changed: boolean }
+  | { ok: false; reason: string; before?: Versions };
 
-async function installVersions(ctx: HostContext, wanted: Record<string, string>): Promise<Installed> {
-  const { host, shell, emit, group } = ctx;
+async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Record<string, string>): Promise<Installed> {
+  const { host, emit, group } = ctx;
   const manager = ctx.deps.packageManagers[group.packageManager];
   const names = Object.keys(wanted);
   // Read again rather than trust the plan: the host may have moved since (resume, a hand edit).
@@ -116,11 +116,13 @@ async function installVersions(ctx: HostContext, wanted: Record<string, string>)
   const pins = Object.fromEntries(changes.map((change) => [change.name, change.to]));
   const after = changes.length > 0 ? await manager.install(shell, pins, ctx.force, before.value) : before;
   if (!after.ok) return { ok: false, reason: withDetail(after.error), before: before.value };
-  await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: { ...before.value, ...after.value } });
-  return { ok: true, before: before.value, changed: changes.length > 0 };
+  const now = { ...before.value, ...after.value };
+  await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: now });
+  const installed = Object.fromEntries(Object.entries(now).filter((entry): entry is [string, string] => entry[1] !== null));
+  return { ok: true, before: before.value, installed, changed: changes.length > 0 };
 }
 
-async function healthGate(ctx: HostContext, packages: Record<string, string>): Promise<{ ok: true } | { ok: false; reason: string }> {
+async function healthGate(ctx: HostContext, shell: RemoteShell, packages: Record<string, string>): Promise<{ ok: true } | { ok: false; reason: string }> {
   const { host, emit, rollout } = ctx;
   const target: HostTarget = { name: host.name, address: host.address, group: host.group, lbServer: host.lbServer };
   const groupTarget = rollout.groups.find((g) => g.name === host.group);
@@ -129,7 +131,7 @@ async function healthGate(ctx: HostContext, packages: Record<string, string>): P
   // Measurement events are emitted without awaiting each one in the probe loop's
   // callback; the emitter keeps their order and the final event waits for all.
   const pending: Array<Promise<unknown>> = [];
-  const result = await awaitHealthy(checks, ctx.deps.probe, target, ctx.shell, rollout.health, ctx.deps.clock, ctx.force, (check, measurement, passes) => {
+  const result = await awaitHealthy(checks, ctx.deps.probe, target, shell, rollout.health, ctx.deps.clock, ctx.force, (check, measurement, passes) => {
     pending.push(emit({ type: 'host.health.checked', host: host.name, check, measurement, passes, threshold }));
   });
   await Promise.all(pending);

@@ -8,17 +8,16 @@ import pLimit from 'p-limit';
 import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import type { EngineDeps } from './deps.js';
-import type { RemoteShell } from './ports.js';
 import { plannedHosts } from '../plan/planner.js';
+import { wantedVersions } from './run-env.js';
 
 export async function preflight(
   plan: Plan,
   rollout: Rollout,
   deps: EngineDeps,
   signal: AbortSignal,
-): Promise<{ shells: Map<string, RemoteShell>; problems: string[] }> {
+): Promise<{ problems: string[] }> {
   const limit = pLimit(16);
-  const shells = new Map<string, RemoteShell>();
   const problems: string[] = [];
   await Promise.all(
     plannedHosts(plan).map((host) =>
@@ -32,7 +31,6 @@ export async function preflight(
           problems.push(shell.error.message);
           return;
         }
-        shells.set(host.name, shell.value);
         if (rollout.ssh.become === 'sudo') {
           // A user without a sudo rule would be found only after its host is drained.
           const sudo = await shell.value.exec(['true'], { privileged: true, signal });
@@ -42,10 +40,11 @@ export async function preflight(
             return;
           }
         }
-        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, group.packages, signal);
+        // This host's own targets: the committed versions, or the old ones a resumed rollback goes back to.
+        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, wantedVersions(host), signal);
         if (!available.ok) problems.push(available.error.message); // adapters name the host
       }),
     ),
   );
-  return { shells, problems: problems.sort() };
+  return { problems: problems.sort() };
 }

@@ -4,7 +4,6 @@ import type { Rollout } from '../spec/model.js';
 import type { Availability } from './availability.js';
 import type { EngineDeps, RunControl } from './deps.js';
 import type { Emit } from './emitter.js';
-import type { RemoteShell } from './ports.js';
 import type { HostContext } from './host-pipeline.js';
 
 export interface RunEnv {
@@ -14,7 +13,6 @@ export interface RunEnv {
   control: RunControl;
   emit: Emit;
   availability: Availability;
-  shells: Map<string, RemoteShell>;
   pollMs: number;
   /** Why each host that failed is out of rotation. */
   failures: Map<string, string>;
@@ -22,13 +20,10 @@ export interface RunEnv {
 
 export function hostContext(env: RunEnv, host: HostPlan, stopStarting: AbortSignal): HostContext {
   const group = groupOf(env, host.group);
-  const shell = env.shells.get(host.name);
-  if (!shell) throw new Error(`no connection to ${host.name} after preflight`);
   return {
     rollout: env.rollout,
     group,
     host,
-    shell,
     deps: env.deps,
     emit: env.emit,
     availability: env.availability,

@@ -82,13 +82,17 @@ export async function drainHost(
 }
 
 /**
- * A server already out of rotation (a failed host being rolled back, one left
- * out by an interrupted run) has no sessions to wait for: it only has to be
- * in maint everywhere before its packages change — a failed drain may have
- * left it in drain.
+ * A host believed out of rotation (a failed host being rolled back, one left
+ * out by an interrupted run) must be in maint on every load balancer before
+ * its packages change — but it may not be: killed mid-drain, ready again on
+ * one of two load balancers, or failed after `ready`. Where it is not in maint
+ * it is drained properly (sessions to 0, then maint); where it is, left alone.
  */
-export async function holdOutOfRotation(lbs: readonly LoadBalancer[], server: string, signal: AbortSignal): Promise<Result<void>> {
-  return setEverywhere(lbs, server, 'maint', signal);
+export async function holdOutOfRotation(lbs: readonly LoadBalancer[], server: string, options: RotationOptions): Promise<Result<Drained>> {
+  const statuses = await statusEverywhere(lbs, server, options.signal);
+  if (!statuses.ok) return statuses;
+  const notInMaint = lbs.filter((_, i) => statuses.value[i]?.adminState !== 'maint');
+  return notInMaint.length === 0 ? ok({ sessions: 0, timedOut: false }) : drainHost(notInMaint, server, options);
 }
 
 /**

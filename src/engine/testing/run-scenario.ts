@@ -4,7 +4,7 @@ import type { GroupTarget } from '../../spec/model.js';
 import { allOn, rolloutFixture, type RolloutFixture } from '../../testing/rollout-builder.js';
 import type { RunEvent } from '../events.js';
 import { executePlan } from '../execute.js';
-import type { Approver } from '../ports.js';
+import type { AdminState, Approver } from '../ports.js';
 import { createManualClock } from './manual-clock.js';
 import { FakeWorld, scriptedApprover, type FakeWorldOptions } from './fake-world.js';
 
@@ -24,14 +24,20 @@ export interface Scenario {
   /** What every host has installed before the run (default demo 1.0). */
   installedDemo?: string;
   onEvent?: (event: RunEvent) => void;
+  /** Servers not in rotation before the run (left by an earlier run), and how. */
+  initiallyOut?: Record<string, AdminState>;
+  /** Per-host installed demo versions that differ from `installedDemo`. */
+  installedOn?: Record<string, string>;
 }
 
-export async function runScenario({ fixture, world: worldOptions, approver, stop, installedDemo, onEvent }: Scenario) {
+export async function runScenario({ fixture, world: worldOptions, approver, stop, installedDemo, onEvent, initiallyOut, installedOn }: Scenario) {
   const rollout = rolloutFixture({ ...fixture, groups: (fixture.groups ?? [{ hosts: 4 }]).map((g) => ({ checks: [HTTP_CHECK], ...g })) });
   const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
-  const plan = planRollout(rollout, { installed });
+  for (const [host, version] of Object.entries(installedOn ?? {})) installed[host] = { demo: version };
+  const plan = planRollout(rollout, { installed, outOfRotation: Object.keys(initiallyOut ?? {}) });
   const maxOut = plan.groups[0]?.maxUnavailable;
   const world = new FakeWorld({ hosts: installed as never, ...(maxOut ? { maxOut } : {}), ...worldOptions });
+  for (const [host, state] of Object.entries(initiallyOut ?? {})) world.admin.set(host, state);
   const events: RunEvent[] = [];
   const outcome = await executePlan(
     plan,
