@@ -12,6 +12,26 @@ function cutAt(events: readonly RunEvent[], type: RunEvent['type'], nth = 1): Ru
 }
 
 describe('resumePoint', () => {
+  it('finds the host a halted run left out, and brings only it back to the versions it had', async () => {
+    // Given a halt on a broken release: web-01 out, the rest untouched
+    const { events } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: [1], maxUnavailable: 1, onFailure: 'halt' },
+      world: { broken: ['1.2'] },
+    });
+    const point = resumePoint(events);
+    expect(point?.mode).toBe('rollback');
+    expect(point?.leftOut).toEqual(['web-01']);
+    expect(point?.rollbackTargets).toEqual({ 'web-01': { demo: '1.0' } });
+    expect(point?.lastStep).toBe('halted with web-01 out of rotation');
+  });
+
+  it('is done once a resumed part ended with every host back', async () => {
+    const { events } = await runScenario({ fixture: {} });
+    const twoParts = [...events.slice(0, 5), ...events.map((e) => ({ ...e, seq: e.seq + 5 }))];
+    expect(resumePoint(twoParts)).toBeUndefined();
+    expect(resumePoint(twoParts.slice(0, -1))?.mode).toBe('forward');
+  });
+
   it('is undefined for a run that finished', async () => {
     const { events } = await runScenario({ fixture: {} });
     expect(resumePoint(events)).toBeUndefined();

@@ -1,10 +1,13 @@
 /**
- * Where an interrupted run stopped, read from its journal alone (pure): the
+ * Where an unfinished run stopped, read from its journal alone (pure): the
  * hosts it left out of rotation, and whether it was going forward or rolling
- * a batch back. `resume` finishes exactly that.
+ * a batch back. Unfinished means killed (no end in the journal), or ended
+ * with hosts still out — halted, forced, a rollback that did not complete.
+ * `resume` finishes exactly that.
  */
 import type { EventOf, RunEvent } from '../engine/events.js';
 import type { Versions } from '../engine/ports.js';
+import { rollbackTarget } from '../engine/batch.js';
 
 export interface ResumePoint {
   runId: string;
@@ -20,10 +23,14 @@ export interface ResumePoint {
   lastStep: string;
 }
 
-/** undefined when the run finished (nothing to resume) or never started. */
+/** undefined when the run finished with every host in rotation (nothing to resume) or never started. */
 export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefined {
   const started = events.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
-  if (!started || events.some((e) => e.type === 'run.finished')) return undefined;
+  if (!started) return undefined;
+  // A resumed run appends to the same journal: only its last part's end counts.
+  const lastPart = events.slice(events.findLastIndex((e) => e.type === 'run.started'));
+  const ended = lastPart.find((e): e is EventOf<'run.finished'> => e.type === 'run.finished');
+  if (ended && ended.hostsOut.length === 0) return undefined;
 
   const out = new Set<string>();
   const before = new Map<string, Versions>();
@@ -61,14 +68,18 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
   }
 
   const last = events.at(-1) ?? started;
-  const lastStep = `${'host' in last ? `${last.host} ` : ''}${last.type} (${batch})`;
+  const lastStep = ended
+    ? `${ended.result} with ${ended.hostsOut.map((out) => out.host).join(', ')} out of rotation`
+    : `${'host' in last ? `${last.host} ` : ''}${last.type} (${batch})`;
+  // A halted run left its failed hosts out on purpose, the rest of its batch healthy in rotation: only those come back.
+  const halted = ended?.result === 'halted';
   const rollbackTargets: ResumePoint['rollbackTargets'] = {};
-  if (rollingBack) {
+  if (rollingBack || halted) {
     const planned = new Map(started.plan.groups.flatMap((g) => g.hosts).map((h) => [h.name, h]));
-    for (const host of batchHosts) {
-      const versions = before.get(host) ?? Object.fromEntries(planned.get(host)?.changes.map((c) => [c.name, c.from]) ?? []);
-      const target = Object.fromEntries(Object.entries(versions).filter((e): e is [string, string] => e[1] !== null));
-      if (Object.keys(target).length > 0) rollbackTargets[host] = target;
+    for (const name of halted ? (ended?.hostsOut.map((out) => out.host) ?? []) : batchHosts) {
+      const host = planned.get(name);
+      const target = host ? rollbackTarget(host, before.get(name)) : {};
+      if (Object.keys(target).length > 0) rollbackTargets[name] = target;
     }
   }
   return {
@@ -76,7 +87,7 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
     started,
     lastSeq: last.seq,
     leftOut: [...out],
-    mode: rollingBack ? 'rollback' : 'forward',
+    mode: rollingBack || halted ? 'rollback' : 'forward',
     rollbackTargets,
     lastStep,
   };

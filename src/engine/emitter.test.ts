@@ -4,6 +4,25 @@ import { createEmitter } from './emitter.js';
 import { createManualClock } from './testing/manual-clock.js';
 
 describe('createEmitter', () => {
+  it('masks secrets before the journal and the views see an event', async () => {
+    const journaled: RunEvent[] = [];
+    const seen: RunEvent[] = [];
+    const emit = createEmitter('run-1', { append: async (e) => void journaled.push(e) }, createManualClock(), [(e) => seen.push(e)]);
+    await emit({
+      type: 'host.health.checked',
+      host: 'web-01',
+      check: 'http GET https://ops:hunter2@web-01/health?token=s3cr3t',
+      measurement: { phase: 'fail', reason: 'curl -H "Authorization: Bearer abc.def" said 401' },
+      passes: 0,
+      threshold: 2,
+    });
+    for (const event of [...journaled, ...seen]) {
+      const text = JSON.stringify(event);
+      expect(text).not.toMatch(/hunter2|s3cr3t|abc\.def/);
+      expect(text).toContain('[redacted]');
+    }
+  });
+
   it('journals before listeners see an event, and detaches a listener that throws instead of failing the run', async () => {
     // Given a journal, a view that breaks on its second event, and a healthy view
     const journaled: RunEvent[] = [];

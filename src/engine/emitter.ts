@@ -1,10 +1,13 @@
 /**
  * Stamps events and hands them out: first to the journal (awaited — it is
  * write-ahead), then to every listener. Listeners must not block the engine:
- * the TUI throttles its own redraws.
+ * the TUI throttles its own redraws. Secrets are masked here, once, so none
+ * reaches the journal, a view, the log or the Git note (a token in a health
+ * check's URL or command, credentials in a package manager's error output).
  */
 import type { Clock, Journal } from './ports.js';
 import type { RunEvent, RunEventBody, RunEventListener } from './events.js';
+import { redactSecrets } from './redact.js';
 
 export type Emit = (body: RunEventBody) => Promise<RunEvent>;
 
@@ -13,7 +16,7 @@ export function createEmitter(runId: string, journal: Journal, clock: Clock, lis
   let written: Promise<void> = Promise.resolve();
   const attached = [...listeners];
   const emit: Emit = async (body) => {
-    const event = { ...body, runId, seq: ++seq, at: new Date(clock.now()).toISOString() } as RunEvent;
+    const event = redactSecrets({ ...body, runId, seq: ++seq, at: new Date(clock.now()).toISOString() }) as RunEvent;
     // Appends are chained so the journal keeps the order the events were made in.
     written = written.then(() => journal.append(event));
     await written;

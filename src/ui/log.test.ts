@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/events.js';
 import { createRunLogger } from './log.js';
-import { redactText } from './redact.js';
+import { redactText } from '../engine/redact.js';
 import { scenario } from './run-events.fixture.js';
 
 describe('run logger (pino)', () => {

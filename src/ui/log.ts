@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { pino, type Level as PinoLevel } from 'pino';
 import type { RunEvent, RunEventListener } from '../engine/events.js';
-import { CENSOR, REDACT_PATHS, redactSecrets } from './redact.js';
+import { CENSOR, REDACT_PATHS, redactSecrets } from '../engine/redact.js';
 
 export interface RunLogger {
   readonly path: string;
