@@ -2,11 +2,9 @@
 import { revertRelease, type RevertDone, type RevertOptions } from '../gitops/revert.js';
 import { deployedCommits } from '../gitops/deployed.js';
 import { loadRepo } from '../spec/repo.js';
-import { newRunId } from '../adapters/journal/index.js';
 import type { Result } from '../engine/result.js';
 import { badInput, type AppFailure } from './failure.js';
-import { loadSpec } from './plan-service.js';
-import { conductRun, type RunDone, type RunViews } from './run-service.js';
+import { runService, type RunDone, type RunViews } from './run-service.js';
 
 async function commit(options: RevertOptions & { repoDir: string }): Promise<Result<RevertDone, AppFailure>> {
   if (!options.commit && !options.environment) {
@@ -22,13 +20,13 @@ async function commit(options: RevertOptions & { repoDir: string }): Promise<Res
   return { ok: false, error: badInput(done.error.message, done.error.detail ? [done.error.detail] : []) };
 }
 
-/** Runs one reverted playbook at HEAD (the revert commit); `fast` drops pause gates, never health gates. */
-async function run(request: RunViews & { repoDir: string; rollout: string; fast: boolean }): Promise<Result<RunDone, AppFailure>> {
-  const loaded = await loadSpec({ repoDir: request.repoDir, playbook: request.rollout });
-  if (!loaded.ok) return loaded;
-  const rollout = loaded.value.rollout;
-  const strategy = request.fast ? { ...rollout.strategy, pause: { kind: 'none' as const } } : rollout.strategy;
-  return conductRun(request, { ...rollout, strategy }, { runId: newRunId(rollout.rollout, new Date()) });
+/**
+ * Runs one reverted playbook at the revert commit, through the same service
+ * as `run` (lock, interrupted-run guard, journal, note); `fast` drops pause
+ * gates, never health gates.
+ */
+async function run(request: RunViews & { repoDir: string; rollout: string; revertSha: string; fast: boolean }): Promise<Result<RunDone, AppFailure>> {
+  return runService({ ...request, playbook: request.rollout, rev: request.revertSha, skipPauses: request.fast, supersede: true });
 }
 
 export const revertService = { commit, run };

@@ -12,7 +12,7 @@ import { openJournal, journalPath, newRunId } from '../adapters/journal/index.js
 import { systemClock } from '../adapters/clock.js';
 import { autoApprover, createControlApprover, firstAnswer, operatorName, registerActiveRun, type ActiveRunHandle } from '../control/index.js';
 import { executePlan, type RunOutcome } from '../engine/execute.js';
-import type { RunEvent, RunEventListener } from '../engine/events.js';
+import { EXIT_CODE, type RunEvent, type RunEventListener } from '../engine/events.js';
 import type { Approver } from '../engine/ports.js';
 import { ok, type Result } from '../engine/result.js';
 import { pushDeployState, recordRun } from '../gitops/deployed.js';
@@ -26,6 +26,7 @@ import { findInterrupted } from './interrupted-runs.js';
 import type { ResumePoint } from './interrupted.js';
 import { loadSpec, observeAndPlan } from './plan-service.js';
 import { runRecordOf } from './run-record.js';
+import { ensureStateDir } from './state-dir.js';
 import { connectWorld } from './world.js';
 
 /** How the CLI watches and steers a run. */
@@ -49,6 +50,14 @@ export interface RunRequest extends RunViews {
   repoDir: string;
   playbook: string;
   rev?: string;
+  /** `revert --fast`: no pause gates at all (health gates always hold). */
+  skipPauses?: boolean;
+  /**
+   * `revert --run`: interrupted runs of this rollout at other commits are
+   * superseded — this run brings back the hosts they left out, and then closes
+   * their journals so that nothing resumes (re-applies) them later.
+   */
+  supersede?: boolean;
 }
 
 export interface RunDone {
@@ -61,7 +70,8 @@ export interface RunDone {
 export async function runService(request: RunRequest): Promise<Result<RunDone, AppFailure>> {
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
-  const { rollout, warnings } = loaded.value;
+  const { warnings } = loaded.value;
+  const rollout = request.skipPauses ? { ...loaded.value.rollout, strategy: { ...loaded.value.rollout.strategy, pause: { kind: 'none' as const } } } : loaded.value.rollout;
   warnings.forEach(request.onWarning);
 
   const interrupted = (await findInterrupted(request.repoDir)).filter((p) => p.started.environment === rollout.environment);
@@ -69,6 +79,11 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
   if (same) {
     request.onWarning(`run ${same.runId} of this commit was interrupted (${same.lastStep}); finishing it`);
     return conductRun(request, rollout, resumeOf(same));
+  }
+  const others = interrupted.filter((p) => p.started.rollout === rollout.rollout);
+  if (request.supersede && others.length > 0 && others.length === interrupted.length) {
+    for (const point of others) request.onWarning(`run ${point.runId} was interrupted (${point.lastStep}); this run supersedes it`);
+    return conductRun(request, rollout, { runId: newRunId(rollout.rollout, new Date()), supersedes: others });
   }
   const first = interrupted[0];
   if (first) {
@@ -86,6 +101,8 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
 interface Continuation {
   runId: string;
   point?: ResumePoint;
+  /** Interrupted runs this one replaces (`revert --run`). */
+  supersedes?: ResumePoint[];
 }
 
 function resumeOf(point: ResumePoint): Continuation {
@@ -108,6 +125,7 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
   const { repoDir } = views;
   const { runId, point } = continuation;
   const operator = await operatorName(repoDir);
+  await ensureStateDir(repoDir);
   const lock = await acquireLock(repoDir, rollout.environment, { runId, rollout: rollout.rollout, operator });
   if (!lock.ok) return { ok: false, error: { exitCode: 4, message: lock.error.message, details: [] } };
   if (lock.value.warning) views.onWarning(lock.value.warning);
@@ -116,7 +134,10 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
   try {
     const observed = await observeAndPlan(rollout, world, views.force);
     if (!observed.ok) return observed;
-    const plan = planRollout(rollout, resumeFacts(observed.value.observation.facts, point));
+    const superseded = continuation.supersedes ?? [];
+    const facts = resumeFacts(observed.value.observation.facts, point);
+    const leftOut = [...(facts.leftOut ?? []), ...superseded.flatMap((p) => p.leftOut)];
+    const plan = planRollout(rollout, leftOut.length > 0 ? { ...facts, leftOut } : facts);
     plan.warnings.forEach(views.onWarning);
     views.onPlan?.(plan, runId);
 
@@ -137,11 +158,12 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
           force: views.force,
           pollMs: views.pollMs,
           ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1, finishesRollback: point.mode === 'rollback' } : {}),
-          listeners: [(event) => events.push(event), (event) => trackGate(event, active), logger.listener, ...views.listeners],
+          listeners: [(event) => events.push(event), (event) => trackGate(event, active, views.onWarning), logger.listener, ...views.listeners],
         },
       );
       const record = runRecordOf(events);
       if (record) await recordRun(repoDir, record);
+      if (outcome.hostsOut.length === 0) await closeSuperseded(repoDir, superseded, runId, systemClock.now());
       if (views.pushTo) {
         const pushed = await pushDeployState(repoDir, views.pushTo);
         if (!pushed.ok) views.onWarning(`the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`);
@@ -159,7 +181,32 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
 }
 
 /** Tells `lieutenant approve` from another terminal whether this run waits at a gate. */
-function trackGate(event: RunEvent, active: ActiveRunHandle): void {
-  if (event.type === 'gate.waiting') void active.setGate({ afterBatch: event.afterBatch, batches: event.batches, summary: event.summary, since: event.at });
-  if (event.type === 'gate.answered' || event.type === 'run.finished') void active.setGate(undefined);
+function trackGate(event: RunEvent, active: ActiveRunHandle, onWarning: (message: string) => void): void {
+  const announce = (gate: Parameters<ActiveRunHandle['setGate']>[0]) =>
+    active.setGate(gate).catch((error: unknown) => onWarning(`lieutenant approve may not see this gate: ${String(error)}`));
+  if (event.type === 'gate.waiting') void announce({ afterBatch: event.afterBatch, batches: event.batches, summary: event.summary, since: event.at });
+  if (event.type === 'gate.answered' || event.type === 'run.finished') void announce(undefined);
+}
+
+/** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */
+async function closeSuperseded(repoDir: string, points: readonly ResumePoint[], by: string, now: number): Promise<void> {
+  for (const point of points) {
+    const journal = await openJournal(journalPath(repoDir, point.runId));
+    try {
+      await journal.append({
+        type: 'run.finished',
+        result: 'aborted',
+        exitCode: EXIT_CODE.aborted,
+        message: `superseded by run ${by}, which brought its hosts back`,
+        changed: [],
+        hostsOut: [],
+        durationMs: now - Date.parse(point.started.at),
+        runId: point.runId,
+        seq: point.lastSeq + 1,
+        at: new Date(now).toISOString(),
+      });
+    } finally {
+      await journal.close();
+    }
+  }
 }

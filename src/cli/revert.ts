@@ -42,7 +42,7 @@ export function register(program: Command, context: CliContext): void {
       let worst = 0;
       for (const rollout of rollouts) {
         const code = await watchRun({ yes: flags.yes === true || flags.fast === true, json: flags.json === true }, context, (views) =>
-          revertService.run({ repoDir, rollout, fast: flags.fast === true, ...views }),
+          revertService.run({ repoDir, rollout, revertSha, fast: flags.fast === true, ...views }),
         );
         worst = Math.max(worst, code);
         if (code !== 0) break;

@@ -29,7 +29,8 @@ export async function recordRun(repoDir: string, record: RunRecord): Promise<voi
   const sha = await resolveCommit(git, record.commit);
   if (sha === undefined) throw new Error(`recordRun: ${record.commit} is not a commit of ${repoDir}`);
   await writeNote(git, sha, mergeRecords([record], await readNote(git, sha)));
-  if (record.result === 'succeeded' || record.result === 'nothing-to-do') {
+  // Fully applied means every host on it and in rotation: a host left out is not deployed.
+  if ((record.result === 'succeeded' || record.result === 'nothing-to-do') && record.hostsOut.length === 0) {
     const ref = deployedRef(record.environment, record.rollout);
     await git.raw(['update-ref', '-m', `lieutenant: run ${record.runId}`, ref, sha]);
   }

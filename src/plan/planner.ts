@@ -18,9 +18,16 @@ export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
   for (const group of groups) {
     const pending = group.hosts.filter((host) => !host.converged).map((host) => host.name);
     const split = splitIntoBatches(pending, rollout.strategy.batches, group.size);
-    // Hosts already out of rotation (an earlier halted run) use up the cap.
-    const capLeft = Math.max(0, group.maxUnavailable - group.alreadyOut.length);
+    // A host out of rotation holds a slot until its own batch brings it back;
+    // one this plan does not bring back holds it for good.
+    const stuckOut = group.alreadyOut.filter((host) => !pending.includes(host));
+    let reached = new Set<string>();
+    let blocked = false;
     split.forEach((hosts, k) => {
+      reached = new Set([...reached, ...hosts]);
+      const stillOut = group.alreadyOut.filter((host) => !reached.has(host)).length;
+      const capLeft = Math.max(0, group.maxUnavailable - stillOut);
+      blocked ||= capLeft === 0;
       batches.push({
         index: batches.length + 1,
         group: group.name,
@@ -30,9 +37,9 @@ export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
         inFlight: Math.min(rollout.strategy.concurrency, capLeft, hosts.length),
       });
     });
-    if (split.length > 0 && capLeft === 0) {
+    if (blocked) {
       warnings.push(
-        `${group.name}: ${group.alreadyOut.length} host(s) already out of rotation (${group.alreadyOut.join(', ')}) ` +
+        `${group.name}: ${stuckOut.length} host(s) already out of rotation (${stuckOut.join(', ')}) ` +
           `use up maxUnavailable ${formatQuantity(rollout.strategy.maxUnavailable)} = ${group.maxUnavailable}: ` +
           `nothing can be drained until they are back (lieutenant resume)`,
       );
