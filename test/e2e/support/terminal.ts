@@ -49,6 +49,23 @@ export function openTerminal(options: TerminalOptions): Terminal {
   const line = `env -u CI -u CONTINUOUS_INTEGRATION ${env.join(' ')} ${options.command}; echo $? > ${quote(statusFile)}; sleep 600`;
   tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'run', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, line);
   const screen = () => tmux('capture-pane', '-p', '-t', 'run');
+  // kill-server leaves the socket file behind; close() removes it.
+  const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
+
+  /** For a failure message: the screen, or why there is none. */
+  const lastWords = (): string => {
+    try {
+      return `the screen:\n${screen()}`;
+    } catch (error) {
+      let status = 'none written';
+      try {
+        status = readFileSync(statusFile, 'utf8').trim();
+      } catch {
+        // not written: the command never ended on its own
+      }
+      return `no screen (${(error as Error).message.split('\n')[0]}); the command's exit status: ${status}`;
+    }
+  };
 
   return {
     screen,
@@ -58,7 +75,7 @@ export function openTerminal(options: TerminalOptions): Terminal {
       try {
         return await waitFor(() => (screen().includes(text) ? screen() : undefined), { what: `"${text}" on screen`, timeoutMs, intervalMs: 100 });
       } catch (error) {
-        throw new Error(`${(error as Error).message}; the screen:\n${screen()}`);
+        throw new Error(`${(error as Error).message}; ${lastWords()}`);
       }
     },
     async exitCode(timeoutMs = 30_000) {
@@ -67,6 +84,7 @@ export function openTerminal(options: TerminalOptions): Terminal {
     },
     close() {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
+      rmSync(socketPath, { force: true });
       rmSync(scratch, { recursive: true, force: true });
     },
   };
