@@ -14,6 +14,7 @@ import { readLock, type LockStatus } from '../gitops/lock.js';
 import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
+import { isUp } from '../engine/steps/drain.js';
 import { connectWorld } from './world.js';
 
 export interface HostStatus {
@@ -74,19 +75,19 @@ export async function statusService(request: { repoDir: string; environment?: st
       const deployed = await deployedCommit(request.repoDir, environment, rollout);
       env.deployed[rollout] = deployed;
       if (deployed !== repo.value.commit.sha) env.pending.push(rollout);
-      const hosts = await rolloutStatus(request.repoDir, rollout, deployed, request.signal);
-      if (!hosts.ok) env.problems.push(...hosts.error);
-      else report.hosts.push(...hosts.value);
-      if (hosts.ok && hosts.value.some((h) => h.outOfRotation)) env.problems.push(...hosts.value.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`));
+      const { hosts, problems } = await rolloutStatus(request.repoDir, rollout, deployed, request.signal);
+      report.hosts.push(...hosts);
+      env.problems.push(...problems, ...hosts.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`));
     }
     report.environments.push(env);
   }
   return ok(report);
 }
 
-async function rolloutStatus(repoDir: string, rollout: string, deployed: string | undefined, signal: AbortSignal): Promise<Result<HostStatus[], string[]>> {
+/** Every host that could be read, and every problem (an unreachable host, an unreadable load balancer). */
+async function rolloutStatus(repoDir: string, rollout: string, deployed: string | undefined, signal: AbortSignal): Promise<{ hosts: HostStatus[]; problems: string[] }> {
   const head = await loadSpec({ repoDir, playbook: rollout });
-  if (!head.ok) return { ok: false, error: [head.error.message, ...head.error.details] };
+  if (!head.ok) return { hosts: [], problems: [head.error.message, ...head.error.details] };
   const expectedSpec = deployed ? await loadSpec({ repoDir, playbook: rollout, rev: deployed }) : head;
   const expectedRollout = expectedSpec.ok ? expectedSpec.value.rollout : head.value.rollout;
   const current = head.value.rollout;
@@ -111,11 +112,12 @@ async function rolloutStatus(repoDir: string, rollout: string, deployed: string 
           committed: group.packages,
           drift: Object.entries(expected).filter(([name, version]) => installed[name] !== version).map(([name]) => name),
           rotation,
-          outOfRotation: Object.values(rotation).some((status) => status.adminState !== 'ready' || status.status !== 'UP'),
+          // Unknown rotation (a load balancer could not be read) is reported as a problem, not as "in".
+          outOfRotation: Object.values(rotation).some((status) => status.adminState !== 'ready' || !isUp(status)),
         });
       }
     }
-    return observed.problems.length > 0 && hosts.length === 0 ? { ok: false, error: observed.problems } : ok(hosts);
+    return { hosts, problems: observed.problems };
   } finally {
     await world.shells.closeAll();
   }
