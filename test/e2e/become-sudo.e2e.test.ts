@@ -76,8 +76,10 @@ describe('become: sudo against the fleet', () => {
       const installs = linesMatching(log.sudo, /apt-get install/);
       expect(installs.length, `${host} sudo.log:\n${log.sudo}`).toBe(1);
       expect(installs[0]).toMatch(new RegExp(` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*env DEBIAN_FRONTEND=noninteractive apt-get install .*demo=${RELEASE}\\b`));
-      // Reading needs no root: only apt-get ran through sudo
-      expect(linesMatching(log.sudo, /COMMAND=/).filter((line) => !/apt-get /.test(line)), `${host} sudo.log`).toEqual([]);
+      // Reading needs no root: besides apt-get, only preflight's `sudo -n true` check ran through sudo
+      expect(linesMatching(log.sudo, /COMMAND=/).filter((line) => !/apt-get /.test(line)), `${host} sudo.log`).toEqual([
+        expect.stringMatching(new RegExp(` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*true$`)),
+      ]);
       // dpkg: the package really moved from 1.0 to 1.1 on this host
       expect(linesMatching(log.dpkg, /^\S+ \S+ upgrade demo:/), `${host} dpkg.log:\n${log.dpkg}`).toEqual([
         expect.stringMatching(new RegExp(` upgrade demo:\\S+ ${INITIAL_VERSION} ${RELEASE}$`)),
@@ -118,7 +120,7 @@ describe('become: sudo against the fleet', () => {
     expect(linesMatching(seen[first]?.dpkg ?? '', / (install|upgrade|remove) /)).toEqual([]);
   });
 
-  it('given a user without a sudo rule and become: sudo, when run, then sudo -n refuses at once (no password prompt, no hang): exit 1 naming the host and the missing password, the host rolled back and UP', async () => {
+  it('given a user without a sudo rule and become: sudo, when run, then preflight refuses at once (no password prompt, no hang): exit 2 naming the host and the missing password, before any host leaves rotation', async () => {
     // Given the user logs in, but sudo -n refuses it
     const [first, ...others] = hostNames(fleet);
     if (first === undefined) throw new Error('empty fleet');
@@ -134,16 +136,14 @@ describe('become: sudo against the fleet', () => {
     const run = await runLieutenant(['run', 'web', '--yes'], { repo });
     const took = Date.now() - started;
 
-    // Then it failed fast — far inside the 10-minute command timeout a prompt would run into
-    expect(run.code, run.output).toBe(1);
+    // Then it is refused fast — far inside the 10-minute command timeout a prompt would run into — before any drain
+    expect(run.code, run.output).toBe(2);
     expect(took, run.output).toBeLessThan(60_000);
-    expect(run.output).toContain(first);
-    expect(run.output).toMatch(/sudo: a password is required/);
+    expect(run.output).toContain(`${first}: become: sudo, but sudo -n refuses ${USER_WITHOUT_SUDO}: sudo: a password is required`);
     const journal = await lastJournal(repo);
-    expect(eventsOf(journal, 'host.failed').map((event) => [event.host, event.step])).toEqual([[first, 'upgrade']]);
-    expect(eventsOf(journal, 'host.failed')[0]?.reason).toMatch(/apt-get install demo=1\.1 exited 1: sudo: a password is required/);
-    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['rolled-back', 1, []]]);
-    expect(hostsMentioned(journal)).toEqual([first]);
+    expect(eventsOf(journal, 'preflight.finished').map((event) => event.ok)).toEqual([false]);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['invalid', 2, []]]);
+    expect(hostsMentioned(journal, ['host.drain.started', 'host.upgrade.started'])).toEqual([]);
 
     // And nothing changed: the session was that user's, dpkg installed nothing, every host on 1.0 and UP
     const seen = await logs.since();

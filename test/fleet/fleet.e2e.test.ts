@@ -154,8 +154,14 @@ describe('the local fleet', () => {
     expect(bySudo.stdout).toBe('started\n');
     const state = await readState(DIR);
     const namespaces = state?.hosts.flatMap((host) => (host.mountNamespace ? [host.mountNamespace] : [])) ?? [];
-    const before = await findFleetProcesses(DIR, namespaces);
-    expect(before.length).toBeGreaterThanOrEqual(4 * 2 + 1 + 1 + 2); // sshd + service per host, haproxy, sleep, sudo + sleep
+    // (the backgrounded sudo forks its sleep a moment after the SSH command returns)
+    const before = await waitFor(
+      async () => {
+        const found = await findFleetProcesses(DIR, namespaces);
+        return found.length >= 4 * 2 + 1 + 1 + 2 ? found : undefined; // sshd + service per host, haproxy, sleep, sudo + sleep
+      },
+      { what: 'the fleet processes and the two left-behind commands', timeoutMs: 15_000 },
+    );
     // When the fleet goes down
     await fleet.down();
     // Then none of its processes is alive, in its namespaces or named after its dir

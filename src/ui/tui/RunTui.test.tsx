@@ -35,7 +35,7 @@ const frame = (app: Rendered): string =>
 async function frameWhere(app: Rendered, check: (text: string) => boolean): Promise<string> {
   await vi.waitFor(() => {
     if (!check(frame(app))) throw new Error(`frame not there yet:\n${frame(app)}`);
-  }, { timeout: 3_000, interval: 5 });
+  }, { timeout: 15_000, interval: 5 }); // generous: CI machines are loaded; this only bounds a failure
   return frame(app);
 }
 
