@@ -55,6 +55,7 @@ export async function watchRun(
   const interactive = !flags.json && io.stdout.isTTY === true && process.stdin.isTTY === true;
   let tui: RunTuiHandle | undefined;
   // Ink and React cost half a second to load: only an interactive run pays it.
+  if (interactive) tellInkItIsATerminal();
   const renderRunTui = interactive ? (await import('../ui/tui/render.js')).renderRunTui : undefined;
   const interrupt = interruptions(context, (force) => {
     if (!flags.json && !tui) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
@@ -84,4 +85,14 @@ export async function watchRun(
     tui?.unmount();
     interrupt.dispose();
   }
+}
+
+/**
+ * Ink draws no live frames when the environment says CI (CI=true), only the
+ * last one at exit. Whether a run is interactive is decided here — stdout and
+ * stdin are terminals — so an operator with CI set in their shell still sees
+ * the run. Must run before Ink is first loaded (it reads the variable then).
+ */
+function tellInkItIsATerminal(): void {
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[key] !== undefined) process.env[key] = 'false';
 }

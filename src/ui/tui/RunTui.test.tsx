@@ -1,11 +1,18 @@
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import type { RunEvent } from '../../engine/events.js';
 import type { GateRequest } from '../../engine/ports.js';
 import { scenario } from '../run-events.fixture.js';
 import { createTuiController, type TuiController } from './controller.js';
 import { RunTui } from './RunTui.js';
+
+// A CI machine sets CI=true, and Ink then draws no live frames (only the last, at exit); the TUI
+// is only ever mounted on a terminal (src/cli/run.ts says so to Ink too). Before Ink loads:
+vi.hoisted(() => {
+  process.env.CI = 'false';
+});
 
 type Rendered = ReturnType<typeof render>;
 const mounted: Rendered[] = [];

@@ -32,7 +32,8 @@ describe.skipIf(!hasTmux)('run TUI in a real terminal (tmux)', () => {
     // Given
     const results = join(dir, 'results.jsonl');
     const script = fileURLToPath(new URL('./tmux-run.fixture.tsx', import.meta.url));
-    tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', `npx tsx ${script} ${results}; sleep 30`);
+    // CI=false: a CI machine sets CI=true, and Ink then draws no live frames — but this is a terminal.
+    tmux('new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', `CI=false npx tsx ${script} ${results}; sleep 30`);
     const atGate = await screenShows('[a] approve');
     expect(atGate).toContain('Batch 1/2 done — 3 hosts healthy on demo 1.1.');
     expect(atGate).toContain('✔ batch 1/2 web  3 in rotation');
