@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { simpleGit } from 'simple-git';
 import { deployedCommit, deployedCommits, pushDeployState, recordRun, runRecords } from './deployed.js';
-import { createGitSandbox, inventoryYaml, playbookYaml } from './testing/git-fixture.js';
+import { createGitSandbox, twoReleases } from './testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
 import { aRunRecord } from './testing/run-record.js';
 
@@ -14,13 +14,7 @@ describe('deployed state in Git', () => {
   beforeEach(async () => {
     sandbox = await createGitSandbox();
     repo = await sandbox.repo();
-    v10 = await repo.commit('web: demo 1.0', {
-      'inventories/staging.yaml': inventoryYaml('staging'),
-      'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.0' }),
-    });
-    v11 = await repo.commit('web: demo 1.1', {
-      'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.1' }),
-    });
+    ({ v10, v11 } = await twoReleases(repo));
   });
   afterEach(() => sandbox.cleanup());
 

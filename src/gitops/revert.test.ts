@@ -4,7 +4,7 @@ import { simpleGit } from 'simple-git';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from './deployed.js';
 import { revertRelease } from './revert.js';
-import { createGitSandbox, inventoryYaml, playbookYaml } from './testing/git-fixture.js';
+import { createGitSandbox, twoReleases, playbookYaml } from './testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
 import { aRunRecord } from './testing/run-record.js';
 
@@ -20,8 +20,7 @@ describe('revertRelease', () => {
     sandbox = await createGitSandbox();
     repo = await sandbox.repo();
     // Given 1.0, then 1.1 deployed to staging
-    v10 = await repo.commit('web: demo 1.0', { 'inventories/staging.yaml': inventoryYaml('staging'), 'playbooks/web.yaml': web('1.0') });
-    v11 = await repo.commit('web: demo 1.1', { 'playbooks/web.yaml': web('1.1') });
+    ({ v10, v11 } = await twoReleases(repo));
     await recordRun(repo.dir, aRunRecord({ commit: v11 }));
   });
   afterEach(() => sandbox.cleanup());
