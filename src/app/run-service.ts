@@ -78,7 +78,7 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
   const same = interrupted.find((p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha);
   if (same) {
     request.onWarning(`run ${same.runId} of this commit was interrupted (${same.lastStep}); finishing it`);
-    return conductRun(request, rollout, resumeOf(same));
+    return conductRun(request, rollout, { runId: same.runId, point: same });
   }
   const others = interrupted.filter((p) => p.started.rollout === rollout.rollout);
   if (request.supersede && others.length > 0 && others.length === interrupted.length) {
@@ -103,10 +103,6 @@ interface Continuation {
   point?: ResumePoint;
   /** Interrupted runs this one replaces (`revert --run`). */
   supersedes?: ResumePoint[];
-}
-
-function resumeOf(point: ResumePoint): Continuation {
-  return { runId: point.runId, point };
 }
 
 /** Facts for a resumed run: bring back what it left out; in a rollback, only that batch, to its old versions. */
