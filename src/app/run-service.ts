@@ -28,6 +28,7 @@ import { loadSpec, observeAndPlan } from './plan-service.js';
 import { runRecordOf } from './run-record.js';
 import { ensureStateDir } from './state-dir.js';
 import { connectWorld } from './world.js';
+import { prefetchAvailability } from './availability-prefetch.js';
 
 /** How the CLI watches and steers a run. */
 export interface RunViews {
@@ -127,6 +128,7 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
   if (lock.value.warning) views.onWarning(lock.value.warning);
 
   const world = connectWorld(rollout);
+  const early = prefetchAvailability(rollout, world.shells, world.packageManagers, views.force);
   try {
     const observed = await observeAndPlan(rollout, world, views.force);
     if (!observed.ok) return observed;
@@ -136,6 +138,7 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
     const plan = planRollout(rollout, leftOut.length > 0 ? { ...facts, leftOut } : facts);
     plan.warnings.forEach(views.onWarning);
     views.onPlan?.(plan, runId);
+    if (plan.batches.length > 0) await early.started;
 
     const journal = await openJournal(journalPath(repoDir, runId));
     const logger = createRunLogger(repoDir, runId);
@@ -146,7 +149,7 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
       const outcome = await executePlan(
         plan,
         rollout,
-        { ...world, clock: systemClock, journal, approver },
+        { ...world, packageManagers: early.packageManagers, clock: systemClock, journal, approver },
         {
           runId,
           operator,

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { PackageManager, PackageManagers, RemoteShell, RemoteShells } from '../engine/ports.js';
+import { fail, ok, okVoid } from '../engine/result.js';
+import { rolloutFixture } from '../testing/rollout-builder.js';
+import { prefetchAvailability } from './availability-prefetch.js';
+
+/** A package manager that records every repository query and refuses the versions it is told to. */
+function recordingManagers(missing: string[] = []) {
+  const asked: string[] = [];
+  const manager: PackageManager = {
+    kind: 'apt',
+    installed: async () => ok({}),
+    install: async () => ok({}),
+    ensureAvailable: async (shell, wanted) => {
+      asked.push(`${shell.host} ${Object.values(wanted).join(',')}`);
+      const absent = Object.values(wanted).filter((v) => missing.includes(v));
+      return absent.length === 0 ? okVoid : fail(`${shell.host}: not in the apt repositories: demo=${absent.join(',')}`);
+    },
+  };
+  const managers: PackageManagers = { apt: manager, dnf: manager, yum: manager, zypper: manager };
+  return { managers, asked };
+}
+
+const shells: RemoteShells = {
+  connect: async (host) => ok<RemoteShell>({ host: host.name, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) }),
+  closeAll: async () => undefined,
+};
+const signal = new AbortController().signal;
+const shellOf = (host: string): RemoteShell => ({ host, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) });
+
+describe('prefetchAvailability', () => {
+  it('asks each host once: preflight gets the answer fetched while the fleet was read', async () => {
+    // Given two hosts and the committed demo 1.1
+    const rollout = rolloutFixture({ groups: [{ hosts: 2 }] });
+    const { managers, asked } = recordingManagers();
+    // When the answers are fetched early, then preflight asks
+    const early = prefetchAvailability(rollout, shells, managers, signal);
+    await early.started;
+    const answers = await Promise.all(['web-01', 'web-02'].map((h) => early.packageManagers.apt.ensureAvailable(shellOf(h), { demo: '1.1' })));
+    // Then one query per host in all, and preflight got them
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(asked.sort()).toEqual(['web-01 1.1', 'web-02 1.1']);
+  });
+
+  it('asks again for another question (a resumed rollback’s old versions) and after a refusal', async () => {
+    const rollout = rolloutFixture({ groups: [{ hosts: 1, packages: { demo: '9.9' } }] });
+    const { managers, asked } = recordingManagers(['9.9']);
+    const early = prefetchAvailability(rollout, shells, managers, signal);
+    await early.started;
+    const refused = await early.packageManagers.apt.ensureAvailable(shellOf('web-01'), { demo: '9.9' });
+    await early.packageManagers.apt.ensureAvailable(shellOf('web-01'), { demo: '1.0' });
+    // The refusal still reaches preflight, with its message
+    expect(refused).toEqual({ ok: false, error: { message: 'web-01: not in the apt repositories: demo=9.9' } });
+    expect(asked).toEqual(['web-01 9.9', 'web-01 9.9', 'web-01 1.0']);
+  });
+});
