@@ -3,6 +3,7 @@
  * its own file (`register(program, context)` parses flags and calls a
  * service), and this file alone turns the outcome into an exit status.
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +102,9 @@ export async function main(): Promise<void> {
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
+  // Every SSH command, probe and wait of a run listens to the run's signals (or
+  // to signals made from them), dozens at once on a large fleet: by design, not a leak.
+  setMaxListeners(0);
   // A reader that goes away (`| head`, a closed terminal) must not kill a
   // rollout halfway: the output is lost, the run goes on and is journaled.
   for (const stream of [process.stdout, process.stderr]) {
