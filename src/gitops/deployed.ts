@@ -26,9 +26,9 @@ export function deployedRef(environment: string, rollout: string): string {
  */
 export async function recordRun(repoDir: string, record: RunRecord): Promise<void> {
   const git = gitAt(repoDir);
-  const sha = await resolveCommit(git, record.commit);
+  const [sha, earlier] = await Promise.all([resolveCommit(git, record.commit), readNote(git, record.commit)]);
   if (sha === undefined) throw new Error(`recordRun: ${record.commit} is not a commit of ${repoDir}`);
-  await writeNote(git, sha, mergeRecords([record], await readNote(git, sha)));
+  await writeNote(git, sha, mergeRecords([record], earlier));
   // Fully applied means every host on it and in rotation: a host left out is not deployed.
   if ((record.result === 'succeeded' || record.result === 'nothing-to-do') && record.hostsOut.length === 0) {
     const ref = deployedRef(record.environment, record.rollout);

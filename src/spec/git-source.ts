@@ -27,25 +27,28 @@ export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Resul
   const dir = resolve(repoDir);
   const isDir = await stat(dir).then((info) => info.isDirectory(), () => false);
   if (!isDir) return failWith(`rollout repo ${dir}: no such directory (give the rollout repo with --repo DIR)`);
-  const git = simpleGit({ baseDir: await realpath(dir) });
-  const prefix = await git.raw(['rev-parse', '--show-prefix']).then((out) => out.trim(), () => undefined);
+  // Independent questions go to git at once (a git process each; simple-git runs up to 8 together).
+  const git = simpleGit({ baseDir: await realpath(dir), maxConcurrentProcesses: 8 });
+  const badRev = rev.startsWith('-') || rev.trim() === '';
+  const [prefix, sha] = await Promise.all([
+    git.raw(['rev-parse', '--show-prefix']).then((out) => out.trim(), () => undefined),
+    badRev ? '' : git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).then((out) => out.trim(), () => ''),
+  ]);
   if (prefix === undefined) return failWith(`rollout repo ${dir}: not a git repository (run "git init" there, or give the rollout repo with --repo DIR)`);
-
-  if (rev.startsWith('-') || rev.trim() === '') return failWith(`revision "${rev}": not a commit (give a commit, branch or tag)`);
-  const sha = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).then((out) => out.trim(), () => '');
+  if (badRev) return failWith(`revision "${rev}": not a commit (give a commit, branch or tag)`);
   if (sha === '') {
     const anyCommit = await git.raw(['rev-list', '-n', '1', '--all']).then((out) => out.trim(), () => '');
     if (anyCommit === '') return failWith(`rollout repo ${dir} has no commits yet: commit playbooks/ and inventories/ first (Lieutenant runs only what is committed)`);
     return failWith(`revision "${rev}" is not a commit in ${dir} (try a commit SHA, a branch or a tag; "git log --oneline" lists them)`);
   }
-  const subject = (await git.raw(['show', '-s', '--format=%s', sha])).trim();
-  const listing = await git.raw(['ls-tree', '-r', '-z', '--full-name', '--name-only', sha, '--', ...SPEC_FOLDERS]);
-  const files = new Map<string, string>();
-  for (const fullPath of listing.split('\0').filter(Boolean)) {
-    const path = fullPath.slice(prefix.length);
-    files.set(path, await git.raw(['show', `${sha}:${fullPath}`]));
-  }
-  const warnings = await uncommittedWarnings(git, prefix, sha);
+  const [subject, listing, warnings] = await Promise.all([
+    git.raw(['show', '-s', '--format=%s', sha]).then((out) => out.trim()),
+    git.raw(['ls-tree', '-r', '-z', '--full-name', '--name-only', sha, '--', ...SPEC_FOLDERS]),
+    uncommittedWarnings(git, prefix, sha),
+  ]);
+  const paths = listing.split('\0').filter(Boolean);
+  const texts = await Promise.all(paths.map((fullPath) => git.raw(['show', `${sha}:${fullPath}`])));
+  const files = new Map(paths.map((fullPath, index) => [fullPath.slice(prefix.length), texts[index] ?? '']));
   return ok({ repoDir: dir, commit: { sha, subject }, files, warnings });
 }
 
