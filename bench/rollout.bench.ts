@@ -2,7 +2,6 @@
 // lower bound of a plain parallel-OpenSSH bash script and (when installed)
 // an Ansible rolling update, on a fleet of its own (6 hosts, 127.0.7, .fleet/bench).
 // Figures only — nothing here passes or fails. See bench/README.md.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import type { Fleet } from '../test/fleet/fleet.js';
 import { REPO_ROOT } from '../test/fleet/paths.js';
 import { installedVersions } from '../test/e2e/support/fleet-state.js';
 import { commitVersion, makeRolloutRepo, type RolloutRepo } from '../test/e2e/support/rollout-repo.js';
+import { cliEntry } from '../bin/cli-entry.js';
 import { ansibleMissing, writeAnsibleFiles } from './ansible.js';
 import { buildLieutenant } from './compiled.js';
 import { lowerBoundScript } from './lower-bound.js';
@@ -112,7 +112,7 @@ async function main(signal: AbortSignal): Promise<void> {
       for (const [phase, ms] of medianPhases(runs)) log(`  ${phase.padEnd(42)}${(ms / 1000).toFixed(2)} s`);
     }
     log('');
-    log(`CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${existsSync(join(REPO_ROOT, 'dist', 'cli', 'main.js')) ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is not built)'}`);
+    log(`CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${cliEntry(REPO_ROOT).built ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is not built, or older than src/)'}`);
     if ('entry' in compiled) log(`CLI start-up alone, compiled: ${(median(startupCompiled) / 1000).toFixed(2)} s`);
     log(`peak RSS: ${rssMethod()} (for the bash script: its largest single process, not the sum of its ssh/curl children)`);
   } finally {
