@@ -27,6 +27,10 @@ done
 # every command otherwise. The machine's /etc/hosts plus this host, privately.
 { cat /etc/hosts; printf '%s %s\n' "$address" "$name"; } >"$root/etc/hosts"
 mount --bind "$root/etc/hosts" /etc/hosts
+# Root's home is the host's own, as on a VM: the machine's dotfiles (a
+# ~/.bashrc that sshd's shell sources before every remote command) stay out.
+[ -f "$root/root/.bashrc" ] || cp /etc/skel/.bashrc /etc/skel/.profile "$root/root/"
+mount --bind "$root/root" /root
 
 if [ -n "$install_version" ]; then
   export DEBIAN_FRONTEND=noninteractive

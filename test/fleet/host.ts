@@ -20,7 +20,7 @@ export const SERVICE_PORT = 8080;
 
 /** Directories bind-mounted over the real ones inside the host (see host-init.sh). */
 const PRIVATE_DIRS = ['var/lib/dpkg', 'dpkg-overlay/upper', 'dpkg-overlay/work', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/log/apt', 'opt',
-  'etc/apt/sources.list.d', 'etc/apt/preferences.d', 'etc/apt/trusted.gpg.d', 'etc/apt/apt.conf.d', 'etc/apt/keyrings', 'etc/apt/auth.conf.d'];
+  'etc/apt/sources.list.d', 'etc/apt/preferences.d', 'etc/apt/trusted.gpg.d', 'etc/apt/apt.conf.d', 'etc/apt/keyrings', 'etc/apt/auth.conf.d', 'root'];
 
 // The sandbox user _apt may not be able to read a repository under a private
 // directory; the translations are not in the repo, so apt need not ask for them.
