@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { activeDir, activeFile, controlDir } from './paths.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { isAlive } from './liveness.js';
 
 const ActiveGate = z.object({
   afterBatch: z.number().int(),
@@ -112,13 +113,3 @@ async function pruneDeadRuns(repoDir: string): Promise<void> {
   }
 }
 
-/** Alive unless we can tell otherwise: a pid on another machine cannot be checked from here. */
-export function isAlive(run: Pick<ActiveRunInfo, 'pid' | 'host'>): boolean {
-  if (run.host !== hostname()) return true;
-  try {
-    process.kill(run.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

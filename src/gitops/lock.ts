@@ -12,6 +12,7 @@ import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isAlive } from '../control/liveness.js';
 import { ok } from '../engine/result.js';
 import type { Result } from '../engine/result.js';
 
@@ -114,7 +115,7 @@ export async function readLock(repoDir: string, environment: string): Promise<Lo
 
 /** A holder on this host whose process no longer exists. Another host's lock is never stale to us. */
 export function isStale(info: LockInfo): boolean {
-  return info.host === hostname() && !processAlive(info.pid);
+  return !isAlive(info);
 }
 
 export function describeHolder(environment: string, info: LockInfo): string {
@@ -212,15 +213,6 @@ function sameHolder(a: LockInfo, b: LockInfo): boolean {
   return a.pid === b.pid && a.host === b.host && a.since === b.since && a.runId === b.runId;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — alive.
-    return !isErrno(error, 'ESRCH');
-  }
-}
 
 function currentUser(): string {
   try {
