@@ -8,29 +8,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listActiveRuns } from '../../src/control/index.js';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journaled } from './support/journal-wait.js';
 import { eventsOf, journals, lastJournal } from './support/lieutenant.js';
 import { runLieutenantProcess, spawnLieutenant, type LieutenantProcess } from './support/lieutenant-process.js';
 import { historyEntries } from './support/reports.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion, type RolloutRepo } from './support/rollout-repo.js';
 import { holdSession, type HeldSession } from './support/slow-session.js';
 
 const OPERATOR = 'E2E Operator'; // git user.name of the rollout repo: who answers from this machine
 
-let fleet: Fleet;
+const given = useFreshFleet();
 let hosts: string[];
 let repo: RolloutRepo;
 const started: LieutenantProcess[] = [];
 let held: HeldSession | undefined;
 
 beforeEach(async () => {
-  fleet = await freshFleet();
-  hosts = hostNames(fleet);
-  repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' }, drain: { timeout: '30s' } } });
+  hosts = hostNames(given.fleet);
+  repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' }, drain: { timeout: '30s' } } });
   await commitVersion(repo, '1.1');
 });
 
@@ -38,7 +36,6 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((run) => run.killHard()));
   await held?.release();
   held = undefined;
-  await repo.remove();
 });
 
 function startHeadlessRun(): LieutenantProcess {
@@ -61,7 +58,7 @@ async function atGate(run: LieutenantProcess): Promise<string> {
 describe('answering a gate from a second process', () => {
   it('given a headless run, when approve is sent while batch 1 still drains, then it exits 2; and when sent at the gate with a reason, the run finishes and history shows the approval', async () => {
     // Given: web-01 holds a slow request, so batch 1 stays in its drain for a while (long enough for a process to start)
-    const slow = (held = await holdSession(fleet, 'web-01'));
+    const slow = (held = await holdSession(given.fleet, 'web-01'));
     const run = startHeadlessRun();
     await journaled(repo, 'host.drain.started', { process: run, where: (event) => event.host === 'web-01' });
 
@@ -79,7 +76,7 @@ describe('answering a gate from a second process', () => {
     // When: at the gate, approve with a reason
     const runId = await atGate(run);
     await waitFor(() => run.stdout().includes('waiting for approval (lieutenant approve)'), { what: "the run's plain lines to say how to answer", timeoutMs: 5_000 });
-    expect(await installedVersions(fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
     const approve = await runLieutenantProcess(['approve', '--reason', 'graphs look fine'], { repo });
 
     // Then: the answer is acknowledged, the run goes on and finishes
@@ -88,8 +85,8 @@ describe('answering a gate from a second process', () => {
     const done = await run.exited;
     expect(done.code, done.output).toBe(0);
     expect(done.stdout).toContain(`gate approved by ${OPERATOR}: "graphs look fine"`);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
 
     // And the journal and history carry who approved and why — the early attempt left no trace
     const events = await lastJournal(repo);
@@ -108,7 +105,7 @@ describe('answering a gate from a second process', () => {
     expect(approve.stderr).toContain(`no run is running in ${repo.dir}`);
     expect(approve.stdout).toBe('');
     expect(await journals(repo)).toEqual([]);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
   });
 
   it('given a headless run at its gate, when abort is sent from a second process, then the run exits 3 with batch 1 rolled back and batch 2 never touched', async () => {
@@ -124,8 +121,8 @@ describe('answering a gate from a second process', () => {
     expect(abort.stdout).toContain(`aborted run ${runId} at the gate after batch 1/2`);
     const done = await run.exited;
     expect(done.code, done.output).toBe(3);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     const events = await lastJournal(repo);
     expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([{ decision: 'abort', by: OPERATOR, reason: 'error rate up' }]);
     expect(eventsOf(events, 'host.rollback.started').map((event) => event.host).sort()).toEqual(hosts.slice(0, 3));

@@ -7,49 +7,41 @@
  * without `become: sudo` (apt refuses a non-root user), and a user that has
  * no sudo rule (`sudo -n` refuses at once instead of asking for a password).
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SUDO_USER, INITIAL_VERSION, ensureUserWithoutSudo } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import type { Plan } from '../../src/plan/types.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { eventsOf, hostsMentioned, lastJournal, runLieutenant } from './support/lieutenant.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion } from './support/rollout-repo.js';
 import { commitSshLogin, linesMatching, markHostLogs } from './support/ssh-login.js';
 
 const RELEASE = '1.1';
 /** An account that logs in with the fleet's key like the deploy user, but that no sudoers file names. */
 const USER_WITHOUT_SUDO = 'lieutenant-nosudo';
 
-let fleet: Fleet;
-let repo: RolloutRepo | undefined;
+const given = useFreshFleet();
 
 beforeAll(async () => {
   await ensureUserWithoutSudo(USER_WITHOUT_SUDO);
 });
 
-beforeEach(async () => {
-  fleet = await freshFleet();
-  if (fleet.sudoUser !== DEFAULT_SUDO_USER) {
-    throw new Error(`the fleet in ${fleet.dir} has no deploy user: start it with npm run fleet -- up --sudo-user ${DEFAULT_SUDO_USER}`);
+beforeEach(() => {
+  if (given.fleet.sudoUser !== DEFAULT_SUDO_USER) {
+    throw new Error(`the fleet in ${given.fleet.dir} has no deploy user: start it with npm run fleet -- up --sudo-user ${DEFAULT_SUDO_USER}`);
   }
-});
-
-afterEach(async () => {
-  await repo?.remove();
-  repo = undefined;
 });
 
 describe('become: sudo against the fleet', () => {
   it('given the inventory logging in as lieutenant-deploy with become: sudo, when planned and run, then every host is on the release, installed by apt-get run as root through sudo for that user, and nobody logged in as root', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    const premise = await fleet.ssh(hosts[0] ?? '', 'id -un; sudo -n id -un', { user: DEFAULT_SUDO_USER });
+    const hosts = hostNames(given.fleet);
+    const premise = await given.fleet.ssh(hosts[0] ?? '', 'id -un; sudo -n id -un', { user: DEFAULT_SUDO_USER });
     expect([premise.code, premise.stdout], premise.stderr).toEqual([0, `${DEFAULT_SUDO_USER}\nroot\n`]);
-    repo = await makeRolloutRepo(fleet);
+    const repo = await given.repo();
     await commitSshLogin(repo, { user: DEFAULT_SUDO_USER, become: 'sudo' });
     await commitVersion(repo, RELEASE);
-    const logs = await markHostLogs(fleet);
+    const logs = await markHostLogs(given.fleet);
 
     // When
     const planned = await runLieutenant(['plan', 'web', '--json'], { repo });
@@ -63,8 +55,8 @@ describe('become: sudo against the fleet', () => {
       hosts.map((host) => [host, [{ name: 'demo', from: INITIAL_VERSION, to: RELEASE, kind: 'upgrade' }]]),
     );
     expect(run.code, run.output).toBe(0);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, RELEASE));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, RELEASE));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
 
     for (const host of hosts) {
       const log = seen[host];
@@ -90,12 +82,12 @@ describe('become: sudo against the fleet', () => {
 
   it('given the deploy user with become: none, when run, then exit 1 with apt\'s permission error, the host rolled back to 1.0 and UP, the others untouched, and nothing ran as root', async () => {
     // Given one host per batch, so only the first is tried
-    const [first, ...others] = hostNames(fleet);
+    const [first, ...others] = hostNames(given.fleet);
     if (first === undefined) throw new Error('empty fleet');
-    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
+    const repo = await given.repo({ playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
     await commitSshLogin(repo, { user: DEFAULT_SUDO_USER, become: 'none' });
     await commitVersion(repo, RELEASE);
-    const logs = await markHostLogs(fleet);
+    const logs = await markHostLogs(given.fleet);
 
     // When
     const run = await runLieutenant(['run', 'web', '--yes'], { repo });
@@ -113,8 +105,8 @@ describe('become: sudo against the fleet', () => {
     expect(hostsMentioned(journal)).toEqual([first]);
 
     // And the fleet is as it was: nothing installed, nothing run as root, every host UP
-    expect(await installedVersions(fleet)).toEqual(allOn([first, ...others], INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp([first, ...others]));
+    expect(await installedVersions(given.fleet)).toEqual(allOn([first, ...others], INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp([first, ...others]));
     expect(seen[first]?.sshd).toMatch(new RegExp(`Accepted publickey for ${DEFAULT_SUDO_USER} `));
     expect(seen[first]?.sudo).toBe('');
     expect(linesMatching(seen[first]?.dpkg ?? '', / (install|upgrade|remove) /)).toEqual([]);
@@ -122,14 +114,14 @@ describe('become: sudo against the fleet', () => {
 
   it('given a user without a sudo rule and become: sudo, when run, then preflight refuses at once (no password prompt, no hang): exit 2 naming the host and the missing password, before any host leaves rotation', async () => {
     // Given the user logs in, but sudo -n refuses it
-    const [first, ...others] = hostNames(fleet);
+    const [first, ...others] = hostNames(given.fleet);
     if (first === undefined) throw new Error('empty fleet');
-    const premise = await fleet.ssh(first, 'id -un; sudo -n true', { user: USER_WITHOUT_SUDO });
+    const premise = await given.fleet.ssh(first, 'id -un; sudo -n true', { user: USER_WITHOUT_SUDO });
     expect([premise.code, premise.stdout, premise.stderr.trim()]).toEqual([1, `${USER_WITHOUT_SUDO}\n`, 'sudo: a password is required']);
-    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
+    const repo = await given.repo({ playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
     await commitSshLogin(repo, { user: USER_WITHOUT_SUDO, become: 'sudo' });
     await commitVersion(repo, RELEASE);
-    const logs = await markHostLogs(fleet);
+    const logs = await markHostLogs(given.fleet);
 
     // When
     const started = Date.now();
@@ -149,7 +141,7 @@ describe('become: sudo against the fleet', () => {
     const seen = await logs.since();
     expect(seen[first]?.sshd).toMatch(new RegExp(`Accepted publickey for ${USER_WITHOUT_SUDO} `));
     expect(linesMatching(seen[first]?.dpkg ?? '', / (install|upgrade|remove) /)).toEqual([]);
-    expect(await installedVersions(fleet)).toEqual(allOn([first, ...others], INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp([first, ...others]));
+    expect(await installedVersions(given.fleet)).toEqual(allOn([first, ...others], INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp([first, ...others]));
   });
 });

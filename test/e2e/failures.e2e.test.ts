@@ -3,26 +3,15 @@
  * 500) under both failure policies, and a version the repository lacks —
  * refused before anything leaves rotation.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BROKEN_VERSION, INITIAL_VERSION, resetFleet } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { eventsOf, hostsMentioned, lastJournal, runLieutenant } from './support/lieutenant.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
-let fleet: Fleet;
-let repo: RolloutRepo | undefined;
-
-beforeEach(async () => {
-  fleet = await freshFleet();
-});
-
-afterEach(async () => {
-  await repo?.remove();
-  repo = undefined;
-});
+const given = useFreshFleet();
 
 // A 500 fails the gate only at its timeout (a starting service may answer 500 for a while): keep it short here.
 const FAILING_HEALTH = { interval: '200ms', timeout: '4s', successThreshold: 2 };
@@ -30,14 +19,14 @@ const FAILING_HEALTH = { interval: '200ms', timeout: '4s', successThreshold: 2 }
 describe('a failing release against the fleet', () => {
   it('given the broken version in halves with onFailure rollback, when run, then exit 1, the first batch is back on 1.0 and UP, the second never touched, and the journal says why', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    repo = await makeRolloutRepo(fleet, {
+    const hosts = hostNames(given.fleet);
+    const repo = await given.repo({
       playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' }, health: FAILING_HEALTH },
     });
     await commitVersion(repo, BROKEN_VERSION);
 
     // When
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const run = await runLieutenant(['run', 'web', '--yes'], { repo });
     const watched = await watch.stop();
 
@@ -48,8 +37,8 @@ describe('a failing release against the fleet', () => {
     expect(firstBatch).toEqual([hosts.slice(0, 3)]);
     const untouched = hosts.slice(3);
 
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     expect(hostsMentioned(journal, ['host.drain.started', 'host.drain.finished', 'host.upgrade.started'])).toEqual(hosts.slice(0, 3));
     expect(hostsMentioned(journal).filter((host) => untouched.includes(host))).toEqual([]);
     expect(watched.rotation.everOut, describeWatched(watched)).toEqual(hosts.slice(0, 3));
@@ -66,15 +55,15 @@ describe('a failing release against the fleet', () => {
 
   it('given the broken version one host at a time with onFailure halt, when run, then exit 1, the failed host stays in MAINT, the output names it and why, and the others are untouched', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    repo = await makeRolloutRepo(fleet, {
+    const hosts = hostNames(given.fleet);
+    const repo = await given.repo({
       playbook: { strategy: { batches: [1], maxUnavailable: 1, pause: 'none', onFailure: 'halt' }, health: FAILING_HEALTH },
     });
     await commitVersion(repo, BROKEN_VERSION);
 
     try {
       // When
-      const watch = watchFleet(fleet);
+      const watch = watchFleet(given.fleet);
       const run = await runLieutenant(['run', 'web', '--yes'], { repo });
       const watched = await watch.stop();
 
@@ -82,9 +71,9 @@ describe('a failing release against the fleet', () => {
       expect(run.code, run.output).toBe(1);
       const [failedHost, ...others] = hosts;
       if (failedHost === undefined) throw new Error('empty fleet');
-      expect((await rotation(fleet))[failedHost]).toBe('MAINT');
-      expect(await rotation(fleet)).toEqual({ ...allUp(others), [failedHost]: 'MAINT' });
-      expect(await installedVersions(fleet)).toEqual({ ...allOn(others, INITIAL_VERSION), [failedHost]: BROKEN_VERSION });
+      expect((await rotation(given.fleet))[failedHost]).toBe('MAINT');
+      expect(await rotation(given.fleet)).toEqual({ ...allUp(others), [failedHost]: 'MAINT' });
+      expect(await installedVersions(given.fleet)).toEqual({ ...allOn(others, INITIAL_VERSION), [failedHost]: BROKEN_VERSION });
       expect(run.output).toMatch(new RegExp(`out of rotation: ${failedHost}\\b.*HTTP 500`));
       expect(watched.rotation.everOut, describeWatched(watched)).toEqual([failedHost]);
       expect(watched.rotation.maxOut).toBe(1);
@@ -98,18 +87,18 @@ describe('a failing release against the fleet', () => {
       expect(finished?.hostsOut[0]?.reason).toMatch(/HTTP 500/);
     } finally {
       // Return the halted host for the next test.
-      await resetFleet(fleet);
+      await resetFleet(given.fleet);
     }
   });
 
   it('given a version missing from the repository, when run, then exit 2 naming demo=9.9 before any drain, and every host still on 1.0', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    repo = await makeRolloutRepo(fleet);
+    const hosts = hostNames(given.fleet);
+    const repo = await given.repo();
     await commitVersion(repo, '9.9');
 
     // When
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const run = await runLieutenant(['run', 'web', '--yes', '--json'], { repo });
     const watched = await watch.stop();
 
@@ -121,6 +110,6 @@ describe('a failing release against the fleet', () => {
     expect((await lastJournal(repo)).filter((event) => event.type.startsWith('host.'))).toEqual([]);
     expect(watched.rotation.maxOut, describeWatched(watched)).toBe(0);
     expect(watched.rotation.samples.length).toBeGreaterThan(0);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
   });
 });

@@ -5,30 +5,19 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { allOn, installedVersions } from './support/fleet-state.js';
-import { freshFleet, hostNames } from './support/given-fleet.js';
+import { hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journals, runLieutenant } from './support/lieutenant.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
-let fleet: Fleet;
-let repo: RolloutRepo | undefined;
-
-beforeEach(async () => {
-  fleet = await freshFleet();
-});
-
-afterEach(async () => {
-  await repo?.remove();
-  repo = undefined;
-});
+const given = useFreshFleet();
 
 /** address → "ssh-ed25519 AAAA…" from the fleet's own known_hosts (written from the hosts' key files). */
 async function fleetHostKeys(): Promise<Map<string, string>> {
-  const lines = (await readFile(fleet.knownHostsPath, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  const lines = (await readFile(given.fleet.knownHostsPath, 'utf8')).split('\n').filter((line) => line.trim() !== '');
   return new Map(lines.map((line) => {
     const [address = '', type = '', key = ''] = line.split(/\s+/);
     return [address, `${type} ${key}`];
@@ -38,27 +27,27 @@ async function fleetHostKeys(): Promise<Map<string, string>> {
 describe('host keys against the fleet', () => {
   it('given an empty known_hosts and the strict policy, when run, then exit 2 before any drain, naming every host', async () => {
     // Given
-    repo = await makeRolloutRepo(fleet, { knownHosts: '' });
+    const repo = await given.repo({ knownHosts: '' });
     await commitVersion(repo, '1.1');
 
     // When
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const run = await runLieutenant(['run', 'web', '--yes'], { repo });
     const watched = await watch.stop();
 
     // Then
     expect(run.code, run.output).toBe(2);
-    for (const host of fleet.hosts) expect(run.stderr).toContain(`${host.name} (${host.address}): host key not in ${repo.knownHostsPath}`);
+    for (const host of given.fleet.hosts) expect(run.stderr).toContain(`${host.name} (${host.address}): host key not in ${repo.knownHostsPath}`);
     expect(run.stderr).toMatch(/nothing was changed on any host/);
     expect(watched.rotation.maxOut, describeWatched(watched)).toBe(0);
     expect(await journals(repo)).toEqual([]);
     expect(await readFile(repo.knownHostsPath, 'utf8')).toBe('');
-    expect(await installedVersions(fleet)).toEqual(allOn(hostNames(fleet), INITIAL_VERSION));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hostNames(given.fleet), INITIAL_VERSION));
   });
 
   it('given an empty known_hosts and accept-new, when planned, then it succeeds and the file pins each host\'s real key, which strict then trusts', async () => {
     // Given
-    repo = await makeRolloutRepo(fleet, { knownHosts: '', hostKeyPolicy: 'accept-new' });
+    const repo = await given.repo({ knownHosts: '', hostKeyPolicy: 'accept-new' });
     await commitVersion(repo, '1.1');
 
     // When
@@ -83,15 +72,15 @@ describe('host keys against the fleet', () => {
   it('given a known_hosts with a wrong key for one host, when run with accept-new, then it is refused naming that host, before any drain', async () => {
     // Given: web-03's line carries web-04's key — what a man in the middle would present.
     const keys = await fleetHostKeys();
-    const [, , third, fourth] = fleet.hosts;
+    const [, , third, fourth] = given.fleet.hosts;
     if (!third || !fourth) throw new Error('the fleet needs 4 hosts');
-    const lines = fleet.hosts.map((host) => `${host.address} ${host === third ? keys.get(fourth.address) : keys.get(host.address)}`);
-    repo = await makeRolloutRepo(fleet, { knownHosts: `${lines.join('\n')}\n`, hostKeyPolicy: 'accept-new' });
+    const lines = given.fleet.hosts.map((host) => `${host.address} ${host === third ? keys.get(fourth.address) : keys.get(host.address)}`);
+    const repo = await given.repo({ knownHosts: `${lines.join('\n')}\n`, hostKeyPolicy: 'accept-new' });
     await commitVersion(repo, '1.1');
     const before = await readFile(repo.knownHostsPath, 'utf8');
 
     // When
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const run = await runLieutenant(['run', 'web', '--yes'], { repo });
     const watched = await watch.stop();
 
@@ -101,6 +90,6 @@ describe('host keys against the fleet', () => {
     expect(run.stderr.split('\n').filter((line) => line.includes('HOST KEY'))).toHaveLength(1);
     expect(watched.rotation.maxOut, describeWatched(watched)).toBe(0);
     expect(await readFile(repo.knownHostsPath, 'utf8')).toBe(before);
-    expect(await installedVersions(fleet)).toEqual(allOn(hostNames(fleet), INITIAL_VERSION));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hostNames(given.fleet), INITIAL_VERSION));
   });
 });

@@ -3,32 +3,21 @@
  * its pause gate is refused with exit 4, naming the holder; the first is then
  * answered from "another terminal" with `lieutenant abort`.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { eventsOf, runLieutenant, startLieutenant } from './support/lieutenant.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion } from './support/rollout-repo.js';
 
-let fleet: Fleet;
-let repo: RolloutRepo | undefined;
-
-beforeEach(async () => {
-  fleet = await freshFleet();
-});
-
-afterEach(async () => {
-  await repo?.remove();
-  repo = undefined;
-});
+const given = useFreshFleet();
 
 describe('two runs at once against the fleet', () => {
   it('given a run waiting at its approve gate, when a second run starts, then it exits 4 naming the holder; and when the first is aborted, it exits 3 and rolls its batch back', async () => {
     // Given: the first run, without --yes, stops at the gate after batch 1.
-    const hosts = hostNames(fleet);
-    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'approve' } } });
+    const hosts = hostNames(given.fleet);
+    const repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'approve' } } });
     await commitVersion(repo, '1.1');
     const first = startLieutenant(['run', 'web', '--json'], { repo });
     const exitedEarly = first.result.then((result) => `the first run ended before its gate (exit ${result.code}): ${result.output}`);
@@ -38,7 +27,7 @@ describe('two runs at once against the fleet', () => {
     ]);
     expect(waiting.afterBatch).toBe(1);
     const runId = waiting.runId;
-    expect(await installedVersions(fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
 
     // When: a second run on the same environment
     const second = await runLieutenant(['run', 'web', '--yes'], { repo });
@@ -58,8 +47,8 @@ describe('two runs at once against the fleet', () => {
     expect(eventsOf(done.events, 'gate.answered').map((event) => event.decision)).toEqual(['abort']);
     expect(eventsOf(done.events, 'run.finished').map((event) => event.result)).toEqual(['aborted']);
     expect(eventsOf(done.events, 'batch.started')).toHaveLength(1);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
 
     // And the lock is free again: a plan of the same environment goes through.
     const after = await runLieutenant(['plan', 'web'], { repo });

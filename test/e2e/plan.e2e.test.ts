@@ -1,35 +1,24 @@
 /** `lieutenant plan` reads the real fleet and shows what `run` would do — and changes nothing. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import type { Plan } from '../../src/plan/types.js';
 import { allOn, installedVersions } from './support/fleet-state.js';
-import { freshFleet, hostNames } from './support/given-fleet.js';
+import { hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journals, runLieutenant } from './support/lieutenant.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
-let fleet: Fleet;
-let repo: RolloutRepo | undefined;
-
-beforeEach(async () => {
-  fleet = await freshFleet();
-});
-
-afterEach(async () => {
-  await repo?.remove();
-  repo = undefined;
-});
+const given = useFreshFleet();
 
 describe('lieutenant plan against the fleet', () => {
   it('given 6 hosts on 1.0 and a commit releasing 1.1, when planned with --json, then it shows every host 1.0 → 1.1 in two batches of 3, and changes nothing', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%' } } });
+    const hosts = hostNames(given.fleet);
+    const repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%' } } });
     const sha = await commitVersion(repo, '1.1');
 
     // When
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const planned = await runLieutenant(['plan', 'web', '--json'], { repo });
     const watched = await watch.stop();
 
@@ -51,19 +40,19 @@ describe('lieutenant plan against the fleet', () => {
     expect(watched.rotation.maxOut, describeWatched(watched)).toBe(0);
     expect(watched.rotation.samples.length).toBeGreaterThan(0);
     expect(await journals(repo)).toEqual([]);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
   });
 
   it('given half the fleet already on the release, when planned, then those hosts are converged and only the rest are batched', async () => {
     // Given
-    const hosts = hostNames(fleet);
+    const hosts = hostNames(given.fleet);
     const [first, second] = hosts;
     if (!first || !second) throw new Error('the fleet needs 2 hosts');
     for (const host of [first, second]) {
-      const install = await fleet.ssh(host, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q demo=1.1');
+      const install = await given.fleet.ssh(host, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q demo=1.1');
       expect(install.code, install.stderr).toBe(0);
     }
-    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: [2] } } });
+    const repo = await given.repo({ playbook: { strategy: { batches: [2] } } });
     await commitVersion(repo, '1.1');
 
     // When

@@ -10,26 +10,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../src/adapters/journal/index.js';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/wait.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journaled } from './support/journal-wait.js';
 import { eventsOf, journals } from './support/lieutenant.js';
 import { runLieutenantProcess, spawnLieutenant, type LieutenantProcess, type ProcessExit } from './support/lieutenant-process.js';
 import { historyEntries, pick, statusHosts } from './support/reports.js';
 import { holdSession, type HeldSession } from './support/slow-session.js';
-import { commitVersion, makeRolloutRepo, type PlaybookOverrides, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion, type PlaybookOverrides, type RolloutRepo } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
-let fleet: Fleet;
+const given = useFreshFleet();
 let hosts: string[];
 let repo: RolloutRepo;
 const started: LieutenantProcess[] = [];
 let held: HeldSession | undefined;
 
-beforeEach(async () => {
-  fleet = await freshFleet();
-  hosts = hostNames(fleet);
+beforeEach(() => {
+  hosts = hostNames(given.fleet);
 });
 
 afterEach(async () => {
@@ -37,7 +35,6 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((run) => run.killHard()));
   await held?.release();
   held = undefined;
-  await repo?.remove();
 });
 
 /** Halves, one host at a time: every kill point is reached by web-01 alone, with nothing else in flight. */
@@ -46,7 +43,7 @@ const ONE_AT_A_TIME: PlaybookOverrides = { strategy: { batches: ['50%', '50%'], 
 const THREE_AT_A_TIME: PlaybookOverrides = { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'none' } };
 
 async function givenRelease(overrides: PlaybookOverrides): Promise<string> {
-  repo = await makeRolloutRepo(fleet, { playbook: overrides });
+  repo = await given.repo({ playbook: overrides });
   return commitVersion(repo, '1.1');
 }
 
@@ -76,14 +73,14 @@ async function journalOf(runId: string) {
 
 /** `resume --yes` in a new process, watched; then every promise of a finished run, on the fleet and in the record. */
 async function resumeAndExpectFinished(runId: string): Promise<void> {
-  const watch = watchFleet(fleet);
+  const watch = watchFleet(given.fleet);
   const resume = await runLieutenantProcess(['resume', '--yes'], { repo });
   const watched = await watch.stop();
 
   expect(resume.code, resume.output).toBe(0);
   expect(resume.stderr).toContain(`resuming run ${runId}`);
-  expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
-  expect(await rotation(fleet)).toEqual(allUp(hosts));
+  expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
+  expect(await rotation(given.fleet)).toEqual(allUp(hosts));
   expect(watched.rotation.errors, describeWatched(watched)).toEqual([]);
   expect(watched.rotation.maxOut, describeWatched(watched)).toBeLessThanOrEqual(3);
   expect(watched.traffic.failures, describeWatched(watched)).toEqual([]);
@@ -106,11 +103,11 @@ describe('lieutenant resume after kill -9', () => {
   it('given a run killed while draining web-01 (a slow request holds it), when status is read and the run resumed, then status shows web-01 out of rotation and resume finishes the rollout', async () => {
     // Given: a slow request on web-01, so its drain waits for the session to end
     await givenRelease({ ...ONE_AT_A_TIME, drain: { timeout: '30s' } });
-    const slow = (held = await holdSession(fleet, 'web-01'));
+    const slow = (held = await holdSession(given.fleet, 'web-01'));
     const run = startRun(['--yes']);
     const { event: drain } = await journaled(repo, 'host.drain.started', { process: run });
     // The event is journaled before the step runs: wait until HAProxy really drains web-01.
-    await waitFor(async () => (await rotation(fleet))['web-01'] === 'DRAIN', { what: 'web-01 draining in HAProxy', timeoutMs: 5_000, intervalMs: 20 });
+    await waitFor(async () => (await rotation(given.fleet))['web-01'] === 'DRAIN', { what: 'web-01 draining in HAProxy', timeoutMs: 5_000, intervalMs: 20 });
 
     // When: killed mid-drain
     await killNine(run);
@@ -124,7 +121,7 @@ describe('lieutenant resume after kill -9', () => {
     const status = await statusHosts(repo);
     expect(pick(status, 'outOfRotation')).toEqual({ ...Object.fromEntries(hosts.map((host) => [host, false])), 'web-01': true });
     expect(status['web-01']?.rotation.edge?.adminState).toBe('drain');
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
 
     // When: the session ends (cut by hand) and the run is resumed / Then
     await slow.release();
@@ -134,7 +131,7 @@ describe('lieutenant resume after kill -9', () => {
   it('given a run killed while apt upgrades web-01, when status is read and the run resumed, then status shows web-01 out of rotation and resume finishes the rollout', async () => {
     // Given: a watcher on web-01 itself, polling every 20 ms for apt at work, started before the run
     await givenRelease(ONE_AT_A_TIME);
-    const aptAtWork = fleet.ssh('web-01', APT_AT_WORK);
+    const aptAtWork = given.fleet.ssh('web-01', APT_AT_WORK);
     const run = startRun(['--yes']);
 
     // When: killed the moment apt-get (or the dpkg it drives) runs on web-01
@@ -151,7 +148,7 @@ describe('lieutenant resume after kill -9', () => {
     const status = await statusHosts(repo);
     expect(pick(status, 'outOfRotation')).toEqual({ ...Object.fromEntries(hosts.map((host) => [host, false])), 'web-01': true });
     expect(status['web-01']?.rotation.edge?.adminState).toBe('maint');
-    expect(await installedVersions(fleet, hosts.slice(1))).toEqual(allOn(hosts.slice(1), INITIAL_VERSION));
+    expect(await installedVersions(given.fleet, hosts.slice(1))).toEqual(allOn(hosts.slice(1), INITIAL_VERSION));
 
     // When / Then
     await resumeAndExpectFinished(journal?.runId ?? 'no journal');
@@ -171,7 +168,7 @@ describe('lieutenant resume after kill -9', () => {
     const status = await statusHosts(repo);
     expect(pick(status, 'outOfRotation')).toEqual(Object.fromEntries(hosts.map((host) => [host, false])));
     expect(pick(status, 'drift')).toEqual({ ...Object.fromEntries(hosts.slice(0, 3).map((host) => [host, []])), ...Object.fromEntries(hosts.slice(3).map((host) => [host, ['demo']])) });
-    expect(await installedVersions(fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
     expect((await historyEntries(repo)).map((entry) => [entry.runId, entry.result])).toEqual([[gate.runId, 'interrupted']]);
 
     // When / Then
@@ -200,8 +197,8 @@ describe('lieutenant resume after kill -9', () => {
     const events = await journalOf(upgraded.runId);
     expect(eventsOf(events, 'run.started').map((start) => start.resumes)).toEqual([undefined, upgraded.runId]);
     expect(eventsOf(events, 'run.finished').map((finished) => finished.result)).toEqual(['succeeded']);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
   });
 
   it('given a run killed mid-rollout and a newer commit, when `run` is started, then it exits 2 telling to resume first and changes nothing; resume then finishes the interrupted commit', async () => {
@@ -211,7 +208,7 @@ describe('lieutenant resume after kill -9', () => {
     const { event: upgraded } = await journaled(repo, 'host.upgrade.finished', { process: run });
     await killNine(run);
     await commitVersion(repo, '2.0');
-    const before = { versions: await installedVersions(fleet), rotation: await rotation(fleet) };
+    const before = { versions: await installedVersions(given.fleet), rotation: await rotation(given.fleet) };
 
     // When
     const refused = await startRun(['--yes']).exited;
@@ -220,7 +217,7 @@ describe('lieutenant resume after kill -9', () => {
     expect(refused.code, refused.output).toBe(2);
     expect(refused.stderr).toContain(`run ${upgraded.runId}`);
     expect(refused.stderr).toContain(`finish it first: lieutenant resume ${upgraded.runId}`);
-    expect({ versions: await installedVersions(fleet), rotation: await rotation(fleet) }).toEqual(before);
+    expect({ versions: await installedVersions(given.fleet), rotation: await rotation(given.fleet) }).toEqual(before);
     expect((await journals(repo)).map((journal) => journal.runId)).toEqual([upgraded.runId]);
 
     // And resume applies the commit the run was applying (1.1), not HEAD (2.0)

@@ -5,28 +5,22 @@
  * that host), then `lieutenant revert --run --yes` makes the revert commit and
  * brings every host — the drifted one too — back to the previous version.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { runLieutenantProcess } from './support/lieutenant-process.js';
 import { historyEntries, pick, statusHosts } from './support/reports.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion, type RolloutRepo } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
-let fleet: Fleet;
+const given = useFreshFleet();
 let hosts: string[];
 let repo: RolloutRepo;
 
 beforeEach(async () => {
-  fleet = await freshFleet();
-  hosts = hostNames(fleet);
-  repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } } });
-});
-
-afterEach(async () => {
-  await repo.remove();
+  hosts = hostNames(given.fleet);
+  repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } } });
 });
 
 const each = <T>(value: T): Record<string, T> => Object.fromEntries(hosts.map((host) => [host, value]));
@@ -37,7 +31,7 @@ describe('status and revert against the fleet', () => {
     const release = await commitVersion(repo, '1.1');
     const run = await runLieutenantProcess(['run', 'web', '--yes'], { repo });
     expect(run.code, run.output).toBe(0);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
 
     // Then: status shows the release deployed and nothing drifting
     let status = await statusHosts(repo);
@@ -50,7 +44,7 @@ describe('status and revert against the fleet', () => {
 
     // When: someone installs 2.0 by hand on one host
     const drifted = hosts[3] ?? 'web-04';
-    const byHand = await fleet.ssh(drifted, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0');
+    const byHand = await given.fleet.ssh(drifted, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0');
     expect(byHand.code, byHand.stderr).toBe(0);
 
     // Then: status names exactly that host, with what it runs and what it should
@@ -65,15 +59,15 @@ describe('status and revert against the fleet', () => {
     expect(driftLines, text.stdout).toEqual([expect.stringContaining(`${drifted}  demo 2.0 ≠ 1.1`)]);
 
     // When: the release is reverted and the revert run
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const revert = await runLieutenantProcess(['revert', '--run', '--yes'], { repo });
     const watched = await watch.stop();
 
     // Then: every host back on 1.0 — the drifted one too — through a safe run
     expect(revert.code, revert.output).toBe(0);
     expect(revert.stderr).toContain(`reverted ${release.slice(0, 7)} "Release demo 1.1"`);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     expect(watched.rotation.maxOut, describeWatched(watched)).toBeLessThanOrEqual(3);
     expect(watched.rotation.everOut, describeWatched(watched)).toEqual(hosts);
     expect(watched.traffic.failures, describeWatched(watched)).toEqual([]);

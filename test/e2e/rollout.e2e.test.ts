@@ -3,42 +3,31 @@
  * halves and an odd group under a tight cap, with a rotation sampler and
  * live traffic watching every moment — PRODUCT.md's safety promises 1 and 2.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Fleet } from '../fleet/fleet.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { describe, expect, it } from 'vitest';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { eventsOf, journals, runLieutenant } from './support/lieutenant.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
-let fleet: Fleet;
-let repo: RolloutRepo | undefined;
-
-beforeEach(async () => {
-  fleet = await freshFleet();
-});
-
-afterEach(async () => {
-  await repo?.remove();
-  repo = undefined;
-});
+const given = useFreshFleet();
 
 describe('lieutenant run against the fleet', () => {
   it('given 6 hosts on demo 1.0 and a commit releasing 1.1 in halves, when run twice, then all are on 1.1 with at most 3 out and no failed request, and the re-run changes nothing', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none' } } });
+    const hosts = hostNames(given.fleet);
+    const repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none' } } });
     await commitVersion(repo, '1.1');
 
     // When
-    const watch = watchFleet(fleet);
+    const watch = watchFleet(given.fleet);
     const first = await runLieutenant(['run', 'web', '--yes'], { repo });
     const watched = await watch.stop();
 
     // Then
     expect(first.code, first.output).toBe(0);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     expect(watched.rotation.errors, describeWatched(watched)).toEqual([]);
     expect(watched.rotation.maxOut, describeWatched(watched)).toBeLessThanOrEqual(3);
     expect(watched.rotation.everOut, describeWatched(watched)).toEqual(hosts);
@@ -50,7 +39,7 @@ describe('lieutenant run against the fleet', () => {
     expect(served).toContain('demo 1.1');
 
     // When: the same commit again
-    const rewatch = watchFleet(fleet);
+    const rewatch = watchFleet(given.fleet);
     const second = await runLieutenant(['run', 'web', '--yes', '--json'], { repo });
     const rewatched = await rewatch.stop();
 
@@ -63,27 +52,27 @@ describe('lieutenant run against the fleet', () => {
     expect(rewatched.rotation.maxOut, describeWatched(rewatched)).toBe(0);
     expect(rewatched.rotation.samples.length).toBeGreaterThan(0);
     expect(rewatched.traffic.failures).toEqual([]);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
   });
 
   it('given an inventory of 5 hosts and maxUnavailable 1, when released with concurrency 1 and then 3, then each run puts all five on its version with never more than 1 out and no failed request', async () => {
     // Given: web-01..05 only, odd halves (3 then 2)
-    const five = hostNames(fleet).slice(0, 5);
+    const five = hostNames(given.fleet).slice(0, 5);
     expect(five).toHaveLength(5);
-    repo = await makeRolloutRepo(fleet, { hosts: five, playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: 1, concurrency: 1 } } });
+    const repo = await given.repo({ hosts: five, playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: 1, concurrency: 1 } } });
 
     for (const [version, concurrency] of [['1.1', 1], ['2.0', 3]] as const) {
       await commitVersion(repo, version, { strategy: { concurrency } });
 
       // When
-      const watch = watchFleet(fleet, five);
+      const watch = watchFleet(given.fleet, five);
       const run = await runLieutenant(['run', 'web', '--yes', '--json'], { repo });
       const watched = await watch.stop();
 
       // Then
       expect(run.code, `concurrency ${concurrency}: ${run.output}`).toBe(0);
       expect(eventsOf(run.events, 'batch.started').map((event) => event.hosts)).toEqual([five.slice(0, 3), five.slice(3)]);
-      expect(await installedVersions(fleet, five)).toEqual(allOn(five, version));
+      expect(await installedVersions(given.fleet, five)).toEqual(allOn(five, version));
       expect(watched.rotation.errors).toEqual([]);
       expect(watched.rotation.maxOut, `concurrency ${concurrency}: ${describeWatched(watched)}`).toBe(1);
       expect(watched.rotation.everOut).toEqual(five);

@@ -7,33 +7,30 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
-import type { Fleet } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { allUp, freshFleet, hostNames } from './support/given-fleet.js';
+import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { eventsOf, journals, lastJournal } from './support/lieutenant.js';
 import { LIEUTENANT_BIN } from './support/lieutenant-process.js';
-import { commitVersion, makeRolloutRepo, type RolloutRepo } from './support/rollout-repo.js';
+import { commitVersion, type RolloutRepo } from './support/rollout-repo.js';
 import { hasTmux, openTerminal, type Terminal } from './support/terminal.js';
 
 const OPERATOR = 'E2E Operator';
 
-let fleet: Fleet;
+const given = useFreshFleet();
 let hosts: string[];
 let repo: RolloutRepo;
 let release: string;
 let terminal: Terminal | undefined;
 
 beforeEach(async () => {
-  fleet = await freshFleet();
-  hosts = hostNames(fleet);
-  repo = await makeRolloutRepo(fleet, { playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } } });
+  hosts = hostNames(given.fleet);
+  repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } } });
   release = await commitVersion(repo, '1.1');
 });
 
-afterEach(async () => {
+afterEach(() => {
   terminal?.close();
   terminal = undefined;
-  await repo.remove();
 });
 
 /** `lieutenant run web` in a 120x40 terminal, up to its gate after batch 1. */
@@ -52,7 +49,7 @@ describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against th
     expect(atGate).toMatch(/✔ batch 1\/2 web +3 in rotation/);
     expect(atGate).toContain('6 hosts in 2 batches · 3 in rotation · 3 waiting');
     expect(atGate).toContain('6 in rotation · 0 draining · 0 out');
-    expect(await installedVersions(fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
 
     // When: `a`, then the reason and Enter as one burst of input, like a paste
     terminal.press('a');
@@ -63,8 +60,8 @@ describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against th
     const end = await terminal.shows(`to roll back: lieutenant revert ${release.slice(0, 7)} --run`, 90_000);
     expect(end).toMatch(/done in /);
     expect(await terminal.exitCode()).toBe(0);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     const events = await lastJournal(repo);
     expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([{ decision: 'approve', by: OPERATOR, reason: 'graphs look fine' }]);
     expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['succeeded']);
@@ -83,8 +80,8 @@ describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against th
     const end = await terminal.shows('aborted in ', 90_000);
     expect(end).toContain('3 rolled back');
     expect(await terminal.exitCode()).toBe(3);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
-    expect(await rotation(fleet)).toEqual(allUp(hosts));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     const [run, ...others] = await journals(repo);
     expect(others).toEqual([]);
     const events = run?.events ?? [];

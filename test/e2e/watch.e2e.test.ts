@@ -6,19 +6,19 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { deployedCommit } from '../../src/gitops/deployed.js';
 import type { Fleet } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/fleet.js';
 import { allOn, installedVersions } from './support/fleet-state.js';
-import { freshFleet, hostNames } from './support/given-fleet.js';
+import { freshFleet, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { eventsOf, journals, runLieutenant, startLieutenant, type StartedLieutenant } from './support/lieutenant.js';
 import { makeFollowedRepo, type FollowedRepo } from './watch-support/followed-repo.js';
 import { deliverPush, startAlertReceiver, type AlertReceiver } from './watch-support/http.js';
 
 const SECRET = 'e2e webhook secret, never logged';
 
-let fleet: Fleet;
+const given = useFreshFleet();
 let repo: FollowedRepo | undefined;
 let receiver: AlertReceiver | undefined;
 const watchers: Array<{ stop: AbortController; started: StartedLieutenant }> = [];
@@ -39,10 +39,6 @@ function startWatch(args: string[]) {
 
 const deployedWeb = () => deployedCommit(repo!.watched.dir, 'staging', 'web');
 
-beforeEach(async () => {
-  fleet = await freshFleet();
-});
-
 afterEach(async () => {
   for (const { stop, started } of watchers.splice(0)) {
     stop.abort();
@@ -58,8 +54,8 @@ afterEach(async () => {
 describe('lieutenant watch against the fleet', () => {
   it('given watch following origin/main every second, when a release of demo 1.1 is pushed from another clone, then every host ends on 1.1 and the deployed ref moves to that commit', async () => {
     // Given
-    const hosts = hostNames(fleet);
-    repo = await makeFollowedRepo(fleet);
+    const hosts = hostNames(given.fleet);
+    repo = await makeFollowedRepo(given.fleet);
     const watch = startWatch(['--remote', 'origin', '--interval', '1s']);
 
     // When
@@ -67,7 +63,7 @@ describe('lieutenant watch against the fleet', () => {
 
     // Then
     await waitFor(async () => (await deployedWeb()) === release, { what: `deployed ref at the release; watch said:\n${watch.stdout()}`, timeoutMs: 180_000, intervalMs: 500 });
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
     expect(await repo.watched.git('rev-parse', 'HEAD')).toBe(`${release}\n`);
     const runs = await journals(repo.watched);
     const releaseRun = runs.find(({ events }) => eventsOf(events, 'run.started')[0]?.commit.sha === release);
@@ -81,8 +77,8 @@ describe('lieutenant watch against the fleet', () => {
 
   it('given watch serving the webhook, then a delivery with a wrong signature gets 401 and nothing runs, a signed one is rolled out, and its redelivery is ignored', async () => {
     // Given: the fleet deployed at the first commit, and a release pushed but not yet announced
-    const hosts = hostNames(fleet);
-    repo = await makeFollowedRepo(fleet);
+    const hosts = hostNames(given.fleet);
+    repo = await makeFollowedRepo(given.fleet);
     const deploy = await runLieutenant(['run', 'web', '--yes'], { repo: repo.watched });
     expect(deploy.code, deploy.output).toBe(0);
     const secretFile = join(repo.watched.dir, '.lieutenant', 'webhook-secret'); // .lieutenant/ is kept out of Git
@@ -108,7 +104,7 @@ describe('lieutenant watch against the fleet', () => {
     // Then
     expect([signed.status, again.status]).toEqual([202, 200]);
     await waitFor(async () => (await deployedWeb()) === release, { what: `deployed ref at the release; watch said:\n${watch.stdout()}`, timeoutMs: 180_000, intervalMs: 500 });
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.1'));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
     // Exactly one run came of the three deliveries: the signed one
     const runs = (await journals(repo.watched)).slice(journalsBefore);
     expect(runs.map(({ events }) => eventsOf(events, 'run.started')[0]?.commit.sha)).toEqual([release]);
@@ -120,14 +116,14 @@ describe('lieutenant watch against the fleet', () => {
 
   it('given a host changed by hand, then the drift is alerted to the --notify endpoint naming exactly that host; without --self-heal it stays, with --self-heal --yes it is brought back to the deployed version', async () => {
     // Given: deployed at 1.0, then someone installs 2.0 on one host
-    const hosts = hostNames(fleet);
+    const hosts = hostNames(given.fleet);
     const [, , tampered = 'web-03'] = hosts;
-    repo = await makeFollowedRepo(fleet);
+    repo = await makeFollowedRepo(given.fleet);
     const deploy = await runLieutenant(['run', 'web', '--yes'], { repo: repo.watched });
     expect(deploy.code, deploy.output).toBe(0);
     const deployed = await deployedWeb();
     receiver = await startAlertReceiver();
-    const install = await fleet.ssh(tampered, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0');
+    const install = await given.fleet.ssh(tampered, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0');
     expect(install.code, install.stderr).toBe(0);
     const flags = ['--interval', '1s', '--drift-alert-after', '1s', '--notify', receiver.url];
 
@@ -140,12 +136,12 @@ describe('lieutenant watch against the fleet', () => {
     expect(alert?.hosts).toEqual([{ host: tampered, rollout: 'web', installed: { demo: '2.0' }, expected: { demo: '1.0' }, drift: ['demo'], outOfRotation: false }]);
     expect(Date.parse(String(alert?.since))).not.toBeNaN();
     // Several more drift checks pass (each one logs into the host's real sshd): still one alert per episode, nothing healed
-    const checksSoFar = await sshSessions(fleet, tampered);
-    await waitFor(async () => (await sshSessions(fleet, tampered)) >= checksSoFar + 3, { what: 'three more drift checks', timeoutMs: 30_000 });
+    const checksSoFar = await sshSessions(given.fleet, tampered);
+    await waitFor(async () => (await sshSessions(given.fleet, tampered)) >= checksSoFar + 3, { what: 'three more drift checks', timeoutMs: 30_000 });
     const stopped = await watch.stop();
     expect(stopped.code, stopped.output).toBe(0);
     expect(receiver.alerts).toHaveLength(1);
-    expect((await installedVersions(fleet))[tampered]).toBe('2.0');
+    expect((await installedVersions(given.fleet))[tampered]).toBe('2.0');
     expect(await deployedWeb()).toBe(deployed);
 
     // When: watching with --self-heal --yes
@@ -155,7 +151,7 @@ describe('lieutenant watch against the fleet', () => {
     // (the drift clears on the check after the heal run has finished)
     await waitFor(() => healing.stdout().includes(`${tampered} (web) no longer drifts`), { what: `the drift cleared; watch said:\n${healing.stdout()}`, timeoutMs: 120_000, intervalMs: 500 });
     expect(healing.stdout()).toMatch(/watch: heal \S+ of web: succeeded/);
-    expect(await installedVersions(fleet)).toEqual(allOn(hosts, '1.0'));
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.0'));
     expect(receiver.alerts).toHaveLength(2);
     expect(receiver.alerts[1]?.hosts).toEqual(alert?.hosts);
     const heal = (await journals(repo.watched)).at(-1)?.events ?? [];
