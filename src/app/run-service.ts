@@ -10,7 +10,7 @@
  */
 import { openJournal, journalPath, newRunId } from '../adapters/journal/index.js';
 import { systemClock } from '../adapters/clock.js';
-import { autoApprover, createControlApprover, firstAnswer, operatorName, registerActiveRun, type ActiveRunHandle } from '../control/index.js';
+import { announceGates, autoApprover, createControlApprover, firstAnswer, operatorName, registerActiveRun } from '../control/index.js';
 import { executePlan, type RunOutcome } from '../engine/execute.js';
 import { EXIT_CODE, type RunEvent, type RunEventListener } from '../engine/events.js';
 import type { Approver } from '../engine/ports.js';
@@ -157,7 +157,7 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
           force: views.force,
           pollMs: views.pollMs,
           ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1, finishesRollback: point.mode === 'rollback' } : {}),
-          listeners: [(event) => events.push(event), (event) => trackGate(event, active, views.onWarning), logger.listener, ...views.listeners],
+          listeners: [(event) => events.push(event), announceGates(active, views.onWarning), logger.listener, ...views.listeners],
         },
       );
       const record = runRecordOf(events);
@@ -179,13 +179,6 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
   }
 }
 
-/** Tells `lieutenant approve` from another terminal whether this run waits at a gate. */
-function trackGate(event: RunEvent, active: ActiveRunHandle, onWarning: (message: string) => void): void {
-  const announce = (gate: Parameters<ActiveRunHandle['setGate']>[0]) =>
-    active.setGate(gate).catch((error: unknown) => onWarning(`lieutenant approve may not see this gate: ${String(error)}`));
-  if (event.type === 'gate.waiting') void announce({ afterBatch: event.afterBatch, batches: event.batches, summary: event.summary, since: event.at });
-  if (event.type === 'gate.answered' || event.type === 'run.finished') void announce(undefined);
-}
 
 /** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */
 async function closeSuperseded(repoDir: string, points: readonly ResumePoint[], by: string, now: number): Promise<void> {

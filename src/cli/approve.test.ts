@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createControlApprover, listActiveRuns, registerActiveRun, type ActiveRunHandle } from '../control/index.js';
+import { createControlApprover, registerActiveRun, type ActiveRunHandle } from '../control/index.js';
 import type { CliContext } from './context.js';
 import { describeFailure } from './errors.js';
 import { register as registerAbort } from './abort.js';
@@ -51,8 +51,8 @@ describe('lieutenant approve / abort', () => {
 
   const waitingRun = async () => {
     handle = await registerActiveRun(repo, { runId: 'run-1', rollout: 'web', environment: 'staging', operator: 'alice' });
-    const answer = createControlApprover(repo, 'run-1', { active: handle, pollMs: 50 }).await(request, new AbortController().signal);
-    while ((await listActiveRuns(repo))[0]?.gate === undefined) await new Promise((r) => setImmediate(r));
+    await handle.setGate({ afterBatch: request.afterBatch, batches: request.batches, summary: request.summary, since: new Date().toISOString() });
+    const answer = createControlApprover(repo, 'run-1', { pollMs: 50 }).await(request, new AbortController().signal);
     // Wrapped: returning the promise itself would make the caller await the answer.
     return { answer };
   };

@@ -6,21 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GateRequest } from '../engine/ports.js';
-import { listActiveRuns, registerActiveRun, type ActiveRunHandle } from './active-runs.js';
+import { registerActiveRun, type ActiveRunHandle } from './active-runs.js';
 import { sendAnswer } from './answers.js';
 import { createControlApprover } from './control-approver.js';
+import { announceGates } from './gate-announcer.js';
 import { controlDir } from './paths.js';
 
 const request: GateRequest = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1' };
 const registration = (runId: string) => ({ runId, rollout: 'web', environment: 'staging', operator: 'alice', startedAt: new Date().toISOString() });
 
-/** Resolves once the run's entry shows a gate: the approver is listening. */
-async function gateAnnounced(repo: string, runId: string): Promise<void> {
-  for (;;) {
-    const run = (await listActiveRuns(repo)).find((r) => r.runId === runId);
-    if (run?.gate !== undefined) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+/** The run announces its gate as a real run does (announceGates on gate.waiting); then `approve` can answer it. */
+async function announceGate(handle: ActiveRunHandle, gate: GateRequest): Promise<void> {
+  const fail = (message: string) => {
+    throw new Error(message);
+  };
+  await announceGates(handle, fail)({ type: 'gate.waiting', pause: 'approve', afterBatch: gate.afterBatch, batches: gate.batches, summary: gate.summary, runId: gate.runId, seq: 1, at: new Date().toISOString() });
 }
 
 describe('control channel', () => {
@@ -63,52 +63,49 @@ describe('control channel', () => {
     expect(result).toMatchObject({ ok: false, error: { message: `run run-9 is not running in ${repo}`, detail: expect.stringContaining('run-1') } });
   });
 
-  it('given a run waiting at a gate, when another caller approves with a reason, then the approver resolves with it and the gate is withdrawn', async () => {
+  it('given a run waiting at a gate, when another caller approves with a reason, then the approver resolves with it and the answer file is consumed', async () => {
     // Given
     handle = await registerActiveRun(repo, registration('run-1'));
-    const approver = createControlApprover(repo, 'run-1', { pollMs: 5_000, active: handle });
-    const answer = approver.await(request, new AbortController().signal);
-    await gateAnnounced(repo, 'run-1');
+    await announceGate(handle, request);
+    const answer = createControlApprover(repo, 'run-1', { pollMs: 5_000 }).await(request, new AbortController().signal);
     // When
     const sent = await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob', reason: 'graphs look fine' });
     // Then
     expect(sent).toEqual({ ok: true, value: { runId: 'run-1', afterBatch: 1, batches: 2 } });
     await expect(answer).resolves.toEqual({ decision: 'approve', by: 'bob', reason: 'graphs look fine' });
-    expect((await listActiveRuns(repo))[0]?.gate).toBeUndefined();
     expect((await readdir(controlDir(repo, 'run-1'))).filter((n) => !n.startsWith('.'))).toEqual([]);
   });
 
   it('given a late answer meant for an earlier gate, when the next gate waits, then that answer is not taken for it', async () => {
     handle = await registerActiveRun(repo, registration('run-1'));
-    const approver = createControlApprover(repo, 'run-1', { pollMs: 20, active: handle });
+    await announceGate(handle, request);
+    const approver = createControlApprover(repo, 'run-1', { pollMs: 20 });
     const first = approver.await(request, new AbortController().signal);
-    await gateAnnounced(repo, 'run-1');
     await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob' });
     await sendAnswer(repo, undefined, { decision: 'abort', by: 'carol' }); // too late: answers gate 1 again
     await expect(first).resolves.toMatchObject({ by: 'bob' });
     // When the second gate waits
+    await announceGate(handle, { ...request, afterBatch: 2, batches: 3 });
     const second = approver.await({ ...request, afterBatch: 2, batches: 3 }, new AbortController().signal);
-    await gateAnnounced(repo, 'run-1');
     await sendAnswer(repo, 'run-1', { decision: 'approve', by: 'dave' });
     // Then carol's stale abort was discarded, dave's approval answers gate 2
     await expect(second).resolves.toEqual({ decision: 'approve', by: 'dave' });
   });
 
-  it('given a waiting approver, when its signal aborts, then it stops with the abort reason and withdraws the gate', async () => {
+  it('given a waiting approver, when its signal aborts, then it stops with the abort reason', async () => {
     handle = await registerActiveRun(repo, registration('run-1'));
+    await announceGate(handle, request);
     const controller = new AbortController();
-    const answer = createControlApprover(repo, 'run-1', { pollMs: 20, active: handle }).await(request, controller.signal);
-    await gateAnnounced(repo, 'run-1');
+    const answer = createControlApprover(repo, 'run-1', { pollMs: 20 }).await(request, controller.signal);
     controller.abort(new Error('answered in the TUI'));
     await expect(answer).rejects.toThrow('answered in the TUI');
-    expect((await listActiveRuns(repo))[0]?.gate).toBeUndefined();
   });
 
   it('given a run waiting at a gate, when a separate process runs approve, then the approver resolves with its reason', async () => {
     // Given
     handle = await registerActiveRun(repo, registration('run-1'));
-    const answer = createControlApprover(repo, 'run-1', { pollMs: 200, active: handle }).await(request, new AbortController().signal);
-    await gateAnnounced(repo, 'run-1');
+    await announceGate(handle, request);
+    const answer = createControlApprover(repo, 'run-1', { pollMs: 200 }).await(request, new AbortController().signal);
     // When: another process, as `lieutenant approve --reason` from a second terminal would
     const script = fileURLToPath(new URL('./send-answer.fixture.ts', import.meta.url));
     const { stdout } = await promisify(execFile)('npx', ['tsx', script, repo, 'abort', 'erin', 'error rate up on web-01'], { cwd: process.cwd() });

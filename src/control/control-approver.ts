@@ -1,21 +1,18 @@
 /**
- * The run's side of the control channel: an `Approver` that announces the
- * gate in the active-run entry, then waits for an answer file from
- * `lieutenant approve`/`abort` — fs.watch for speed, a poll because watch
+ * The run's side of the control channel: an `Approver` that waits for an
+ * answer file from `lieutenant approve`/`abort` (the gate itself is announced
+ * in the active-run entry by `announceGates`, whoever answers it) — fs.watch for speed, a poll because watch
  * events can be missed (network filesystems, editors, overflow).
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Approver, GateAnswer } from '../engine/ports.js';
-import type { ActiveRunHandle } from './active-runs.js';
 import { takeAnswer } from './answers.js';
 import { controlDir } from './paths.js';
 
 export interface ControlApproverOptions {
   /** Poll interval, a fallback for missed watch events. */
   pollMs?: number;
-  /** When given, the gate is announced there while waiting (what `approve` checks). */
-  active?: ActiveRunHandle;
 }
 
 export function createControlApprover(repoDir: string, runId: string, options: ControlApproverOptions = {}): Approver {
@@ -25,17 +22,8 @@ export function createControlApprover(repoDir: string, runId: string, options: C
     async await(request, signal) {
       signal.throwIfAborted();
       await mkdir(dir, { recursive: true });
-      await options.active?.setGate({
-        afterBatch: request.afterBatch,
-        batches: request.batches,
-        summary: request.summary,
-        since: new Date().toISOString(),
-      });
-      try {
-        return await waitForAnswer(dir, request.afterBatch, pollMs, signal);
-      } finally {
-        await options.active?.setGate(undefined);
-      }
+      signal.throwIfAborted(); // an abort while the folder was made fired no listener yet
+      return waitForAnswer(dir, request.afterBatch, pollMs, signal);
     },
   };
 }

@@ -3,4 +3,5 @@ export { listActiveRuns, registerActiveRun, type ActiveGate, type ActiveRunHandl
 export { sendAnswer } from './answers.js';
 export { createControlApprover, type ControlApproverOptions } from './control-approver.js';
 export { autoApprover, firstAnswer } from './approvers.js';
+export { announceGates } from './gate-announcer.js';
 export { operatorName } from './operator.js';
