@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WatchEvent } from '../app/watch/events.js';
+import { makeSpecRepo } from '../spec/testing/spec-repo.js';
 import { AbortError } from './errors.js';
 import { runCli } from './main.js';
 import { captureIo } from './testing.js';
@@ -71,6 +72,20 @@ describe('lieutenant watch flags', () => {
     const io = captureIo();
     expect(await runCli(['watch', '--interval', 'often'], io)).toBe(2);
     expect(io.err()).toBe('error: --interval often is not a duration\ndurations look like 500ms, 30s, 5m, 1h\n');
+  });
+
+  it('given --json and a head whose spec is invalid, then one JSON object per line: started, the invalid commit with its errors, stopped', async () => {
+    const repo = await makeSpecRepo();
+    try {
+      const sha = await repo.commit({ 'playbooks/web.yaml': 'rollout: web\nbatchez: 2\n' }, 'a broken playbook');
+      const io = captureIo();
+      expect(await runCli(['watch', '--once', '--json', '--repo', repo.dir], io, { cwd: repo.dir })).toBe(2);
+      const events = io.out().trimEnd().split('\n').map((line) => JSON.parse(line) as WatchEvent);
+      expect(events.map((event) => event.type)).toEqual(['watch.started', 'spec.invalid', 'watch.stopped']);
+      expect(events[1]).toMatchObject({ type: 'spec.invalid', commit: sha, errors: expect.arrayContaining([expect.stringContaining('playbooks/web.yaml')]) });
+    } finally {
+      await repo.remove();
+    }
   });
 
   it('given a folder that is not a rollout repo, then exit 2 and a line that says so', async () => {

@@ -1,6 +1,7 @@
 /**
  * `lieutenant watch`: parses the flags into a WatchRequest and hands it to
- * the watch service, printing the watcher's lines and each run's lines.
+ * the watch service, printing the watcher's lines and each run's lines
+ * (or, with --json, their events as JSON lines).
  * Ctrl-C or SIGTERM stops: no new cycle, a run in flight stops safely
  * (hosts in flight finish and return to rotation), the webhook closes, exit 0.
  * A second Ctrl-C forces, as for `run`.
@@ -8,6 +9,7 @@
 import type { Command } from 'commander';
 import { watchService, type WatchRequest } from '../app/watch-service.js';
 import { parseDuration } from '../spec/duration.js';
+import { createJsonRenderer } from '../ui/json.js';
 import { createLineRenderer } from '../ui/lines.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { AbortError } from './errors.js';
@@ -26,6 +28,7 @@ export interface WatchFlags {
   selfHeal?: boolean;
   yes?: boolean;
   once?: boolean;
+  json?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -42,9 +45,10 @@ export function register(program: Command, context: CliContext): void {
     .option('--self-heal', 'after a drift alert, run the rollout again at its deployed commit')
     .option('--yes', 'approve pause gates of the runs watch starts (never skips a health gate)')
     .option('--once', 'one cycle, then exit with its worst exit code (cron)')
+    .option('--json', "one JSON object per line: watch's events, and each run's events and summary as run --json prints them")
     .action(async (flags: WatchFlags, command: Command) => {
       const request = watchRequest(repoDirOf(command, context), flags);
-      context.setExitCode(await watchCommand(request, context));
+      context.setExitCode(await watchCommand(request, context, { json: flags.json === true }));
     });
 }
 
@@ -72,7 +76,7 @@ export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
   };
 }
 
-export async function watchCommand(request: WatchRequest, context: CliContext): Promise<number> {
+export async function watchCommand(request: WatchRequest, context: CliContext, view: { json: boolean } = { json: false }): Promise<number> {
   const { io } = context;
   const out = io.stdout;
   const interrupt = interruptions(context, (force) => {
@@ -80,8 +84,8 @@ export async function watchCommand(request: WatchRequest, context: CliContext): 
   });
   try {
     const done = await watchService(request, {
-      onEvent: createWatchLineRenderer(out),
-      runListeners: () => [createLineRenderer(out)],
+      onEvent: view.json ? (event) => void out.write(`${JSON.stringify(event)}\n`) : createWatchLineRenderer(out),
+      runListeners: () => [view.json ? createJsonRenderer(out) : createLineRenderer(out)],
       onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`),
       stop: interrupt.stop,
       force: interrupt.force,
