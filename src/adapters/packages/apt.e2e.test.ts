@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Fleet } from '../../../test/fleet/fleet.js';
-import { INITIAL_VERSION, readFleet } from '../../../test/fleet/fleet.js';
+import { INITIAL_VERSION, readFleet, resetFleet } from '../../../test/fleet/fleet.js';
 import type { RemoteShell, RemoteShells } from '../../engine/ports.js';
 import { createRemoteShells } from '../ssh/remote-shells.js';
 import { createPackageManagers } from './package-managers.js';
 
-// apt for real, over our own SSH adapter, on one host of the shared e2e fleet.
-// The host is put back on demo 1.0 afterwards, as every e2e file expects.
+// apt for real, over our own SSH adapter, on one host of the shared e2e fleet,
+// reset first (files run in any order) and put back on demo 1.0 afterwards.
 const apt = createPackageManagers().apt;
 let fleet: Fleet;
 let shells: RemoteShells;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   const found = await readFleet(inject('fleetDir'));
   const host = found?.hosts[0];
   if (!found || !host) throw new Error(`no fleet running in ${inject('fleetDir')}`);
-  fleet = found;
+  fleet = await resetFleet(found);
   shells = createRemoteShells(
     {
       user: 'root',
