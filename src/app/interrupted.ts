@@ -17,8 +17,8 @@ export interface ResumePoint {
   leftOut: string[];
   /** forward: on to the committed versions; rollback: the failed (or aborted) batch back to what it had. */
   mode: 'forward' | 'rollback';
-  /** In rollback mode: the versions each host of that batch goes back to. */
-  rollbackTargets: Record<string, Record<string, string>>;
+  /** In rollback mode: the versions each host of that batch goes back to (null: removed again). */
+  rollbackTargets: Record<string, Versions>;
   /** Where it stopped, for people: "web-02 upgrade (batch 1/2)". */
   lastStep: string;
 }

@@ -5,7 +5,7 @@
  */
 import pLimit from 'p-limit';
 import type { BatchPlan, HostPlan } from '../plan/types.js';
-import { moveHost, previousVersions, type HostOutcome } from './host-pipeline.js';
+import { moveHost, type HostOutcome } from './host-pipeline.js';
 import { hostContext, hostOf, wantedVersions, type RunEnv } from './run-env.js';
 import type { Versions } from './ports.js';
 
@@ -78,10 +78,10 @@ export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: 
 /**
  * The versions to roll a host back to: what it had before this run touched it
  * (read on the host), else what the plan saw. A package the release newly
- * installed stays: package managers are not asked to remove anything.
+ * installed (null before) is removed again.
  */
-export function rollbackTarget(host: HostPlan, before: Versions | undefined): Record<string, string> {
-  return previousVersions(before ?? Object.fromEntries(host.changes.map((change) => [change.name, change.from])));
+export function rollbackTarget(host: HostPlan, before: Versions | undefined): Versions {
+  return before ?? Object.fromEntries(host.changes.map((change) => [change.name, change.from]));
 }
 
 /**

@@ -64,6 +64,23 @@ describe('executePlan', () => {
     expect(world.log.filter((line) => line === 'lb web-01 drain')).toHaveLength(1);
   });
 
+  it('removes again, on rollback, a package the failed release newly installed', async () => {
+    // Given a release that upgrades demo to a broken version and adds demo-addon, which no host has
+    const { outcome, world, of } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2', 'demo-addon': '1.0' } }], batches: ['50%', '50%'], onFailure: 'rollback' },
+      world: { broken: ['1.2'] },
+    });
+    // Then batch 1 is back as it was: demo 1.0, and no demo-addon
+    expect(outcome.result).toBe('rolled-back');
+    expect(world.installed['web-01']).toEqual({ demo: '1.0', 'demo-addon': null });
+    expect(world.installed['web-02']).toEqual({ demo: '1.0', 'demo-addon': null });
+    expect(of('host.rollback.started').map((e) => e.to)).toEqual([
+      { demo: '1.0', 'demo-addon': null },
+      { demo: '1.0', 'demo-addon': null },
+    ]);
+    expect(of('host.rollback.finished').every((e) => e.ok)).toBe(true);
+  });
+
   it('halts with the failed host out of rotation and says which host and why', async () => {
     const { outcome, world } = await runScenario({
       fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: [1], maxUnavailable: 1, onFailure: 'halt' },

@@ -39,7 +39,7 @@ export type HostOutcome =
   | { kind: 'failed'; step: HostStep; reason: string; before?: Versions };
 
 /** Brings the host to `wanted`: the normal pipeline, and (with the old versions) a rollback. */
-export async function moveHost(ctx: HostContext, wanted: Record<string, string>): Promise<HostOutcome> {
+export async function moveHost(ctx: HostContext, wanted: Versions): Promise<HostOutcome> {
   const { host, group, availability, emit } = ctx;
   // Through the pool for every move: it reuses the open connection, and opens
   // a new one (host key checked again) when SSH was lost since the last step.
@@ -101,7 +101,7 @@ type Installed =
   | { ok: true; before: Versions; installed: Record<string, string>; changed: boolean }
   | { ok: false; reason: string; before?: Versions };
 
-async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Record<string, string>): Promise<Installed> {
+async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Versions): Promise<Installed> {
   const { host, emit, group } = ctx;
   const manager = ctx.deps.packageManagers[group.packageManager];
   const names = Object.keys(wanted);
@@ -109,7 +109,7 @@ async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Rec
   const before = await manager.installed(shell, names, ctx.force);
   if (!before.ok) return { ok: false, reason: before.error.message };
   const changes = names
-    .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] as string))
+    .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] ?? null))
     .filter((change) => change.kind !== 'unchanged');
   await emit({ type: 'host.upgrade.started', host: host.name, changes });
   // The adapter verifies every package reached its pin and returns what is installed.
@@ -145,9 +145,4 @@ async function healthGate(ctx: HostContext, shell: RemoteShell, packages: Record
 
 function withDetail(error: { message: string; detail?: string }): string {
   return error.detail ? `${error.message}: ${error.detail}` : error.message;
-}
-
-/** The versions a host had, as a target to roll back to (packages it did not have are left alone). */
-export function previousVersions(before: Versions): Record<string, string> {
-  return Object.fromEntries(Object.entries(before).filter((entry): entry is [string, string] => entry[1] !== null));
 }

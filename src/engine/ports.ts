@@ -46,11 +46,12 @@ export interface PackageManager {
   /** Fails, naming each one, when the repositories lack a wanted version (checked before any drain). */
   ensureAvailable(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>>;
   /**
-   * Brings packages to exactly these versions (upgrade or downgrade) and
+   * Brings packages to exactly these versions (upgrade or downgrade; null:
+   * not installed, removed without taking anything that depends on it) and
    * returns what is installed afterwards, verified against `wanted`.
    * `before`, when the caller has just read it, saves reading it again.
    */
-  install(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal, before?: Versions): Promise<Result<Versions>>;
+  install(shell: RemoteShell, wanted: Versions, signal?: AbortSignal, before?: Versions): Promise<Result<Versions>>;
 }
 
 export type PackageManagers = Record<PackageManagerKind, PackageManager>;

@@ -41,7 +41,8 @@ export async function preflight(
           }
         }
         // This host's own targets: the committed versions, or the old ones a resumed rollback goes back to.
-        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, wantedVersions(host), signal);
+        const pinned = Object.fromEntries(Object.entries(wantedVersions(host)).filter((entry): entry is [string, string] => entry[1] !== null));
+        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, pinned, signal);
         if (!available.ok) problems.push(available.error.message); // adapters name the host
       }),
     ),

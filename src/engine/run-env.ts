@@ -3,6 +3,7 @@ import type { Plan, GroupPlan, HostPlan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import type { Availability } from './availability.js';
 import type { EngineDeps, RunControl } from './deps.js';
+import type { Versions } from './ports.js';
 import type { Emit } from './emitter.js';
 import type { HostContext } from './host-pipeline.js';
 
@@ -46,6 +47,6 @@ export function hostOf(env: RunEnv, name: string): HostPlan {
 }
 
 /** The plan carries each host's target (the committed versions, or the old ones when a resumed rollback finishes). */
-export function wantedVersions(host: HostPlan): Record<string, string> {
+export function wantedVersions(host: HostPlan): Versions {
   return Object.fromEntries(host.changes.map((change) => [change.name, change.to]));
 }

@@ -99,6 +99,20 @@ describe('planRollout', () => {
     ]);
   });
 
+  it('plans a resumed rollback back to the old versions, removing again what the release newly installed', () => {
+    const rollout = rolloutFixture({ groups: [{ hosts: 2, packages: { demo: '1.2', tools: '2.3-1' } }] });
+    const plan = planRollout(rollout, {
+      installed: allOn(rollout, { demo: '1.2', tools: '2.3-1' }),
+      targets: { 'web-01': { demo: '1.0', tools: null } },
+      only: ['web-01'],
+    });
+    expect(plan.groups[0]?.hosts[0]?.changes).toEqual([
+      { name: 'demo', from: '1.2', to: '1.0', kind: 'downgrade' },
+      { name: 'tools', from: '2.3-1', to: null, kind: 'remove' },
+    ]);
+    expect(plan.batches.flatMap((batch) => batch.hosts)).toEqual(['web-01']);
+  });
+
   it('plans groups one after the other, numbering batches over the whole rollout', () => {
     const rollout = rolloutFixture({
       groups: [

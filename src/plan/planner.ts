@@ -104,9 +104,10 @@ function planGroup(
   };
 }
 
-export function packageChange(manager: GroupTarget['packageManager'], name: string, from: string | null, to: string): PackageChange {
+export function packageChange(manager: GroupTarget['packageManager'], name: string, from: string | null, to: string | null): PackageChange {
   let kind: ChangeKind;
-  if (from === null) kind = 'install';
+  if (to === null) kind = from === null ? 'unchanged' : 'remove';
+  else if (from === null) kind = 'install';
   else {
     const order = compareVersions(manager, from, to);
     kind = order === 0 ? 'unchanged' : order < 0 ? 'upgrade' : 'downgrade';

@@ -7,13 +7,14 @@ import type { StrategySettings } from '../spec/model.js';
 
 export const PLAN_VERSION = 1 as const;
 
-export type ChangeKind = 'install' | 'upgrade' | 'downgrade' | 'unchanged';
+export type ChangeKind = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unchanged';
 
 export interface PackageChange {
   name: string;
   /** null when the package is not installed. */
   from: string | null;
-  to: string;
+  /** null: removed — only a rollback asks it, of a package the release newly installed. */
+  to: string | null;
   kind: ChangeKind;
 }
 
@@ -78,7 +79,7 @@ export interface FleetFacts {
    * Per-host targets that replace the committed versions (a resumed rollback
    * puts hosts back on the versions they had).
    */
-  targets?: Record<string, Record<string, string>>;
+  targets?: Record<string, Record<string, string | null>>;
   /** Plan only these hosts (a resumed rollback touches only its batch). */
   only?: string[];
 }

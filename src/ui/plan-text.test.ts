@@ -29,6 +29,15 @@ describe('planText', () => {
     `);
   });
 
+  it('names installs and removals plainly (a resumed rollback removes what a release newly installed)', () => {
+    const rollout = rolloutFixture({ groups: [{ hosts: 2, packages: { demo: '1.1', tools: '2.3-1' } }] });
+    const installed = allOn(rollout, { demo: '1.0', tools: null });
+    installed['web-02'] = { demo: '1.1', tools: '2.3-1' };
+    const text = planText(planRollout(rollout, { installed, targets: { 'web-02': { demo: '1.0', tools: null } } }));
+    expect(text).toContain('  web-01  demo 1.0 → 1.1 (upgrade), tools install 2.3-1');
+    expect(text).toContain('  web-02  demo 1.1 → 1.0 (downgrade), tools 2.3-1 removed');
+  });
+
   it('says when there is nothing to do', () => {
     const rollout = rolloutFixture();
     const text = planText(planRollout(rollout, { installed: allOn(rollout, { demo: '1.1' }) }));

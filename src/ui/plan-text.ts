@@ -39,5 +39,7 @@ export function planText(plan: Plan): string[] {
 }
 
 function changeText(change: PackageChange): string {
-  return change.kind === 'install' ? `${change.name} install ${change.to}` : `${change.name} ${change.from} → ${change.to} (${change.kind})`;
+  if (change.kind === 'install') return `${change.name} install ${change.to}`;
+  if (change.kind === 'remove') return `${change.name} ${change.from} removed`;
+  return `${change.name} ${change.from} → ${change.to} (${change.kind})`;
 }

@@ -1,14 +1,15 @@
 /**
  * When a release is bad: the broken demo 1.2 (installs, then /health answers
- * 500) under both failure policies, and a version the repository lacks —
- * refused before anything leaves rotation.
+ * 500) under both failure policies — also when it brings a new package, which
+ * the rollback removes again — and a version the repository lacks, refused
+ * before anything leaves rotation.
  */
 import { describe, expect, it } from 'vitest';
-import { BROKEN_VERSION, INITIAL_VERSION, resetFleet } from '../fleet/fleet.js';
-import { allOn, installedVersions, rotation } from './support/fleet-state.js';
+import { ADDON_PACKAGE, ADDON_VERSION, BROKEN_VERSION, INITIAL_VERSION, resetFleet } from '../fleet/fleet.js';
+import { allOn, installedVersions, installedVersionsOf, rotation } from './support/fleet-state.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { eventsOf, hostsMentioned, lastJournal, runLieutenant } from './support/lieutenant.js';
-import { commitVersion } from './support/rollout-repo.js';
+import { commitPackages, commitVersion } from './support/rollout-repo.js';
 import { describeWatched, watchFleet } from './support/watch.js';
 
 const given = useFreshFleet();
@@ -51,6 +52,35 @@ describe('a failing release against the fleet', () => {
     for (const event of failed) expect(event.reason).toMatch(/HTTP 500/);
     expect(eventsOf(journal, 'host.rollback.finished').map((event) => [event.host, event.ok]).sort()).toEqual(hosts.slice(0, 3).map((host) => [host, true]));
     expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['rolled-back', 1, []]]);
+  });
+
+  it('given a release of the broken version that also adds demo-addon, when run with onFailure rollback, then the first batch is back on demo 1.0 without demo-addon, and the second never had it', async () => {
+    // Given
+    const hosts = hostNames(given.fleet);
+    const [firstBatch, secondBatch] = [hosts.slice(0, 3), hosts.slice(3)];
+    const repo = await given.repo({
+      playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' }, health: FAILING_HEALTH },
+    });
+    await commitPackages(repo, { demo: BROKEN_VERSION, [ADDON_PACKAGE]: ADDON_VERSION });
+
+    // When
+    const run = await runLieutenant(['run', 'web', '--yes'], { repo });
+
+    // Then: the release did install the add-on on batch 1, and the rollback removed it again
+    expect(run.code, run.output).toBe(1);
+    const journal = await lastJournal(repo);
+    const upgraded = eventsOf(journal, 'host.upgrade.finished');
+    for (const host of firstBatch) {
+      expect(upgraded.filter((event) => event.host === host).map((event) => event.after)).toEqual([
+        { demo: BROKEN_VERSION, [ADDON_PACKAGE]: ADDON_VERSION },
+        { demo: INITIAL_VERSION, [ADDON_PACKAGE]: null },
+      ]);
+    }
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await installedVersionsOf(given.fleet, ADDON_PACKAGE)).toEqual(allOn(hosts, ''));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
+    expect(hostsMentioned(journal).filter((host) => secondBatch.includes(host))).toEqual([]);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.hostsOut])).toEqual([['rolled-back', []]]);
   });
 
   it('given the broken version one host at a time with onFailure halt, when run, then exit 1, the failed host stays in MAINT, the output names it and why, and the others are untouched', async () => {

@@ -12,6 +12,28 @@ export type DemoVersion = (typeof DEMO_VERSIONS)[number];
 export const BROKEN_VERSION = '1.2' satisfies DemoVersion;
 /** What every host runs after `up` and after resetFleet. */
 export const INITIAL_VERSION = '1.0' satisfies DemoVersion;
+/** A second package that no host has after `up` or resetFleet: a release may add it, and a rollback must remove it again. */
+export const ADDON_PACKAGE = 'demo-addon';
+export const ADDON_VERSION = '1.0';
+
+interface PackageSource {
+  name: string;
+  version: string;
+  control: string;
+  files: Record<string, string>;
+}
+
+/** Every package of the repository: each demo version, and the add-on. */
+function packageSources(): PackageSource[] {
+  const addon: PackageSource = {
+    name: ADDON_PACKAGE,
+    version: ADDON_VERSION,
+    control: controlFile(ADDON_PACKAGE, ADDON_VERSION, `Lieutenant demo add-on ${ADDON_VERSION}`),
+    files: { 'opt/demo-addon/VERSION': `${ADDON_VERSION}\n` },
+  };
+  const demos = DEMO_VERSIONS.map((version) => ({ name: DEMO_PACKAGE, version, control: controlFile(DEMO_PACKAGE, version, `Lieutenant demo application ${version}`), files: demoFiles(version) }));
+  return [...demos, addon];
+}
 
 /** Everything under /opt/demo for one version; the service reads these files on every request. */
 function demoFiles(version: DemoVersion): Record<string, string> {
@@ -20,40 +42,39 @@ function demoFiles(version: DemoVersion): Record<string, string> {
   return files;
 }
 
-function controlFile(version: DemoVersion): string {
+function controlFile(name: string, version: string, description: string): string {
   return [
-    `Package: ${DEMO_PACKAGE}`,
+    `Package: ${name}`,
     `Version: ${version}`,
     'Architecture: all',
     'Section: misc',
     'Priority: optional',
     'Maintainer: Lieutenant test fleet <fleet@lieutenant.invalid>',
-    `Description: Lieutenant demo application ${version}`,
-    ' Files under /opt/demo only, so installing it never touches the real machine.',
+    `Description: ${description}`,
+    ' Files under /opt only, so installing it never touches the real machine.',
     '',
   ].join('\n');
 }
 
 /** Bump when the repository layout changes, so cached repositories are rebuilt. */
-const REPO_FORMAT = 2;
+const REPO_FORMAT = 3;
 
 function inputsHash(): string {
-  const inputs = DEMO_VERSIONS.map((version) => ({ version, control: controlFile(version), files: demoFiles(version) }));
-  return createHash('sha256').update(JSON.stringify({ REPO_FORMAT, inputs })).digest('hex');
+  return createHash('sha256').update(JSON.stringify({ REPO_FORMAT, inputs: packageSources() })).digest('hex');
 }
 
-async function buildPackage(version: DemoVersion, workDir: string, outDir: string, dpkgDeb: string): Promise<void> {
-  const tree = join(workDir, `demo-${version}`);
+async function buildPackage(source: PackageSource, workDir: string, outDir: string, dpkgDeb: string): Promise<void> {
+  const tree = join(workDir, `${source.name}-${source.version}`);
   const write = async (relative: string, content: string) => {
     const path = join(tree, relative);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content, { mode: 0o644 });
   };
-  await write('DEBIAN/control', controlFile(version));
-  for (const [path, content] of Object.entries(demoFiles(version))) await write(path, content);
+  await write('DEBIAN/control', source.control);
+  for (const [path, content] of Object.entries(source.files)) await write(path, content);
   // dpkg-deb insists on 0755 directories whatever the umask made.
   await runChecked('chmod', ['-R', 'u=rwX,go=rX', tree]);
-  await runChecked(dpkgDeb, ['--root-owner-group', '-Zgzip', '--build', tree, join(outDir, `demo_${version}_all.deb`)]);
+  await runChecked(dpkgDeb, ['--root-owner-group', '-Zgzip', '--build', tree, join(outDir, `${source.name}_${source.version}_all.deb`)]);
 }
 
 /** A Release file without signature: hosts trust the repo with [trusted=yes], and apt stays quiet. */
@@ -88,7 +109,7 @@ export async function buildAptRepo(dir: string, tools: { 'dpkg-deb': string; 'dp
   await rm(staging, { recursive: true, force: true });
   const work = join(staging, '.work');
   await mkdir(work, { recursive: true });
-  for (const version of DEMO_VERSIONS) await buildPackage(version, work, staging, tools['dpkg-deb']);
+  for (const source of packageSources()) await buildPackage(source, work, staging, tools['dpkg-deb']);
   await rm(work, { recursive: true });
   // -m keeps every version in the index, so hosts can install any of them (upgrades and downgrades).
   const packages = Buffer.from(await runChecked(tools['dpkg-scanpackages'], ['-m', '.', '/dev/null'], { cwd: staging }));

@@ -20,7 +20,7 @@ import type { Fleet, FleetOptions } from './types.js';
 
 export type { Fleet, FleetHost, FleetOptions } from './types.js';
 export type { CommandResult } from './exec.js';
-export { BROKEN_VERSION, DEMO_PACKAGE, DEMO_VERSIONS, INITIAL_VERSION } from './apt-repo.js';
+export { ADDON_PACKAGE, ADDON_VERSION, BROKEN_VERSION, DEMO_PACKAGE, DEMO_VERSIONS, INITIAL_VERSION } from './apt-repo.js';
 export type { DemoVersion } from './apt-repo.js';
 export { haproxyCommand, parseShowStat, serverStatuses, awaitServersUp } from './haproxy.js';
 export { httpGet } from './probe.js';

@@ -1,4 +1,4 @@
-import { INITIAL_VERSION } from './apt-repo.js';
+import { ADDON_PACKAGE, INITIAL_VERSION } from './apt-repo.js';
 import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
 import { awaitHostReady, spawnHost } from './host.js';
 import type { Tools } from './prerequisites.js';
@@ -22,10 +22,13 @@ async function restartHost(state: FleetState, host: HostState, tools: Tools): Pr
   host.mountNamespace = (await awaitHostReady(state.dir, host, child)).mountNamespace;
 }
 
-// --allow-downgrades: a test may have left 1.1 or 2.0; dpkg --configure -a finishes an apt run a test interrupted.
+// --allow-downgrades: a test may have left 1.1 or 2.0; dpkg --configure -a finishes an apt run a test interrupted;
+// and the add-on a test installed goes (--purge: no config left behind either).
 const INSTALL_INITIAL =
   `export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a && ` +
-  `apt-get install -y -q --allow-downgrades demo=${INITIAL_VERSION}`;
+  `apt-get install -y -q --allow-downgrades demo=${INITIAL_VERSION} && dpkg --purge ${ADDON_PACKAGE}`;
+/** "demo 1.0 ii", and a line for the add-on only when dpkg knows it at all. */
+const QUERY_PACKAGES = `dpkg-query -W -f='\${Package} \${Version} \${db:Status-Abbrev}\\n' demo ${ADDON_PACKAGE} 2>/dev/null || true`;
 
 /**
  * Puts a running fleet back in its starting state, so an e2e file can begin
@@ -47,8 +50,8 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
 
   await Promise.all(
     current.hosts.map(async (host) => {
-      const query = await current.ssh(host.name, `dpkg-query -W -f='\${Version}' demo 2>/dev/null || true`);
-      if (query.code === 0 && query.stdout.trim() === INITIAL_VERSION) return;
+      const query = await current.ssh(host.name, QUERY_PACKAGES);
+      if (query.code === 0 && query.stdout.trim() === `demo ${INITIAL_VERSION} ii`) return;
       const install = await current.ssh(host.name, INSTALL_INITIAL);
       if (install.code !== 0) throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
     }),

@@ -73,6 +73,11 @@ export function aptInstallCommand(wanted: Readonly<Record<string, string>>): Com
   };
 }
 
+/** dpkg refuses (exit 1) when an installed package depends on one of them; apt-get remove would take those too. */
+export function dpkgRemoveCommand(names: readonly string[]): Command {
+  return { argv: ['dpkg', '--remove', ...names], privileged: true };
+}
+
 export const apt: PackageManagerDefinition = {
   kind: 'apt',
   queryInstalled: dpkgQueryCommand,
@@ -82,4 +87,5 @@ export const apt: PackageManagerDefinition = {
   refresh: APT_UPDATE,
   satisfies: (pin, version) => pin === version,
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [aptInstallCommand(wanted)]),
+  removeCommand: dpkgRemoveCommand,
 };

@@ -30,4 +30,9 @@ export interface PackageManagerDefinition {
   satisfies(pin: string, version: string): boolean;
   /** The commands that bring `wanted` about from `installed` (upgrades and downgrades). */
   installCommands(wanted: Readonly<Record<string, string>>, installed: Versions): Command[];
+  /**
+   * Removes exactly these packages, and fails rather than remove anything
+   * that depends on them (dpkg --remove, rpm -e — never apt-get/dnf remove).
+   */
+  removeCommand(names: readonly string[]): Command;
 }

@@ -9,7 +9,7 @@
 import type { ExecOutput, Versions } from '../../engine/ports.js';
 import { compareRpm } from '../../plan/versions.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
-import { parseRpmQuery, rpmPinMatches, rpmQueryCommand } from './rpm.js';
+import { parseRpmQuery, rpmEraseCommand, rpmPinMatches, rpmQueryCommand } from './rpm.js';
 
 const nevr = (name: string, version: string) => `${name}-${version}`;
 
@@ -74,6 +74,7 @@ export const dnf: PackageManagerDefinition = {
   refresh: undefined, // `--refresh` on the second look
   satisfies: rpmPinMatches,
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [dnfInstallCommand(wanted)]),
+  removeCommand: rpmEraseCommand,
 };
 
 export const yum: PackageManagerDefinition = {
@@ -85,4 +86,5 @@ export const yum: PackageManagerDefinition = {
   refresh: { argv: ['yum', 'clean', 'expire-cache'], privileged: true },
   satisfies: rpmPinMatches,
   installCommands: yumInstallCommands,
+  removeCommand: rpmEraseCommand,
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/ports.js';
 import type { Result } from '../../engine/result.js';
 import { ok } from '../../engine/result.js';
-import { apt } from './apt.js';
+import { apt, DPKG_QUERY_FORMAT } from './apt.js';
 import { createPackageManager } from './manager.js';
 
 /** A host that answers each command by its first words, and records what ran and whether as root. */
@@ -92,6 +92,35 @@ describe('install', () => {
     if (result.ok) return;
     expect(result.error.message).toBe('web-01: apt-get install demo=1.2 exited 100');
     expect(result.error.detail).toContain('post-installation script returned error exit status 1');
+  });
+
+  it('Given a rollback that removes a newly installed package, When installing, Then the old pins go in first and dpkg --remove (never apt-get remove) takes exactly that package', async () => {
+    const host = scriptedHost([
+      ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
+      ['dpkg --remove', {}],
+      ['dpkg-query', { stdout: 'demo\t1.0\tii \ndemo-addon\t1.0\trc \n' }],
+    ]);
+    const result = await manager.install(host.shell, { demo: '1.0', 'demo-addon': null }, undefined, { demo: '1.2', 'demo-addon': '1.0' });
+    expect(result).toEqual({ ok: true, value: { demo: '1.0', 'demo-addon': null } });
+    expect(host.ran[0]).toMatch(/^# env DEBIAN_FRONTEND=noninteractive apt-get install .* demo=1\.0$/);
+    expect(host.ran.slice(1)).toEqual(['# dpkg --remove demo-addon', `$ dpkg-query -W -f=${DPKG_QUERY_FORMAT} demo demo-addon`]);
+  });
+
+  it('Given a package to remove that something else depends on, When installing, Then dpkg refuses and the failure says why', async () => {
+    const host = scriptedHost([
+      ['dpkg --remove', { code: 1, stderr: 'dpkg: dependency problems prevent removal of demo-addon:\n demo-plugins depends on demo-addon.\n' }],
+    ]);
+    const result = await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': '1.0' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toBe('web-01: dpkg --remove demo-addon exited 1');
+    expect(result.error.detail).toContain('demo-plugins depends on demo-addon');
+  });
+
+  it('Given a package to remove that is not installed, When installing, Then nothing is removed', async () => {
+    const host = scriptedHost([['dpkg-query', { stdout: '' , stderr: 'dpkg-query: no packages found matching demo-addon\n', code: 1 }]]);
+    expect(await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': null })).toEqual({ ok: true, value: { 'demo-addon': null } });
+    expect(host.ran).toEqual([`$ dpkg-query -W -f=${DPKG_QUERY_FORMAT} demo-addon`]);
   });
 
   it('Given apt-get exits 0 but the package stays put, When installing, Then it fails saying what is installed', async () => {

@@ -2,8 +2,9 @@
  * The one algorithm every package manager follows, over a `RemoteShell`:
  * read installed versions; check the repositories offer each pinned version
  * (refreshing their metadata once, and only when something is missing);
- * install; then read again and fail unless every package is at its pin —
- * a held or replaced package must not pass as upgraded.
+ * install (and remove what a rollback wants gone); then read again and fail
+ * unless every package is at its pin — a held or replaced package must not
+ * pass as upgraded.
  */
 import type { PackageManager, RemoteShell, Versions } from '../../engine/ports.js';
 import type { Result } from '../../engine/result.js';
@@ -61,20 +62,25 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     return fail(`${shell.host}: not in the ${definition.kind} repositories: ${pinList(absent.value, wanted)}`);
   }
 
-  async function install(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal, known?: Versions): Promise<Result<Versions>> {
+  /** Installs the pins first, then removes (what a rollback removes is what the old versions no longer need). */
+  async function install(shell: RemoteShell, wanted: Versions, signal?: AbortSignal, known?: Versions): Promise<Result<Versions>> {
     const names = Object.keys(wanted);
     if (names.length === 0) return ok({});
     const before = known && names.every((name) => name in known) ? ok(known) : await installed(shell, names, signal);
     if (!before.ok) return before;
-    for (const command of definition.installCommands(wanted, before.value)) {
+    const pins = Object.fromEntries(Object.entries(wanted).filter((entry): entry is [string, string] => entry[1] !== null));
+    const removals = names.filter((name) => wanted[name] === null && before.value[name] !== null);
+    const commands = [...definition.installCommands(pins, before.value), ...(removals.length > 0 ? [definition.removeCommand(removals)] : [])];
+    for (const command of commands) {
       const done = await runCommand(shell, command, signal);
       if (!done.ok) return done;
     }
     const after = await installed(shell, names, signal);
     if (!after.ok) return after;
-    const wrong = names.filter((name) => !definition.satisfies(wanted[name] ?? '', after.value[name] ?? ''));
+    const reached = (pin: string | null, version: string | null) => (pin === null ? version === null : version !== null && definition.satisfies(pin, version));
+    const wrong = names.filter((name) => !reached(wanted[name] ?? null, after.value[name] ?? null));
     if (wrong.length === 0) return after;
-    const found = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name]}`);
+    const found = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name] ?? 'not installed'}`);
     return fail(`${shell.host}: after ${definition.kind} install, ${found.join('; ')}`);
   }
 

@@ -21,6 +21,8 @@ export function outputTail(output: Pick<ExecOutput, 'stdout' | 'stderr'>, lines 
 
 /** Options whose next argument is their value, not a word worth showing. */
 const TAKES_VALUE = new Set(['-o', '--qf', '-t']);
+/** Options that are the command's verb: "dpkg --remove demo", "rpm -e demo". */
+const VERBS = new Set(['--remove', '-e']);
 
 /** A short name for a command in messages: "apt-get install demo=1.1", without env settings and options. */
 export function describeCommand(argv: readonly string[]): string {
@@ -28,7 +30,7 @@ export function describeCommand(argv: readonly string[]): string {
   for (let i = argv[0] === 'env' ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (TAKES_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-') && !(words.length === 0 && arg.includes('='))) words.push(arg);
+    else if (VERBS.has(arg) || (!arg.startsWith('-') && !(words.length === 0 && arg.includes('=')))) words.push(arg);
   }
   return words.slice(0, 6).join(' ') + (words.length > 6 ? ' …' : '');
 }

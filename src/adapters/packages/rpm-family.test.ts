@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dnf, dnfInstallCommand, dnfListCommand, parseDnfList, yumInstallCommands } from './dnf.js';
+import { dnf, dnfInstallCommand, dnfListCommand, parseDnfList, yum, yumInstallCommands } from './dnf.js';
 import { parseEvr, parseRpmQuery, rpmPinMatches, rpmQueryCommand } from './rpm.js';
 import { parseZypperSearch, zypper, zypperInstallCommand, zypperSearchCommand } from './zypper.js';
 
@@ -114,5 +114,11 @@ describe('zypper', () => {
       argv: ['zypper', '--non-interactive', 'install', '--oldpackage', 'demo=1.0'],
       privileged: true,
     });
+  });
+});
+
+describe('removing (a rollback of a newly installed package)', () => {
+  it.each([dnf, yum, zypper])('Given $kind, When removing, Then rpm -e takes exactly the named packages, as root, and refuses if something depends on them', (definition) => {
+    expect(definition.removeCommand(['demo-addon', 'demo-extra'])).toEqual({ argv: ['rpm', '-e', 'demo-addon', 'demo-extra'], privileged: true });
   });
 });

@@ -74,3 +74,8 @@ export function parseRpmQuery(output: ExecOutput, names: readonly string[]): Res
   }
   return ok(versions);
 }
+
+/** rpm refuses when an installed package depends on one of them; dnf/yum/zypper remove would take those too. */
+export function rpmEraseCommand(names: readonly string[]): Command {
+  return { argv: ['rpm', '-e', ...names], privileged: true };
+}

@@ -101,14 +101,20 @@ export async function makeRolloutRepo(fleet: Fleet, options: RolloutRepoOptions 
 
 /** Commits a release of `demo` (and optionally other playbook changes): "Release demo X". Returns the commit sha. */
 export async function commitVersion(repo: RolloutRepo, version: string, overrides?: PlaybookOverrides): Promise<string> {
+  return commitPackages(repo, { demo: version }, overrides);
+}
+
+/** Commits a release of these packages (others keep their pins): "Release demo 1.2, demo-addon 1.0". Returns the commit sha. */
+export async function commitPackages(repo: RolloutRepo, packages: Record<string, string>, overrides?: PlaybookOverrides): Promise<string> {
   const current = parse(await readFile(repo.playbookPath, 'utf8')) as ReturnType<typeof playbookDocument>;
-  current.targets.web.packages.demo = version;
+  current.targets.web.packages = { ...current.targets.web.packages, ...packages };
   if (overrides) {
     current.strategy = { ...current.strategy, ...overrides.strategy };
     current.health = { ...current.health, ...overrides.health };
     current.drain = { ...current.drain, ...overrides.drain };
   }
   await writeFile(repo.playbookPath, stringify(current));
-  await repo.git('commit', '-q', '-am', `Release demo ${version}`);
+  const named = Object.entries(packages).map(([name, version]) => `${name} ${version}`);
+  await repo.git('commit', '-q', '-am', `Release ${named.join(', ')}`);
   return (await repo.git('rev-parse', 'HEAD')).trim();
 }
