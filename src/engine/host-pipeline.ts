@@ -12,6 +12,7 @@ import type { EngineDeps } from './deps.js';
 import type { LoadBalancer, RemoteShell, Versions } from './ports.js';
 import type { Availability } from './availability.js';
 import { packageChange } from '../plan/planner.js';
+import { presentVersions } from '../plan/versions.js';
 import { drainHost, holdOutOfRotation, returnHost } from './steps/drain.js';
 import { awaitHealthy, renderChecks } from './steps/await-healthy.js';
 
@@ -118,8 +119,7 @@ async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Ver
   if (!after.ok) return { ok: false, reason: withDetail(after.error), before: before.value };
   const now = { ...before.value, ...after.value };
   await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: now });
-  const installed = Object.fromEntries(Object.entries(now).filter((entry): entry is [string, string] => entry[1] !== null));
-  return { ok: true, before: before.value, installed, changed: changes.length > 0 };
+  return { ok: true, before: before.value, installed: presentVersions(now), changed: changes.length > 0 };
 }
 
 async function healthGate(ctx: HostContext, shell: RemoteShell, packages: Record<string, string>): Promise<{ ok: true } | { ok: false; reason: string }> {

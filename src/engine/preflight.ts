@@ -9,6 +9,7 @@ import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import type { EngineDeps } from './deps.js';
 import { plannedHosts } from '../plan/planner.js';
+import { presentVersions } from '../plan/versions.js';
 import { wantedVersions } from './run-env.js';
 
 export async function preflight(
@@ -41,8 +42,7 @@ export async function preflight(
           }
         }
         // This host's own targets: the committed versions, or the old ones a resumed rollback goes back to.
-        const pinned = Object.fromEntries(Object.entries(wantedVersions(host)).filter((entry): entry is [string, string] => entry[1] !== null));
-        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, pinned, signal);
+        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, presentVersions(wantedVersions(host)), signal);
         if (!available.ok) problems.push(available.error.message); // adapters name the host
       }),
     ),

@@ -119,3 +119,8 @@ function compareDigits(a: string, b: string): number {
   if (x.length !== y.length) return sign(x.length - y.length);
   return x === y ? 0 : x < y ? -1 : 1;
 }
+
+/** The packages that are (or are to be) installed, at their versions: the absent (null) ones left out. */
+export function presentVersions(versions: Readonly<Record<string, string | null>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(versions).filter((entry): entry is [string, string] => entry[1] !== null));
+}

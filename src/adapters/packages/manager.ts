@@ -10,6 +10,7 @@ import type { PackageManager, RemoteShell, Versions } from '../../engine/ports.j
 import type { Result } from '../../engine/result.js';
 import { fail, ok, okVoid } from '../../engine/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
+import { presentVersions } from '../../plan/versions.js';
 import { run } from './remote-run.js';
 
 const runCommand = (shell: RemoteShell, command: Command, signal: AbortSignal | undefined) =>
@@ -68,7 +69,7 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     if (names.length === 0) return ok({});
     const before = known && names.every((name) => name in known) ? ok(known) : await installed(shell, names, signal);
     if (!before.ok) return before;
-    const pins = Object.fromEntries(Object.entries(wanted).filter((entry): entry is [string, string] => entry[1] !== null));
+    const pins = presentVersions(wanted);
     const removals = names.filter((name) => wanted[name] === null && before.value[name] !== null);
     const commands = [...definition.installCommands(pins, before.value), ...(removals.length > 0 ? [definition.removeCommand(removals)] : [])];
     for (const command of commands) {
