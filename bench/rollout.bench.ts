@@ -24,6 +24,8 @@ const PREFIX = '127.0.7';
 const HOSTS = 6;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
+/** What bin/ runs in this checkout: dist/ when `npm ci` (prepare) or `npm run build` made it and no source changed since. */
+const BIN_ROW = `lieutenant run (bin/: ${cliEntry(REPO_ROOT).built ? 'dist/' : 'tsx'})`;
 
 interface Runner {
   name: string;
@@ -68,7 +70,7 @@ async function main(signal: AbortSignal): Promise<void> {
     const compiled = await buildLieutenant(join(FLEET_DIR, 'build'));
 
     const runners: Runner[] = [
-      { name: 'lieutenant run', run: (s) => timeCommand(process.execPath, [LIEUTENANT, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) },
+      { name: BIN_ROW, run: (s) => timeCommand(process.execPath, [LIEUTENANT, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) },
       'entry' in compiled
         ? { name: 'lieutenant run (compiled)', run: (s) => timeCommand(process.execPath, [compiled.entry, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) }
         : { name: 'lieutenant run (compiled)', skipped: compiled.skipped, run: () => Promise.reject(new Error('skipped')) },
@@ -105,14 +107,14 @@ async function main(signal: AbortSignal): Promise<void> {
     }
 
     log('');
-    for (const line of reportLines(contenders, ['lieutenant run', 'lieutenant run (compiled)'], 'lower bound (bash + OpenSSH)')) log(line);
+    for (const line of reportLines(contenders, [BIN_ROW, 'lieutenant run (compiled)'], 'lower bound (bash + OpenSSH)')) log(line);
     for (const [name, runs] of phases) {
       log('');
       log(`where ${name} spends it (median of its journals):`);
       for (const [phase, ms] of medianPhases(runs)) log(`  ${phase.padEnd(42)}${(ms / 1000).toFixed(2)} s`);
     }
     log('');
-    log(`CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${cliEntry(REPO_ROOT).built ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is not built, or older than src/)'}`);
+    log(`CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${cliEntry(REPO_ROOT).built ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is older than src/, or not built)'}`);
     if ('entry' in compiled) log(`CLI start-up alone, compiled: ${(median(startupCompiled) / 1000).toFixed(2)} s`);
     log(`peak RSS: ${rssMethod()} (for the bash script: its largest single process, not the sum of its ssh/curl children)`);
   } finally {
