@@ -22,7 +22,7 @@ import { benchRollout } from './rollout.js';
 const FLEET_DIR = join(REPO_ROOT, '.fleet', 'bench');
 const PREFIX = '127.0.7';
 const HOSTS = 6;
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
 /** What bin/ runs in this checkout: dist/ when `npm ci` (prepare) or `npm run build` made it and no source changed since. */
 const BIN_ROW = `lieutenant run (bin/: ${cliEntry(REPO_ROOT).built ? 'dist/' : 'tsx'})`;
@@ -83,11 +83,14 @@ async function main(signal: AbortSignal): Promise<void> {
 
     log(`rollout: demo 1.0 → ${rollout.version} in ${rollout.batches.length} batches (${rollout.batches.map((b) => b.join(' ')).join(' | ')}); drain, apt, health ${rollout.successThreshold}× every ${rollout.healthIntervalMs} ms, return`);
     const phases = new Map<string, Phases[]>();
-    log(`${REPEATS} runs each, interleaved, the fleet reset to demo 1.0 before every run; lower bound script: ${script}`);
+    log(`${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`);
     for (let round = 1; round <= REPEATS; round++) {
-      for (const [i, runner] of runners.entries()) {
+      // Each round starts one contender later (L C B A, C B A L, …): no contender always runs first, or after the same one.
+      const order = runners.map((_, k) => (k + round - 1) % runners.length);
+      for (const i of order) {
+        const runner = runners[i];
         const contender = contenders[i];
-        if (runner.skipped !== undefined || !contender) continue;
+        if (!runner || runner.skipped !== undefined || !contender) continue;
         signal.throwIfAborted();
         await resetFleet(fleet);
         const timed = await checkedRun(runner, fleet, rollout.version, signal);
