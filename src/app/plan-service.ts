@@ -9,7 +9,7 @@ import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { loadRollout } from '../spec/repo.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
-import { connectWorld, type World } from './world.js';
+import { connectWorld, loadAdapters, type World } from './world.js';
 
 export interface PlanRequest {
   repoDir: string;
@@ -41,9 +41,10 @@ export async function observeAndPlan(rollout: Rollout, world: World, signal: Abo
 }
 
 export async function planService(request: PlanRequest): Promise<Result<Planned & { rollout: Rollout; warnings: string[] }, AppFailure>> {
+  void loadAdapters(); // while git reads the spec
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
-  const world = connectWorld(loaded.value.rollout);
+  const world = await connectWorld(loaded.value.rollout);
   try {
     const planned = await observeAndPlan(loaded.value.rollout, world, request.signal);
     return planned.ok ? ok({ ...planned.value, ...loaded.value }) : planned;

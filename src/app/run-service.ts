@@ -27,7 +27,7 @@ import type { ResumePoint } from './interrupted.js';
 import { loadSpec, observeAndPlan } from './plan-service.js';
 import { runRecordOf } from './run-record.js';
 import { ensureStateDir } from './state-dir.js';
-import { connectWorld } from './world.js';
+import { connectWorld, loadAdapters } from './world.js';
 import { prefetchAvailability } from './availability-prefetch.js';
 
 /** How the CLI watches and steers a run. */
@@ -69,6 +69,7 @@ export interface RunDone {
 }
 
 export async function runService(request: RunRequest): Promise<Result<RunDone, AppFailure>> {
+  void loadAdapters(); // while git reads the spec
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
   const { warnings } = loaded.value;
@@ -127,7 +128,7 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
   if (!lock.ok) return { ok: false, error: { exitCode: 4, message: lock.error.message, details: [] } };
   if (lock.value.warning) views.onWarning(lock.value.warning);
 
-  const world = connectWorld(rollout);
+  const world = await connectWorld(rollout);
   const early = prefetchAvailability(rollout, world.shells, world.packageManagers, views.force);
   try {
     const observed = await observeAndPlan(rollout, world, views.force);

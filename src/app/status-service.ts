@@ -15,7 +15,7 @@ import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/steps/drain.js';
-import { connectWorld } from './world.js';
+import { connectWorld, loadAdapters } from './world.js';
 
 export interface HostStatus {
   environment: string;
@@ -52,6 +52,7 @@ export interface StatusReport {
 }
 
 export async function statusService(request: { repoDir: string; environment?: string; signal: AbortSignal }): Promise<Result<StatusReport, AppFailure>> {
+  void loadAdapters(); // while git reads the specs
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
   const environments = [...repo.value.inventories.keys()].filter((env) => !request.environment || env === request.environment);
@@ -91,7 +92,7 @@ async function rolloutStatus(repoDir: string, rollout: string, deployed: string 
   const expectedSpec = deployed ? await loadSpec({ repoDir, playbook: rollout, rev: deployed }) : head;
   const expectedRollout = expectedSpec.ok ? expectedSpec.value.rollout : head.value.rollout;
   const current = head.value.rollout;
-  const world = connectWorld(current);
+  const world = await connectWorld(current);
   try {
     const observed = await observeFleet(current, world, signal);
     const hosts: HostStatus[] = [];

@@ -1,11 +1,11 @@
 /**
  * The real adapters behind the engine's ports, for one rollout. The only
  * place (with the tests) that knows which adapter implements which port.
+ *
+ * They are imported on first use: node-ssh is the heaviest module of the CLI
+ * to load, and a command that calls `loadAdapters()` before it reads the spec
+ * from Git gets them loaded while git runs, not before.
  */
-import { createRemoteShells } from '../adapters/ssh/remote-shells.js';
-import { createPackageManagers } from '../adapters/packages/package-managers.js';
-import { createLoadBalancers } from '../adapters/haproxy/index.js';
-import { createHealthProbe } from '../adapters/health/index.js';
 import type { HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/ports.js';
 import type { Rollout } from '../spec/model.js';
 
@@ -16,11 +16,28 @@ export interface World {
   probe: HealthProbe;
 }
 
-export function connectWorld(rollout: Rollout): World {
+const importAdapters = () =>
+  Promise.all([
+    import('../adapters/ssh/remote-shells.js'),
+    import('../adapters/packages/package-managers.js'),
+    import('../adapters/haproxy/index.js'),
+    import('../adapters/health/index.js'),
+  ]);
+let adapters: ReturnType<typeof importAdapters> | undefined;
+
+/** Starts loading the adapters (once); a failure surfaces in connectWorld. */
+export function loadAdapters(): ReturnType<typeof importAdapters> {
+  adapters ??= importAdapters();
+  adapters.catch(() => undefined);
+  return adapters;
+}
+
+export async function connectWorld(rollout: Rollout): Promise<World> {
+  const [ssh, packages, haproxy, health] = await loadAdapters();
   return {
-    shells: createRemoteShells(rollout.ssh),
-    packageManagers: createPackageManagers(),
-    loadBalancers: createLoadBalancers(),
-    probe: createHealthProbe(),
+    shells: ssh.createRemoteShells(rollout.ssh),
+    packageManagers: packages.createPackageManagers(),
+    loadBalancers: haproxy.createLoadBalancers(),
+    probe: health.createHealthProbe(),
   };
 }
