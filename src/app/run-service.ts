@@ -180,7 +180,6 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
   }
 }
 
-
 /** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */
 async function closeSuperseded(repoDir: string, points: readonly ResumePoint[], by: string, now: number): Promise<void> {
   for (const point of points) {
