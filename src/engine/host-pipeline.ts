@@ -11,6 +11,7 @@ import type { Emit } from './emitter.js';
 import type { EngineDeps } from './deps.js';
 import type { LoadBalancer, RemoteShell, Versions } from './ports.js';
 import type { Availability } from './availability.js';
+import type { Result } from './result.js';
 import { packageChange } from '../plan/planner.js';
 import { presentVersions } from '../plan/versions.js';
 import { drainHost, holdOutOfRotation, returnHost } from './steps/drain.js';
@@ -63,6 +64,8 @@ export async function moveHost(ctx: HostContext, wanted: Versions): Promise<Host
     return before ? { kind: 'failed', step, reason, before } : { kind: 'failed', step, reason };
   };
 
+  // What the host has, read while it drains — from the host, not the plan: it may have moved since (resume, a hand edit).
+  const reading = ctx.deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(wanted), ctx.force);
   const lbs = loadBalancersOf(ctx);
   const rotation = { timeoutMs: ctx.rollout.drain.timeoutMs, pollMs: ctx.pollMs, clock: ctx.deps.clock, signal: ctx.force };
   if (!wasOut) {
@@ -75,7 +78,7 @@ export async function moveHost(ctx: HostContext, wanted: Versions): Promise<Host
     if (!held.ok) return failed('drain', held.error.message);
   }
 
-  const upgraded = await installVersions(ctx, shell.value, wanted);
+  const upgraded = await installVersions(ctx, shell.value, wanted, await reading);
   if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);
 
   // Checks see what the host really has ({{packages.demo}} after a rollback is the old version).
@@ -102,12 +105,10 @@ type Installed =
   | { ok: true; before: Versions; installed: Record<string, string>; changed: boolean }
   | { ok: false; reason: string; before?: Versions };
 
-async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Versions): Promise<Installed> {
+async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Versions, before: Result<Versions>): Promise<Installed> {
   const { host, emit, group } = ctx;
   const manager = ctx.deps.packageManagers[group.packageManager];
   const names = Object.keys(wanted);
-  // Read again rather than trust the plan: the host may have moved since (resume, a hand edit).
-  const before = await manager.installed(shell, names, ctx.force);
   if (!before.ok) return { ok: false, reason: before.error.message };
   const changes = names
     .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] ?? null))

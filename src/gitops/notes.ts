@@ -25,11 +25,11 @@ export async function readNote(git: SimpleGit, sha: string, ref = NOTES_REF): Pr
 /** Replaces the note on `sha` with these records. */
 export async function writeNote(git: SimpleGit, sha: string, records: RunRecord[]): Promise<void> {
   // Through a file, not -m: a busy commit's note can outgrow one argument.
-  const scratch = await mkdtemp(join(tmpdir(), 'lieutenant-note-'));
+  const [identity, scratch] = await Promise.all([identityFallback(git), mkdtemp(join(tmpdir(), 'lieutenant-note-'))]);
   try {
     const file = join(scratch, 'note.json');
     await writeFile(file, `${JSON.stringify(records, null, 2)}\n`);
-    await git.raw([...(await identityFallback(git)), 'notes', '--ref', NOTES_REF, 'add', '-f', '-F', file, sha]);
+    await git.raw([...identity, 'notes', '--ref', NOTES_REF, 'add', '-f', '-F', file, sha]);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
