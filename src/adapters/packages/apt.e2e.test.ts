@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Fleet } from '../../../test/fleet/fleet.js';
+import { fleetSshSettings } from '../../../test/e2e/support/ssh-settings.js';
 import { INITIAL_VERSION, readFleet, resetFleet } from '../../../test/fleet/fleet.js';
 import type { RemoteShell, RemoteShells } from '../../engine/ports.js';
 import { createRemoteShells } from '../ssh/remote-shells.js';
@@ -19,20 +20,7 @@ beforeAll(async () => {
   const host = found?.hosts[0];
   if (!found || !host) throw new Error(`no fleet running in ${inject('fleetDir')}`);
   fleet = await resetFleet(found);
-  shells = createRemoteShells(
-    {
-      user: 'root',
-      port: 22,
-      identityFile: fleet.identityFile,
-      knownHosts: fleet.knownHostsPath,
-      hostKeyPolicy: 'strict',
-      become: 'none',
-      connectTimeoutMs: 10_000,
-      commandTimeoutMs: 120_000,
-      keepaliveIntervalMs: 5_000,
-    },
-    { sshConfigPath: '/dev/null' },
-  );
+  shells = createRemoteShells(fleetSshSettings(fleet, { commandTimeoutMs: 120_000 }), { sshConfigPath: '/dev/null' });
   const connected = await shells.connect({ ...host, group: 'web', lbServer: host.name });
   if (!connected.ok) throw new Error(connected.error.message);
   shell = connected.value;

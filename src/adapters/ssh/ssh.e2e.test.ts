@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { readFleet, waitFor } from '../../../test/fleet/fleet.js';
 import { hostPaths } from '../../../test/fleet/paths.js';
+import { fleetSshSettings } from '../../../test/e2e/support/ssh-settings.js';
 import type { RemoteShell } from '../../engine/ports.js';
 import type { HostTarget, SshSettings } from '../../spec/model.js';
 import { fingerprintSha256 } from './host-key.js';
@@ -20,20 +21,7 @@ let web02: HostTarget;
 
 const target = (host: { name: string; address: string }): HostTarget => ({ ...host, group: 'web', lbServer: host.name });
 
-function settings(overrides: Partial<SshSettings> = {}): SshSettings {
-  return {
-    user: 'root',
-    port: 22,
-    identityFile: fleet.identityFile,
-    knownHosts: fleet.knownHostsPath,
-    hostKeyPolicy: 'strict',
-    become: 'none',
-    connectTimeoutMs: 10_000,
-    commandTimeoutMs: 60_000,
-    keepaliveIntervalMs: 5_000,
-    ...overrides,
-  };
-}
+const settings = (overrides: Partial<SshSettings> = {}): SshSettings => fleetSshSettings(fleet, overrides);
 
 /** Every shells object a test opens, closed after it whatever happens. */
 const opened: Array<ReturnType<typeof createRemoteShells>> = [];
