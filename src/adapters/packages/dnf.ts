@@ -9,7 +9,7 @@
 import type { ExecOutput, Versions } from '../../engine/ports.js';
 import { compareRpm } from '../../plan/versions.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
-import { parseRpmQuery, rpmEraseCommand, rpmPinMatches, rpmQueryCommand } from './rpm.js';
+import { rpmDatabase } from './rpm.js';
 
 const nevr = (name: string, version: string) => `${name}-${version}`;
 
@@ -67,24 +67,18 @@ export function yumInstallCommands(wanted: Readonly<Record<string, string>>, ins
 
 export const dnf: PackageManagerDefinition = {
   kind: 'dnf',
-  queryInstalled: rpmQueryCommand,
-  parseInstalled: parseRpmQuery,
+  ...rpmDatabase,
   queryAvailable: (names, afterRefresh) => dnfListCommand('dnf', names, afterRefresh),
   parseAvailable: parseDnfList,
   refresh: undefined, // `--refresh` on the second look
-  satisfies: rpmPinMatches,
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [dnfInstallCommand(wanted)]),
-  removeCommand: rpmEraseCommand,
 };
 
 export const yum: PackageManagerDefinition = {
   kind: 'yum',
-  queryInstalled: rpmQueryCommand,
-  parseInstalled: parseRpmQuery,
+  ...rpmDatabase,
   queryAvailable: (names, afterRefresh) => dnfListCommand('yum', names, afterRefresh),
   parseAvailable: parseDnfList,
   refresh: { argv: ['yum', 'clean', 'expire-cache'], privileged: true },
-  satisfies: rpmPinMatches,
   installCommands: yumInstallCommands,
-  removeCommand: rpmEraseCommand,
 };

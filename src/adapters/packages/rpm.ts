@@ -12,7 +12,7 @@
 import type { ExecOutput, Versions } from '../../engine/ports.js';
 import type { Result } from '../../engine/result.js';
 import { fail, ok } from '../../engine/result.js';
-import type { Command } from './definition.js';
+import type { Command, PackageManagerDefinition } from './definition.js';
 
 export interface Evr {
   epoch: number;
@@ -79,3 +79,11 @@ export function parseRpmQuery(output: ExecOutput, names: readonly string[]): Res
 export function rpmEraseCommand(names: readonly string[]): Command {
   return { argv: ['rpm', '-e', ...names], privileged: true };
 }
+
+/** What dnf, yum and zypper share because they all sit on the rpm database: reading it, pins, removal. */
+export const rpmDatabase = {
+  queryInstalled: rpmQueryCommand,
+  parseInstalled: parseRpmQuery,
+  satisfies: rpmPinMatches,
+  removeCommand: rpmEraseCommand,
+} satisfies Partial<PackageManagerDefinition>;

@@ -5,7 +5,7 @@
  */
 import type { ExecOutput } from '../../engine/ports.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
-import { parseRpmQuery, rpmEraseCommand, rpmPinMatches, rpmQueryCommand } from './rpm.js';
+import { rpmDatabase } from './rpm.js';
 
 /** zypper's exit code when a search finds nothing (ZYPPER_EXIT_INF_CAP_NOT_FOUND). */
 export const ZYPPER_NOTHING_FOUND = 104;
@@ -49,12 +49,9 @@ export function zypperInstallCommand(wanted: Readonly<Record<string, string>>): 
 
 export const zypper: PackageManagerDefinition = {
   kind: 'zypper',
-  queryInstalled: rpmQueryCommand,
-  parseInstalled: parseRpmQuery,
+  ...rpmDatabase,
   queryAvailable: (names) => zypperSearchCommand(names),
   parseAvailable: parseZypperSearch,
   refresh: { argv: ['zypper', '--non-interactive', 'refresh'], privileged: true },
-  satisfies: rpmPinMatches,
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [zypperInstallCommand(wanted)]),
-  removeCommand: rpmEraseCommand,
 };
