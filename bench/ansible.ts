@@ -28,12 +28,14 @@ export async function ansibleMissing(): Promise<string | undefined> {
     () => true,
     () => false,
   );
-  if (!collection) return 'the community.general collection is missing (ansible-galaxy collection install community.general): skipped';
+  if (!collection)
+    return 'the community.general collection is missing (ansible-galaxy collection install community.general): skipped';
   const pythonApt = await run('/usr/bin/python3', ['-c', 'import apt']).then(
     () => true,
     () => false,
   );
-  if (!pythonApt) return "python3-apt is missing (Ansible's apt module needs it on the hosts: apt-get install python3-apt): skipped";
+  if (!pythonApt)
+    return "python3-apt is missing (Ansible's apt module needs it on the hosts: apt-get install python3-apt): skipped";
   return undefined;
 }
 
@@ -47,7 +49,9 @@ export async function writeAnsibleFiles(fleet: Fleet, rollout: BenchRollout, dir
   const hosts = rollout.batches.flat();
   const inventory = {
     web: {
-      hosts: Object.fromEntries(hosts.map((name) => [name, { ansible_host: fleet.hosts.find((host) => host.name === name)?.address }])),
+      hosts: Object.fromEntries(
+        hosts.map((name) => [name, { ansible_host: fleet.hosts.find((host) => host.name === name)?.address }]),
+      ),
       vars: {
         ansible_user: 'root',
         ansible_ssh_private_key_file: fleet.identityFile,
@@ -89,7 +93,11 @@ export async function writeAnsibleFiles(fleet: Fleet, rollout: BenchRollout, dir
         { name: 'Drain until no sessions, then MAINT', ...haproxy('disabled') },
         { name: 'Install demo', 'ansible.builtin.apt': { name: 'demo={{ version }}', allow_downgrade: true } },
         health(1),
-        { name: 'Health gate: ssh port open', 'ansible.builtin.wait_for': { host: '{{ ansible_host }}', port: 22, timeout: 5 }, delegate_to: 'localhost' },
+        {
+          name: 'Health gate: ssh port open',
+          'ansible.builtin.wait_for': { host: '{{ ansible_host }}', port: 22, timeout: 5 },
+          delegate_to: 'localhost',
+        },
         health(2),
         { name: 'Back in rotation, wait for UP', ...haproxy('enabled') },
       ],
@@ -100,6 +108,12 @@ export async function writeAnsibleFiles(fleet: Fleet, rollout: BenchRollout, dir
   await writeFile(files.playbook, stringify(play));
   return {
     ...files,
-    env: { ...process.env, ANSIBLE_PIPELINING: 'True', ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_FORKS: String(hosts.length), ANSIBLE_NOCOLOR: '1' },
+    env: {
+      ...process.env,
+      ANSIBLE_PIPELINING: 'True',
+      ANSIBLE_HOST_KEY_CHECKING: 'True',
+      ANSIBLE_FORKS: String(hosts.length),
+      ANSIBLE_NOCOLOR: '1',
+    },
   };
 }

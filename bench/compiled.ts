@@ -20,7 +20,17 @@ export async function buildLieutenant(dir: string): Promise<{ entry: string } | 
   await mkdir(dir, { recursive: true });
   await copyFile(join(REPO_ROOT, 'package.json'), join(dir, 'package.json'));
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = [tsc, '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist'), '--declaration', 'false', '--sourceMap', 'false'];
+  const args = [
+    tsc,
+    '-p',
+    join(REPO_ROOT, 'tsconfig.build.json'),
+    '--outDir',
+    join(dir, 'dist'),
+    '--declaration',
+    'false',
+    '--sourceMap',
+    'false',
+  ];
   // tsc emits even when some file has a type error (another engineer's work in progress): judge by the output.
   const failed = await run(process.execPath, args, { cwd: REPO_ROOT }).then(
     () => undefined,

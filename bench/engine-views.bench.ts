@@ -20,7 +20,10 @@ const HOSTS = 1_000;
 const ROUNDS = 5;
 
 function offscreen(): Writable & { columns: number; rows: number } {
-  const stream = new Writable({ write: (_chunk, _encoding, done) => done() }) as Writable & { columns: number; rows: number };
+  const stream = new Writable({ write: (_chunk, _encoding, done) => done() }) as Writable & {
+    columns: number;
+    rows: number;
+  };
   stream.columns = 120;
   stream.rows = 40;
   return stream;
@@ -28,19 +31,32 @@ function offscreen(): Writable & { columns: number; rows: number } {
 
 /** A keyboard that is never pressed but, like a terminal, supports raw mode (Ink's input hook needs it). */
 function idleKeyboard(): NodeJS.ReadStream {
-  return Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined, ref: () => undefined, unref: () => undefined }) as unknown as NodeJS.ReadStream;
+  return Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: () => undefined,
+    ref: () => undefined,
+    unref: () => undefined,
+  }) as unknown as NodeJS.ReadStream;
 }
 
 type View = { name: string; attach: () => { listener?: RunEventListener; close: () => void } };
 
 const views: View[] = [
   { name: 'no view', attach: () => ({ close: () => undefined }) },
-  { name: 'line renderer', attach: () => ({ listener: createLineRenderer({ write: () => true }), close: () => undefined }) },
+  {
+    name: 'line renderer',
+    attach: () => ({ listener: createLineRenderer({ write: () => true }), close: () => undefined }),
+  },
   {
     name: 'Ink TUI',
     attach: () => {
       const controller = createTuiController({ onInterrupt: () => undefined });
-      const instance = render(createElement(RunTui, { controller, frameMs: 100 }), { stdout: offscreen() as unknown as NodeJS.WriteStream, stdin: idleKeyboard(), patchConsole: false, maxFps: 10 });
+      const instance = render(createElement(RunTui, { controller, frameMs: 100 }), {
+        stdout: offscreen() as unknown as NodeJS.WriteStream,
+        stdin: idleKeyboard(),
+        patchConsole: false,
+        maxFps: 10,
+      });
       return { listener: controller.onEvent, close: () => instance.unmount() };
     },
   },
@@ -73,5 +89,7 @@ for (const view of views) {
   }
   const ms = median(runs);
   if (Number.isNaN(baseline)) baseline = ms;
-  console.log(`  ${view.name.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms  ${events} events  ${(ms / baseline).toFixed(2)}× the engine alone`);
+  console.log(
+    `  ${view.name.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms  ${events} events  ${(ms / baseline).toFixed(2)}× the engine alone`,
+  );
 }

@@ -37,15 +37,24 @@ async function vmHwmKiB(pid: number): Promise<number | undefined> {
   return match ? Number(match[1]) : undefined;
 }
 
-export async function timeCommand(file: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; signal: AbortSignal }): Promise<Timed> {
+export async function timeCommand(
+  file: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; signal: AbortSignal },
+): Promise<Timed> {
   const method = rssMethod();
   const scratch = await mkdtemp(join(tmpdir(), 'lieutenant-bench-time-'));
   const rssFile = join(scratch, 'rss');
-  const [program, argv] = method === 'GNU time %M' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, file, ...args]] : [file, [...args]];
+  const [program, argv] =
+    method === 'GNU time %M' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, file, ...args]] : [file, [...args]];
   try {
     const startedAt = Date.now();
     const started = process.hrtime.bigint();
-    const child = spawn(program, argv, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    const child = spawn(program, argv, {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: options.signal,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -55,7 +64,8 @@ export async function timeCommand(file: string, args: readonly string[], options
       method === 'GNU time %M'
         ? undefined
         : setInterval(() => {
-            if (child.pid !== undefined) void vmHwmKiB(child.pid).then((kib) => (polledRss = Math.max(polledRss ?? 0, kib ?? 0) || polledRss));
+            if (child.pid !== undefined)
+              void vmHwmKiB(child.pid).then((kib) => (polledRss = Math.max(polledRss ?? 0, kib ?? 0) || polledRss));
           }, 20);
     const code = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
@@ -63,7 +73,10 @@ export async function timeCommand(file: string, args: readonly string[], options
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (poll) clearInterval(poll);
-    const peakRssKiB = method === 'GNU time %M' ? Number((await readFile(rssFile, 'utf8').catch(() => '')).trim().split('\n').pop()) || undefined : polledRss;
+    const peakRssKiB =
+      method === 'GNU time %M'
+        ? Number((await readFile(rssFile, 'utf8').catch(() => '')).trim().split('\n').pop()) || undefined
+        : polledRss;
     return { code, startedAt, exitedAt: startedAt + wallMs, wallMs, peakRssKiB, rssMethod: method, stdout, stderr };
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -74,5 +87,7 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }

@@ -20,7 +20,9 @@ export async function lieutenantPhases(repoDir: string, spawnedAt: number, exite
   };
   for (const started of events.filter((event) => event.type === 'batch.started')) {
     const batch = 'batch' in started ? started.batch : 0;
-    const finished = events.find((event) => event.type === 'batch.finished' && 'batch' in event && event.batch === batch);
+    const finished = events.find(
+      (event) => event.type === 'batch.finished' && 'batch' in event && event.batch === batch,
+    );
     phases[`batch ${batch}`] = at(finished) - at(started);
   }
   phases['run.finished → exit'] = exitedAt - at(find('run.finished'));

@@ -14,7 +14,11 @@ export const TARGET_RATIO = 1.25;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
 
-export function reportLines(contenders: readonly Contender[], lieutenants: readonly string[], lowerBound: string): string[] {
+export function reportLines(
+  contenders: readonly Contender[],
+  lieutenants: readonly string[],
+  lowerBound: string,
+): string[] {
   const width = Math.max(...contenders.map((contender) => contender.name.length)) + 2;
   const lines = [`${'contender'.padEnd(width)}${'wall (median)'.padEnd(16)}${'each run'.padEnd(30)}peak RSS (median)`];
   for (const contender of contenders) {
@@ -25,7 +29,10 @@ export function reportLines(contenders: readonly Contender[], lieutenants: reado
     const rss = contender.peakRssKiB.filter((value): value is number => value !== undefined);
     lines.push(
       `${contender.name.padEnd(width)}${seconds(median(contender.wallMs)).padEnd(16)}` +
-        `${contender.wallMs.map((ms) => (ms / 1000).toFixed(2)).join(' ').padEnd(30)}${mib(rss.length > 0 ? median(rss) : undefined)}`,
+        `${contender.wallMs
+          .map((ms) => (ms / 1000).toFixed(2))
+          .join(' ')
+          .padEnd(30)}${mib(rss.length > 0 ? median(rss) : undefined)}`,
     );
   }
   const bound = contenders.find((contender) => contender.name === lowerBound);
@@ -33,7 +40,9 @@ export function reportLines(contenders: readonly Contender[], lieutenants: reado
     const ours = contenders.find((contender) => contender.name === name);
     if (!ours || !bound || ours.wallMs.length === 0 || bound.wallMs.length === 0) return [];
     const ratio = median(ours.wallMs) / median(bound.wallMs);
-    return [`${name} / lower bound: ${ratio.toFixed(2)}× (${ratio <= TARGET_RATIO ? 'within' : 'NOT within'} the ${TARGET_RATIO}× target)`];
+    return [
+      `${name} / lower bound: ${ratio.toFixed(2)}× (${ratio <= TARGET_RATIO ? 'within' : 'NOT within'} the ${TARGET_RATIO}× target)`,
+    ];
   });
   if (ratios.length > 0) lines.push('', ...ratios);
   return lines;

@@ -40,7 +40,9 @@ async function checkedRun(runner: Runner, fleet: Fleet, version: string, signal:
   const off = Object.entries(versions).filter(([, installed]) => installed !== version);
   if (timed.code !== 0 || off.length > 0) {
     const tail = `${timed.stdout}\n${timed.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${runner.name} exited ${timed.code} with ${off.map(([host, v]) => `${host}=${v || 'none'}`).join(' ') || 'every host on ' + version}; its figures would mean nothing:\n${tail}`);
+    throw new Error(
+      `${runner.name} exited ${timed.code} with ${off.map(([host, v]) => `${host}=${v || 'none'}`).join(' ') || 'every host on ' + version}; its figures would mean nothing:\n${tail}`,
+    );
   }
   return timed;
 }
@@ -52,12 +54,24 @@ async function main(signal: AbortSignal): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'lieutenant-bench-'));
   try {
     const fleet = await startFleet({ dir: FLEET_DIR, hosts: HOSTS, prefix: PREFIX });
-    log(`fleet: ${fleet.hosts.length} hosts on ${PREFIX}.x up in ${((Date.now() - started) / 1000).toFixed(1)} s (${FLEET_DIR})`);
+    log(
+      `fleet: ${fleet.hosts.length} hosts on ${PREFIX}.x up in ${((Date.now() - started) / 1000).toFixed(1)} s (${FLEET_DIR})`,
+    );
     const rollout = benchRollout(fleet);
     repo = await makeRolloutRepo(fleet, {
       playbook: {
-        strategy: { batches: ['50%', '50%'], concurrency: 10, maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' },
-        health: { interval: `${rollout.healthIntervalMs}ms`, timeout: '60s', successThreshold: rollout.successThreshold },
+        strategy: {
+          batches: ['50%', '50%'],
+          concurrency: 10,
+          maxUnavailable: '50%',
+          pause: 'none',
+          onFailure: 'rollback',
+        },
+        health: {
+          interval: `${rollout.healthIntervalMs}ms`,
+          timeout: '60s',
+          successThreshold: rollout.successThreshold,
+        },
         drain: { timeout: '30s' },
       },
     });
@@ -70,20 +84,48 @@ async function main(signal: AbortSignal): Promise<void> {
     const compiled = await buildLieutenant(join(FLEET_DIR, 'build'));
 
     const runners: Runner[] = [
-      { name: BIN_ROW, run: (s) => timeCommand(process.execPath, [LIEUTENANT, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) },
+      {
+        name: BIN_ROW,
+        run: (s) =>
+          timeCommand(process.execPath, [LIEUTENANT, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }),
+      },
       'entry' in compiled
-        ? { name: 'lieutenant run (compiled)', run: (s) => timeCommand(process.execPath, [compiled.entry, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }) }
-        : { name: 'lieutenant run (compiled)', skipped: compiled.skipped, run: () => Promise.reject(new Error('skipped')) },
+        ? {
+            name: 'lieutenant run (compiled)',
+            run: (s) =>
+              timeCommand(process.execPath, [compiled.entry, 'run', 'web', '--yes', '--repo', repoDir], { signal: s }),
+          }
+        : {
+            name: 'lieutenant run (compiled)',
+            skipped: compiled.skipped,
+            run: () => Promise.reject(new Error('skipped')),
+          },
       { name: 'lower bound (bash + OpenSSH)', run: (s) => timeCommand('bash', [script], { signal: s }) },
       ansible
-        ? { name: 'ansible-playbook', run: (s) => timeCommand('ansible-playbook', ['-i', ansible.inventory, ansible.playbook], { env: ansible.env, signal: s }) }
+        ? {
+            name: 'ansible-playbook',
+            run: (s) =>
+              timeCommand('ansible-playbook', ['-i', ansible.inventory, ansible.playbook], {
+                env: ansible.env,
+                signal: s,
+              }),
+          }
         : { name: 'ansible-playbook', skipped: missing ?? 'skipped', run: () => Promise.reject(new Error('skipped')) },
     ];
-    const contenders: Contender[] = runners.map((runner) => ({ name: runner.name, wallMs: [], peakRssKiB: [], ...(runner.skipped ? { skipped: runner.skipped } : {}) }));
+    const contenders: Contender[] = runners.map((runner) => ({
+      name: runner.name,
+      wallMs: [],
+      peakRssKiB: [],
+      ...(runner.skipped ? { skipped: runner.skipped } : {}),
+    }));
 
-    log(`rollout: demo 1.0 → ${rollout.version} in ${rollout.batches.length} batches (${rollout.batches.map((b) => b.join(' ')).join(' | ')}); drain, apt, health ${rollout.successThreshold}× every ${rollout.healthIntervalMs} ms, return`);
+    log(
+      `rollout: demo 1.0 → ${rollout.version} in ${rollout.batches.length} batches (${rollout.batches.map((b) => b.join(' ')).join(' | ')}); drain, apt, health ${rollout.successThreshold}× every ${rollout.healthIntervalMs} ms, return`,
+    );
     const phases = new Map<string, Phases[]>();
-    log(`${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`);
+    log(
+      `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
+    );
     for (let round = 1; round <= REPEATS; round++) {
       // Each round starts one contender later (L C B A, C B A L, …): no contender always runs first, or after the same one.
       const order = runners.map((_, k) => (k + round - 1) % runners.length);
@@ -95,9 +137,15 @@ async function main(signal: AbortSignal): Promise<void> {
         await resetFleet(fleet);
         const timed = await checkedRun(runner, fleet, rollout.version, signal);
         contender.wallMs.push(timed.wallMs);
-        if (runner.name.startsWith('lieutenant')) phases.set(runner.name, [...(phases.get(runner.name) ?? []), await lieutenantPhases(repoDir, timed.startedAt, timed.exitedAt)]);
+        if (runner.name.startsWith('lieutenant'))
+          phases.set(runner.name, [
+            ...(phases.get(runner.name) ?? []),
+            await lieutenantPhases(repoDir, timed.startedAt, timed.exitedAt),
+          ]);
         contender.peakRssKiB.push(timed.peakRssKiB);
-        log(`  run ${round}/${REPEATS} ${runner.name}: ${(timed.wallMs / 1000).toFixed(2)} s, peak RSS ${timed.peakRssKiB === undefined ? 'n/a' : `${(timed.peakRssKiB / 1024).toFixed(1)} MiB`}`);
+        log(
+          `  run ${round}/${REPEATS} ${runner.name}: ${(timed.wallMs / 1000).toFixed(2)} s, peak RSS ${timed.peakRssKiB === undefined ? 'n/a' : `${(timed.peakRssKiB / 1024).toFixed(1)} MiB`}`,
+        );
       }
     }
 
@@ -106,20 +154,26 @@ async function main(signal: AbortSignal): Promise<void> {
     const startupCompiled: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
       startup.push((await timeCommand(process.execPath, [LIEUTENANT, '--version'], { signal })).wallMs);
-      if ('entry' in compiled) startupCompiled.push((await timeCommand(process.execPath, [compiled.entry, '--version'], { signal })).wallMs);
+      if ('entry' in compiled)
+        startupCompiled.push((await timeCommand(process.execPath, [compiled.entry, '--version'], { signal })).wallMs);
     }
 
     log('');
-    for (const line of reportLines(contenders, [BIN_ROW, 'lieutenant run (compiled)'], 'lower bound (bash + OpenSSH)')) log(line);
+    for (const line of reportLines(contenders, [BIN_ROW, 'lieutenant run (compiled)'], 'lower bound (bash + OpenSSH)'))
+      log(line);
     for (const [name, runs] of phases) {
       log('');
       log(`where ${name} spends it (median of its journals):`);
       for (const [phase, ms] of medianPhases(runs)) log(`  ${phase.padEnd(42)}${(ms / 1000).toFixed(2)} s`);
     }
     log('');
-    log(`CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${cliEntry(REPO_ROOT).built ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is older than src/, or not built)'}`);
+    log(
+      `CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${cliEntry(REPO_ROOT).built ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is older than src/, or not built)'}`,
+    );
     if ('entry' in compiled) log(`CLI start-up alone, compiled: ${(median(startupCompiled) / 1000).toFixed(2)} s`);
-    log(`peak RSS: ${rssMethod()} (for the bash script: its largest single process, not the sum of its ssh/curl children)`);
+    log(
+      `peak RSS: ${rssMethod()} (for the bash script: its largest single process, not the sum of its ssh/curl children)`,
+    );
   } finally {
     log(`tearing the bench fleet down (${FLEET_DIR})`);
     await stopFleet(FLEET_DIR);

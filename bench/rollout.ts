@@ -12,5 +12,10 @@ export interface BenchRollout {
 export function benchRollout(fleet: Fleet): BenchRollout {
   const names = fleet.hosts.map((host) => host.name);
   const half = Math.ceil(names.length / 2);
-  return { version: '1.1', batches: [names.slice(0, half), names.slice(half)], healthIntervalMs: 200, successThreshold: 2 };
+  return {
+    version: '1.1',
+    batches: [names.slice(0, half), names.slice(half)],
+    healthIntervalMs: 200,
+    successThreshold: 2,
+  };
 }

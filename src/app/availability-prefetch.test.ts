@@ -14,7 +14,9 @@ function recordingManagers(missing: string[] = []) {
     ensureAvailable: async (shell, wanted) => {
       asked.push(`${shell.host} ${Object.values(wanted).join(',')}`);
       const absent = Object.values(wanted).filter((v) => missing.includes(v));
-      return absent.length === 0 ? okVoid : fail(`${shell.host}: not in the apt repositories: demo=${absent.join(',')}`);
+      return absent.length === 0
+        ? okVoid
+        : fail(`${shell.host}: not in the apt repositories: demo=${absent.join(',')}`);
     },
   };
   const managers: PackageManagers = { apt: manager, dnf: manager, yum: manager, zypper: manager };
@@ -22,7 +24,8 @@ function recordingManagers(missing: string[] = []) {
 }
 
 const shells: RemoteShells = {
-  connect: async (host) => ok<RemoteShell>({ host: host.name, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) }),
+  connect: async (host) =>
+    ok<RemoteShell>({ host: host.name, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) }),
   closeAll: async () => undefined,
 };
 const signal = new AbortController().signal;
@@ -36,7 +39,9 @@ describe('prefetchAvailability', () => {
     // When the answers are fetched early, then preflight asks
     const early = prefetchAvailability(rollout, shells, managers, signal);
     await early.started;
-    const answers = await Promise.all(['web-01', 'web-02'].map((h) => early.packageManagers.apt.ensureAvailable(shellOf(h), { demo: '1.1' })));
+    const answers = await Promise.all(
+      ['web-01', 'web-02'].map((h) => early.packageManagers.apt.ensureAvailable(shellOf(h), { demo: '1.1' })),
+    );
     // Then one query per host in all, and preflight got them
     expect(answers.every((a) => a.ok)).toBe(true);
     expect(asked.sort()).toEqual(['web-01 1.1', 'web-02 1.1']);

@@ -18,7 +18,8 @@ export function prefetchAvailability(
   signal: AbortSignal,
 ): { packageManagers: PackageManagers; started: Promise<void> } {
   const answers = new Map<string, Promise<Result<void>>>();
-  const key = (host: string, wanted: Record<string, string>) => `${host}\n${JSON.stringify(Object.entries(wanted).sort())}`;
+  const key = (host: string, wanted: Record<string, string>) =>
+    `${host}\n${JSON.stringify(Object.entries(wanted).sort())}`;
   const cached = (manager: PackageManager): PackageManager => ({
     ...manager,
     ensureAvailable: async (shell, wanted, askSignal) => {
@@ -27,7 +28,9 @@ export function prefetchAvailability(
       return answer?.ok ? answer : manager.ensureAvailable(shell, wanted, askSignal);
     },
   });
-  const packageManagers = Object.fromEntries(Object.entries(managers).map(([kind, manager]) => [kind, cached(manager)])) as PackageManagers;
+  const packageManagers = Object.fromEntries(
+    Object.entries(managers).map(([kind, manager]) => [kind, cached(manager)]),
+  ) as PackageManagers;
 
   const limit = pLimit(16);
   const started = Promise.all(

@@ -14,4 +14,7 @@ export interface AppFailure {
 export const badInput = (message: string, details: string[] = []): AppFailure => ({ exitCode: 2, message, details });
 
 export const specFailure = (errors: readonly SpecError[]): AppFailure =>
-  badInput(`${errors.length} problem${errors.length === 1 ? '' : 's'} in the rollout repo; nothing was changed on any host`, errors.map(formatSpecError));
+  badInput(
+    `${errors.length} problem${errors.length === 1 ? '' : 's'} in the rollout repo; nothing was changed on any host`,
+    errors.map(formatSpecError),
+  );

@@ -15,7 +15,12 @@ describe('resumePoint', () => {
   it('finds the host a halted run left out, and brings only it back to the versions it had', async () => {
     // Given a halt on a broken release: web-01 out, the rest untouched
     const { events } = await runScenario({
-      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: [1], maxUnavailable: 1, onFailure: 'halt' },
+      fixture: {
+        groups: [{ hosts: 4, packages: { demo: '1.2' } }],
+        batches: [1],
+        maxUnavailable: 1,
+        onFailure: 'halt',
+      },
       world: { broken: ['1.2'] },
     });
     const point = resumePoint(events);
@@ -65,7 +70,12 @@ describe('resumePoint', () => {
 
   it('treats a failure under onFailure: rollback as a rollback even before it started', async () => {
     const { events } = await runScenario({
-      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: ['50%'], concurrency: 1, onFailure: 'rollback' },
+      fixture: {
+        groups: [{ hosts: 4, packages: { demo: '1.2' } }],
+        batches: ['50%'],
+        concurrency: 1,
+        onFailure: 'rollback',
+      },
       world: { broken: ['1.2'] },
     });
     const point = resumePoint(cutAt(events, 'host.failed'));

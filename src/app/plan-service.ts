@@ -23,24 +23,35 @@ export interface Planned {
   observation: Observation;
 }
 
-export async function loadSpec(request: Omit<PlanRequest, 'signal'>): Promise<Result<{ rollout: Rollout; warnings: string[] }, AppFailure>> {
+export async function loadSpec(
+  request: Omit<PlanRequest, 'signal'>,
+): Promise<Result<{ rollout: Rollout; warnings: string[] }, AppFailure>> {
   const loaded = await loadRollout(request.repoDir, request.playbook, request.rev);
   return loaded.ok ? loaded : { ok: false, error: specFailure(loaded.error) };
 }
 
 /** Reads the fleet through `world` (connections stay open for the run) and plans. */
-export async function observeAndPlan(rollout: Rollout, world: World, signal: AbortSignal): Promise<Result<Planned, AppFailure>> {
+export async function observeAndPlan(
+  rollout: Rollout,
+  world: World,
+  signal: AbortSignal,
+): Promise<Result<Planned, AppFailure>> {
   const observation = await observeFleet(rollout, world, signal);
   if (observation.problems.length > 0) {
     return {
       ok: false,
-      error: badInput(`cannot read the fleet of ${rollout.environment}; nothing was changed on any host`, observation.problems),
+      error: badInput(
+        `cannot read the fleet of ${rollout.environment}; nothing was changed on any host`,
+        observation.problems,
+      ),
     };
   }
   return ok({ plan: planRollout(rollout, observation.facts), observation });
 }
 
-export async function planService(request: PlanRequest): Promise<Result<Planned & { rollout: Rollout; warnings: string[] }, AppFailure>> {
+export async function planService(
+  request: PlanRequest,
+): Promise<Result<Planned & { rollout: Rollout; warnings: string[] }, AppFailure>> {
   void loadAdapters(); // while git reads the spec
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;

@@ -22,16 +22,32 @@ export async function resumeService(request: ResumeRequest): Promise<Result<RunD
   if (candidates.length === 0) {
     return {
       ok: false,
-      error: badInput(request.run ? `run ${request.run} is not an interrupted run in ${request.repoDir}` : `no interrupted run in ${request.repoDir}: nothing to resume`),
+      error: badInput(
+        request.run
+          ? `run ${request.run} is not an interrupted run in ${request.repoDir}`
+          : `no interrupted run in ${request.repoDir}: nothing to resume`,
+      ),
     };
   }
   const [point, ...others] = candidates;
   if (!point || others.length > 0) {
-    return { ok: false, error: badInput('several runs were interrupted; name one: lieutenant resume RUN', candidates.map((p) => `${p.runId}  ${p.started.rollout} on ${p.started.environment}, stopped at ${p.lastStep}`)) };
+    return {
+      ok: false,
+      error: badInput(
+        'several runs were interrupted; name one: lieutenant resume RUN',
+        candidates.map((p) => `${p.runId}  ${p.started.rollout} on ${p.started.environment}, stopped at ${p.lastStep}`),
+      ),
+    };
   }
-  const loaded = await loadSpec({ repoDir: request.repoDir, playbook: point.started.rollout, rev: point.started.commit.sha });
+  const loaded = await loadSpec({
+    repoDir: request.repoDir,
+    playbook: point.started.rollout,
+    rev: point.started.commit.sha,
+  });
   if (!loaded.ok) return loaded;
-  request.onWarning(`resuming run ${point.runId} (${point.mode === 'rollback' ? 'finishing its rollback' : 'going on'}; it stopped at ${point.lastStep})`);
+  request.onWarning(
+    `resuming run ${point.runId} (${point.mode === 'rollback' ? 'finishing its rollback' : 'going on'}; it stopped at ${point.lastStep})`,
+  );
   const done = await conductRun(request, loaded.value.rollout, { runId: point.runId, point });
   return done.ok ? ok(done.value) : done;
 }

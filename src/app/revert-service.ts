@@ -10,7 +10,10 @@ async function commit(options: RevertOptions & { repoDir: string }): Promise<Res
   if (!options.commit && !options.environment) {
     const deployed = await deployedEnvironments(options.repoDir);
     if (deployed.length !== 1) {
-      const which = deployed.length === 0 ? 'nothing has been deployed from this repo yet' : `releases are deployed to ${deployed.join(', ')}`;
+      const which =
+        deployed.length === 0
+          ? 'nothing has been deployed from this repo yet'
+          : `releases are deployed to ${deployed.join(', ')}`;
       return { ok: false, error: badInput(`${which}: name the COMMIT to revert, or --env ENVIRONMENT`) };
     }
     options = { ...options, environment: deployed[0] };
@@ -25,8 +28,16 @@ async function commit(options: RevertOptions & { repoDir: string }): Promise<Res
  * as `run` (lock, interrupted-run guard, journal, note); `fast` drops pause
  * gates, never health gates.
  */
-async function run(request: RunViews & { repoDir: string; rollout: string; revertSha: string; fast: boolean }): Promise<Result<RunDone, AppFailure>> {
-  return runService({ ...request, playbook: request.rollout, rev: request.revertSha, skipPauses: request.fast, supersede: true });
+async function run(
+  request: RunViews & { repoDir: string; rollout: string; revertSha: string; fast: boolean },
+): Promise<Result<RunDone, AppFailure>> {
+  return runService({
+    ...request,
+    playbook: request.rollout,
+    rev: request.revertSha,
+    skipPauses: request.fast,
+    supersede: true,
+  });
 }
 
 export const revertService = { commit, run };

@@ -10,7 +10,14 @@
  */
 import { openJournal, journalPath, newRunId } from '../adapters/journal/index.js';
 import { systemClock } from '../adapters/clock.js';
-import { announceGates, autoApprover, createControlApprover, firstAnswer, operatorName, registerActiveRun } from '../control/index.js';
+import {
+  announceGates,
+  autoApprover,
+  createControlApprover,
+  firstAnswer,
+  operatorName,
+  registerActiveRun,
+} from '../control/index.js';
 import { executePlan, type RunOutcome } from '../engine/execute.js';
 import { EXIT_CODE, type RunEvent, type RunEventListener } from '../engine/events.js';
 import type { Approver } from '../engine/ports.js';
@@ -73,18 +80,25 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
   const { warnings } = loaded.value;
-  const rollout = request.skipPauses ? { ...loaded.value.rollout, strategy: { ...loaded.value.rollout.strategy, pause: { kind: 'none' as const } } } : loaded.value.rollout;
+  const rollout = request.skipPauses
+    ? { ...loaded.value.rollout, strategy: { ...loaded.value.rollout.strategy, pause: { kind: 'none' as const } } }
+    : loaded.value.rollout;
   warnings.forEach(request.onWarning);
 
-  const interrupted = (await findInterrupted(request.repoDir)).filter((p) => p.started.environment === rollout.environment);
-  const same = interrupted.find((p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha);
+  const interrupted = (await findInterrupted(request.repoDir)).filter(
+    (p) => p.started.environment === rollout.environment,
+  );
+  const same = interrupted.find(
+    (p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha,
+  );
   if (same) {
     request.onWarning(`run ${same.runId} of this commit was interrupted (${same.lastStep}); finishing it`);
     return conductRun(request, rollout, { runId: same.runId, point: same });
   }
   const others = interrupted.filter((p) => p.started.rollout === rollout.rollout);
   if (request.supersede && others.length > 0 && others.length === interrupted.length) {
-    for (const point of others) request.onWarning(`run ${point.runId} was interrupted (${point.lastStep}); this run supersedes it`);
+    for (const point of others)
+      request.onWarning(`run ${point.runId} was interrupted (${point.lastStep}); this run supersedes it`);
     return conductRun(request, rollout, { runId: newRunId(rollout.rollout, new Date()), supersedes: others });
   }
   const first = interrupted[0];
@@ -119,7 +133,11 @@ export function resumeFacts(facts: FleetFacts, point: ResumePoint | undefined): 
   };
 }
 
-export async function conductRun(views: RunViews & { repoDir: string }, rollout: Rollout, continuation: Continuation): Promise<Result<RunDone, AppFailure>> {
+export async function conductRun(
+  views: RunViews & { repoDir: string },
+  rollout: Rollout,
+  continuation: Continuation,
+): Promise<Result<RunDone, AppFailure>> {
   const { repoDir } = views;
   const { runId, point } = continuation;
   const operator = await operatorName(repoDir);
@@ -143,9 +161,16 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
 
     const journal = await openJournal(journalPath(repoDir, runId));
     const logger = createRunLogger(repoDir, runId);
-    const active = await registerActiveRun(repoDir, { runId, rollout: rollout.rollout, environment: rollout.environment, operator });
+    const active = await registerActiveRun(repoDir, {
+      runId,
+      rollout: rollout.rollout,
+      environment: rollout.environment,
+      operator,
+    });
     const events: RunEvent[] = [];
-    const approver = views.yes ? autoApprover(operator) : firstAnswer([...views.approvers, createControlApprover(repoDir, runId)]);
+    const approver = views.yes
+      ? autoApprover(operator)
+      : firstAnswer([...views.approvers, createControlApprover(repoDir, runId)]);
     try {
       const outcome = await executePlan(
         plan,
@@ -157,8 +182,15 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
           stop: views.stop,
           force: views.force,
           pollMs: views.pollMs,
-          ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1, finishesRollback: point.mode === 'rollback' } : {}),
-          listeners: [(event) => events.push(event), announceGates(active, views.onWarning), logger.listener, ...views.listeners],
+          ...(point
+            ? { resumes: point.runId, firstSeq: point.lastSeq + 1, finishesRollback: point.mode === 'rollback' }
+            : {}),
+          listeners: [
+            (event) => events.push(event),
+            announceGates(active, views.onWarning),
+            logger.listener,
+            ...views.listeners,
+          ],
         },
       );
       const record = runRecordOf(events);
@@ -166,7 +198,10 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
       if (outcome.hostsOut.length === 0) await closeSuperseded(repoDir, superseded, runId, systemClock.now());
       if (views.pushTo) {
         const pushed = await pushDeployState(repoDir, views.pushTo);
-        if (!pushed.ok) views.onWarning(`the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`);
+        if (!pushed.ok)
+          views.onWarning(
+            `the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`,
+          );
       }
       return ok(point ? { runId, outcome, resumed: point } : { runId, outcome });
     } finally {
@@ -181,7 +216,12 @@ export async function conductRun(views: RunViews & { repoDir: string }, rollout:
 }
 
 /** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */
-async function closeSuperseded(repoDir: string, points: readonly ResumePoint[], by: string, now: number): Promise<void> {
+async function closeSuperseded(
+  repoDir: string,
+  points: readonly ResumePoint[],
+  by: string,
+  now: number,
+): Promise<void> {
   for (const point of points) {
     const journal = await openJournal(journalPath(repoDir, point.runId));
     try {

@@ -11,10 +11,10 @@ export async function ensureStateDir(repoDir: string): Promise<string> {
   const dir = join(repoDir, '.lieutenant');
   await mkdir(dir, { recursive: true });
   // 'wx': an operator's own .gitignore there is left alone.
-  await writeFile(join(dir, '.gitignore'), '# Lieutenant runtime state: journals, logs, locks. Never committed.\n*\n', { flag: 'wx' }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    },
-  );
+  await writeFile(join(dir, '.gitignore'), '# Lieutenant runtime state: journals, logs, locks. Never committed.\n*\n', {
+    flag: 'wx',
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
   return dir;
 }

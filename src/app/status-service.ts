@@ -51,13 +51,24 @@ export interface StatusReport {
   environments: EnvironmentStatus[];
 }
 
-export async function statusService(request: { repoDir: string; environment?: string; signal: AbortSignal }): Promise<Result<StatusReport, AppFailure>> {
+export async function statusService(request: {
+  repoDir: string;
+  environment?: string;
+  signal: AbortSignal;
+}): Promise<Result<StatusReport, AppFailure>> {
   void loadAdapters(); // while git reads the specs
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
-  const environments = [...repo.value.inventories.keys()].filter((env) => !request.environment || env === request.environment);
+  const environments = [...repo.value.inventories.keys()].filter(
+    (env) => !request.environment || env === request.environment,
+  );
   if (environments.length === 0) {
-    return { ok: false, error: badInput(`no environment ${request.environment} in ${request.repoDir}`, [`environments: ${[...repo.value.inventories.keys()].join(', ')}`]) };
+    return {
+      ok: false,
+      error: badInput(`no environment ${request.environment} in ${request.repoDir}`, [
+        `environments: ${[...repo.value.inventories.keys()].join(', ')}`,
+      ]),
+    };
   }
   const report: StatusReport = { hosts: [], environments: [] };
   const history = await loadHistory(request.repoDir);
@@ -71,14 +82,19 @@ export async function statusService(request: { repoDir: string; environment?: st
       lastRun: history.find((entry) => entry.environment === environment),
       problems: [],
     };
-    const playbooks = [...repo.value.playbooks].filter(([, p]) => p.spec.inventory === environment).map(([name]) => name);
+    const playbooks = [...repo.value.playbooks]
+      .filter(([, p]) => p.spec.inventory === environment)
+      .map(([name]) => name);
     for (const rollout of playbooks) {
       const deployed = await deployedCommit(request.repoDir, environment, rollout);
       env.deployed[rollout] = deployed;
       if (deployed !== repo.value.commit.sha) env.pending.push(rollout);
       const { hosts, problems } = await rolloutStatus(request.repoDir, rollout, deployed, request.signal);
       report.hosts.push(...hosts);
-      env.problems.push(...problems, ...hosts.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`));
+      env.problems.push(
+        ...problems,
+        ...hosts.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`),
+      );
     }
     report.environments.push(env);
   }
@@ -86,7 +102,12 @@ export async function statusService(request: { repoDir: string; environment?: st
 }
 
 /** Every host that could be read, and every problem (an unreachable host, an unreadable load balancer). */
-async function rolloutStatus(repoDir: string, rollout: string, deployed: string | undefined, signal: AbortSignal): Promise<{ hosts: HostStatus[]; problems: string[] }> {
+async function rolloutStatus(
+  repoDir: string,
+  rollout: string,
+  deployed: string | undefined,
+  signal: AbortSignal,
+): Promise<{ hosts: HostStatus[]; problems: string[] }> {
   const head = await loadSpec({ repoDir, playbook: rollout });
   if (!head.ok) return { hosts: [], problems: [head.error.message, ...head.error.details] };
   const expectedSpec = deployed ? await loadSpec({ repoDir, playbook: rollout, rev: deployed }) : head;
@@ -111,7 +132,9 @@ async function rolloutStatus(repoDir: string, rollout: string, deployed: string 
           installed,
           expected,
           committed: group.packages,
-          drift: Object.entries(expected).filter(([name, version]) => installed[name] !== version).map(([name]) => name),
+          drift: Object.entries(expected)
+            .filter(([name, version]) => installed[name] !== version)
+            .map(([name]) => name),
           rotation,
           // Unknown rotation (a load balancer could not be read) is reported as a problem, not as "in".
           outOfRotation: Object.values(rotation).some((status) => status.adminState !== 'ready' || !isUp(status)),

@@ -42,7 +42,8 @@ describe('watchService', () => {
     });
     return { done, warnings };
   };
-  const eventsOf = <T extends WatchEvent['type']>(type: T) => events.filter((event): event is Extract<WatchEvent, { type: T }> => event.type === type);
+  const eventsOf = <T extends WatchEvent['type']>(type: T) =>
+    events.filter((event): event is Extract<WatchEvent, { type: T }> => event.type === type);
 
   beforeEach(async () => {
     sandbox = await createGitSandbox();
@@ -65,21 +66,33 @@ describe('watchService', () => {
 
   it('given a folder that is not a Git repository, then bad input (exit 2) and nothing starts', async () => {
     const done = await start({ repoDir: sandbox.root }).done;
-    expect(done).toEqual({ ok: false, error: { exitCode: 2, message: `${sandbox.root} is not a Git repository (--repo DIR names the rollout repo)`, details: [] } });
+    expect(done).toEqual({
+      ok: false,
+      error: {
+        exitCode: 2,
+        message: `${sandbox.root} is not a Git repository (--repo DIR names the rollout repo)`,
+        details: [],
+      },
+    });
     expect(events).toEqual([]);
   });
 
   it('given a remote the repo lacks, then bad input naming the remotes it has', async () => {
     const done = await start({ remote: 'upstream' }).done;
     expect(done.ok).toBe(false);
-    if (!done.ok) expect(done.error).toMatchObject({ exitCode: 2, message: 'the rollout repo has no remote upstream (remotes: origin)' });
+    if (!done.ok)
+      expect(done.error).toMatchObject({
+        exitCode: 2,
+        message: 'the rollout repo has no remote upstream (remotes: origin)',
+      });
   });
 
   it('given --listen with an empty secret file, then bad input and no server', async () => {
     await writeFile(secretFile, '\n');
     const done = await start({ listen: { host: '127.0.0.1', port: 0 }, secretFile }).done;
     expect(done.ok).toBe(false);
-    if (!done.ok) expect(done.error).toMatchObject({ exitCode: 2, message: `the webhook secret file ${secretFile} is empty` });
+    if (!done.ok)
+      expect(done.error).toMatchObject({ exitCode: 2, message: `the webhook secret file ${secretFile} is empty` });
   });
 
   it('given a secret file others may read, then a warning', async () => {
@@ -101,17 +114,35 @@ describe('watchService', () => {
   it('given the webhook, then a bad signature is refused with 401 and runs no cycle; a signed push of the branch fetches it; another branch is ignored; stopping closes the socket', async () => {
     // Given
     const watch = start({ listen: { host: '127.0.0.1', port: 0 }, secretFile });
-    const [started] = await waitFor(() => (eventsOf('watch.started').length > 0 ? eventsOf('watch.started') : undefined), { what: 'watch started' });
+    const [started] = await waitFor(
+      () => (eventsOf('watch.started').length > 0 ? eventsOf('watch.started') : undefined),
+      { what: 'watch started' },
+    );
     const url = started?.webhook ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const sha = await author.commit('inventory: one more host', { 'inventories/staging.yaml': inventoryYaml('staging', 3) });
+    const sha = await author.commit('inventory: one more host', {
+      'inventories/staging.yaml': inventoryYaml('staging', 3),
+    });
     await author.git.push('origin', 'main');
     const post = (body: string, signature: string, delivery: string) =>
-      fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': signature } });
+      fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-github-delivery': delivery,
+          'x-hub-signature-256': signature,
+        },
+      });
     const payload = (ref: string) => JSON.stringify({ ref, after: sha, repository: { full_name: 'ops/rollouts' } });
 
     // When: a forged delivery
-    const forged = await post(payload('refs/heads/main'), signBody('wrong secret', payload('refs/heads/main')), 'd-forged');
+    const forged = await post(
+      payload('refs/heads/main'),
+      signBody('wrong secret', payload('refs/heads/main')),
+      'd-forged',
+    );
 
     // Then: 401, nothing fetched
     expect(forged.status).toBe(401);
@@ -125,7 +156,9 @@ describe('watchService', () => {
 
     // Then
     expect([other.status, real.status]).toEqual([202, 202]);
-    expect(eventsOf('push.ignored')).toMatchObject([{ deliveryId: 'd-other', reason: 'refs/heads/feature is not the followed branch main' }]);
+    expect(eventsOf('push.ignored')).toMatchObject([
+      { deliveryId: 'd-other', reason: 'refs/heads/feature is not the followed branch main' },
+    ]);
     await waitFor(() => eventsOf('commit.new').length > 0, { what: 'the pushed commit fetched', timeoutMs: 15_000 });
     expect(eventsOf('commit.new')).toMatchObject([{ after: sha, subject: 'inventory: one more host' }]);
     expect(await watched.head()).toBe(sha);
@@ -135,6 +168,8 @@ describe('watchService', () => {
     expect(await watch.done).toEqual({ ok: true, value: { exitCode: 0 } });
     expect(events.at(-2)).toMatchObject({ type: 'watch.stopping', reason: 'interrupted (Ctrl-C)' });
     expect(events.at(-1)).toMatchObject({ type: 'watch.stopped' });
-    await expect(post(payload('refs/heads/main'), signBody(SECRET, payload('refs/heads/main')), 'd-late')).rejects.toThrow();
+    await expect(
+      post(payload('refs/heads/main'), signBody(SECRET, payload('refs/heads/main')), 'd-late'),
+    ).rejects.toThrow();
   });
 });

@@ -69,7 +69,14 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   if (!target.ok) return target;
   const { branch, remote, pushRemote } = target.value;
 
-  const config: CycleConfig = { repoDir: request.repoDir, branch, remote, pushRemote, driftAlertAfterMs: request.driftAlertAfterMs, selfHeal: request.selfHeal };
+  const config: CycleConfig = {
+    repoDir: request.repoDir,
+    branch,
+    remote,
+    pushRemote,
+    driftAlertAfterMs: request.driftAlertAfterMs,
+    selfHeal: request.selfHeal,
+  };
   const emit = eventEmitter(views.onEvent, () => clock.now());
   const ports: CyclePorts = {
     clock,
@@ -95,21 +102,37 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   let enqueue = (trigger: Trigger): void => void early.push(trigger);
   const onPush = (push: PushNotice): void => {
     if (push.ref !== `refs/heads/${branch}`) {
-      emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason: `${push.ref} is not the followed branch ${branch}` });
+      emit({
+        type: 'push.ignored',
+        deliveryId: push.deliveryId,
+        after: push.after,
+        reason: `${push.ref} is not the followed branch ${branch}`,
+      });
       return;
     }
     emit({ type: 'push.received', deliveryId: push.deliveryId, ref: push.ref, after: push.after });
     enqueue({ kind: 'push', push });
   };
-  const onRejected = (rejection: { status: number; reason: string }): void => emit({ type: 'webhook.rejected', ...rejection });
+  const onRejected = (rejection: { status: number; reason: string }): void =>
+    emit({ type: 'webhook.rejected', ...rejection });
   const server = await serveWebhook(request, { onPush, onRejected }, views.onWarning);
   if (!server.ok) return server;
 
-  emit({ type: 'watch.started', repoDir: request.repoDir, branch, remote, webhook: server.value?.address, intervalMs: request.intervalMs });
+  emit({
+    type: 'watch.started',
+    repoDir: request.repoDir,
+    branch,
+    remote,
+    webhook: server.value?.address,
+    intervalMs: request.intervalMs,
+  });
   const onStop = (): void => {
     const reason: unknown = views.stop.reason;
     // A bare abort() carries a generic DOMException; only a reason someone wrote is worth showing.
-    emit({ type: 'watch.stopping', reason: reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'stop requested' });
+    emit({
+      type: 'watch.stopping',
+      reason: reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'stop requested',
+    });
   };
   views.stop.addEventListener('abort', onStop, { once: true });
   try {
@@ -119,7 +142,11 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
       once: request.once,
       signal: views.stop,
       cycle: createCycle(config, ports, emit),
-      onCrash: (error) => emit({ type: 'cycle.crashed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      onCrash: (error) =>
+        emit({
+          type: 'cycle.crashed',
+          message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        }),
     });
     early.splice(0).forEach(loop.enqueue);
     enqueue = loop.enqueue;
@@ -142,19 +169,33 @@ interface FollowedTarget {
 async function followedTarget(request: WatchRequest): Promise<Result<FollowedTarget, AppFailure>> {
   const git = gitAt(request.repoDir);
   const inside = await git.raw(['rev-parse', '--is-inside-work-tree']).catch(() => '');
-  if (inside.trim() !== 'true') return { ok: false, error: badInput(`${request.repoDir} is not a Git repository (--repo DIR names the rollout repo)`) };
+  if (inside.trim() !== 'true')
+    return {
+      ok: false,
+      error: badInput(`${request.repoDir} is not a Git repository (--repo DIR names the rollout repo)`),
+    };
   let branch = request.branch;
   if (branch === undefined) {
     branch = (await git.raw(['symbolic-ref', '-q', '--short', 'HEAD']).catch(() => '')).trim();
-    if (branch === '') return { ok: false, error: badInput('HEAD is detached: name the branch to follow with --branch') };
+    if (branch === '')
+      return { ok: false, error: badInput('HEAD is detached: name the branch to follow with --branch') };
   }
   const remote = request.remote ?? (request.branch !== undefined ? 'origin' : undefined);
   const pushRemote = remote ?? 'origin';
-  const remotes = (await git.raw(['remote'])).split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const remotes = (await git.raw(['remote']))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const known = `remotes: ${remotes.join(', ') || 'none'}`;
-  if (remote !== undefined && !remotes.includes(remote)) return { ok: false, error: badInput(`the rollout repo has no remote ${remote} (${known})`) };
+  if (remote !== undefined && !remotes.includes(remote))
+    return { ok: false, error: badInput(`the rollout repo has no remote ${remote} (${known})`) };
   if (request.listen && !remotes.includes(pushRemote)) {
-    return { ok: false, error: badInput(`--listen fetches pushed commits from ${pushRemote}, which the rollout repo lacks (${known}); name one with --remote`) };
+    return {
+      ok: false,
+      error: badInput(
+        `--listen fetches pushed commits from ${pushRemote}, which the rollout repo lacks (${known}); name one with --remote`,
+      ),
+    };
   }
   return ok({ branch, remote, pushRemote });
 }
@@ -165,12 +206,20 @@ async function serveWebhook(
   onWarning: (message: string) => void,
 ): Promise<Result<WebhookServer | undefined, AppFailure>> {
   if (!request.listen) return ok(undefined);
-  if (request.secretFile === undefined) return { ok: false, error: badInput('--listen needs --secret-file FILE (the webhook secret)') };
+  if (request.secretFile === undefined)
+    return { ok: false, error: badInput('--listen needs --secret-file FILE (the webhook secret)') };
   const secret = await readWebhookSecret(request.secretFile);
   if (!secret.ok) return { ok: false, error: badInput(secret.error.message) };
   if (secret.value.warning) onWarning(secret.value.warning);
   try {
-    return ok(await startWebhookServer({ host: request.listen.host, port: request.listen.port, secret: secret.value.secret, ...handlers }));
+    return ok(
+      await startWebhookServer({
+        host: request.listen.host,
+        port: request.listen.port,
+        secret: secret.value.secret,
+        ...handlers,
+      }),
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     return { ok: false, error: badInput(`cannot listen on ${request.listen.host}:${request.listen.port} (${code})`) };

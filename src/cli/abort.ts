@@ -12,5 +12,7 @@ export function register(program: Command, context: CliContext): void {
     .description('answers a waiting pause gate from another terminal: stop, and roll back its batch')
     .argument('[run]', 'run id (default: the only run in progress)')
     .option('--reason <text>', 'why, recorded with the abort')
-    .action((run: string | undefined, flags: { reason?: string }, command: Command) => answerCommand('abort', run, flags.reason, command, context));
+    .action((run: string | undefined, flags: { reason?: string }, command: Command) =>
+      answerCommand('abort', run, flags.reason, command, context),
+    );
 }

@@ -50,8 +50,18 @@ describe('lieutenant approve / abort', () => {
   }
 
   const waitingRun = async () => {
-    handle = await registerActiveRun(repo, { runId: 'run-1', rollout: 'web', environment: 'staging', operator: 'alice' });
-    await handle.setGate({ afterBatch: request.afterBatch, batches: request.batches, summary: request.summary, since: new Date().toISOString() });
+    handle = await registerActiveRun(repo, {
+      runId: 'run-1',
+      rollout: 'web',
+      environment: 'staging',
+      operator: 'alice',
+    });
+    await handle.setGate({
+      afterBatch: request.afterBatch,
+      batches: request.batches,
+      summary: request.summary,
+      since: new Date().toISOString(),
+    });
     const answer = createControlApprover(repo, 'run-1', { pollMs: 50 }).await(request, new AbortController().signal);
     // Wrapped: returning the promise itself would make the caller await the answer.
     return { answer };

@@ -18,7 +18,11 @@ export interface AnswerOptions {
 }
 
 const VERB: Record<GateDecision, string> = { approve: 'approved', abort: 'aborted', halt: 'halted' };
-const THEN: Record<GateDecision, string> = { approve: '', abort: '; its batch is rolled back and the run stops', halt: '; the run stops' };
+const THEN: Record<GateDecision, string> = {
+  approve: '',
+  abort: '; its batch is rolled back and the run stops',
+  halt: '; the run stops',
+};
 
 /** Sends the answer; the line to show, or why there was no gate to answer. */
 export async function answerGate(decision: GateDecision, options: AnswerOptions): Promise<Result<string>> {
@@ -27,11 +31,19 @@ export async function answerGate(decision: GateDecision, options: AnswerOptions)
   const sent = await sendAnswer(options.repoDir, options.run, reason ? { decision, by, reason } : { decision, by });
   if (!sent.ok) return fail(`lieutenant ${decision}: ${sent.error.message}`, sent.error.detail);
   const { runId, afterBatch, batches } = sent.value;
-  return ok(`${VERB[decision]} run ${runId} at the gate after batch ${afterBatch}/${batches} (as ${by})${THEN[decision]}`);
+  return ok(
+    `${VERB[decision]} run ${runId} at the gate after batch ${afterBatch}/${batches} (as ${by})${THEN[decision]}`,
+  );
 }
 
 /** The shared action of `approve` and `abort`: exit 2 (bad input, nothing changed) when there is no gate to answer. */
-export async function answerCommand(decision: GateDecision, run: string | undefined, reason: string | undefined, command: Command, context: CliContext): Promise<void> {
+export async function answerCommand(
+  decision: GateDecision,
+  run: string | undefined,
+  reason: string | undefined,
+  command: Command,
+  context: CliContext,
+): Promise<void> {
   const answered = await answerGate(decision, { repoDir: repoDirOf(command, context), run, reason });
   if (!answered.ok) throw new AbortError(answered.error.message, answered.error.detail);
   context.io.stdout.write(`${answered.value}\n`);
@@ -43,5 +55,7 @@ export function register(program: Command, context: CliContext): void {
     .description('answers a waiting pause gate from another terminal: go on')
     .argument('[run]', 'run id (default: the only run in progress)')
     .option('--reason <text>', 'why, recorded with the approval')
-    .action((run: string | undefined, flags: { reason?: string }, command: Command) => answerCommand('approve', run, flags.reason, command, context));
+    .action((run: string | undefined, flags: { reason?: string }, command: Command) =>
+      answerCommand('approve', run, flags.reason, command, context),
+    );
 }

@@ -40,10 +40,15 @@ describe('formatHistory', () => {
           resumedBy: 'r3',
           operator: 'bob',
           commit: { sha: SHA, subject: 'web: demo 2.0, a subject far too long to fit the column' },
-          approvals: [{ by: 'carol', decision: 'approve', reason: 'graphs flat', at: '2025-01-03T08:16:00.000Z', afterBatch: 1 }],
+          approvals: [
+            { by: 'carol', decision: 'approve', reason: 'graphs flat', at: '2025-01-03T08:16:00.000Z', afterBatch: 1 },
+          ],
           hostsOut: [{ host: 'web-03', group: 'web', reason: 'ssh lost' }],
         }),
-        entry({ approvals: [{ by: 'alice', decision: 'abort', at: '2025-01-02T10:02:00.000Z', afterBatch: 2 }], result: 'aborted' }),
+        entry({
+          approvals: [{ by: 'alice', decision: 'abort', at: '2025-01-02T10:02:00.000Z', afterBatch: 2 }],
+          result: 'aborted',
+        }),
       ],
       'UTC',
     );
@@ -74,15 +79,26 @@ describe('lieutenant history', () => {
   it('prints the runs noted in the repo, and --json one object per line', async () => {
     const sha = await repo.commit('web: demo 1.1', { 'playbooks/web.yaml': 'rollout: web\ninventory: staging\n' });
     await recordRun(repo.dir, aRunRecord({ commit: sha, runId: 'r1' }));
-    await recordRun(repo.dir, aRunRecord({ commit: sha, runId: 'r2', environment: 'prod', startedAt: '2025-01-05T00:00:00.000Z' }));
+    await recordRun(
+      repo.dir,
+      aRunRecord({ commit: sha, runId: 'r2', environment: 'prod', startedAt: '2025-01-05T00:00:00.000Z' }),
+    );
 
     const table = captureIo();
     expect(await history({ repoDir: repo.dir, environment: 'staging', json: false }, { io: table })).toBe(0);
-    expect(table.out()).toMatch(new RegExp(`^STARTED .*\\n\\S+ \\S+ +staging/web +${sha.slice(0, 7)} +web: demo 1\\.1 +alice +4m 30s +succeeded\\n    approved after batch 1 by alice: batch 1 looks good\\n$`));
+    expect(table.out()).toMatch(
+      new RegExp(
+        `^STARTED .*\\n\\S+ \\S+ +staging/web +${sha.slice(0, 7)} +web: demo 1\\.1 +alice +4m 30s +succeeded\\n    approved after batch 1 by alice: batch 1 looks good\\n$`,
+      ),
+    );
 
     const json = captureIo();
     await history({ repoDir: repo.dir, json: true }, { io: json });
-    const lines = json.out().trimEnd().split('\n').map((line) => JSON.parse(line) as HistoryEntry);
+    const lines = json
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as HistoryEntry);
     expect(lines.map((l) => [l.runId, l.environment, l.commit.sha])).toEqual([
       ['r2', 'prod', sha],
       ['r1', 'staging', sha],
@@ -98,7 +114,12 @@ describe('lieutenant history', () => {
 
     expect(io.err()).toBe('');
     expect(code).toBe(0);
-    expect(JSON.parse(io.out())).toMatchObject({ runId: 'r1', environment: 'staging', result: 'succeeded', commit: { sha } });
+    expect(JSON.parse(io.out())).toMatchObject({
+      runId: 'r1',
+      environment: 'staging',
+      result: 'succeeded',
+      commit: { sha },
+    });
   });
 
   it('says so when there are no runs', async () => {

@@ -57,7 +57,9 @@ export function formatHistory(entries: readonly HistoryEntry[], timeZone?: strin
     entry.durationMs === undefined ? '-' : formatElapsed(entry.durationMs),
     resultText(entry),
   ]);
-  const widths = HEADINGS.map((heading, column) => Math.max(heading.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = HEADINGS.map((heading, column) =>
+    Math.max(heading.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))

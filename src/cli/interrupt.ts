@@ -12,7 +12,10 @@ export interface Interruptions {
   dispose(): void;
 }
 
-export function interruptions(signals: { signal: AbortSignal; forceSignal: AbortSignal }, onStopping: (force: boolean) => void): Interruptions {
+export function interruptions(
+  signals: { signal: AbortSignal; forceSignal: AbortSignal },
+  onStopping: (force: boolean) => void,
+): Interruptions {
   const stop = new AbortController();
   const force = new AbortController();
   const escalate = (): void => {

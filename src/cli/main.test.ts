@@ -21,9 +21,15 @@ describe('lieutenant (the command line shell)', () => {
     // When --help is printed
     const io = captureIo();
     expect(await runCli(['--help'], io)).toBe(0);
-    const listed = io.out().split('\n').filter((line) => /^ {2}[a-z]/.test(line)).map((line) => line.trim().split(/ {2,}/)[0] ?? '');
+    const listed = io
+      .out()
+      .split('\n')
+      .filter((line) => /^ {2}[a-z]/.test(line))
+      .map((line) => line.trim().split(/ {2,}/)[0] ?? '');
     // Then each command is listed, in that order, with every flag of the table
-    expect(listed.map((line) => line.split(' ')[0]).filter((name) => name !== 'help')).toEqual(table.map(([name]) => name));
+    expect(listed.map((line) => line.split(' ')[0]).filter((name) => name !== 'help')).toEqual(
+      table.map(([name]) => name),
+    );
     for (const [name, terms] of table) {
       const line = listed.find((entry) => entry.split(' ')[0] === name) ?? '';
       for (const term of terms) expect(line, name).toContain(term);

@@ -29,7 +29,11 @@ export interface RunCliOptions {
 }
 
 /** Runs one invocation (`argv` without node and script) and returns its exit status. */
-export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, options: RunCliOptions = {}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  options: RunCliOptions = {},
+): Promise<number> {
   let exitCode: number = ExitCode.done;
   const context: CliContext = {
     io,
@@ -55,11 +59,16 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command('lieutenant')
-    .description('Staged rollouts of package versions to fleets of VMs, from Git: drain, upgrade over SSH, health-gate, return.')
+    .description(
+      'Staged rollouts of package versions to fleets of VMs, from Git: drain, upgrade over SSH, health-gate, return.',
+    )
     .version(packageVersion(), '-V, --version')
     .option('--repo <dir>', 'the rollout repo (default: the current directory)')
     .configureHelp(HELP_SETTINGS)
-    .configureOutput({ writeOut: (text) => void context.io.stdout.write(text), writeErr: (text) => void context.io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => void context.io.stdout.write(text),
+      writeErr: (text) => void context.io.stderr.write(text),
+    })
     .showHelpAfterError('(lieutenant --help lists the commands and their flags)')
     .exitOverride();
 
@@ -76,7 +85,10 @@ export function buildProgram(context: CliContext): Command {
 
   useProductUsage(program);
   for (const command of program.commands) {
-    command.configureOutput({ writeOut: (text) => void context.io.stdout.write(text), writeErr: (text) => void context.io.stderr.write(text) });
+    command.configureOutput({
+      writeOut: (text) => void context.io.stdout.write(text),
+      writeErr: (text) => void context.io.stderr.write(text),
+    });
     command.exitOverride();
   }
   return program;
@@ -113,7 +125,10 @@ export async function main(): Promise<void> {
     });
   }
   try {
-    process.exitCode = await runCli(process.argv.slice(2), undefined, { signal: stop.signal, forceSignal: force.signal });
+    process.exitCode = await runCli(process.argv.slice(2), undefined, {
+      signal: stop.signal,
+      forceSignal: force.signal,
+    });
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);

@@ -13,7 +13,12 @@ export function register(program: Command, context: CliContext): void {
     .option('--rev <rev>', 'the revision to plan (default HEAD)', 'HEAD')
     .action(async (playbook: string, flags: { json?: boolean; rev: string }, command: Command) => {
       const { io } = context;
-      const planned = await planService({ repoDir: repoDirOf(command, context), playbook, rev: flags.rev, signal: context.signal });
+      const planned = await planService({
+        repoDir: repoDirOf(command, context),
+        playbook,
+        rev: flags.rev,
+        signal: context.signal,
+      });
       if (!planned.ok) return context.setExitCode(reportFailure(planned.error, context));
       for (const warning of planned.value.warnings) io.stderr.write(`warning: ${warning}\n`);
       if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'plan', plan: planned.value.plan })}\n`);

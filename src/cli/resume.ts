@@ -12,6 +12,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--json', 'one JSON object per line: events, then a summary')
     .action(async (run: string | undefined, flags: Omit<RunFlags, 'rev'>, command: Command) => {
       const repoDir = repoDirOf(command, context);
-      context.setExitCode(await watchRun(flags, context, (views) => resumeService({ repoDir, ...(run ? { run } : {}), ...views })));
+      context.setExitCode(
+        await watchRun(flags, context, (views) => resumeService({ repoDir, ...(run ? { run } : {}), ...views })),
+      );
     });
 }

@@ -31,18 +31,29 @@ export function register(program: Command, context: CliContext): void {
     .action(async (commit: string | undefined, flags: RevertFlags, command: Command) => {
       const { io } = context;
       const repoDir = repoDirOf(command, context);
-      const reverted = await revertService.commit({ repoDir, ...(commit ? { commit } : {}), ...(flags.env ? { environment: flags.env } : {}), push: flags.push === true });
+      const reverted = await revertService.commit({
+        repoDir,
+        ...(commit ? { commit } : {}),
+        ...(flags.env ? { environment: flags.env } : {}),
+        push: flags.push === true,
+      });
       if (!reverted.ok) return context.setExitCode(reportFailure(reverted.error, context));
       const { revertSha, reverted: release, rollouts, pushedTo } = reverted.value;
-      io.stderr.write(`reverted ${release.sha.slice(0, 7)} "${release.subject}" in ${revertSha.slice(0, 7)}${pushedTo ? `, pushed to ${pushedTo}` : ''}\n`);
+      io.stderr.write(
+        `reverted ${release.sha.slice(0, 7)} "${release.subject}" in ${revertSha.slice(0, 7)}${pushedTo ? `, pushed to ${pushedTo}` : ''}\n`,
+      );
       if (!flags.run) {
-        io.stderr.write(`to roll the fleet back: lieutenant run ${rollouts.join(' / ') || 'PLAYBOOK'} (or revert with --run next time)\n`);
+        io.stderr.write(
+          `to roll the fleet back: lieutenant run ${rollouts.join(' / ') || 'PLAYBOOK'} (or revert with --run next time)\n`,
+        );
         return;
       }
       let worst = 0;
       for (const rollout of rollouts) {
-        const code = await watchRun({ yes: flags.yes === true || flags.fast === true, json: flags.json === true }, context, (views) =>
-          revertService.run({ repoDir, rollout, revertSha, fast: flags.fast === true, ...views }),
+        const code = await watchRun(
+          { yes: flags.yes === true || flags.fast === true, json: flags.json === true },
+          context,
+          (views) => revertService.run({ repoDir, rollout, revertSha, fast: flags.fast === true, ...views }),
         );
         worst = Math.max(worst, code);
         if (code !== 0) break;

@@ -37,7 +37,12 @@ export function register(program: Command, context: CliContext): void {
     });
 }
 
-export async function runCommand(repoDir: string, playbook: string, flags: RunFlags, context: CliContext): Promise<number> {
+export async function runCommand(
+  repoDir: string,
+  playbook: string,
+  flags: RunFlags,
+  context: CliContext,
+): Promise<number> {
   return watchRun(flags, context, (views) => runService({ repoDir, playbook, rev: flags.rev, ...views }));
 }
 
@@ -58,10 +63,21 @@ export async function watchRun(
   if (interactive) tellInkItIsATerminal();
   const renderRunTui = interactive ? (await import('../ui/tui/render.js')).renderRunTui : undefined;
   const interrupt = interruptions(context, (force) => {
-    if (!flags.json && !tui) io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n');
+    if (!flags.json && !tui)
+      io.stderr.write(
+        force
+          ? 'forcing: abandoning steps in flight\n'
+          : 'stopping: finishing hosts in flight… (Ctrl-C again to force)\n',
+      );
   });
-  const listener: RunEventListener = flags.json ? createJsonRenderer(io.stdout) : interactive ? (event) => tui?.onEvent(event) : createLineRenderer(io.stdout);
-  const tuiApprover: Approver = { await: (request, signal) => (tui ? tui.approver.await(request, signal) : new Promise(() => {})) };
+  const listener: RunEventListener = flags.json
+    ? createJsonRenderer(io.stdout)
+    : interactive
+      ? (event) => tui?.onEvent(event)
+      : createLineRenderer(io.stdout);
+  const tuiApprover: Approver = {
+    await: (request, signal) => (tui ? tui.approver.await(request, signal) : new Promise(() => {})),
+  };
   try {
     const done = await start({
       yes: flags.yes === true,

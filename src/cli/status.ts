@@ -12,11 +12,16 @@ export function register(program: Command, context: CliContext): void {
     .option('--json', 'one JSON object per line: hosts, then environments')
     .action(async (environment: string | undefined, flags: { json?: boolean }, command: Command) => {
       const { io } = context;
-      const report = await statusService({ repoDir: repoDirOf(command, context), ...(environment ? { environment } : {}), signal: context.signal });
+      const report = await statusService({
+        repoDir: repoDirOf(command, context),
+        ...(environment ? { environment } : {}),
+        signal: context.signal,
+      });
       if (!report.ok) return context.setExitCode(reportFailure(report.error, context));
       if (flags.json) {
         for (const host of report.value.hosts) io.stdout.write(`${JSON.stringify({ type: 'host', ...host })}\n`);
-        for (const env of report.value.environments) io.stdout.write(`${JSON.stringify({ type: 'environment', ...env })}\n`);
+        for (const env of report.value.environments)
+          io.stdout.write(`${JSON.stringify({ type: 'environment', ...env })}\n`);
       } else {
         io.stdout.write(`${statusText(report.value).join('\n')}\n`);
       }

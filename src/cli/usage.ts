@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 
 export function usageTerms(command: Command): string {
-  const args = command.registeredArguments.map((argument) => (argument.required ? argument.name().toUpperCase() : `[${argument.name().toUpperCase()}]`));
+  const args = command.registeredArguments.map((argument) =>
+    argument.required ? argument.name().toUpperCase() : `[${argument.name().toUpperCase()}]`,
+  );
   const options = command.options
     .filter((option) => option.long !== undefined && option.long !== '--help' && !option.hidden)
     .map((option) => {

@@ -39,7 +39,9 @@ describe('lieutenant validate', () => {
     const code = await runCli(['validate', '--repo', repo.dir], io);
     // Then the error is at the value, says which characters are allowed, and nothing goes to stdout
     expect(code).toBe(2);
-    expect(io.err()).toMatch(/^playbooks\/web\.yaml:6:13: targets\.web\.packages\.demo: expected a package version: letters, digits and "\. \+ ~ \^ _ -"/m);
+    expect(io.err()).toMatch(
+      /^playbooks\/web\.yaml:6:13: targets\.web\.packages\.demo: expected a package version: letters, digits and "\. \+ ~ \^ _ -"/m,
+    );
     expect(io.err()).toMatch(/^1 problem found$/m);
     expect(io.out()).toBe('');
   });
@@ -48,12 +50,22 @@ describe('lieutenant validate', () => {
     const { repo } = await productRepo((files) => {
       // found in this order: the duplicate address (line 22) before the unknown load balancer (line 17)
       files['playbooks/web.yaml'] = (files['playbooks/web.yaml'] ?? '').replace('rollout: web', 'rollout: webapp');
-      files['inventories/staging.yaml'] = (files['inventories/staging.yaml'] ?? '').replace('127.0.1.14', '127.0.1.11').replace('loadBalancer: edge', 'loadBalancer: edg');
+      files['inventories/staging.yaml'] = (files['inventories/staging.yaml'] ?? '')
+        .replace('127.0.1.14', '127.0.1.11')
+        .replace('loadBalancer: edge', 'loadBalancer: edg');
     });
     const io = captureIo();
     expect(await runCli(['validate', '--repo', repo.dir], io)).toBe(2);
-    const locations = io.err().split('\n').filter((line) => /^\S+:\d+:\d+: /.test(line)).map((line) => line.split(': ')[0]);
-    expect(locations).toEqual(['inventories/staging.yaml:17:19', 'inventories/staging.yaml:22:26', 'playbooks/web.yaml:1:10']);
+    const locations = io
+      .err()
+      .split('\n')
+      .filter((line) => /^\S+:\d+:\d+: /.test(line))
+      .map((line) => line.split(': ')[0]);
+    expect(locations).toEqual([
+      'inventories/staging.yaml:17:19',
+      'inventories/staging.yaml:22:26',
+      'playbooks/web.yaml:1:10',
+    ]);
   });
 
   it('reads --rev, accepts --repo before the command, and defaults --repo to the current directory', async () => {
@@ -72,7 +84,9 @@ describe('lieutenant validate', () => {
     await repo.write({ 'playbooks/web.yaml': `${files['playbooks/web.yaml'] ?? ''}\n# wip\n` });
     const io = captureIo();
     expect(await runCli(['validate', '--repo', repo.dir], io)).toBe(0);
-    expect(io.err()).toMatch(/^warning: playbooks\/web\.yaml: uncommitted changes ignored \(modified\); using commit [0-9a-f]{7}$/m);
+    expect(io.err()).toMatch(
+      /^warning: playbooks\/web\.yaml: uncommitted changes ignored \(modified\); using commit [0-9a-f]{7}$/m,
+    );
   });
 
   it('exits 2 with a clear message outside a git repository', async () => {

@@ -35,6 +35,8 @@ export async function validate(options: ValidateOptions, { io }: Pick<CliContext
   const { playbooks, inventories, commit } = result.value;
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const inventoriesWord = inventories.size === 1 ? 'inventory' : 'inventories';
-  io.stdout.write(`${plural(playbooks.size, 'playbook')}, ${inventories.size} ${inventoriesWord} valid at ${commit.sha.slice(0, 7)} ${commit.subject}\n`);
+  io.stdout.write(
+    `${plural(playbooks.size, 'playbook')}, ${inventories.size} ${inventoriesWord} valid at ${commit.sha.slice(0, 7)} ${commit.subject}\n`,
+  );
   return ExitCode.done;
 }

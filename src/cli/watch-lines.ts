@@ -12,7 +12,9 @@ export function createWatchLineRenderer(out: TextSink, options: { timeZone?: str
     const lines = describeWatchEvent(event);
     const stamp = `[${formatClock(event.at, options.timeZone)}]`;
     const indent = ' '.repeat(stamp.length);
-    lines.forEach((line, index) => out.write(`${index === 0 ? stamp : indent} ${index === 0 ? 'watch: ' : '  '}${line}\n`));
+    lines.forEach((line, index) =>
+      out.write(`${index === 0 ? stamp : indent} ${index === 0 ? 'watch: ' : '  '}${line}\n`),
+    );
   };
 }
 
@@ -28,15 +30,22 @@ export function describeWatchEvent(event: WatchEvent): string[] {
     case 'watch.stopped':
       return ['stopped'];
     case 'fetch.failed':
-      return [`cannot follow ${event.remote}/${event.branch}: ${event.message}`, ...(event.detail ? [event.detail] : [])];
+      return [
+        `cannot follow ${event.remote}/${event.branch}: ${event.message}`,
+        ...(event.detail ? [event.detail] : []),
+      ];
     case 'commit.new':
-      return [`new commit ${shortSha(event.after)} "${event.subject}"${event.before ? ` (was ${shortSha(event.before)})` : ''}`];
+      return [
+        `new commit ${shortSha(event.after)} "${event.subject}"${event.before ? ` (was ${shortSha(event.before)})` : ''}`,
+      ];
     case 'spec.invalid':
       return [`${shortSha(event.commit)} is invalid; nothing runs until a commit fixes it:`, ...event.errors];
     case 'rollout.skipped':
       return [`not running ${event.rollout} at ${shortSha(event.commit)}: ${event.reason}`];
     case 'run.requested':
-      return [`${event.cause === 'self-heal' ? 'healing' : 'running'} ${event.rollout} (${event.environment}) at ${shortSha(event.commit)}`];
+      return [
+        `${event.cause === 'self-heal' ? 'healing' : 'running'} ${event.rollout} (${event.environment}) at ${shortSha(event.commit)}`,
+      ];
     case 'run.ended':
       return [`${event.cause === 'self-heal' ? 'heal' : 'run'} ${event.runId} of ${event.rollout}: ${event.result}`];
     case 'run.blocked':
@@ -68,7 +77,11 @@ function hostList(hosts: readonly DriftedHost[]): string {
   return hosts
     .map((host) => {
       const what = [
-        ...(host.drift.length > 0 ? [`${versionsText(pick(host.installed, host.drift))}, deployed ${versionsText(pick(host.expected, host.drift))}`] : []),
+        ...(host.drift.length > 0
+          ? [
+              `${versionsText(pick(host.installed, host.drift))}, deployed ${versionsText(pick(host.expected, host.drift))}`,
+            ]
+          : []),
         ...(host.outOfRotation ? ['out of rotation'] : []),
       ];
       return `${host.host} (${what.join('; ')})`;

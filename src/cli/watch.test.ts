@@ -14,7 +14,14 @@ const defaults: WatchFlags = { interval: '30s', driftAlertAfter: '5m' };
 
 describe('lieutenant watch flags', () => {
   it('given only defaults, then every 30 s, alerts after 5 m, no webhook, nothing automatic', () => {
-    expect(watchRequest('/repo', defaults)).toEqual({ repoDir: '/repo', intervalMs: 30_000, driftAlertAfterMs: 300_000, selfHeal: false, yes: false, once: false });
+    expect(watchRequest('/repo', defaults)).toEqual({
+      repoDir: '/repo',
+      intervalMs: 30_000,
+      driftAlertAfterMs: 300_000,
+      selfHeal: false,
+      yes: false,
+      once: false,
+    });
   });
 
   it('given every flag, then the request says each of them', () => {
@@ -51,7 +58,10 @@ describe('lieutenant watch flags', () => {
     [{ driftAlertAfter: '5 minutes' }, '--drift-alert-after 5 minutes is not a duration'],
     [{ listen: '127.0.0.1:8787' }, '--listen needs --secret-file FILE'],
     [{ secretFile: '/s' }, '--secret-file is only used with --listen ADDR:PORT'],
-    [{ once: true, listen: '127.0.0.1:1', secretFile: '/s' }, '--once runs one cycle and exits: it cannot serve a webhook (--listen)'],
+    [
+      { once: true, listen: '127.0.0.1:1', secretFile: '/s' },
+      '--once runs one cycle and exits: it cannot serve a webhook (--listen)',
+    ],
     [{ notify: 'ftp://x' }, '--notify needs an http(s) URL, not ftp://x'],
     [{ listen: 'localhost', secretFile: '/s' }, '--listen localhost is not ADDR:PORT'],
   ] as Array<[Partial<WatchFlags>, string]>)('refuses %j before anything starts', (flags, message) => {
@@ -80,9 +90,17 @@ describe('lieutenant watch flags', () => {
       const sha = await repo.commit({ 'playbooks/web.yaml': 'rollout: web\nbatchez: 2\n' }, 'a broken playbook');
       const io = captureIo();
       expect(await runCli(['watch', '--once', '--json', '--repo', repo.dir], io, { cwd: repo.dir })).toBe(2);
-      const events = io.out().trimEnd().split('\n').map((line) => JSON.parse(line) as WatchEvent);
+      const events = io
+        .out()
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as WatchEvent);
       expect(events.map((event) => event.type)).toEqual(['watch.started', 'spec.invalid', 'watch.stopped']);
-      expect(events[1]).toMatchObject({ type: 'spec.invalid', commit: sha, errors: expect.arrayContaining([expect.stringContaining('playbooks/web.yaml')]) });
+      expect(events[1]).toMatchObject({
+        type: 'spec.invalid',
+        commit: sha,
+        errors: expect.arrayContaining([expect.stringContaining('playbooks/web.yaml')]),
+      });
     } finally {
       await repo.remove();
     }
@@ -104,23 +122,60 @@ describe('watch lines', () => {
   const at = '2025-01-02T10:00:00.000Z';
 
   it('says what started, and what drifted with installed and deployed versions', () => {
-    const started: WatchEvent = { type: 'watch.started', at, repoDir: '/r', branch: 'main', remote: 'origin', webhook: 'http://127.0.0.1:8787/', intervalMs: 30_000 };
+    const started: WatchEvent = {
+      type: 'watch.started',
+      at,
+      repoDir: '/r',
+      branch: 'main',
+      remote: 'origin',
+      webhook: 'http://127.0.0.1:8787/',
+      intervalMs: 30_000,
+    };
     const alerted: WatchEvent = {
       type: 'drift.alerted',
       at,
       environment: 'staging',
       since: at,
       hosts: [
-        { environment: 'staging', rollout: 'web', host: 'web-02', installed: { demo: '2.0' }, expected: { demo: '1.1' }, drift: ['demo'], outOfRotation: false },
-        { environment: 'staging', rollout: 'web', host: 'web-05', installed: { demo: '1.1' }, expected: { demo: '1.1' }, drift: [], outOfRotation: true },
+        {
+          environment: 'staging',
+          rollout: 'web',
+          host: 'web-02',
+          installed: { demo: '2.0' },
+          expected: { demo: '1.1' },
+          drift: ['demo'],
+          outOfRotation: false,
+        },
+        {
+          environment: 'staging',
+          rollout: 'web',
+          host: 'web-05',
+          installed: { demo: '1.1' },
+          expected: { demo: '1.1' },
+          drift: [],
+          outOfRotation: true,
+        },
       ],
     };
-    expect(describeWatchEvent(started)).toEqual(['following origin/main, webhook on http://127.0.0.1:8787/, every 30s (Ctrl-C stops)']);
-    expect(describeWatchEvent(alerted)).toEqual([`ALERT drift in staging since ${at}: web-02 (demo 2.0, deployed demo 1.1), web-05 (out of rotation)`]);
+    expect(describeWatchEvent(started)).toEqual([
+      'following origin/main, webhook on http://127.0.0.1:8787/, every 30s (Ctrl-C stops)',
+    ]);
+    expect(describeWatchEvent(alerted)).toEqual([
+      `ALERT drift in staging since ${at}: web-02 (demo 2.0, deployed demo 1.1), web-05 (out of rotation)`,
+    ]);
   });
 
   it('lists every spec error of an invalid head on its own line', () => {
-    const invalid: WatchEvent = { type: 'spec.invalid', at, commit: 'abcdef1234567', errors: ['playbooks/web.yaml:7:3: unknown key "batchez"', 'inventories/staging.yaml:2:1: …'] };
-    expect(describeWatchEvent(invalid)).toEqual(['abcdef1 is invalid; nothing runs until a commit fixes it:', 'playbooks/web.yaml:7:3: unknown key "batchez"', 'inventories/staging.yaml:2:1: …']);
+    const invalid: WatchEvent = {
+      type: 'spec.invalid',
+      at,
+      commit: 'abcdef1234567',
+      errors: ['playbooks/web.yaml:7:3: unknown key "batchez"', 'inventories/staging.yaml:2:1: …'],
+    };
+    expect(describeWatchEvent(invalid)).toEqual([
+      'abcdef1 is invalid; nothing runs until a commit fixes it:',
+      'playbooks/web.yaml:7:3: unknown key "batchez"',
+      'inventories/staging.yaml:2:1: …',
+    ]);
   });
 });

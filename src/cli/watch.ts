@@ -34,8 +34,13 @@ export interface WatchFlags {
 export function register(program: Command, context: CliContext): void {
   program
     .command('watch')
-    .description('the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert')
-    .option('--remote <name>', 'the remote to poll every interval (default origin when --branch is given; none: local commits only)')
+    .description(
+      'the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert',
+    )
+    .option(
+      '--remote <name>',
+      'the remote to poll every interval (default origin when --branch is given; none: local commits only)',
+    )
     .option('--branch <name>', 'the branch to follow (default: the one checked out)')
     .option('--interval <duration>', 'how often to poll and check drift', '30s')
     .option('--listen <addr:port>', 'serve the GitHub push webhook (X-Hub-Signature-256) on this address')
@@ -45,7 +50,10 @@ export function register(program: Command, context: CliContext): void {
     .option('--self-heal', 'after a drift alert, run the rollout again at its deployed commit')
     .option('--yes', 'approve pause gates of the runs watch starts (never skips a health gate)')
     .option('--once', 'one cycle, then exit with its worst exit code (cron)')
-    .option('--json', "one JSON object per line: watch's events, and each run's events and summary as run --json prints them")
+    .option(
+      '--json',
+      "one JSON object per line: watch's events, and each run's events and summary as run --json prints them",
+    )
     .action(async (flags: WatchFlags, command: Command) => {
       const request = watchRequest(repoDirOf(command, context), flags);
       context.setExitCode(await watchCommand(request, context, { json: flags.json === true }));
@@ -55,12 +63,20 @@ export function register(program: Command, context: CliContext): void {
 /** Flags → request; what cannot work is refused before anything starts (exit 2). */
 export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
   const intervalMs = duration('--interval', flags.interval);
-  if (intervalMs < 100) throw new AbortError(`--interval ${flags.interval} is too short`, 'use 100ms or more, e.g. --interval 30s');
+  if (intervalMs < 100)
+    throw new AbortError(`--interval ${flags.interval} is too short`, 'use 100ms or more, e.g. --interval 30s');
   const driftAlertAfterMs = duration('--drift-alert-after', flags.driftAlertAfter);
-  if (flags.listen !== undefined && flags.secretFile === undefined) throw new AbortError('--listen needs --secret-file FILE', 'the file holds the webhook secret GitHub signs pushes with');
-  if (flags.listen === undefined && flags.secretFile !== undefined) throw new AbortError('--secret-file is only used with --listen ADDR:PORT');
-  if (flags.once && flags.listen !== undefined) throw new AbortError('--once runs one cycle and exits: it cannot serve a webhook (--listen)');
-  if (flags.notify !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.notify)) throw new AbortError(`--notify needs an http(s) URL, not ${flags.notify}`);
+  if (flags.listen !== undefined && flags.secretFile === undefined)
+    throw new AbortError(
+      '--listen needs --secret-file FILE',
+      'the file holds the webhook secret GitHub signs pushes with',
+    );
+  if (flags.listen === undefined && flags.secretFile !== undefined)
+    throw new AbortError('--secret-file is only used with --listen ADDR:PORT');
+  if (flags.once && flags.listen !== undefined)
+    throw new AbortError('--once runs one cycle and exits: it cannot serve a webhook (--listen)');
+  if (flags.notify !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.notify))
+    throw new AbortError(`--notify needs an http(s) URL, not ${flags.notify}`);
   return {
     repoDir,
     ...(flags.remote !== undefined ? { remote: flags.remote } : {}),
@@ -76,11 +92,19 @@ export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
   };
 }
 
-export async function watchCommand(request: WatchRequest, context: CliContext, view: { json: boolean } = { json: false }): Promise<number> {
+export async function watchCommand(
+  request: WatchRequest,
+  context: CliContext,
+  view: { json: boolean } = { json: false },
+): Promise<number> {
   const { io } = context;
   const out = io.stdout;
   const interrupt = interruptions(context, (force) => {
-    io.stderr.write(force ? 'forcing: abandoning steps in flight\n' : 'stopping watch: finishing what is in flight… (Ctrl-C again to force)\n');
+    io.stderr.write(
+      force
+        ? 'forcing: abandoning steps in flight\n'
+        : 'stopping watch: finishing what is in flight… (Ctrl-C again to force)\n',
+    );
   });
   try {
     const done = await watchService(request, {
@@ -98,7 +122,8 @@ export async function watchCommand(request: WatchRequest, context: CliContext, v
 
 function duration(flag: string, text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined) throw new AbortError(`${flag} ${text} is not a duration`, 'durations look like 500ms, 30s, 5m, 1h');
+  if (ms === undefined)
+    throw new AbortError(`${flag} ${text} is not a duration`, 'durations look like 500ms, 30s, 5m, 1h');
   return ms;
 }
 

@@ -8,7 +8,11 @@ import { writeFileAtomic } from './atomic-write.js';
 import { activeFile } from './paths.js';
 
 const run = (runId: string, startedAt = '2025-05-01T12:00:00.000Z') => ({
-  runId, rollout: 'web', environment: 'staging', operator: 'alice', startedAt,
+  runId,
+  rollout: 'web',
+  environment: 'staging',
+  operator: 'alice',
+  startedAt,
 });
 
 /** The pid of a process that has already exited. */
@@ -37,7 +41,12 @@ describe('active-run registry', () => {
     // When
     await handle.setGate({ afterBatch: 1, batches: 2, summary: 'Batch 1/2 done', since: '2025-05-01T12:01:00.000Z' });
     // Then
-    expect((await listActiveRuns(repo))[0]?.gate).toEqual({ afterBatch: 1, batches: 2, summary: 'Batch 1/2 done', since: '2025-05-01T12:01:00.000Z' });
+    expect((await listActiveRuns(repo))[0]?.gate).toEqual({
+      afterBatch: 1,
+      batches: 2,
+      summary: 'Batch 1/2 done',
+      since: '2025-05-01T12:01:00.000Z',
+    });
     await handle.setGate(undefined);
     expect((await listActiveRuns(repo))[0]?.gate).toBeUndefined();
     await handle.close();
@@ -47,7 +56,10 @@ describe('active-run registry', () => {
 
   it('given an entry left by a crashed run (dead pid), when listing, then it is skipped, and the next registration removes it', async () => {
     // Given
-    await writeFileAtomic(activeFile(repo, 'crashed'), JSON.stringify({ ...run('crashed'), pid: deadPid(), host: (await import('node:os')).hostname() }));
+    await writeFileAtomic(
+      activeFile(repo, 'crashed'),
+      JSON.stringify({ ...run('crashed'), pid: deadPid(), host: (await import('node:os')).hostname() }),
+    );
     // When / Then
     expect(await listActiveRuns(repo)).toEqual([]);
     const handle = await registerActiveRun(repo, run('run-2'));
@@ -56,7 +68,10 @@ describe('active-run registry', () => {
   });
 
   it('given a run on another machine, when listing, then it is kept (its pid cannot be checked from here)', async () => {
-    await writeFileAtomic(activeFile(repo, 'remote'), JSON.stringify({ ...run('remote'), pid: deadPid(), host: 'some-other-machine' }));
+    await writeFileAtomic(
+      activeFile(repo, 'remote'),
+      JSON.stringify({ ...run('remote'), pid: deadPid(), host: 'some-other-machine' }),
+    );
     expect((await listActiveRuns(repo)).map((r) => r.runId)).toEqual(['remote']);
   });
 

@@ -34,7 +34,11 @@ const ActiveRun = z.object({
 
 export type ActiveGate = z.infer<typeof ActiveGate>;
 export type ActiveRunInfo = z.infer<typeof ActiveRun>;
-export type ActiveRunRegistration = Omit<ActiveRunInfo, 'pid' | 'host' | 'gate' | 'startedAt'> & { pid?: number; host?: string; startedAt?: string };
+export type ActiveRunRegistration = Omit<ActiveRunInfo, 'pid' | 'host' | 'gate' | 'startedAt'> & {
+  pid?: number;
+  host?: string;
+  startedAt?: string;
+};
 
 export interface ActiveRunHandle {
   readonly info: ActiveRunInfo;
@@ -44,7 +48,10 @@ export interface ActiveRunHandle {
   close(): Promise<void>;
 }
 
-export async function registerActiveRun(repoDir: string, registration: ActiveRunRegistration): Promise<ActiveRunHandle> {
+export async function registerActiveRun(
+  repoDir: string,
+  registration: ActiveRunRegistration,
+): Promise<ActiveRunHandle> {
   await pruneDeadRuns(repoDir);
   let info: ActiveRunInfo = {
     ...registration,
@@ -65,7 +72,9 @@ export async function registerActiveRun(repoDir: string, registration: ActiveRun
       const { gate: _previous, ...rest } = info;
       info = gate === undefined ? rest : { ...rest, gate };
       const snapshot = info;
-      writes = writes.then(() => (closed ? undefined : writeFileAtomic(path, `${JSON.stringify(snapshot, null, 2)}\n`)));
+      writes = writes.then(() =>
+        closed ? undefined : writeFileAtomic(path, `${JSON.stringify(snapshot, null, 2)}\n`),
+      );
       return writes;
     },
     close() {
@@ -112,4 +121,3 @@ async function pruneDeadRuns(repoDir: string): Promise<void> {
     await rm(controlDir(repoDir, run.runId), { recursive: true, force: true });
   }
 }
-

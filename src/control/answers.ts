@@ -23,7 +23,11 @@ const AnswerFile = z.object({
   sentAt: z.string(),
 });
 
-export async function sendAnswer(repoDir: string, runId: string | undefined, answer: GateAnswer): Promise<Result<{ runId: string; afterBatch: number; batches: number }>> {
+export async function sendAnswer(
+  repoDir: string,
+  runId: string | undefined,
+  answer: GateAnswer,
+): Promise<Result<{ runId: string; afterBatch: number; batches: number }>> {
   const runs = await listActiveRuns(repoDir);
   const chosen = chooseRun(repoDir, runs, runId);
   if (!chosen.ok) return chosen;
@@ -52,7 +56,8 @@ function chooseRun(repoDir: string, runs: ActiveRunInfo[], runId: string | undef
   }
   const [only, ...others] = runs;
   if (only === undefined) return fail(`no run is running in ${repoDir}`);
-  if (others.length > 0) return fail(`${runs.length} runs are running in ${repoDir}: ${listed}; name one (lieutenant approve RUN)`);
+  if (others.length > 0)
+    return fail(`${runs.length} runs are running in ${repoDir}: ${listed}; name one (lieutenant approve RUN)`);
   return ok(only);
 }
 

@@ -12,15 +12,38 @@ import { createControlApprover } from './control-approver.js';
 import { announceGates } from './gate-announcer.js';
 import { controlDir } from './paths.js';
 
-const request: GateRequest = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1' };
-const registration = (runId: string) => ({ runId, rollout: 'web', environment: 'staging', operator: 'alice', startedAt: new Date().toISOString() });
+const request: GateRequest = {
+  runId: 'run-1',
+  afterBatch: 1,
+  batches: 2,
+  summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1',
+};
+const registration = (runId: string) => ({
+  runId,
+  rollout: 'web',
+  environment: 'staging',
+  operator: 'alice',
+  startedAt: new Date().toISOString(),
+});
 
 /** The run announces its gate as a real run does (announceGates on gate.waiting); then `approve` can answer it. */
 async function announceGate(handle: ActiveRunHandle, gate: GateRequest): Promise<void> {
   const fail = (message: string) => {
     throw new Error(message);
   };
-  await announceGates(handle, fail)({ type: 'gate.waiting', pause: 'approve', afterBatch: gate.afterBatch, batches: gate.batches, summary: gate.summary, runId: gate.runId, seq: 1, at: new Date().toISOString() });
+  await announceGates(
+    handle,
+    fail,
+  )({
+    type: 'gate.waiting',
+    pause: 'approve',
+    afterBatch: gate.afterBatch,
+    batches: gate.batches,
+    summary: gate.summary,
+    runId: gate.runId,
+    seq: 1,
+    at: new Date().toISOString(),
+  });
 }
 
 describe('control channel', () => {
@@ -47,7 +70,9 @@ describe('control channel', () => {
     await other.close();
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.message).toMatch(/^2 runs are running in .*: run-a \(web on staging, by alice\); run-b .*name one/);
+    expect(result.error.message).toMatch(
+      /^2 runs are running in .*: run-a \(web on staging, by alice\); run-b .*name one/,
+    );
   });
 
   it('given a run still working on a batch, when approving, then it says the run is not waiting at a gate', async () => {
@@ -60,7 +85,10 @@ describe('control channel', () => {
   it('given a run naming an unknown RUN, when approving, then it says so and lists what runs', async () => {
     handle = await registerActiveRun(repo, registration('run-1'));
     const result = await sendAnswer(repo, 'run-9', { decision: 'approve', by: 'bob' });
-    expect(result).toMatchObject({ ok: false, error: { message: `run run-9 is not running in ${repo}`, detail: expect.stringContaining('run-1') } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { message: `run run-9 is not running in ${repo}`, detail: expect.stringContaining('run-1') },
+    });
   });
 
   it('given a run waiting at a gate, when another caller approves with a reason, then the approver resolves with it and the answer file is consumed', async () => {
@@ -108,7 +136,11 @@ describe('control channel', () => {
     const answer = createControlApprover(repo, 'run-1', { pollMs: 200 }).await(request, new AbortController().signal);
     // When: another process, as `lieutenant approve --reason` from a second terminal would
     const script = fileURLToPath(new URL('./send-answer.fixture.ts', import.meta.url));
-    const { stdout } = await promisify(execFile)('npx', ['tsx', script, repo, 'abort', 'erin', 'error rate up on web-01'], { cwd: process.cwd() });
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', script, repo, 'abort', 'erin', 'error rate up on web-01'],
+      { cwd: process.cwd() },
+    );
     // Then
     expect(JSON.parse(stdout)).toEqual({ ok: true, value: { runId: 'run-1', afterBatch: 1, batches: 2 } });
     await expect(answer).resolves.toEqual({ decision: 'abort', by: 'erin', reason: 'error rate up on web-01' });

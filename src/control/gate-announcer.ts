@@ -8,11 +8,22 @@ import type { RunEvent } from '../engine/events.js';
 import type { ActiveRunHandle } from './active-runs.js';
 
 /** A failed write only warns: the run goes on, and the TUI or `--yes` can still answer. */
-export function announceGates(active: ActiveRunHandle, onWarning: (message: string) => void): (event: RunEvent) => Promise<void> | undefined {
+export function announceGates(
+  active: ActiveRunHandle,
+  onWarning: (message: string) => void,
+): (event: RunEvent) => Promise<void> | undefined {
   const announce = (gate: Parameters<ActiveRunHandle['setGate']>[0]) =>
-    active.setGate(gate).catch((error: unknown) => onWarning(`lieutenant approve may not see this gate: ${String(error)}`));
+    active
+      .setGate(gate)
+      .catch((error: unknown) => onWarning(`lieutenant approve may not see this gate: ${String(error)}`));
   return (event) => {
-    if (event.type === 'gate.waiting') return announce({ afterBatch: event.afterBatch, batches: event.batches, summary: event.summary, since: event.at });
+    if (event.type === 'gate.waiting')
+      return announce({
+        afterBatch: event.afterBatch,
+        batches: event.batches,
+        summary: event.summary,
+        since: event.at,
+      });
     if (event.type === 'gate.answered' || event.type === 'run.finished') return announce(undefined);
     return undefined;
   };

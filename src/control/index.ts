@@ -1,5 +1,12 @@
 /** The control channel's public face (see README.md). */
-export { listActiveRuns, registerActiveRun, type ActiveGate, type ActiveRunHandle, type ActiveRunInfo, type ActiveRunRegistration } from './active-runs.js';
+export {
+  listActiveRuns,
+  registerActiveRun,
+  type ActiveGate,
+  type ActiveRunHandle,
+  type ActiveRunInfo,
+  type ActiveRunRegistration,
+} from './active-runs.js';
 export { sendAnswer } from './answers.js';
 export { createControlApprover, type ControlApproverOptions } from './control-approver.js';
 export { autoApprover, firstAnswer } from './approvers.js';

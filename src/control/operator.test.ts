@@ -22,6 +22,14 @@ describe('operator name', () => {
   });
 
   it('given no git identity, when asked, then it is $USER', async () => {
-    expect(await operatorName(dir, { PATH: process.env.PATH, USER: 'bob', HOME: dir, XDG_CONFIG_HOME: dir, GIT_CONFIG_NOSYSTEM: '1' })).toBe('bob');
+    expect(
+      await operatorName(dir, {
+        PATH: process.env.PATH,
+        USER: 'bob',
+        HOME: dir,
+        XDG_CONFIG_HOME: dir,
+        GIT_CONFIG_NOSYSTEM: '1',
+      }),
+    ).toBe('bob');
   });
 });

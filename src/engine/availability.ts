@@ -19,7 +19,8 @@ export class Availability {
   private readonly groups = new Map<string, GroupSlots>();
 
   constructor(caps: ReadonlyArray<{ group: string; max: number; alreadyOut: readonly string[] }>) {
-    for (const cap of caps) this.groups.set(cap.group, { max: cap.max, out: new Set(cap.alreadyOut), moving: new Set(), waiters: [] });
+    for (const cap of caps)
+      this.groups.set(cap.group, { max: cap.max, out: new Set(cap.alreadyOut), moving: new Set(), waiters: [] });
   }
 
   /**

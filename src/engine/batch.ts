@@ -34,7 +34,12 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
           env.failures.set(name, outcome.kind === 'failed' ? `${outcome.step}: ${outcome.reason}` : outcome.reason);
           failure.abort();
         }
-        if (outcome.kind === 'blocked') await env.emit({ type: 'log', level: 'error', message: `${name} could not leave rotation: ${outcome.reason}` });
+        if (outcome.kind === 'blocked')
+          await env.emit({
+            type: 'log',
+            level: 'error',
+            message: `${name} could not leave rotation: ${outcome.reason}`,
+          });
         if (outcome.kind === 'done') await env.emit({ type: 'host.done', host: name, changed: outcome.changed });
       }),
     ),

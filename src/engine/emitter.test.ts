@@ -7,7 +7,9 @@ describe('createEmitter', () => {
   it('masks secrets before the journal and the views see an event', async () => {
     const journaled: RunEvent[] = [];
     const seen: RunEvent[] = [];
-    const emit = createEmitter('run-1', { append: async (e) => void journaled.push(e) }, createManualClock(), [(e) => seen.push(e)]);
+    const emit = createEmitter('run-1', { append: async (e) => void journaled.push(e) }, createManualClock(), [
+      (e) => seen.push(e),
+    ]);
     await emit({
       type: 'host.health.checked',
       host: 'web-01',
@@ -31,7 +33,10 @@ describe('createEmitter', () => {
     const broken = () => {
       if (++calls === 2) throw new Error('EPIPE');
     };
-    const emit = createEmitter('run-1', { append: async (e) => void journaled.push(e) }, createManualClock(), [broken, (e) => seen.push(`${e.seq} ${e.type}`)]);
+    const emit = createEmitter('run-1', { append: async (e) => void journaled.push(e) }, createManualClock(), [
+      broken,
+      (e) => seen.push(`${e.seq} ${e.type}`),
+    ]);
     // When three events are emitted
     await emit({ type: 'log', level: 'info', message: 'one' });
     await emit({ type: 'log', level: 'info', message: 'two' });
@@ -39,7 +44,11 @@ describe('createEmitter', () => {
     // Then every event reached the journal and the healthy view, the broken view was detached after its failure, and the journal says so
     expect(calls).toBe(2);
     expect(journaled.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
-    expect(journaled[2]).toMatchObject({ type: 'log', level: 'error', message: expect.stringContaining('detached: Error: EPIPE') });
+    expect(journaled[2]).toMatchObject({
+      type: 'log',
+      level: 'error',
+      message: expect.stringContaining('detached: Error: EPIPE'),
+    });
     expect(seen).toEqual(['1 log', '2 log', '3 log', '4 log']);
   });
 });

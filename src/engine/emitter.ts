@@ -11,7 +11,13 @@ import { redactSecrets } from './redact.js';
 
 export type Emit = (body: RunEventBody) => Promise<RunEvent>;
 
-export function createEmitter(runId: string, journal: Journal, clock: Clock, listeners: readonly RunEventListener[], firstSeq = 1): Emit {
+export function createEmitter(
+  runId: string,
+  journal: Journal,
+  clock: Clock,
+  listeners: readonly RunEventListener[],
+  firstSeq = 1,
+): Emit {
   let seq = firstSeq - 1;
   let written: Promise<void> = Promise.resolve();
   const attached = [...listeners];
@@ -31,7 +37,12 @@ export function createEmitter(runId: string, journal: Journal, clock: Clock, lis
         failures.push(error);
       }
     }
-    for (const error of failures) await emit({ type: 'log', level: 'error', message: `a view of the run failed and was detached: ${String(error)}` });
+    for (const error of failures)
+      await emit({
+        type: 'log',
+        level: 'error',
+        message: `a view of the run failed and was detached: ${String(error)}`,
+      });
     return event;
   };
   return emit;

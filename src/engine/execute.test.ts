@@ -35,15 +35,23 @@ describe('executePlan', () => {
     { hosts: 5, concurrency: 3, maxUnavailable: 1 },
     { hosts: 5, concurrency: 3, maxUnavailable: 2 },
     { hosts: 6, concurrency: 10, maxUnavailable: '50%' },
-  ])('never has more than maxUnavailable out of rotation: $hosts hosts, concurrency $concurrency, max $maxUnavailable', async (c) => {
-    const { outcome, world } = await runScenario({
-      fixture: { groups: [{ hosts: c.hosts }], batches: ['50%', '50%'], concurrency: c.concurrency, maxUnavailable: c.maxUnavailable },
-    });
-    expect(outcome.result).toBe('succeeded');
-    expect(world.violations).toEqual([]);
-    const cap = typeof c.maxUnavailable === 'number' ? c.maxUnavailable : 3;
-    expect(world.peakOut).toBe(Math.min(cap, c.concurrency));
-  });
+  ])(
+    'never has more than maxUnavailable out of rotation: $hosts hosts, concurrency $concurrency, max $maxUnavailable',
+    async (c) => {
+      const { outcome, world } = await runScenario({
+        fixture: {
+          groups: [{ hosts: c.hosts }],
+          batches: ['50%', '50%'],
+          concurrency: c.concurrency,
+          maxUnavailable: c.maxUnavailable,
+        },
+      });
+      expect(outcome.result).toBe('succeeded');
+      expect(world.violations).toEqual([]);
+      const cap = typeof c.maxUnavailable === 'number' ? c.maxUnavailable : 3;
+      expect(world.peakOut).toBe(Math.min(cap, c.concurrency));
+    },
+  );
 
   it('rolls the failed batch back to the versions it had and never touches the next batch', async () => {
     // Given the committed version is broken
@@ -67,7 +75,11 @@ describe('executePlan', () => {
   it('removes again, on rollback, a package the failed release newly installed', async () => {
     // Given a release that upgrades demo to a broken version and adds demo-addon, which no host has
     const { outcome, world, of } = await runScenario({
-      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2', 'demo-addon': '1.0' } }], batches: ['50%', '50%'], onFailure: 'rollback' },
+      fixture: {
+        groups: [{ hosts: 4, packages: { demo: '1.2', 'demo-addon': '1.0' } }],
+        batches: ['50%', '50%'],
+        onFailure: 'rollback',
+      },
       world: { broken: ['1.2'] },
     });
     // Then batch 1 is back as it was: demo 1.0, and no demo-addon
@@ -83,7 +95,12 @@ describe('executePlan', () => {
 
   it('halts with the failed host out of rotation and says which host and why', async () => {
     const { outcome, world } = await runScenario({
-      fixture: { groups: [{ hosts: 4, packages: { demo: '1.2' } }], batches: [1], maxUnavailable: 1, onFailure: 'halt' },
+      fixture: {
+        groups: [{ hosts: 4, packages: { demo: '1.2' } }],
+        batches: [1],
+        maxUnavailable: 1,
+        onFailure: 'halt',
+      },
       world: { broken: ['1.2'] },
     });
     expect(outcome.result).toBe('halted');
@@ -95,7 +112,10 @@ describe('executePlan', () => {
   });
 
   it('refuses before any drain when a version is missing from the repositories', async () => {
-    const { outcome, world } = await runScenario({ fixture: { groups: [{ hosts: 4, packages: { demo: '9.9' } }] }, world: { available: ['1.0', '1.1'] } });
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: 4, packages: { demo: '9.9' } }] },
+      world: { available: ['1.0', '1.1'] },
+    });
     expect(outcome.result).toBe('invalid');
     expect(outcome.exitCode).toBe(2);
     expect(outcome.message).toContain('demo=9.9');
@@ -138,7 +158,11 @@ describe('executePlan', () => {
     });
     expect(outcome.result).toBe('succeeded');
     expect(world.violations).toEqual([]);
-    expect(world.log.filter((line) => line.includes('web-01')).slice(0, 3)).toEqual(['lb web-01 drain', 'lb web-01 maint', 'install web-01 demo=1.1']);
+    expect(world.log.filter((line) => line.includes('web-01')).slice(0, 3)).toEqual([
+      'lb web-01 drain',
+      'lb web-01 maint',
+      'install web-01 demo=1.1',
+    ]);
   });
 
   it('halts with exit 1, not an operator abort, when the pause gate cannot be answered', async () => {
@@ -155,7 +179,9 @@ describe('executePlan', () => {
     expect(outcome.result).toBe('succeeded');
     expect(approver.asked).toBe(1);
     expect(of('gate.waiting')[0]?.summary).toBe('Batch 1/2 done — 2 hosts healthy on demo 1.1');
-    expect(of('gate.answered')).toEqual([expect.objectContaining({ decision: 'approve', by: 'bob', reason: 'canary looks fine' })]);
+    expect(of('gate.answered')).toEqual([
+      expect.objectContaining({ decision: 'approve', by: 'bob', reason: 'canary looks fine' }),
+    ]);
   });
 
   it('rolls back the batch and ends with exit 3 when aborted at the gate', async () => {
@@ -168,7 +194,10 @@ describe('executePlan', () => {
   });
 
   it('goes on by itself after a timed pause', async () => {
-    const { outcome, of } = await runScenario({ fixture: { pause: { kind: 'timed', ms: 30_000 } }, approver: { await: () => new Promise(() => {}) } });
+    const { outcome, of } = await runScenario({
+      fixture: { pause: { kind: 'timed', ms: 30_000 } },
+      approver: { await: () => new Promise(() => {}) },
+    });
     expect(outcome.result).toBe('succeeded');
     expect(of('gate.answered')).toEqual([expect.objectContaining({ decision: 'approve', by: 'timer' })]);
   });

@@ -25,7 +25,12 @@ export interface RunOutcome {
 // The runtime API answers in a millisecond: polling it often costs nothing and shortens every drain and return.
 const DEFAULT_POLL_MS = 100;
 
-export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps, control: RunControl): Promise<RunOutcome> {
+export async function executePlan(
+  plan: Plan,
+  rollout: Rollout,
+  deps: EngineDeps,
+  control: RunControl,
+): Promise<RunOutcome> {
   const started = deps.clock.now();
   const emit = createEmitter(control.runId, deps.journal, deps.clock, control.listeners, control.firstSeq);
   await emit({
@@ -38,7 +43,9 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
     ...(control.resumes ? { resumes: control.resumes } : {}),
   });
 
-  const availability = new Availability(plan.groups.map((g) => ({ group: g.name, max: g.maxUnavailable, alreadyOut: g.alreadyOut })));
+  const availability = new Availability(
+    plan.groups.map((g) => ({ group: g.name, max: g.maxUnavailable, alreadyOut: g.alreadyOut })),
+  );
   const changed: string[] = [];
   const env: RunEnv = {
     plan,
@@ -53,17 +60,26 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
 
   // Journaled when asked, so the record shows who stopped the run and how.
   // A journal that fails here fails the run's next step too; it must not also be an unhandled rejection.
-  const stopping = () => void emit({ type: 'run.stopping', reason: 'stop requested: finishing the hosts in flight', force: false }).catch(() => undefined);
-  const forcing = () => void emit({ type: 'run.stopping', reason: 'forced: abandoning the steps in flight', force: true }).catch(() => undefined);
+  const stopping = () =>
+    void emit({ type: 'run.stopping', reason: 'stop requested: finishing the hosts in flight', force: false }).catch(
+      () => undefined,
+    );
+  const forcing = () =>
+    void emit({ type: 'run.stopping', reason: 'forced: abandoning the steps in flight', force: true }).catch(
+      () => undefined,
+    );
   control.stop.addEventListener('abort', stopping, { once: true });
   control.force.addEventListener('abort', forcing, { once: true });
 
   const finish = async (reached: RunResult, message: string): Promise<RunOutcome> => {
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
-    const result = control.finishesRollback && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
+    const result =
+      control.finishesRollback && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
-      availability.outOfRotation(group.name).map((host) => ({ host, group: group.name, reason: env.failures.get(host) ?? 'left out of rotation' })),
+      availability
+        .outOfRotation(group.name)
+        .map((host) => ({ host, group: group.name, reason: env.failures.get(host) ?? 'left out of rotation' })),
     );
     const outcome = { result, exitCode: EXIT_CODE[result], message, changed, hostsOut };
     await emit({ type: 'run.finished', ...outcome, durationMs: deps.clock.now() - started });
@@ -82,19 +98,29 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
 
   for (const batch of plan.batches) {
     if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);
-    await emit({ type: 'batch.started', batch: batch.index, batches: plan.batches.length, group: batch.group, hosts: batch.hosts });
+    await emit({
+      type: 'batch.started',
+      batch: batch.index,
+      batches: plan.batches.length,
+      group: batch.group,
+      hosts: batch.hosts,
+    });
     const result = await runBatch(batch, env);
     for (const [host, outcome] of result.outcomes) if (outcome.kind === 'done' && outcome.changed) changed.push(host);
 
     if (control.force.aborted) {
       await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
-      return finish('aborted', 'forced stop: steps in flight were abandoned; run `lieutenant resume` to bring hosts back');
+      return finish(
+        'aborted',
+        'forced stop: steps in flight were abandoned; run `lieutenant resume` to bring hosts back',
+      );
     }
     if (result.failed) {
       const failedHosts = [...env.failures.keys()].join(', ');
       if (rollout.strategy.onFailure === 'rollback') {
         const rolledBack = await rollBackBatch(batch, result, env);
-        for (const [host, outcome] of result.outcomes) if (outcome.kind === 'done' && rolledBack) removeFrom(changed, host);
+        for (const [host, outcome] of result.outcomes)
+          if (outcome.kind === 'done' && rolledBack) removeFrom(changed, host);
         await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
         return finish(
           'rolled-back',
@@ -112,7 +138,8 @@ export async function executePlan(plan: Plan, rollout: Rollout, deps: EngineDeps
     if (batch.index === plan.batches.length) break;
     const answer = await pauseGate(batch, env);
     if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
-    if ('failure' in answer) return finish('halted', `the pause gate after batch ${batch.index} could not be answered: ${answer.failure}`);
+    if ('failure' in answer)
+      return finish('halted', `the pause gate after batch ${batch.index} could not be answered: ${answer.failure}`);
     if (answer.decision === 'abort') {
       const rolledBack = await rollBackBatch(batch, result, env);
       for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);

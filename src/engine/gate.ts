@@ -23,7 +23,9 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
   } else {
     const until = env.deps.clock.now() + pause.ms;
     await env.emit({ type: 'gate.waiting', afterBatch: batch.index, batches, pause: 'timed', until, summary });
-    const timer = env.deps.clock.sleep(pause.ms, stopWaiting).then(() => (env.control.stop.aborted ? undefined : { decision: 'approve' as const, by: 'timer' }));
+    const timer = env.deps.clock
+      .sleep(pause.ms, stopWaiting)
+      .then(() => (env.control.stop.aborted ? undefined : { decision: 'approve' as const, by: 'timer' }));
     answer = await raceAbort(Promise.race([timer, env.deps.approver.await(request, stopWaiting)]), stopWaiting);
   }
   waiting.abort();
@@ -47,7 +49,8 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | { f
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error: unknown) => resolve(signal.aborted ? undefined : { failure: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        resolve(signal.aborted ? undefined : { failure: error instanceof Error ? error.message : String(error) }),
     );
   });
 }
@@ -55,7 +58,9 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | { f
 /** "Batch 1/2 done — 3 hosts healthy on demo 1.1" */
 export function batchSummary(batch: BatchPlan, env: RunEnv): string {
   const first = batch.hosts[0];
-  const versions = first ? Object.entries(wantedVersions(hostOf(env, first))).map(([name, version]) => `${name} ${version}`) : [];
+  const versions = first
+    ? Object.entries(wantedVersions(hostOf(env, first))).map(([name, version]) => `${name} ${version}`)
+    : [];
   const count = batch.hosts.length;
   return `Batch ${batch.index}/${env.plan.batches.length} done — ${count} host${count === 1 ? '' : 's'} healthy on ${versions.join(', ')}`;
 }

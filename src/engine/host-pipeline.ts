@@ -54,7 +54,10 @@ export async function moveHost(ctx: HostContext, wanted: Versions): Promise<Host
   if (slot === 'cancelled') return { kind: 'not-started', reason: 'run stopping' };
   if (slot === 'blocked') {
     const out = availability.outOfRotation(group.name);
-    return { kind: 'blocked', reason: `no slot can free up: maxUnavailable ${group.maxUnavailable} is taken by ${out.join(', ')}, out of rotation` };
+    return {
+      kind: 'blocked',
+      reason: `no slot can free up: maxUnavailable ${group.maxUnavailable} is taken by ${out.join(', ')}, out of rotation`,
+    };
   }
   const failed = async (step: HostStep, message: string, before?: Versions): Promise<HostOutcome> => {
     // Adapters name the host in their messages; the event names it already.
@@ -67,7 +70,12 @@ export async function moveHost(ctx: HostContext, wanted: Versions): Promise<Host
   // What the host has, read while it drains — from the host, not the plan: it may have moved since (resume, a hand edit).
   const reading = ctx.deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(wanted), ctx.force);
   const lbs = loadBalancersOf(ctx);
-  const rotation = { timeoutMs: ctx.rollout.drain.timeoutMs, pollMs: ctx.pollMs, clock: ctx.deps.clock, signal: ctx.force };
+  const rotation = {
+    timeoutMs: ctx.rollout.drain.timeoutMs,
+    pollMs: ctx.pollMs,
+    clock: ctx.deps.clock,
+    signal: ctx.force,
+  };
   if (!wasOut) {
     await emit({ type: 'host.drain.started', host: host.name, group: group.name, loadBalancers: group.loadBalancers });
     const drained = await drainHost(lbs, host.lbServer, rotation);
@@ -105,7 +113,12 @@ type Installed =
   | { ok: true; before: Versions; installed: Record<string, string>; changed: boolean }
   | { ok: false; reason: string; before?: Versions };
 
-async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Versions, before: Result<Versions>): Promise<Installed> {
+async function installVersions(
+  ctx: HostContext,
+  shell: RemoteShell,
+  wanted: Versions,
+  before: Result<Versions>,
+): Promise<Installed> {
   const { host, emit, group } = ctx;
   const manager = ctx.deps.packageManagers[group.packageManager];
   const names = Object.keys(wanted);
@@ -123,7 +136,11 @@ async function installVersions(ctx: HostContext, shell: RemoteShell, wanted: Ver
   return { ok: true, before: before.value, installed: presentVersions(now), changed: changes.length > 0 };
 }
 
-async function healthGate(ctx: HostContext, shell: RemoteShell, packages: Record<string, string>): Promise<{ ok: true } | { ok: false; reason: string }> {
+async function healthGate(
+  ctx: HostContext,
+  shell: RemoteShell,
+  packages: Record<string, string>,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   const { host, emit, rollout } = ctx;
   const target: HostTarget = { name: host.name, address: host.address, group: host.group, lbServer: host.lbServer };
   const groupTarget = rollout.groups.find((g) => g.name === host.group);
@@ -132,9 +149,18 @@ async function healthGate(ctx: HostContext, shell: RemoteShell, packages: Record
   // Measurement events are emitted without awaiting each one in the probe loop's
   // callback; the emitter keeps their order and the final event waits for all.
   const pending: Array<Promise<unknown>> = [];
-  const result = await awaitHealthy(checks, ctx.deps.probe, target, shell, rollout.health, ctx.deps.clock, ctx.force, (check, measurement, passes) => {
-    pending.push(emit({ type: 'host.health.checked', host: host.name, check, measurement, passes, threshold }));
-  });
+  const result = await awaitHealthy(
+    checks,
+    ctx.deps.probe,
+    target,
+    shell,
+    rollout.health,
+    ctx.deps.clock,
+    ctx.force,
+    (check, measurement, passes) => {
+      pending.push(emit({ type: 'host.health.checked', host: host.name, check, measurement, passes, threshold }));
+    },
+  );
   await Promise.all(pending);
   if (!result.ok) {
     await emit({ type: 'host.health.finished', host: host.name, healthy: false, reason: result.error.message });

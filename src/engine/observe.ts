@@ -22,7 +22,12 @@ export interface ObserveDeps {
   loadBalancers: LoadBalancers;
 }
 
-export async function observeFleet(rollout: Rollout, deps: ObserveDeps, signal: AbortSignal, concurrency = 16): Promise<Observation> {
+export async function observeFleet(
+  rollout: Rollout,
+  deps: ObserveDeps,
+  signal: AbortSignal,
+  concurrency = 16,
+): Promise<Observation> {
   const limit = pLimit(concurrency);
   const problems: string[] = [];
   const installed: FleetFacts['installed'] = {};
@@ -33,7 +38,11 @@ export async function observeFleet(rollout: Rollout, deps: ObserveDeps, signal: 
       limit(async () => {
         const shell = await deps.shells.connect(host, signal);
         if (!shell.ok) return void problems.push(shell.error.message);
-        const versions = await deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(group.packages), signal);
+        const versions = await deps.packageManagers[group.packageManager].installed(
+          shell.value,
+          Object.keys(group.packages),
+          signal,
+        );
         if (!versions.ok) return void problems.push(versions.error.message); // adapters name the host
         installed[host.name] = versions.value;
       }),
@@ -44,7 +53,10 @@ export async function observeFleet(rollout: Rollout, deps: ObserveDeps, signal: 
     const lb = deps.loadBalancers.get(target);
     const servers = rollout.groups.filter((g) => g.loadBalancers.includes(target.name)).flatMap((g) => g.hosts);
     if (servers.length === 0) return;
-    const verified = await lb.verify(servers.map((host) => host.lbServer), signal);
+    const verified = await lb.verify(
+      servers.map((host) => host.lbServer),
+      signal,
+    );
     if (!verified.ok) return void problems.push(verified.error.message);
     const statuses = await lb.statuses(signal);
     if (!statuses.ok) return void problems.push(statuses.error.message);

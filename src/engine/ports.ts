@@ -86,9 +86,7 @@ export interface LoadBalancers {
 
 /** Argo-style measurement: a failed check is a value, not an exception. */
 export type Measurement =
-  | { phase: 'pass'; detail?: string }
-  | { phase: 'fail'; reason: string }
-  | { phase: 'error'; reason: string };
+  { phase: 'pass'; detail?: string } | { phase: 'fail'; reason: string } | { phase: 'error'; reason: string };
 
 export interface HealthProbe {
   /** `check` has its templates already rendered for this host. */

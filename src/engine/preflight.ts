@@ -42,7 +42,11 @@ export async function preflight(
           }
         }
         // This host's own targets: the committed versions, or the old ones a resumed rollback goes back to.
-        const available = await deps.packageManagers[group.packageManager].ensureAvailable(shell.value, presentVersions(wantedVersions(host)), signal);
+        const available = await deps.packageManagers[group.packageManager].ensureAvailable(
+          shell.value,
+          presentVersions(wantedVersions(host)),
+          signal,
+        );
         if (!available.ok) problems.push(available.error.message); // adapters name the host
       }),
     ),

@@ -4,7 +4,8 @@
  * see — secret-named keys at any depth, credentials inside URLs
  * (`https://user:pw@host`), and `password=…`/`Authorization: Bearer …` text.
  */
-export const SECRET_KEY = /^(password|passphrase|privateKey|private_key|secret|clientSecret|token|accessToken|apiKey|authorization|cookie)$/i;
+export const SECRET_KEY =
+  /^(password|passphrase|privateKey|private_key|secret|clientSecret|token|accessToken|apiKey|authorization|cookie)$/i;
 
 export const CENSOR = '[redacted]';
 
@@ -20,7 +21,8 @@ export const REDACT_PATHS: string[] = SECRET_KEYS.flatMap((key) => [
 ]);
 
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(?::[^\s/@]*)?@/gi;
-const ASSIGNMENT = /\b(password|passphrase|passwd|pwd|secret|token|api[_-]?key|private[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi;
+const ASSIGNMENT =
+  /\b(password|passphrase|passwd|pwd|secret|token|api[_-]?key|private[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi;
 const BEARER = /\b(authorization\s*[:=]\s*)?(bearer|basic)\s+[a-z0-9._~+/=-]+/gi;
 
 export function redactText(text: string): string {
@@ -36,7 +38,10 @@ export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) && inner !== null && inner !== undefined ? CENSOR : redactSecrets(inner)]),
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        SECRET_KEY.test(key) && inner !== null && inner !== undefined ? CENSOR : redactSecrets(inner),
+      ]),
     );
   }
   return value;

@@ -31,7 +31,9 @@ describe('changedPlaybooks', () => {
   });
 
   it('names every playbook using a changed inventory', async () => {
-    const next = await repo.commit('staging: a third host', { 'inventories/staging.yaml': inventoryYaml('staging', 3) });
+    const next = await repo.commit('staging: a third host', {
+      'inventories/staging.yaml': inventoryYaml('staging', 3),
+    });
     expect(await changedPlaybooks(repo.dir, base, next)).toEqual(['api', 'web']);
   });
 
@@ -41,7 +43,9 @@ describe('changedPlaybooks', () => {
   });
 
   it('counts a new playbook, across several commits', async () => {
-    await repo.commit('web 1.1', { 'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.1' }) });
+    await repo.commit('web 1.1', {
+      'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.1' }),
+    });
     const next = await repo.commit('new rollout', {
       'playbooks/cache.yaml': playbookYaml({ rollout: 'cache', inventory: 'prod', version: '2.0' }),
     });
@@ -59,7 +63,9 @@ describe('isReverted', () => {
   beforeEach(async () => {
     sandbox = await createGitSandbox();
     repo = await sandbox.repo();
-    await repo.commit('web 1.0', { 'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.0' }) });
+    await repo.commit('web 1.0', {
+      'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.0' }),
+    });
   });
   afterEach(() => sandbox.cleanup());
 

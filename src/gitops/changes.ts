@@ -17,7 +17,16 @@ export async function changedPlaybooks(repoDir: string, fromSha: string | undefi
   const playbooks = await playbooksAt(git, toSha);
   if (fromSha === undefined) return [...playbooks.keys()].sort();
 
-  const diff = await git.raw(['diff', '--name-only', '--no-renames', fromSha, toSha, '--', 'playbooks/', 'inventories/']);
+  const diff = await git.raw([
+    'diff',
+    '--name-only',
+    '--no-renames',
+    fromSha,
+    toSha,
+    '--',
+    'playbooks/',
+    'inventories/',
+  ]);
   const changed = new Set<string>();
   const inventories = new Set<string>();
   for (const path of diff.split('\n')) {

@@ -32,7 +32,12 @@ describe('deployed state in Git', () => {
 
   it('appends a second run of the same commit to its note', async () => {
     // Given a commit that was rolled back once, then applied
-    const first = aRunRecord({ commit: v11, runId: 'run-a', result: 'rolled-back', startedAt: '2025-01-02T10:00:00.000Z' });
+    const first = aRunRecord({
+      commit: v11,
+      runId: 'run-a',
+      result: 'rolled-back',
+      startedAt: '2025-01-02T10:00:00.000Z',
+    });
     const second = aRunRecord({ commit: v11, runId: 'run-b', startedAt: '2025-01-02T11:00:00.000Z' });
     await recordRun(repo.dir, first);
     await recordRun(repo.dir, second);
@@ -70,7 +75,10 @@ describe('deployed state in Git', () => {
   });
 
   it('filters runs by environment and orders them by start', async () => {
-    await recordRun(repo.dir, aRunRecord({ commit: v11, runId: 'late', environment: 'prod', startedAt: '2025-01-03T00:00:00Z' }));
+    await recordRun(
+      repo.dir,
+      aRunRecord({ commit: v11, runId: 'late', environment: 'prod', startedAt: '2025-01-03T00:00:00Z' }),
+    );
     await recordRun(repo.dir, aRunRecord({ commit: v10, runId: 'early', startedAt: '2025-01-01T00:00:00Z' }));
     await recordRun(repo.dir, aRunRecord({ commit: v11, runId: 'mid', startedAt: '2025-01-02T00:00:00Z' }));
 
@@ -89,7 +97,10 @@ describe('deployed state in Git', () => {
     const pushed = await pushDeployState(repo.dir, 'origin');
 
     // Then the remote has both refs
-    expect(pushed).toEqual({ ok: true, value: { pushed: ['refs/lieutenant/deployed/staging/web', 'refs/notes/lieutenant'] } });
+    expect(pushed).toEqual({
+      ok: true,
+      value: { pushed: ['refs/lieutenant/deployed/staging/web', 'refs/notes/lieutenant'] },
+    });
     const bare = simpleGit({ baseDir: remote });
     expect((await bare.raw(['rev-parse', 'refs/lieutenant/deployed/staging/web'])).trim()).toBe(v11);
     expect(JSON.parse(await bare.raw(['notes', '--ref', 'lieutenant', 'show', v11]))[0].runId).toBe('run-1');
@@ -108,7 +119,10 @@ describe('deployed state in Git', () => {
     await repo.git.push('origin', 'main');
     const other = await sandbox.clone(remote, 'other');
     await recordRun(other.dir, aRunRecord({ commit: v11, runId: 'theirs', startedAt: '2025-01-02T09:00:00.000Z' }));
-    await recordRun(other.dir, aRunRecord({ commit: v10, runId: 'theirs-only', startedAt: '2025-01-01T09:00:00.000Z' }));
+    await recordRun(
+      other.dir,
+      aRunRecord({ commit: v10, runId: 'theirs-only', startedAt: '2025-01-01T09:00:00.000Z' }),
+    );
     expect((await pushDeployState(other.dir, 'origin')).ok).toBe(true);
     await recordRun(repo.dir, aRunRecord({ commit: v11, runId: 'ours', startedAt: '2025-01-02T10:00:00.000Z' }));
 

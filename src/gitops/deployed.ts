@@ -37,7 +37,11 @@ export async function recordRun(repoDir: string, record: RunRecord): Promise<voi
 }
 
 /** The last commit fully applied to ENV by ROLLOUT, or undefined if none was. */
-export async function deployedCommit(repoDir: string, environment: string, rollout: string): Promise<string | undefined> {
+export async function deployedCommit(
+  repoDir: string,
+  environment: string,
+  rollout: string,
+): Promise<string | undefined> {
   return resolveCommit(gitAt(repoDir), deployedRef(environment, rollout));
 }
 

@@ -13,7 +13,9 @@ async function writeJournal(repoDir: string, runId: string, bodies: Array<Record
   const dir = join(repoDir, '.lieutenant', 'runs');
   await mkdir(dir, { recursive: true });
   const start = Date.parse(firstAt);
-  const lines = bodies.map((body, i) => JSON.stringify({ ...body, runId, seq: i + 1, at: new Date(start + i * 60_000).toISOString() }));
+  const lines = bodies.map((body, i) =>
+    JSON.stringify({ ...body, runId, seq: i + 1, at: new Date(start + i * 60_000).toISOString() }),
+  );
   await writeFile(join(dir, `${runId}.jsonl`), `${lines.join('\n')}\n`);
 }
 
@@ -42,7 +44,16 @@ describe('loadHistory', () => {
 
   it('shows noted runs and unfinished journaled runs, newest first, each once', async () => {
     // Given a finished run of 1.0 (noted, and its journal still on disk)
-    await recordRun(repo.dir, aRunRecord({ commit: v10, subject: 'web: demo 1.0', runId: 'r1', startedAt: '2025-01-01T10:00:00.000Z', finishedAt: '2025-01-01T10:04:30.000Z' }));
+    await recordRun(
+      repo.dir,
+      aRunRecord({
+        commit: v10,
+        subject: 'web: demo 1.0',
+        runId: 'r1',
+        startedAt: '2025-01-01T10:00:00.000Z',
+        finishedAt: '2025-01-01T10:04:30.000Z',
+      }),
+    );
     await writeJournal(repo.dir, 'r1', [started({ sha: v10, subject: 'web: demo 1.0' })], '2025-01-01T10:00:00.000Z');
     // And a run of 1.1 that crashed after an approval, leaving web-03 out of rotation
     await writeJournal(
@@ -72,7 +83,9 @@ describe('loadHistory', () => {
       startedAt: '2025-01-02T09:00:00.000Z',
       finishedAt: undefined,
       durationMs: 4 * 60_000,
-      approvals: [{ by: 'carol', decision: 'approve', reason: 'graphs are flat', afterBatch: 1, at: '2025-01-02T09:03:00.000Z' }],
+      approvals: [
+        { by: 'carol', decision: 'approve', reason: 'graphs are flat', afterBatch: 1, at: '2025-01-02T09:03:00.000Z' },
+      ],
       hostsChanged: ['web-01'],
       hostsOut: [{ host: 'web-03', group: 'web', reason: 'ssh lost' }],
     });
@@ -102,7 +115,15 @@ describe('loadHistory', () => {
       'r5',
       [
         started({ sha: v11, subject: 'web: demo 1.1' }, { resumes: 'r4' }),
-        { type: 'run.finished', result: 'succeeded', exitCode: 0, message: 'done', changed: ['web-02'], hostsOut: [], durationMs: 60_000 },
+        {
+          type: 'run.finished',
+          result: 'succeeded',
+          exitCode: 0,
+          message: 'done',
+          changed: ['web-02'],
+          hostsOut: [],
+          durationMs: 60_000,
+        },
       ],
       '2025-01-04T10:00:00.000Z',
     );
@@ -119,7 +140,12 @@ describe('loadHistory', () => {
   it('keeps to one environment when asked, and skips torn journal lines', async () => {
     await recordRun(repo.dir, aRunRecord({ commit: v10, runId: 'p1', environment: 'prod' }));
     await recordRun(repo.dir, aRunRecord({ commit: v10, runId: 's1' }));
-    await writeJournal(repo.dir, 'p2', [started({ sha: v11, subject: 'x' }, { environment: 'prod' })], '2025-02-01T00:00:00Z');
+    await writeJournal(
+      repo.dir,
+      'p2',
+      [started({ sha: v11, subject: 'x' }, { environment: 'prod' })],
+      '2025-02-01T00:00:00Z',
+    );
     await writeFile(join(repo.dir, '.lieutenant', 'runs', 'p2.jsonl'), '{"type":"run.fin', { flag: 'a' });
 
     expect((await loadHistory(repo.dir, { environment: 'prod' })).map((h) => h.runId)).toEqual(['p2', 'p1']);

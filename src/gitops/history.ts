@@ -84,7 +84,10 @@ async function journalRuns(repoDir: string): Promise<Map<string, JournalRun>> {
   }
   const runs = new Map<string, JournalRun>();
   for (const [runId, events] of byRun) {
-    const run = summarise(runId, events.sort((a, b) => a.seq - b.seq));
+    const run = summarise(
+      runId,
+      events.sort((a, b) => a.seq - b.seq),
+    );
     if (run !== undefined) runs.set(runId, run);
   }
   return runs;
@@ -101,14 +104,17 @@ function summarise(runId: string, events: RunEvent[]): JournalRun | undefined {
     if (event.type === 'gate.waiting') afterBatch = event.afterBatch;
     if (event.type === 'gate.answered') {
       const { by, decision, reason, at } = event;
-      approvals.push(reason === undefined ? { by, decision, at, afterBatch } : { by, decision, reason, at, afterBatch });
+      approvals.push(
+        reason === undefined ? { by, decision, at, afterBatch } : { by, decision, reason, at, afterBatch },
+      );
     }
   }
   const changed = new Set<string>();
   const out = new Map<string, HostOut>();
   for (const event of events) {
     if (event.type === 'host.done' && event.changed) changed.add(event.host);
-    if (event.type === 'host.failed' && event.outOfRotation) out.set(event.host, { host: event.host, group: event.group, reason: event.reason });
+    if (event.type === 'host.failed' && event.outOfRotation)
+      out.set(event.host, { host: event.host, group: event.group, reason: event.reason });
     if (event.type === 'host.return.finished') out.delete(event.host);
   }
   const end = finished ?? last;

@@ -32,7 +32,9 @@ describe('acquireLock', () => {
     if (second.ok) return;
     expect(second.error.holder?.runId).toBe('run-1');
     expect(second.error.message).toMatch(
-      new RegExp(`^staging is locked by run run-1 \\(pid ${process.pid}, \\S+@${hostname()}, since \\d\\d:\\d\\d:\\d\\d\\)$`),
+      new RegExp(
+        `^staging is locked by run run-1 \\(pid ${process.pid}, \\S+@${hostname()}, since \\d\\d:\\d\\d:\\d\\d\\)$`,
+      ),
     );
   });
 
@@ -43,7 +45,13 @@ describe('acquireLock', () => {
 
     // Then the file names the holder
     const onDisk = JSON.parse(await readFile(join(repoDir, '.lieutenant/locks/prod.lock'), 'utf8'));
-    expect(onDisk).toMatchObject({ pid: process.pid, host: hostname(), runId: 'run-9', rollout: 'web', operator: 'alice' });
+    expect(onDisk).toMatchObject({
+      pid: process.pid,
+      host: hostname(),
+      runId: 'run-9',
+      rollout: 'web',
+      operator: 'alice',
+    });
     expect(new Date(onDisk.since).getTime()).toBeGreaterThan(Date.now() - 60_000);
     // And readLock sees a live holder
     expect(await readLock(repoDir, 'prod')).toEqual({ holder: onDisk, stale: false });
@@ -82,7 +90,10 @@ describe('acquireLock', () => {
     // Then it gets it, and is told what it took over
     if (!lock.ok) throw new Error(lock.error.message);
     expect(lock.value.warning).toBe(`took over a stale lock from pid ${deadPid} (run run-dead)`);
-    expect(await readLock(repoDir, 'staging')).toMatchObject({ holder: { runId: 'run-new', pid: process.pid }, stale: false });
+    expect(await readLock(repoDir, 'staging')).toMatchObject({
+      holder: { runId: 'run-new', pid: process.pid },
+      stale: false,
+    });
   });
 
   it('never takes over a lock from another host, whose process it cannot see', async () => {
@@ -133,7 +144,14 @@ async function pidOfExitedProcess(): Promise<number> {
 async function writeLockFile(repoDir: string, env: string, fields: { pid: number; runId: string; host?: string }) {
   const path = lockPath(repoDir, env);
   await mkdir(dirname(path), { recursive: true });
-  const info = { user: 'bob', host: hostname(), since: new Date().toISOString(), rollout: 'web', operator: 'bob', ...fields };
+  const info = {
+    user: 'bob',
+    host: hostname(),
+    since: new Date().toISOString(),
+    rollout: 'web',
+    operator: 'bob',
+    ...fields,
+  };
   await writeFile(path, JSON.stringify(info));
 }
 

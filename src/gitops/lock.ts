@@ -213,7 +213,6 @@ function sameHolder(a: LockInfo, b: LockInfo): boolean {
   return a.pid === b.pid && a.host === b.host && a.since === b.since && a.runId === b.runId;
 }
 
-
 function currentUser(): string {
   try {
     return userInfo().username;

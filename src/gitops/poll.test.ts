@@ -18,7 +18,10 @@ describe('pollRemote', () => {
     sandbox = await createGitSandbox();
     const remote = await sandbox.bare();
     const seed = await sandbox.repo('seed');
-    first = await seed.commit('web: demo 1.0', { 'inventories/staging.yaml': inventoryYaml('staging'), 'playbooks/web.yaml': web('1.0') });
+    first = await seed.commit('web: demo 1.0', {
+      'inventories/staging.yaml': inventoryYaml('staging'),
+      'playbooks/web.yaml': web('1.0'),
+    });
     await seed.git.addRemote('origin', remote);
     await seed.git.push('origin', 'main');
     watched = await sandbox.clone(remote, 'watched');
@@ -54,7 +57,8 @@ describe('pollRemote', () => {
     const polled = await pollRemote(watched.dir, follow);
 
     expect(polled.ok).toBe(false);
-    if (!polled.ok) expect(polled.error.message).toMatch(/^local main \(\w{7}\) has diverged from origin\/main \(\w{7}\)$/);
+    if (!polled.ok)
+      expect(polled.error.message).toMatch(/^local main \(\w{7}\) has diverged from origin\/main \(\w{7}\)$/);
     expect(await watched.head()).toBe(mine);
   });
 
@@ -63,7 +67,10 @@ describe('pollRemote', () => {
 
     const polled = await pollRemote(watched.dir, follow);
 
-    expect(polled).toMatchObject({ ok: false, error: { message: `local main (${mine.slice(0, 7)}) has commits origin/main lacks; push them first` } });
+    expect(polled).toMatchObject({
+      ok: false,
+      error: { message: `local main (${mine.slice(0, 7)}) has commits origin/main lacks; push them first` },
+    });
   });
 
   it('refuses a dirty working tree', async () => {
@@ -73,7 +80,10 @@ describe('pollRemote', () => {
 
     const polled = await pollRemote(watched.dir, follow);
 
-    expect(polled).toMatchObject({ ok: false, error: { message: 'not following origin/main: uncommitted changes in playbooks/web.yaml' } });
+    expect(polled).toMatchObject({
+      ok: false,
+      error: { message: 'not following origin/main: uncommitted changes in playbooks/web.yaml' },
+    });
     expect(await watched.head()).toBe(first);
   });
 

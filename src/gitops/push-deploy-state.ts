@@ -26,7 +26,8 @@ export async function pushDeployState(repoDir: string, remote: string): Promise<
     if (!notes.ok) {
       // Most likely another machine pushed notes first: merge theirs in, try once more.
       const merged = await mergeRemoteNotes(git, remote);
-      if (!merged.ok) return fail(`could not push run notes to ${remote}: ${notes.error.message}`, merged.error.message);
+      if (!merged.ok)
+        return fail(`could not push run notes to ${remote}: ${notes.error.message}`, merged.error.message);
       notes = await push(git, remote, [`${NOTES_REF}:${NOTES_REF}`]);
       if (!notes.ok) return fail(`could not push run notes to ${remote}`, notes.error.message);
     }

@@ -26,7 +26,11 @@ export async function chooseRevertTarget(
   if (commit !== undefined) {
     const sha = await resolveCommit(git, commit);
     if (sha === undefined) return fail(`${commit} is not a commit of the rollout repo`);
-    return ok({ sha, ...(environment === undefined ? {} : { environment }), ...(rollout === undefined ? {} : { rollout }) });
+    return ok({
+      sha,
+      ...(environment === undefined ? {} : { environment }),
+      ...(rollout === undefined ? {} : { rollout }),
+    });
   }
   if (environment === undefined) {
     return fail('name the COMMIT to revert, or the environment whose last release to roll back');

@@ -73,7 +73,8 @@ describe('revertRelease', () => {
 
     // Then it is refused as a conflict
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.message).toMatch(/conflicts with later changes in playbooks\/web\.yaml; nothing was changed/);
+    if (!result.ok)
+      expect(result.error.message).toMatch(/conflicts with later changes in playbooks\/web\.yaml; nothing was changed/);
     // And the tree is as it was
     expect(await playbookAtHead()).toBe(web('2.0'));
     expect((await repo.git.status()).isClean()).toBe(true);
@@ -100,7 +101,10 @@ describe('revertRelease', () => {
 
     const result = await revertRelease(repo.dir, { environment: 'staging' });
 
-    expect(result).toMatchObject({ ok: false, error: { message: 'the working tree has uncommitted changes: playbooks/web.yaml' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { message: 'the working tree has uncommitted changes: playbooks/web.yaml' },
+    });
     expect(await repo.head()).toBe(v11);
   });
 
@@ -109,7 +113,10 @@ describe('revertRelease', () => {
 
     const again = await revertRelease(repo.dir, { environment: 'staging' });
 
-    expect(again).toMatchObject({ ok: false, error: { message: `${v11.slice(0, 7)} (web: demo 1.1) is already reverted` } });
+    expect(again).toMatchObject({
+      ok: false,
+      error: { message: `${v11.slice(0, 7)} (web: demo 1.1) is already reverted` },
+    });
   });
 
   it('says when nothing was deployed to the environment', async () => {

@@ -83,7 +83,10 @@ async function makeRevertCommit(git: SimpleGit, target: RevertTarget, subject: s
     await abortRevert(git);
     const where = conflicted.length > 0 ? ` in ${conflicted.join(', ')}` : '';
     const detail = error instanceof Error ? error.message : String(error);
-    return fail(`reverting ${shortSha(sha)} (${subject}) conflicts with later changes${where}; nothing was changed`, detail);
+    return fail(
+      `reverting ${shortSha(sha)} (${subject}) conflicts with later changes${where}; nothing was changed`,
+      detail,
+    );
   }
   try {
     const changed = (await git.raw(['diff', '--cached', '--name-only'])).split('\n').filter((p) => p !== '');
@@ -103,13 +106,17 @@ async function makeRevertCommit(git: SimpleGit, target: RevertTarget, subject: s
     return ok(playbooks);
   } catch (error) {
     await abortRevert(git);
-    return fail(`could not commit the revert of ${shortSha(sha)}`, error instanceof Error ? error.message : String(error));
+    return fail(
+      `could not commit the revert of ${shortSha(sha)}`,
+      error instanceof Error ? error.message : String(error),
+    );
   }
 }
 
 /** "staging/web", or every ENV/ROLLOUT the reverted playbooks belong to. */
 async function describeScope(git: SimpleGit, target: RevertTarget, playbooks: string[]): Promise<string> {
-  if (target.environment !== undefined && target.rollout !== undefined) return `${target.environment}/${target.rollout}`;
+  if (target.environment !== undefined && target.rollout !== undefined)
+    return `${target.environment}/${target.rollout}`;
   const scopes: string[] = [];
   for (const path of playbooks) {
     const rollout = PLAYBOOK.exec(path)?.[1] ?? path;

@@ -26,9 +26,15 @@ describe('readWebhookSecret', () => {
   });
 
   it('refuses a missing or empty file without echoing anything from it', async () => {
-    expect(await readWebhookSecret(join(dir, 'nope'))).toMatchObject({ ok: false, error: { message: `cannot read the webhook secret file ${join(dir, 'nope')} (ENOENT)` } });
+    expect(await readWebhookSecret(join(dir, 'nope'))).toMatchObject({
+      ok: false,
+      error: { message: `cannot read the webhook secret file ${join(dir, 'nope')} (ENOENT)` },
+    });
     const empty = join(dir, 'empty');
     await writeFile(empty, '\n\n', { mode: 0o600 });
-    expect(await readWebhookSecret(empty)).toMatchObject({ ok: false, error: { message: `the webhook secret file ${empty} is empty` } });
+    expect(await readWebhookSecret(empty)).toMatchObject({
+      ok: false,
+      error: { message: `the webhook secret file ${empty} is empty` },
+    });
   });
 });

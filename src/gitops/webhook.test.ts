@@ -26,7 +26,11 @@ describe('startWebhookServer', () => {
   const deliver = (body: string, headers: Record<string, string>) =>
     fetch(server.address, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
   const signedPush = (deliveryId: string, body = pushBody) =>
-    deliver(body, { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': deliveryId, 'X-Hub-Signature-256': signBody(SECRET, body) });
+    deliver(body, {
+      'X-GitHub-Event': 'push',
+      'X-GitHub-Delivery': deliveryId,
+      'X-Hub-Signature-256': signBody(SECRET, body),
+    });
 
   it('calls onPush for a correctly signed push', async () => {
     const res = await signedPush('d-1');
@@ -66,11 +70,19 @@ describe('startWebhookServer', () => {
 
   it('answers ping with 200 and ignores other events with 202', async () => {
     const ping = JSON.stringify({ zen: 'Keep it logically awesome.' });
-    const pong = await deliver(ping, { 'X-GitHub-Event': 'ping', 'X-GitHub-Delivery': 'p', 'X-Hub-Signature-256': signBody(SECRET, ping) });
+    const pong = await deliver(ping, {
+      'X-GitHub-Event': 'ping',
+      'X-GitHub-Delivery': 'p',
+      'X-Hub-Signature-256': signBody(SECRET, ping),
+    });
     expect(pong.status).toBe(200);
 
     const issue = JSON.stringify({ action: 'opened' });
-    const res = await deliver(issue, { 'X-GitHub-Event': 'issues', 'X-GitHub-Delivery': 'i', 'X-Hub-Signature-256': signBody(SECRET, issue) });
+    const res = await deliver(issue, {
+      'X-GitHub-Event': 'issues',
+      'X-GitHub-Delivery': 'i',
+      'X-Hub-Signature-256': signBody(SECRET, issue),
+    });
     expect(res.status).toBe(202);
     expect(await res.text()).toBe('ignored issues event\n');
     expect(pushes).toEqual([]);
@@ -104,7 +116,10 @@ describe('startWebhookServer', () => {
   it('refuses a streamed body (no Content-Length) once it passes the limit', async () => {
     // Given a sender streaming chunks with no declared length
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(server.address, { method: 'POST', headers: { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': 's' } });
+      const req = request(server.address, {
+        method: 'POST',
+        headers: { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': 's' },
+      });
       req.on('response', (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
@@ -118,8 +133,8 @@ describe('startWebhookServer', () => {
   });
 
   it('refuses to start without a secret', async () => {
-    await expect(startWebhookServer({ host: '127.0.0.1', port: 0, secret: ' \n', onPush: () => undefined })).rejects.toThrow(
-      'the webhook secret is empty',
-    );
+    await expect(
+      startWebhookServer({ host: '127.0.0.1', port: 0, secret: ' \n', onPush: () => undefined }),
+    ).rejects.toThrow('the webhook secret is empty');
   });
 });

@@ -123,12 +123,9 @@ describe('planRollout', () => {
     });
     const installed = { ...allOn(rollout, { demo: '1.0' }) };
     const plan = planRollout(rollout, { installed });
-    expect(plan.batches.map((b) => `${b.index}:${b.group}:${b.groupBatch}/${b.groupBatches}:${b.hosts.length}`)).toEqual([
-      '1:web:1/2:1',
-      '2:web:2/2:1',
-      '3:api:1/2:2',
-      '4:api:2/2:1',
-    ]);
+    expect(
+      plan.batches.map((b) => `${b.index}:${b.group}:${b.groupBatch}/${b.groupBatches}:${b.hosts.length}`),
+    ).toEqual(['1:web:1/2:1', '2:web:2/2:1', '3:api:1/2:2', '4:api:2/2:1']);
   });
 
   it('is a serialisable, versioned value', () => {

@@ -6,7 +6,16 @@
 import { formatQuantity, maxUnavailableOf } from '../spec/quantity.js';
 import type { GroupTarget, Rollout } from '../spec/model.js';
 import { splitIntoBatches } from './batches.js';
-import { PLAN_VERSION, type BatchPlan, type ChangeKind, type FleetFacts, type GroupPlan, type HostPlan, type PackageChange, type Plan } from './types.js';
+import {
+  PLAN_VERSION,
+  type BatchPlan,
+  type ChangeKind,
+  type FleetFacts,
+  type GroupPlan,
+  type HostPlan,
+  type PackageChange,
+  type Plan,
+} from './types.js';
 import { compareVersions } from './versions.js';
 
 export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
@@ -73,7 +82,9 @@ function planGroup(
     const installed = facts.installed[host.name];
     if (installed === undefined) throw new Error(`planRollout: no installed versions for host ${host.name}`);
     const target = facts.targets?.[host.name] ?? group.packages;
-    const changes = Object.entries(target).map(([name, to]) => packageChange(group.packageManager, name, installed[name] ?? null, to));
+    const changes = Object.entries(target).map(([name, to]) =>
+      packageChange(group.packageManager, name, installed[name] ?? null, to),
+    );
     const isLeftOut = leftOut.has(host.name);
     const excluded = only !== undefined && !only.has(host.name);
     return {
@@ -104,7 +115,12 @@ function planGroup(
   };
 }
 
-export function packageChange(manager: GroupTarget['packageManager'], name: string, from: string | null, to: string | null): PackageChange {
+export function packageChange(
+  manager: GroupTarget['packageManager'],
+  name: string,
+  from: string | null,
+  to: string | null,
+): PackageChange {
   let kind: ChangeKind;
   if (to === null) kind = from === null ? 'unchanged' : 'remove';
   else if (from === null) kind = 'install';
@@ -118,5 +134,7 @@ export function packageChange(manager: GroupTarget['packageManager'], name: stri
 /** Hosts of the plan that will change, in batch order. */
 export function plannedHosts(plan: Plan): HostPlan[] {
   const byName = new Map(plan.groups.flatMap((group) => group.hosts).map((host) => [host.name, host]));
-  return plan.batches.flatMap((batch) => batch.hosts.map((name) => byName.get(name))).filter((h): h is HostPlan => h !== undefined);
+  return plan.batches
+    .flatMap((batch) => batch.hosts.map((name) => byName.get(name)))
+    .filter((h): h is HostPlan => h !== undefined);
 }

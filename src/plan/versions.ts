@@ -20,7 +20,9 @@ function splitEvr(text: string): Evr {
   const epoch = colon > 0 && /^\d+$/.test(text.slice(0, colon)) ? Number(text.slice(0, colon)) : 0;
   const rest = colon > 0 ? text.slice(colon + 1) : text;
   const dash = rest.lastIndexOf('-');
-  return dash >= 0 ? { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) } : { epoch, version: rest, release: '' };
+  return dash >= 0
+    ? { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) }
+    : { epoch, version: rest, release: '' };
 }
 
 const sign = (n: number): number => (n > 0 ? 1 : n < 0 ? -1 : 0);

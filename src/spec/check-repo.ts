@@ -17,14 +17,21 @@ export interface CheckedRepo {
 }
 
 /** Which files of the snapshot are specs, and what is wrong with the ones that cannot be. */
-export function specFiles(files: Iterable<string>, folder: 'playbooks' | 'inventories'): { paths: string[]; errors: SpecError[]; warnings: string[] } {
+export function specFiles(
+  files: Iterable<string>,
+  folder: 'playbooks' | 'inventories',
+): { paths: string[]; errors: SpecError[]; warnings: string[] } {
   const result = { paths: [] as string[], errors: [] as SpecError[], warnings: [] as string[] };
   for (const path of files) {
     if (!path.startsWith(`${folder}/`)) continue;
     const rest = path.slice(folder.length + 1);
     const kind = folder === 'playbooks' ? 'playbook' : 'inventory';
-    if (rest.includes('/')) result.errors.push(specError(path, `not read: a ${kind} lives directly in ${folder}/, as ${folder}/<name>.yaml`));
-    else if (rest.endsWith('.yml')) result.errors.push(specError(path, `not read: rename it to ${folder}/${stemOf(rest)}.yaml (Lieutenant reads .yaml files)`));
+    if (rest.includes('/'))
+      result.errors.push(specError(path, `not read: a ${kind} lives directly in ${folder}/, as ${folder}/<name>.yaml`));
+    else if (rest.endsWith('.yml'))
+      result.errors.push(
+        specError(path, `not read: rename it to ${folder}/${stemOf(rest)}.yaml (Lieutenant reads .yaml files)`),
+      );
     else if (rest.endsWith('.yaml')) result.paths.push(path);
     else result.warnings.push(`${path}: ignored, not a ${kind} (only ${folder}/<name>.yaml files are read)`);
   }
@@ -58,5 +65,10 @@ export function checkRepo(snapshot: RevisionSnapshot, only?: ReadonlySet<string>
       errors.push(...playbookRules(checked.value, index));
     }
   }
-  return { playbooks, inventories, errors: sortSpecErrors(errors), warnings: [...snapshot.warnings, ...inventoryFiles.warnings, ...playbookFiles.warnings] };
+  return {
+    playbooks,
+    inventories,
+    errors: sortSpecErrors(errors),
+    warnings: [...snapshot.warnings, ...inventoryFiles.warnings, ...playbookFiles.warnings],
+  };
 }

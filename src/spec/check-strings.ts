@@ -16,10 +16,13 @@ export function checkStrings(groupName: string, group: GroupSpec): CheckString[]
     const base = ['groups', groupName, 'health', index];
     if (check.http) {
       strings.push({ path: [...base, 'http', 'url'], text: check.http.url });
-      if (check.http.bodyContains !== undefined) strings.push({ path: [...base, 'http', 'bodyContains'], text: check.http.bodyContains });
+      if (check.http.bodyContains !== undefined)
+        strings.push({ path: [...base, 'http', 'bodyContains'], text: check.http.bodyContains });
     }
     if (check.command) {
-      check.command.argv.forEach((arg, argIndex) => strings.push({ path: [...base, 'command', 'argv', argIndex], text: arg }));
+      check.command.argv.forEach((arg, argIndex) =>
+        strings.push({ path: [...base, 'command', 'argv', argIndex], text: arg }),
+      );
       if (check.command.stdoutContains !== undefined) {
         strings.push({ path: [...base, 'command', 'stdoutContains'], text: check.command.stdoutContains });
       }

@@ -12,7 +12,11 @@ export interface SpecError {
   message: string;
 }
 
-export function specError(file: string, message: string, at: { line: number; col: number } = { line: 0, col: 0 }): SpecError {
+export function specError(
+  file: string,
+  message: string,
+  at: { line: number; col: number } = { line: 0, col: 0 },
+): SpecError {
   return { file, line: at.line, col: at.col, message };
 }
 

@@ -13,14 +13,18 @@ async function repoWith(files?: Record<string, string>, init = true): Promise<Sp
   if (files) await repo.commit(files, 'Release demo 1.1');
   return repo;
 }
-const messages = (result: { ok: boolean; error?: unknown }) => (result.ok ? [] : (result as { error: Parameters<typeof formatSpecError>[0][] }).error.map(formatSpecError));
+const messages = (result: { ok: boolean; error?: unknown }) =>
+  result.ok ? [] : (result as { error: Parameters<typeof formatSpecError>[0][] }).error.map(formatSpecError);
 
 describe('reading specs from git', () => {
   it('reads what is committed and names every uncommitted file in a warning', async () => {
     // Given committed specs, then a modified playbook, a staged inventory edit and an untracked playbook
     const product = await fixtureFiles('product');
     const repo = await repoWith(product);
-    await repo.write({ 'playbooks/web.yaml': (product['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"'), 'playbooks/api.yaml': 'rollout: api\n' });
+    await repo.write({
+      'playbooks/web.yaml': (product['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"'),
+      'playbooks/api.yaml': 'rollout: api\n',
+    });
     await repo.write({ 'inventories/staging.yaml': `${product['inventories/staging.yaml'] ?? ''}\n# edited\n` });
     const { simpleGit } = await import('simple-git');
     await simpleGit(repo.dir).add('inventories/staging.yaml');
@@ -44,7 +48,10 @@ describe('reading specs from git', () => {
     const product = await fixtureFiles('product');
     const repo = await repoWith();
     const first = await repo.commit(product, 'Release demo 1.1');
-    await repo.commit({ 'playbooks/web.yaml': (product['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"') }, 'Release demo 2.0');
+    await repo.commit(
+      { 'playbooks/web.yaml': (product['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"') },
+      'Release demo 2.0',
+    );
     // When the older commit (by SHA) and HEAD are loaded
     const older = await loadRollout(repo.dir, 'playbooks/web.yaml', first);
     const head = await loadRollout(repo.dir, 'web');
@@ -58,19 +65,29 @@ describe('reading specs from git', () => {
   it('refuses a repo with no commits', async () => {
     const repo = await repoWith();
     await repo.write(await fixtureFiles('product'));
-    expect(messages(await loadRepo(repo.dir))).toEqual([expect.stringMatching(/has no commits yet: commit playbooks\/ and inventories\/ first/)]);
+    expect(messages(await loadRepo(repo.dir))).toEqual([
+      expect.stringMatching(/has no commits yet: commit playbooks\/ and inventories\/ first/),
+    ]);
   });
 
   it('warns when the revision holds no specs at all (probably the wrong --repo)', async () => {
     const repo = await repoWith({ 'README.md': 'not a rollout repo\n' });
     const result = await loadRepo(repo.dir);
-    expect(result.ok && result.value.warnings).toEqual([expect.stringMatching(/^no playbooks\/\*\.yaml or inventories\/\*\.yaml at [0-9a-f]{7}: is .* the rollout repo\?/)]);
+    expect(result.ok && result.value.warnings).toEqual([
+      expect.stringMatching(
+        /^no playbooks\/\*\.yaml or inventories\/\*\.yaml at [0-9a-f]{7}: is .* the rollout repo\?/,
+      ),
+    ]);
   });
 
   it('refuses a revision that is not a commit, and one that looks like an option', async () => {
     const repo = await repoWith(await fixtureFiles('product'));
-    expect(messages(await loadRepo(repo.dir, 'no-such-branch'))).toEqual([expect.stringMatching(/^revision "no-such-branch" is not a commit in /)]);
-    expect(messages(await loadRepo(repo.dir, '--output=/tmp/x'))).toEqual([expect.stringMatching(/^revision "--output=\/tmp\/x": not a commit/)]);
+    expect(messages(await loadRepo(repo.dir, 'no-such-branch'))).toEqual([
+      expect.stringMatching(/^revision "no-such-branch" is not a commit in /),
+    ]);
+    expect(messages(await loadRepo(repo.dir, '--output=/tmp/x'))).toEqual([
+      expect.stringMatching(/^revision "--output=\/tmp\/x": not a commit/),
+    ]);
   });
 
   it('refuses a directory that is not a git repository, and one that does not exist', async () => {
@@ -82,8 +99,14 @@ describe('reading specs from git', () => {
   it('names a missing playbook and lists the ones there are', async () => {
     const repo = await repoWith(await fixtureFiles('product'));
     const result = await loadRollout(repo.dir, 'api');
-    expect(messages(result)).toEqual([expect.stringMatching(/^playbooks\/api\.yaml: no such playbook at [0-9a-f]{7} "Release demo 1\.1"; playbooks there: web$/)]);
-    expect(messages(await loadRollout(repo.dir, '../etc/passwd'))).toEqual([expect.stringMatching(/is not a playbook/)]);
+    expect(messages(result)).toEqual([
+      expect.stringMatching(
+        /^playbooks\/api\.yaml: no such playbook at [0-9a-f]{7} "Release demo 1\.1"; playbooks there: web$/,
+      ),
+    ]);
+    expect(messages(await loadRollout(repo.dir, '../etc/passwd'))).toEqual([
+      expect.stringMatching(/is not a playbook/),
+    ]);
   });
 
   it('points at the playbook when its inventory file is missing', async () => {
@@ -96,22 +119,33 @@ describe('reading specs from git', () => {
 
   it('checks only the playbook asked for and its inventory', async () => {
     // Given a valid web playbook and another team's broken one
-    const repo = await repoWith({ ...(await fixtureFiles('product')), 'playbooks/api.yaml': 'rollout: api\ninventory: 3\n' });
+    const repo = await repoWith({
+      ...(await fixtureFiles('product')),
+      'playbooks/api.yaml': 'rollout: api\ninventory: 3\n',
+    });
     // Then web loads, while validating the whole repo reports the broken one
     expect(messages(await loadRollout(repo.dir, 'web'))).toEqual([]);
-    expect(messages(await loadRepo(repo.dir))).toEqual(expect.arrayContaining([expect.stringMatching(/^playbooks\/api\.yaml:2:12: inventory: /)]));
+    expect(messages(await loadRepo(repo.dir))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^playbooks\/api\.yaml:2:12: inventory: /)]),
+    );
   });
 
   it('works when the rollout repo is a folder inside a larger git repository', async () => {
     // Given the specs under deploy/ of a monorepo
     const product = await fixtureFiles('product');
-    const repo = await repoWith(Object.fromEntries(Object.entries(product).map(([path, text]) => [`deploy/${path}`, text])));
+    const repo = await repoWith(
+      Object.fromEntries(Object.entries(product).map(([path, text]) => [`deploy/${path}`, text])),
+    );
     await repo.write({ 'deploy/playbooks/web.yaml': 'changed: true\n' });
     // When loaded with --repo deploy
     const result = await loadRepo(`${repo.dir}/deploy`);
     // Then paths are relative to that folder
     expect(messages(result)).toEqual([]);
-    expect(result.ok && [...result.value.playbooks.values()].map((playbook) => playbook.file)).toEqual(['playbooks/web.yaml']);
-    expect(result.ok && result.value.warnings).toEqual([expect.stringMatching(/^playbooks\/web\.yaml: uncommitted changes ignored \(modified\)/)]);
+    expect(result.ok && [...result.value.playbooks.values()].map((playbook) => playbook.file)).toEqual([
+      'playbooks/web.yaml',
+    ]);
+    expect(result.ok && result.value.warnings).toEqual([
+      expect.stringMatching(/^playbooks\/web\.yaml: uncommitted changes ignored \(modified\)/),
+    ]);
   });
 });

@@ -25,21 +25,43 @@ const failWith = (message: string): Result<never, SpecError[]> => ({ ok: false, 
 
 export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Result<RevisionSnapshot, SpecError[]>> {
   const dir = resolve(repoDir);
-  const isDir = await stat(dir).then((info) => info.isDirectory(), () => false);
+  const isDir = await stat(dir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
   if (!isDir) return failWith(`rollout repo ${dir}: no such directory (give the rollout repo with --repo DIR)`);
   // Independent questions go to git at once (a git process each; simple-git runs up to 8 together).
   const git = simpleGit({ baseDir: await realpath(dir), maxConcurrentProcesses: 8 });
   const badRev = rev.startsWith('-') || rev.trim() === '';
   const [prefix, sha] = await Promise.all([
-    git.raw(['rev-parse', '--show-prefix']).then((out) => out.trim(), () => undefined),
-    badRev ? '' : git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).then((out) => out.trim(), () => ''),
+    git.raw(['rev-parse', '--show-prefix']).then(
+      (out) => out.trim(),
+      () => undefined,
+    ),
+    badRev
+      ? ''
+      : git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).then(
+          (out) => out.trim(),
+          () => '',
+        ),
   ]);
-  if (prefix === undefined) return failWith(`rollout repo ${dir}: not a git repository (run "git init" there, or give the rollout repo with --repo DIR)`);
+  if (prefix === undefined)
+    return failWith(
+      `rollout repo ${dir}: not a git repository (run "git init" there, or give the rollout repo with --repo DIR)`,
+    );
   if (badRev) return failWith(`revision "${rev}": not a commit (give a commit, branch or tag)`);
   if (sha === '') {
-    const anyCommit = await git.raw(['rev-list', '-n', '1', '--all']).then((out) => out.trim(), () => '');
-    if (anyCommit === '') return failWith(`rollout repo ${dir} has no commits yet: commit playbooks/ and inventories/ first (Lieutenant runs only what is committed)`);
-    return failWith(`revision "${rev}" is not a commit in ${dir} (try a commit SHA, a branch or a tag; "git log --oneline" lists them)`);
+    const anyCommit = await git.raw(['rev-list', '-n', '1', '--all']).then(
+      (out) => out.trim(),
+      () => '',
+    );
+    if (anyCommit === '')
+      return failWith(
+        `rollout repo ${dir} has no commits yet: commit playbooks/ and inventories/ first (Lieutenant runs only what is committed)`,
+      );
+    return failWith(
+      `revision "${rev}" is not a commit in ${dir} (try a commit SHA, a branch or a tag; "git log --oneline" lists them)`,
+    );
   }
   const [subject, listing, warnings] = await Promise.all([
     git.raw(['show', '-s', '--format=%s', sha]).then((out) => out.trim()),
@@ -52,7 +74,16 @@ export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Resul
   return ok({ repoDir: dir, commit: { sha, subject }, files, warnings });
 }
 
-const STATES: Record<string, string> = { '?': 'untracked', M: 'modified', A: 'added', D: 'deleted', R: 'renamed', C: 'copied', T: 'type changed', U: 'unmerged' };
+const STATES: Record<string, string> = {
+  '?': 'untracked',
+  M: 'modified',
+  A: 'added',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'copied',
+  T: 'type changed',
+  U: 'unmerged',
+};
 
 async function uncommittedWarnings(git: SimpleGit, prefix: string, sha: string): Promise<string[]> {
   const status = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...SPEC_FOLDERS]);

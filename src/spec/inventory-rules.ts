@@ -11,12 +11,23 @@ import { didYouMean, listOf } from './suggest.js';
 import { templateUses } from './templates.js';
 
 export function inventoryRules(inventory: ValidFile<InventorySpec>): SpecError[] {
-  return [...environmentName(inventory), ...uniqueHosts(inventory), ...loadBalancerRefs(inventory), ...templateRefs(inventory)];
+  return [
+    ...environmentName(inventory),
+    ...uniqueHosts(inventory),
+    ...loadBalancerRefs(inventory),
+    ...templateRefs(inventory),
+  ];
 }
 
 function environmentName({ file, stem, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
   if (spec.environment === stem) return [];
-  return [specError(file, `environment "${spec.environment}" does not match the file name: ${file} must say environment: ${stem} (or be renamed to inventories/${spec.environment}.yaml)`, yaml.at(['environment']))];
+  return [
+    specError(
+      file,
+      `environment "${spec.environment}" does not match the file name: ${file} must say environment: ${stem} (or be renamed to inventories/${spec.environment}.yaml)`,
+      yaml.at(['environment']),
+    ),
+  ];
 }
 
 function uniqueHosts({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
@@ -29,17 +40,37 @@ function uniqueHosts({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[
     for (const [hostName, host] of Object.entries(group.hosts)) {
       const path = ['groups', groupName, 'hosts', hostName];
       const sameName = names.get(hostName);
-      if (sameName !== undefined) errors.push(specError(file, `host "${hostName}" is already in group "${sameName}": host names must be unique across the inventory`, yaml.at(path, 'key')));
+      if (sameName !== undefined)
+        errors.push(
+          specError(
+            file,
+            `host "${hostName}" is already in group "${sameName}": host names must be unique across the inventory`,
+            yaml.at(path, 'key'),
+          ),
+        );
       names.set(hostName, groupName);
       const sameAddress = addresses.get(host.address);
-      if (sameAddress !== undefined) errors.push(specError(file, `address ${host.address} is already used by host "${sameAddress}": each host needs its own address`, yaml.at([...path, 'address'])));
+      if (sameAddress !== undefined)
+        errors.push(
+          specError(
+            file,
+            `address ${host.address} is already used by host "${sameAddress}": each host needs its own address`,
+            yaml.at([...path, 'address']),
+          ),
+        );
       addresses.set(host.address, hostName);
       const server = host.lbServer ?? hostName;
       for (const balancer of balancers) {
         const other = servers.get(`${balancer}\0${server}`);
         if (other !== undefined) {
           const where = host.lbServer === undefined ? yaml.at(path, 'key') : yaml.at([...path, 'lbServer']);
-          errors.push(specError(file, `server "${server}" of load balancer "${balancer}" is already host "${other}": set a distinct lbServer`, where));
+          errors.push(
+            specError(
+              file,
+              `server "${server}" of load balancer "${balancer}" is already host "${other}": set a distinct lbServer`,
+              where,
+            ),
+          );
         }
         servers.set(`${balancer}\0${server}`, hostName);
       }
@@ -57,13 +88,25 @@ function loadBalancerRefs({ file, yaml, spec }: ValidFile<InventorySpec>): SpecE
     [group.loadBalancer].flat().forEach((name, index) => {
       if (known.includes(name)) return;
       const path = isList ? ['groups', groupName, 'loadBalancer', index] : ['groups', groupName, 'loadBalancer'];
-      errors.push(specError(file, `group "${groupName}" uses load balancer "${name}", which loadBalancers does not define${didYouMean(name, known)}; defined: ${listOf(known)}`, yaml.at(path)));
+      errors.push(
+        specError(
+          file,
+          `group "${groupName}" uses load balancer "${name}", which loadBalancers does not define${didYouMean(name, known)}; defined: ${listOf(known)}`,
+          yaml.at(path),
+        ),
+      );
     });
   }
   for (const [name, balancer] of Object.entries(spec.loadBalancers)) {
     const port = /^tcp:\/\/.*:(\d+)$/.exec(balancer.socket)?.[1];
     if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
-      errors.push(specError(file, `loadBalancers.${name}.socket: port ${port} is out of range (1 to 65535)`, yaml.at(['loadBalancers', name, 'socket'])));
+      errors.push(
+        specError(
+          file,
+          `loadBalancers.${name}.socket: port ${port} is out of range (1 to 65535)`,
+          yaml.at(['loadBalancers', name, 'socket']),
+        ),
+      );
     }
   }
   return errors;
@@ -86,7 +129,13 @@ function templateRefs({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError
       }
       const leftover = text.replace(/\{\{[^}]*\}\}/g, '');
       if (leftover.includes('{{') || leftover.includes('}}')) {
-        errors.push(specError(file, `unclosed template in ${JSON.stringify(text)}: write {{host.address}}, {{host.name}} or {{packages.NAME}}`, yaml.at(path)));
+        errors.push(
+          specError(
+            file,
+            `unclosed template in ${JSON.stringify(text)}: write {{host.address}}, {{host.name}} or {{packages.NAME}}`,
+            yaml.at(path),
+          ),
+        );
       }
     }
   }

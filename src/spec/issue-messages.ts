@@ -24,19 +24,35 @@ function issueError(yaml: YamlFile, schema: z.ZodType, issue: Issue): SpecError[
     case 'unrecognized_keys': {
       const valid = validKeysAt(schema, path);
       return issue.keys.map((key) =>
-        specError(yaml.file, `unknown key "${key}"${path.length ? ` in ${formatPath(path)}` : ''}${didYouMean(key, valid)}; valid keys: ${listOf(valid)}`, yaml.at([...path, key], 'key')),
+        specError(
+          yaml.file,
+          `unknown key "${key}"${path.length ? ` in ${formatPath(path)}` : ''}${didYouMean(key, valid)}; valid keys: ${listOf(valid)}`,
+          yaml.at([...path, key], 'key'),
+        ),
       );
     }
     case 'invalid_key': {
       const inner = issue.issues.map((sub) => sub.message).join('; ');
       const key = path[path.length - 1];
-      return [specError(yaml.file, `${formatPath(path.slice(0, -1))}: invalid key "${String(key)}": expected ${inner}`, yaml.at(path, 'key'))];
+      return [
+        specError(
+          yaml.file,
+          `${formatPath(path.slice(0, -1))}: invalid key "${String(key)}": expected ${inner}`,
+          yaml.at(path, 'key'),
+        ),
+      ];
     }
     case 'invalid_type': {
       if (found === undefined && path.length > 0) {
         const parent = path.slice(0, -1);
         const parentName = parent.length ? ` in ${formatPath(parent)}` : '';
-        return [specError(yaml.file, `missing required key "${String(path[path.length - 1])}"${parentName}`, yaml.at(parent, 'key'))];
+        return [
+          specError(
+            yaml.file,
+            `missing required key "${String(path[path.length - 1])}"${parentName}`,
+            yaml.at(parent, 'key'),
+          ),
+        ];
       }
       if (path.length === 0) {
         const keys = listOf(validKeysAt(schema, []));
@@ -46,17 +62,28 @@ function issueError(yaml: YamlFile, schema: z.ZodType, issue: Issue): SpecError[
       if (isVersionPath(path) && typeof found === 'number') {
         const written = yaml.sourceOf(path) ?? String(found);
         const name = String(path[path.length - 1]);
-        return [specError(yaml.file, `${where}version ${written} is a YAML number (read as ${found}); quote it so it stays as written: ${name}: "${written}"`, atValue)];
+        return [
+          specError(
+            yaml.file,
+            `${where}version ${written} is a YAML number (read as ${found}); quote it so it stays as written: ${name}: "${written}"`,
+            atValue,
+          ),
+        ];
       }
       return [specError(yaml.file, `${where}expected ${expectation(issue)}, found ${describe(found)}`, atValue)];
     }
     case 'invalid_value': {
       const values = issue.values.map(String);
       const hint = typeof found === 'string' ? didYouMean(found, values) : '';
-      return [specError(yaml.file, `${where}found ${describe(found)}; expected one of: ${listOf(values)}${hint}`, atValue)];
+      return [
+        specError(yaml.file, `${where}found ${describe(found)}; expected one of: ${listOf(values)}${hint}`, atValue),
+      ];
     }
     case 'custom': {
-      const keys = found !== null && typeof found === 'object' && !Array.isArray(found) ? ` (found: ${listOf(Object.keys(found))})` : '';
+      const keys =
+        found !== null && typeof found === 'object' && !Array.isArray(found)
+          ? ` (found: ${listOf(Object.keys(found))})`
+          : '';
       return [specError(yaml.file, `${where}${issue.message}${keys}`, atValue)];
     }
     default: {
@@ -74,13 +101,25 @@ function expectation(issue: Issue): string {
   if (!isGeneric(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
-      return article(issue.expected === 'array' ? 'list' : issue.expected === 'object' || issue.expected === 'record' ? 'map' : issue.expected);
+      return article(
+        issue.expected === 'array'
+          ? 'list'
+          : issue.expected === 'object' || issue.expected === 'record'
+            ? 'map'
+            : issue.expected,
+      );
     case 'too_small':
-      return issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : issue.origin === 'string' ? 'a non-empty string' : `a number of at least ${issue.minimum}`;
+      return issue.origin === 'array'
+        ? `at least ${issue.minimum} item(s)`
+        : issue.origin === 'string'
+          ? 'a non-empty string'
+          : `a number of at least ${issue.minimum}`;
     case 'too_big':
       return issue.origin === 'array' ? `at most ${issue.maximum} item(s)` : `a number of at most ${issue.maximum}`;
     case 'invalid_union':
-      return [...new Set(issue.errors.map((branch) => (branch[0] ? expectation(branch[0]) : 'another form')))].join(' or ');
+      return [...new Set(issue.errors.map((branch) => (branch[0] ? expectation(branch[0]) : 'another form')))].join(
+        ' or ',
+      );
     case 'invalid_value':
       return `one of: ${listOf(issue.values.map(String))}`;
     default:

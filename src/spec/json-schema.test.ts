@@ -8,7 +8,9 @@ describe('published JSON Schemas', () => {
     const generated = jsonSchemaFiles();
     // When we read the committed files
     for (const [file, text] of Object.entries(generated)) {
-      const committed = await readFile(new URL(`../../schema/${file}`, import.meta.url), 'utf8').catch(() => '(missing)');
+      const committed = await readFile(new URL(`../../schema/${file}`, import.meta.url), 'utf8').catch(
+        () => '(missing)',
+      );
       // Then they are identical
       expect(committed, `schema/${file} is stale: run npm run schema`).toBe(text);
     }
@@ -16,7 +18,11 @@ describe('published JSON Schemas', () => {
 
   it('describe the spec for editors: unknown keys are refused, $schema is allowed', () => {
     // Given the generated inventory schema
-    const inventory = JSON.parse(jsonSchemaFiles()['inventory.schema.json'] ?? '{}') as { additionalProperties?: boolean; properties?: Record<string, unknown>; required?: string[] };
+    const inventory = JSON.parse(jsonSchemaFiles()['inventory.schema.json'] ?? '{}') as {
+      additionalProperties?: boolean;
+      properties?: Record<string, unknown>;
+      required?: string[];
+    };
     // Then it is strict, knows $schema, and requires what the spec requires
     expect(inventory.additionalProperties).toBe(false);
     expect(Object.keys(inventory.properties ?? {})).toContain('$schema');

@@ -14,6 +14,9 @@ export const JSON_SCHEMA_FILES = {
 /** File name → file contents, exactly as committed under schema/. */
 export function jsonSchemaFiles(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(JSON_SCHEMA_FILES).map(([file, schema]) => [file, `${JSON.stringify(z.toJSONSchema(schema, { io: 'input' }), null, 2)}\n`]),
+    Object.entries(JSON_SCHEMA_FILES).map(([file, schema]) => [
+      file,
+      `${JSON.stringify(z.toJSONSchema(schema, { io: 'input' }), null, 2)}\n`,
+    ]),
   );
 }

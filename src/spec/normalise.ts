@@ -7,7 +7,15 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from './duration.js';
-import type { GroupTarget, HaproxyTarget, HealthCheckTarget, PausePolicy, Rollout, SpecSource, SshSettings } from './model.js';
+import type {
+  GroupTarget,
+  HaproxyTarget,
+  HealthCheckTarget,
+  PausePolicy,
+  Rollout,
+  SpecSource,
+  SshSettings,
+} from './model.js';
 import { parseQuantity, type Quantity } from './quantity.js';
 import type { HealthCheckSpec, InventorySpec, LoadBalancerSpec, PlaybookSpec, SshSpec } from './schema.js';
 
@@ -29,7 +37,9 @@ export function normaliseRollout(
     rollout: playbook.rollout,
     environment: inventory.environment,
     ssh: sshSettings(inventory.ssh, path),
-    loadBalancers: Object.fromEntries(Object.entries(inventory.loadBalancers).map(([name, spec]) => [name, haproxyTarget(name, spec)])),
+    loadBalancers: Object.fromEntries(
+      Object.entries(inventory.loadBalancers).map(([name, spec]) => [name, haproxyTarget(name, spec)]),
+    ),
     groups: Object.entries(playbook.targets).flatMap(([name, target]): GroupTarget[] => {
       const group = inventory.groups[name];
       if (!group) return []; // validation rejects this; nothing to run for a group that does not exist
@@ -38,7 +48,12 @@ export function normaliseRollout(
           name,
           packageManager: group.packageManager,
           loadBalancers: group.loadBalancer === undefined ? [] : [group.loadBalancer].flat(),
-          hosts: Object.entries(group.hosts).map(([hostName, host]) => ({ name: hostName, address: host.address, group: name, lbServer: host.lbServer ?? hostName })),
+          hosts: Object.entries(group.hosts).map(([hostName, host]) => ({
+            name: hostName,
+            address: host.address,
+            group: name,
+            lbServer: host.lbServer ?? hostName,
+          })),
           checks: group.health.map(healthCheck),
           packages: { ...target.packages },
         },
@@ -51,7 +66,11 @@ export function normaliseRollout(
       pause: pausePolicy(strategy.pause),
       onFailure: strategy.onFailure,
     },
-    health: { intervalMs: ms(playbook.health.interval), timeoutMs: ms(playbook.health.timeout), successThreshold: playbook.health.successThreshold },
+    health: {
+      intervalMs: ms(playbook.health.interval),
+      timeoutMs: ms(playbook.health.timeout),
+      successThreshold: playbook.health.successThreshold,
+    },
     drain: { timeoutMs: ms(playbook.drain.timeout) },
   };
 }

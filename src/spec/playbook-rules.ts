@@ -24,11 +24,23 @@ export function playbookRules(playbook: ValidFile<PlaybookSpec>, inventories: In
   const { file, stem, yaml, spec } = playbook;
   const errors: SpecError[] = [];
   if (spec.rollout !== stem) {
-    errors.push(specError(file, `rollout "${spec.rollout}" does not match the file name: ${file} must say rollout: ${stem} (or be renamed to playbooks/${spec.rollout}.yaml)`, yaml.at(['rollout'])));
+    errors.push(
+      specError(
+        file,
+        `rollout "${spec.rollout}" does not match the file name: ${file} must say rollout: ${stem} (or be renamed to playbooks/${spec.rollout}.yaml)`,
+        yaml.at(['rollout']),
+      ),
+    );
   }
   if (!inventories.present.includes(spec.inventory)) {
     const hint = didYouMean(spec.inventory, inventories.present);
-    errors.push(specError(file, `inventory "${spec.inventory}" does not exist: there is no inventories/${spec.inventory}.yaml${hint}; inventories: ${listOf(inventories.present)}`, yaml.at(['inventory'])));
+    errors.push(
+      specError(
+        file,
+        `inventory "${spec.inventory}" does not exist: there is no inventories/${spec.inventory}.yaml${hint}; inventories: ${listOf(inventories.present)}`,
+        yaml.at(['inventory']),
+      ),
+    );
     return errors;
   }
   const inventory = inventories.valid.get(spec.inventory);
@@ -37,17 +49,35 @@ export function playbookRules(playbook: ValidFile<PlaybookSpec>, inventories: In
   for (const [groupName, target] of Object.entries(spec.targets)) {
     const group = inventory.spec.groups[groupName];
     if (!group) {
-      errors.push(specError(file, `group "${groupName}" is not in ${inventory.file}${didYouMean(groupName, groups)}; groups: ${listOf(groups)}`, yaml.at(['targets', groupName], 'key')));
+      errors.push(
+        specError(
+          file,
+          `group "${groupName}" is not in ${inventory.file}${didYouMean(groupName, groups)}; groups: ${listOf(groups)}`,
+          yaml.at(['targets', groupName], 'key'),
+        ),
+      );
       continue;
     }
     for (const [name, version] of Object.entries(target.packages)) {
       const path = ['targets', groupName, 'packages', name];
       const rules = PACKAGE_RULES[group.packageManager];
       if (!rules.name.test(name)) {
-        errors.push(specError(file, `package "${name}" is not a valid ${rules.family} package name for group "${groupName}" (${group.packageManager}): ${rules.nameChars}`, yaml.at(path, 'key')));
+        errors.push(
+          specError(
+            file,
+            `package "${name}" is not a valid ${rules.family} package name for group "${groupName}" (${group.packageManager}): ${rules.nameChars}`,
+            yaml.at(path, 'key'),
+          ),
+        );
       }
       if (!rules.version.test(version)) {
-        errors.push(specError(file, `version "${version}" of ${name} is not a valid ${rules.family} version for group "${groupName}" (${group.packageManager}): ${rules.versionChars}`, yaml.at(path)));
+        errors.push(
+          specError(
+            file,
+            `version "${version}" of ${name} is not a valid ${rules.family} version for group "${groupName}" (${group.packageManager}): ${rules.versionChars}`,
+            yaml.at(path),
+          ),
+        );
       }
     }
     errors.push(...packageTemplates(playbook, inventory, groupName, group, Object.keys(target.packages)));
@@ -56,7 +86,13 @@ export function playbookRules(playbook: ValidFile<PlaybookSpec>, inventories: In
 }
 
 /** `{{packages.NAME}}` in a group's checks must be a package this playbook sets for that group. */
-function packageTemplates(playbook: ValidFile<PlaybookSpec>, inventory: ValidFile<InventorySpec>, groupName: string, group: GroupSpec, targeted: string[]): SpecError[] {
+function packageTemplates(
+  playbook: ValidFile<PlaybookSpec>,
+  inventory: ValidFile<InventorySpec>,
+  groupName: string,
+  group: GroupSpec,
+  targeted: string[],
+): SpecError[] {
   const errors: SpecError[] = [];
   for (const { path, text } of checkStrings(groupName, group)) {
     for (const use of templateUses(text)) {

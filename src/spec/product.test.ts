@@ -34,17 +34,36 @@ describe('the PRODUCT.md examples', () => {
     const { rollout } = result.value;
     // Then it is taboot's halves over four web hosts behind edge, gated on approval
     expect(rollout.environment).toBe('staging');
-    expect(rollout.ssh).toMatchObject({ user: 'root', port: 22, identityFile: `${result.value.rollout.source.repoDir}/keys/id_ed25519`, hostKeyPolicy: 'strict', become: 'none' });
-    expect(rollout.loadBalancers).toEqual({ edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' } });
-    expect(rollout.groups.map((group) => group.hosts.map((host) => `${host.name}@${host.address}=${host.lbServer}`))).toEqual([
+    expect(rollout.ssh).toMatchObject({
+      user: 'root',
+      port: 22,
+      identityFile: `${result.value.rollout.source.repoDir}/keys/id_ed25519`,
+      hostKeyPolicy: 'strict',
+      become: 'none',
+    });
+    expect(rollout.loadBalancers).toEqual({
+      edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' },
+    });
+    expect(
+      rollout.groups.map((group) => group.hosts.map((host) => `${host.name}@${host.address}=${host.lbServer}`)),
+    ).toEqual([
       ['web-01@127.0.1.11=web-01', 'web-02@127.0.1.12=web-02', 'web-03@127.0.1.13=web-03', 'web-04@127.0.1.14=web-04'],
     ]);
     expect(rollout.groups[0]?.checks).toEqual([
-      { kind: 'http', url: 'http://{{host.address}}:8080/health', status: 200, bodyContains: '{{packages.demo}}', timeoutMs: 5000 },
+      {
+        kind: 'http',
+        url: 'http://{{host.address}}:8080/health',
+        status: 200,
+        bodyContains: '{{packages.demo}}',
+        timeoutMs: 5000,
+      },
       { kind: 'tcp', port: 22, timeoutMs: 5000 },
     ]);
     expect(rollout.strategy).toEqual({
-      batches: [{ kind: 'percent', percent: 50 }, { kind: 'percent', percent: 50 }],
+      batches: [
+        { kind: 'percent', percent: 50 },
+        { kind: 'percent', percent: 50 },
+      ],
       concurrency: 10,
       maxUnavailable: { kind: 'percent', percent: 50 },
       pause: { kind: 'approve' },

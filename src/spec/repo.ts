@@ -34,18 +34,33 @@ export async function loadRepo(repoDir: string, rev = 'HEAD'): Promise<Result<Re
  * `loadRepo`, with the warnings kept when there are errors too: an
  * uncommitted fix is the likeliest reason an error "comes back".
  */
-export async function inspectRepo(repoDir: string, rev = 'HEAD'): Promise<{ specs: Result<RepoSpecs, SpecError[]>; warnings: string[] }> {
+export async function inspectRepo(
+  repoDir: string,
+  rev = 'HEAD',
+): Promise<{ specs: Result<RepoSpecs, SpecError[]>; warnings: string[] }> {
   const snapshot = await readRevision(repoDir, rev);
   if (!snapshot.ok) return { specs: snapshot, warnings: [] };
   const { repoDir: dir, commit } = snapshot.value;
   const checked = checkRepo(snapshot.value);
   const warnings = [...checked.warnings];
   if (checked.playbooks.size + checked.inventories.size === 0 && checked.errors.length === 0) {
-    warnings.push(`no playbooks/*.yaml or inventories/*.yaml at ${commit.sha.slice(0, 7)}: is ${dir} the rollout repo? (--repo DIR)`);
+    warnings.push(
+      `no playbooks/*.yaml or inventories/*.yaml at ${commit.sha.slice(0, 7)}: is ${dir} the rollout repo? (--repo DIR)`,
+    );
   }
   if (checked.errors.length > 0) return { specs: { ok: false, error: checked.errors }, warnings };
-  const strip = <T>(files: Map<string, { file: string; spec: T }>) => new Map([...files].map(([name, { file, spec }]) => [name, { file, spec }]));
-  return { specs: ok({ repoDir: dir, commit, playbooks: strip(checked.playbooks), inventories: strip(checked.inventories), warnings }), warnings };
+  const strip = <T>(files: Map<string, { file: string; spec: T }>) =>
+    new Map([...files].map(([name, { file, spec }]) => [name, { file, spec }]));
+  return {
+    specs: ok({
+      repoDir: dir,
+      commit,
+      playbooks: strip(checked.playbooks),
+      inventories: strip(checked.inventories),
+      warnings,
+    }),
+    warnings,
+  };
 }
 
 /**
@@ -60,7 +75,13 @@ export async function loadRollout(
   environment?: NormaliseEnvironment,
 ): Promise<Result<{ rollout: Rollout; warnings: string[] }, SpecError[]>> {
   const name = playbookName(playbook, resolve(repoDir));
-  if (name === undefined) return { ok: false, error: [specError('', `"${playbook}" is not a playbook: give its name ("web") or its file ("playbooks/web.yaml")`)] };
+  if (name === undefined)
+    return {
+      ok: false,
+      error: [
+        specError('', `"${playbook}" is not a playbook: give its name ("web") or its file ("playbooks/web.yaml")`),
+      ],
+    };
   const snapshot = await readRevision(repoDir, rev);
   if (!snapshot.ok) return snapshot;
   const { files, commit, repoDir: dir } = snapshot.value;
@@ -68,7 +89,15 @@ export async function loadRollout(
   const text = files.get(playbookPath);
   if (text === undefined) {
     const known = [...files.keys()].filter((path) => /^playbooks\/[^/]+\.yaml$/.test(path)).map(stemOf);
-    return { ok: false, error: [specError(playbookPath, `no such playbook at ${commit.sha.slice(0, 7)} "${commit.subject}"; playbooks there: ${listOf(known)}`)] };
+    return {
+      ok: false,
+      error: [
+        specError(
+          playbookPath,
+          `no such playbook at ${commit.sha.slice(0, 7)} "${commit.subject}"; playbooks there: ${listOf(known)}`,
+        ),
+      ],
+    };
   }
   // Its inventory is known only once the playbook parses; a broken one is reported alone.
   const parsed = checkPlaybookFile(playbookPath, text);
@@ -78,7 +107,10 @@ export async function loadRollout(
   const inventoryFile = playbookFile && checked.inventories.get(playbookFile.spec.inventory);
   if (checked.errors.length > 0 || !playbookFile || !inventoryFile) return { ok: false, error: checked.errors };
   const source = { repoDir: dir, commit, playbookPath, inventoryPath: inventoryFile.file };
-  return ok({ rollout: normaliseRollout(playbookFile.spec, inventoryFile.spec, source, environment), warnings: checked.warnings });
+  return ok({
+    rollout: normaliseRollout(playbookFile.spec, inventoryFile.spec, source, environment),
+    warnings: checked.warnings,
+  });
 }
 
 /** `web`, `web.yaml`, `playbooks/web.yaml`, `./playbooks/web.yaml` or an absolute path into the repo → `web`. */
@@ -86,6 +118,9 @@ export function playbookName(argument: string, repoDir: string): string | undefi
   let path = argument.replace(/\\/g, '/');
   const root = repoDir.replace(/\\/g, '/').replace(/\/+$/, '');
   if (path.startsWith(`${root}/`)) path = path.slice(root.length + 1);
-  path = path.replace(/^(\.\/)+/, '').replace(/^playbooks\//, '').replace(/\.yaml$/, '');
+  path = path
+    .replace(/^(\.\/)+/, '')
+    .replace(/^playbooks\//, '')
+    .replace(/\.yaml$/, '');
   return NAME.test(path) && !path.includes('/') && !path.includes('..') ? path : undefined;
 }

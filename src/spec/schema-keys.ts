@@ -9,7 +9,9 @@ import type { PathSegment } from './yaml-source.js';
 export function validKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
   let current: z.ZodType[] = [schema];
   for (const segment of path) current = current.flatMap((candidate) => children(candidate, segment));
-  const keys = current.flatMap((candidate) => unwrap(candidate)).flatMap((candidate) => (candidate instanceof z.ZodObject ? Object.keys(candidate.shape) : []));
+  const keys = current
+    .flatMap((candidate) => unwrap(candidate))
+    .flatMap((candidate) => (candidate instanceof z.ZodObject ? Object.keys(candidate.shape) : []));
   return [...new Set(keys)].filter((key) => key !== '$schema');
 }
 
@@ -27,7 +29,8 @@ function children(schema: z.ZodType, segment: PathSegment): z.ZodType[] {
 
 /** Looks through optional/default wrappers and union branches. */
 function unwrap(schema: z.ZodType): z.ZodType[] {
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) return unwrap(schema.def.innerType as z.ZodType);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault)
+    return unwrap(schema.def.innerType as z.ZodType);
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(unwrap);
   return [schema];
 }
@@ -37,10 +40,13 @@ export function unionWordsAt(schema: z.ZodType, path: readonly PathSegment[]): s
   let current: z.ZodType[] = [schema];
   for (const segment of path) current = current.flatMap((candidate) => children(candidate, segment));
   const unions = current.flatMap(withoutDefaults).filter((candidate) => candidate instanceof z.ZodUnion);
-  return unions.flatMap(unwrap).flatMap((candidate) => (candidate instanceof z.ZodEnum ? (candidate.options as string[]) : []));
+  return unions
+    .flatMap(unwrap)
+    .flatMap((candidate) => (candidate instanceof z.ZodEnum ? (candidate.options as string[]) : []));
 }
 
 function withoutDefaults(schema: z.ZodType): z.ZodType[] {
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) return withoutDefaults(schema.def.innerType as z.ZodType);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault)
+    return withoutDefaults(schema.def.innerType as z.ZodType);
   return [schema];
 }

@@ -34,19 +34,25 @@ const PackageVersion = z
 
 export const SshOptions = z
   .strictObject({
-    user: z.string().regex(/^[a-z_][a-z0-9_.-]*$/, 'a user name such as "root" or "deploy"').default('root'),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_.-]*$/, 'a user name such as "root" or "deploy"')
+      .default('root'),
     port: z.number().int().min(1).max(65535).default(22),
     identityFile: z.string().min(1).optional().meta({
-      description: 'Private key; relative to the rollout repo, ~ expands. Without it, ssh-agent (SSH_AUTH_SOCK) is used.',
+      description:
+        'Private key; relative to the rollout repo, ~ expands. Without it, ssh-agent (SSH_AUTH_SOCK) is used.',
     }),
     knownHosts: z.string().min(1).default('~/.ssh/known_hosts').meta({
       description: 'Host keys are verified against this file; relative to the rollout repo, ~ expands.',
     }),
-    hostKeyPolicy: z
-      .enum(['strict', 'accept-new'])
-      .default('strict')
-      .meta({ description: 'strict: unknown or changed key is refused. accept-new: an unknown key is pinned on first use.' }),
-    become: z.enum(['none', 'sudo']).default('none').meta({ description: 'sudo: a non-root user with passwordless sudo' }),
+    hostKeyPolicy: z.enum(['strict', 'accept-new']).default('strict').meta({
+      description: 'strict: unknown or changed key is refused. accept-new: an unknown key is pinned on first use.',
+    }),
+    become: z
+      .enum(['none', 'sudo'])
+      .default('none')
+      .meta({ description: 'sudo: a non-root user with passwordless sudo' }),
     connectTimeout: Duration.default('10s'),
     commandTimeout: Duration.default('10m'),
     keepaliveInterval: Duration.default('5s'),
@@ -126,7 +132,10 @@ export const Inventory = z
     loadBalancers: z.record(name('load balancer'), LoadBalancer).default({}),
     groups: z.record(name('group'), Group),
   })
-  .meta({ title: 'Lieutenant inventory', description: 'inventories/<environment>.yaml: hosts, groups, SSH, load balancers, health checks' });
+  .meta({
+    title: 'Lieutenant inventory',
+    description: 'inventories/<environment>.yaml: hosts, groups, SSH, load balancers, health checks',
+  });
 
 // ----------------------------------------------------------------- playbook
 
@@ -170,7 +179,10 @@ export const Playbook = z
     health: HealthPolicy.default(HealthPolicy.parse({})),
     drain: DrainPolicy.default(DrainPolicy.parse({})),
   })
-  .meta({ title: 'Lieutenant playbook', description: 'playbooks/<rollout>.yaml: desired package versions per group, strategy, gates' });
+  .meta({
+    title: 'Lieutenant playbook',
+    description: 'playbooks/<rollout>.yaml: desired package versions per group, strategy, gates',
+  });
 
 export type InventorySpec = z.output<typeof Inventory>;
 export type PlaybookSpec = z.output<typeof Playbook>;

@@ -6,9 +6,7 @@ export const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
 const REFERENCE = /^(host\.(name|address)|packages\.([A-Za-z0-9_][A-Za-z0-9._+-]*))$/;
 
 export type TemplateReference =
-  | { kind: 'host'; field: 'name' | 'address' }
-  | { kind: 'package'; name: string }
-  | { kind: 'invalid'; text: string };
+  { kind: 'host'; field: 'name' | 'address' } | { kind: 'package'; name: string } | { kind: 'invalid'; text: string };
 
 export interface TemplateUse {
   reference: TemplateReference;

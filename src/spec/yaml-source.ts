@@ -32,7 +32,9 @@ export function parseYaml(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const position = (offset: number): Position => lineCounter.linePos(offset);
-  const errors = document.errors.map((error) => specError(file, yamlMessage(error.code, error.message, text, error.pos[0]), position(error.pos[0])));
+  const errors = document.errors.map((error) =>
+    specError(file, yamlMessage(error.code, error.message, text, error.pos[0]), position(error.pos[0])),
+  );
 
   const nodeRange = (path: readonly PathSegment[], part: 'key' | 'value'): [number, number] => {
     const found = walk(document, path);

@@ -86,6 +86,9 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
 }
 
 /** Every host of the rollout on the same installed versions. */
-export function allOn(rollout: Rollout, versions: Record<string, string | null>): Record<string, Record<string, string | null>> {
+export function allOn(
+  rollout: Rollout,
+  versions: Record<string, string | null>,
+): Record<string, Record<string, string | null>> {
   return Object.fromEntries(rollout.groups.flatMap((g) => g.hosts).map((h) => [h.name, { ...versions }]));
 }

@@ -27,12 +27,16 @@ export function hostList(hosts: readonly string[]): string {
 }
 
 /** "Batch 1/2 done" reads as "batch 1/2 done" after "gate: " (acronyms like "HTTP" stay). */
-const sentenceInside = (text: string): string => (/^[A-Z][a-z]/.test(text) ? text[0]?.toLowerCase() + text.slice(1) : text);
+const sentenceInside = (text: string): string =>
+  /^[A-Z][a-z]/.test(text) ? text[0]?.toLowerCase() + text.slice(1) : text;
 
 export function describeEvent(event: RunEvent, view: RunView): Described | undefined {
   switch (event.type) {
     case 'run.started': {
-      const toChange = event.plan.groups.reduce((sum, group) => sum + group.hosts.filter((host) => !host.converged).length, 0);
+      const toChange = event.plan.groups.reduce(
+        (sum, group) => sum + group.hosts.filter((host) => !host.converged).length,
+        0,
+      );
       const resumed = event.resumes === undefined ? '' : ` (resumes ${event.resumes})`;
       return info(
         `run ${event.runId}${resumed}: ${event.rollout} on ${event.environment} at ${shortSha(event.commit.sha)} "${event.commit.subject}" by ${event.operator}` +
@@ -40,14 +44,19 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
       );
     }
     case 'preflight.finished':
-      return event.ok ? info('preflight ok') : { level: 'error', text: `preflight refused: ${event.problems.join('; ')}` };
+      return event.ok
+        ? info('preflight ok')
+        : { level: 'error', text: `preflight refused: ${event.problems.join('; ')}` };
     case 'batch.started':
       return info(`batch ${event.batch}/${event.batches} ${event.group}: ${hostList(event.hosts)}`);
     case 'host.drain.started':
       return info(`${event.host} draining (${event.loadBalancers.join(', ')})`);
     case 'host.drain.finished':
       return event.timedOut
-        ? { level: 'warn', text: `${event.host} drain timed out with ${plural(event.sessions, 'session')} left; out of rotation` }
+        ? {
+            level: 'warn',
+            text: `${event.host} drain timed out with ${plural(event.sessions, 'session')} left; out of rotation`,
+          }
         : info(`${event.host} out of rotation`);
     case 'host.upgrade.started':
       return undefined;
@@ -58,11 +67,13 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
       if (event.measurement.phase === 'pass') return undefined;
       const last = view.hosts.get(event.host)?.lastCheck;
       const reason = event.measurement.reason;
-      if (last !== undefined && last.phase !== 'pass' && last.check === event.check && last.reason === reason) return undefined;
+      if (last !== undefined && last.phase !== 'pass' && last.check === event.check && last.reason === reason)
+        return undefined;
       return { level: 'warn', text: `${event.host} ${event.check}: ${reason} (${event.passes}/${event.threshold})` };
     }
     case 'host.health.finished': {
-      if (!event.healthy) return { level: 'error', text: `${event.host} unhealthy: ${event.reason ?? 'health gate failed'}` };
+      if (!event.healthy)
+        return { level: 'error', text: `${event.host} unhealthy: ${event.reason ?? 'health gate failed'}` };
       const threshold = view.hosts.get(event.host)?.threshold;
       return info(threshold ? `${event.host} healthy (${threshold}/${threshold})` : `${event.host} healthy`);
     }

@@ -67,7 +67,13 @@ describe('--json renderer', () => {
     const { stream, text } = collectingStream();
     scenario({ hosts: 4 }).failure().forEach(createJsonRenderer(stream));
     const summary = JSON.parse(text().trimEnd().split('\n').at(-1) ?? '');
-    expect(summary).toMatchObject({ type: 'summary', result: 'rolled-back', exitCode: 1, changed: [], hosts: { rolledBack: 2 } });
+    expect(summary).toMatchObject({
+      type: 'summary',
+      result: 'rolled-back',
+      exitCode: 1,
+      changed: [],
+      hosts: { rolledBack: 2 },
+    });
     expect(summary.revert).toBeUndefined();
   });
 });

@@ -92,6 +92,8 @@ describe('line renderer', () => {
 
   it('given a timed gate, when rendered, then it says when the run continues', () => {
     const output = render(scenario({ hosts: 2, pause: 'timed' }).untilGate());
-    expect(output.trim().split('\n').at(-1)).toMatchInlineSnapshot(`"[12:00:16] gate: batch 1/2 done — 1 host healthy on demo 1.1; continuing in 30s (lieutenant approve to go now, lieutenant abort to stop)"`);
+    expect(output.trim().split('\n').at(-1)).toMatchInlineSnapshot(
+      `"[12:00:16] gate: batch 1/2 done — 1 host healthy on demo 1.1; continuing in 30s (lieutenant approve to go now, lieutenant abort to stop)"`,
+    );
   });
 });

@@ -25,7 +25,10 @@ describe('run logger (pino)', () => {
     await logger.close();
     // Then
     expect(logger.path).toBe(join(repo, '.lieutenant', 'logs', 'run-1.log'));
-    const lines = (await readFile(logger.path, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await readFile(logger.path, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(events.length);
     expect(lines.map((line) => line.event.seq)).toEqual(events.map((e) => e.seq));
     expect(lines[0]).toMatchObject({ runId: 'run-1', msg: 'run.started', level: 30 });
@@ -37,12 +40,32 @@ describe('run logger (pino)', () => {
     // Given: the kinds of places a secret could leak through
     const base = { runId: 'run-2', at: '2025-05-01T12:00:00.000Z' };
     const events = [
-      { ...base, seq: 1, type: 'log', level: 'warn', message: 'ssh: retrying with password=hunter2 and token: abc.def', token: 'tok-SECRET-1' },
       {
-        ...base, seq: 2, type: 'host.health.checked', host: 'web-01', check: 'http://admin:pw-SECRET-2@127.0.1.11:8080/health',
-        measurement: { phase: 'fail', reason: 'Authorization: Bearer eyJSECRET3 rejected' }, passes: 0, threshold: 2,
+        ...base,
+        seq: 1,
+        type: 'log',
+        level: 'warn',
+        message: 'ssh: retrying with password=hunter2 and token: abc.def',
+        token: 'tok-SECRET-1',
       },
-      { ...base, seq: 3, type: 'log', level: 'info', message: 'deep', detail: { ssh: { privateKey: '-----BEGIN KEY SECRET-4', passphrase: 'SECRET-5' } } },
+      {
+        ...base,
+        seq: 2,
+        type: 'host.health.checked',
+        host: 'web-01',
+        check: 'http://admin:pw-SECRET-2@127.0.1.11:8080/health',
+        measurement: { phase: 'fail', reason: 'Authorization: Bearer eyJSECRET3 rejected' },
+        passes: 0,
+        threshold: 2,
+      },
+      {
+        ...base,
+        seq: 3,
+        type: 'log',
+        level: 'info',
+        message: 'deep',
+        detail: { ssh: { privateKey: '-----BEGIN KEY SECRET-4', passphrase: 'SECRET-5' } },
+      },
     ] as unknown as RunEvent[];
     const logger = createRunLogger(repo, 'run-2');
     // When
@@ -60,6 +83,8 @@ describe('run logger (pino)', () => {
   });
 
   it('given ordinary text, when redacted, then it is left alone', () => {
-    expect(redactText('web-01 demo 1.0 → 1.1; tokens of appreciation')).toBe('web-01 demo 1.0 → 1.1; tokens of appreciation');
+    expect(redactText('web-01 demo 1.0 → 1.1; tokens of appreciation')).toBe(
+      'web-01 demo 1.0 → 1.1; tokens of appreciation',
+    );
   });
 });

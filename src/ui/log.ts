@@ -16,7 +16,8 @@ export interface RunLogger {
   close(): Promise<void>;
 }
 
-export const runLogPath = (repoDir: string, runId: string): string => join(repoDir, '.lieutenant', 'logs', `${runId}.log`);
+export const runLogPath = (repoDir: string, runId: string): string =>
+  join(repoDir, '.lieutenant', 'logs', `${runId}.log`);
 
 export function createRunLogger(repoDir: string, runId: string): RunLogger {
   const path = runLogPath(repoDir, runId);

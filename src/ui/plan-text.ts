@@ -5,7 +5,9 @@ import { formatQuantity } from '../spec/quantity.js';
 import { plural, shortSha } from './format.js';
 
 export function planText(plan: Plan): string[] {
-  const lines = [`Plan for ${plan.rollout} on ${plan.environment} at ${shortSha(plan.commit.sha)} "${plan.commit.subject}"`];
+  const lines = [
+    `Plan for ${plan.rollout} on ${plan.environment} at ${shortSha(plan.commit.sha)} "${plan.commit.subject}"`,
+  ];
   for (const group of plan.groups) {
     const changing = group.hosts.filter((h) => !h.converged).length;
     lines.push(
@@ -15,7 +17,12 @@ export function planText(plan: Plan): string[] {
     );
     const width = Math.max(...group.hosts.map((h) => h.name.length));
     for (const host of group.hosts) {
-      const what = host.converged ? 'unchanged (already at the committed versions)' : host.changes.filter((c) => c.kind !== 'unchanged').map(changeText).join(', ');
+      const what = host.converged
+        ? 'unchanged (already at the committed versions)'
+        : host.changes
+            .filter((c) => c.kind !== 'unchanged')
+            .map(changeText)
+            .join(', ');
       const out = group.alreadyOut.includes(host.name) ? '  [out of rotation]' : '';
       lines.push(`  ${host.name.padEnd(width)}  ${what}${out}`);
     }
@@ -25,13 +32,16 @@ export function planText(plan: Plan): string[] {
     lines.push('Nothing to do: every host already matches this commit.');
   } else {
     const { strategy } = plan;
-    const pause = strategy.pause.kind === 'timed' ? `pause ${formatDuration(strategy.pause.ms)}` : `pause ${strategy.pause.kind}`;
+    const pause =
+      strategy.pause.kind === 'timed' ? `pause ${formatDuration(strategy.pause.ms)}` : `pause ${strategy.pause.kind}`;
     lines.push(
       `${plan.batches.length} batch${plan.batches.length === 1 ? '' : 'es'} (batches ${strategy.batches.map(formatQuantity).join(', ')}; concurrency ${strategy.concurrency}; ` +
         `maxUnavailable ${formatQuantity(strategy.maxUnavailable)}; ${pause}; onFailure ${strategy.onFailure}):`,
     );
     for (const batch of plan.batches) {
-      lines.push(`  ${batch.index}/${plan.batches.length} ${batch.group}: ${batch.hosts.join(' ')}  (${batch.inFlight} at once)`);
+      lines.push(
+        `  ${batch.index}/${plan.batches.length} ${batch.group}: ${batch.hosts.join(' ')}  (${batch.inFlight} at once)`,
+      );
     }
   }
   for (const warning of plan.warnings) lines.push(`warning: ${warning}`);

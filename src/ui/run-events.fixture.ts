@@ -32,14 +32,26 @@ export const hostName = (group: string, n: number, width = 2): string => `${grou
 
 export function scenario(options: ScenarioOptions = {}) {
   const o = {
-    hosts: 4, group: 'web', from: '1.0', to: '1.1', threshold: 2, start: '2025-05-01T12:00:00.000Z', runId: 'run-1',
-    operator: 'alice', sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', subject: 'web: demo 1.1', pause: 'approve' as const,
-    onFailure: 'rollback' as const, converged: 0, ...options,
+    hosts: 4,
+    group: 'web',
+    from: '1.0',
+    to: '1.1',
+    threshold: 2,
+    start: '2025-05-01T12:00:00.000Z',
+    runId: 'run-1',
+    operator: 'alice',
+    sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    subject: 'web: demo 1.1',
+    pause: 'approve' as const,
+    onFailure: 'rollback' as const,
+    converged: 0,
+    ...options,
   };
   const width = Math.max(2, String(o.hosts).length);
   const names = Array.from({ length: o.hosts }, (_, i) => hostName(o.group, i + 1, width));
   const working = names.slice(0, o.hosts - o.converged);
-  const sizes = o.batchSizes ?? [Math.ceil(working.length / 2), Math.floor(working.length / 2)].filter((size) => size > 0);
+  const sizes =
+    o.batchSizes ?? [Math.ceil(working.length / 2), Math.floor(working.length / 2)].filter((size) => size > 0);
   const batchHosts: string[][] = [];
   let taken = 0;
   for (const size of sizes) {
@@ -60,17 +72,38 @@ export function scenario(options: ScenarioOptions = {}) {
     },
     groups: [
       {
-        name: o.group, packageManager: 'apt', loadBalancers: ['edge'], size: o.hosts,
-        maxUnavailable: Math.max(1, Math.floor(o.hosts / 2)), alreadyOut: [],
+        name: o.group,
+        packageManager: 'apt',
+        loadBalancers: ['edge'],
+        size: o.hosts,
+        maxUnavailable: Math.max(1, Math.floor(o.hosts / 2)),
+        alreadyOut: [],
         hosts: names.map((name, i) => ({
-          name, address: `127.0.1.${11 + (i % 200)}`, group: o.group, lbServer: name,
+          name,
+          address: `127.0.1.${11 + (i % 200)}`,
+          group: o.group,
+          lbServer: name,
           leftOut: false,
           converged: i >= working.length,
-          changes: [{ name: 'demo', from: i >= working.length ? o.to : o.from, to: o.to, kind: i >= working.length ? 'unchanged' : 'upgrade' }],
+          changes: [
+            {
+              name: 'demo',
+              from: i >= working.length ? o.to : o.from,
+              to: o.to,
+              kind: i >= working.length ? 'unchanged' : 'upgrade',
+            },
+          ],
         })),
       },
     ],
-    batches: batchHosts.map((hosts, i) => ({ index: i + 1, group: o.group, groupBatch: i + 1, groupBatches: sizes.length, hosts, inFlight: hosts.length })),
+    batches: batchHosts.map((hosts, i) => ({
+      index: i + 1,
+      group: o.group,
+      groupBatch: i + 1,
+      groupBatches: sizes.length,
+      hosts,
+      inFlight: hosts.length,
+    })),
     warnings: [],
   };
 
@@ -86,18 +119,35 @@ export function scenario(options: ScenarioOptions = {}) {
   const demo = (version: string) => ({ demo: version });
 
   const started = () => {
-    emit({ type: 'run.started', rollout: 'web', environment: 'staging', commit: plan.commit, operator: o.operator, plan });
+    emit({
+      type: 'run.started',
+      rollout: 'web',
+      environment: 'staging',
+      commit: plan.commit,
+      operator: o.operator,
+      plan,
+    });
     emit({ type: 'preflight.finished', ok: true, problems: [] });
   };
   const hostUntilHealthy = (host: string) => {
     emit({ type: 'host.drain.started', host, group: o.group, loadBalancers: ['edge'] });
     emit({ type: 'host.drain.finished', host, sessions: 0, timedOut: false });
-    emit({ type: 'host.upgrade.started', host, changes: [{ name: 'demo', from: o.from, to: o.to, kind: 'upgrade' }] }, 3);
+    emit(
+      { type: 'host.upgrade.started', host, changes: [{ name: 'demo', from: o.from, to: o.to, kind: 'upgrade' }] },
+      3,
+    );
     emit({ type: 'host.upgrade.finished', host, before: demo(o.from), after: demo(o.to) });
   };
   const healthy = (host: string) => {
     for (let pass = 1; pass <= o.threshold; pass++) {
-      emit({ type: 'host.health.checked', host, check: 'http', measurement: { phase: 'pass' }, passes: pass, threshold: o.threshold });
+      emit({
+        type: 'host.health.checked',
+        host,
+        check: 'http',
+        measurement: { phase: 'pass' },
+        passes: pass,
+        threshold: o.threshold,
+      });
     }
     emit({ type: 'host.health.finished', host, healthy: true });
   };
@@ -120,11 +170,35 @@ export function scenario(options: ScenarioOptions = {}) {
   const gateSummary = (index: number) =>
     `Batch ${index}/${batches} done — ${plural(batchHosts[index - 1]?.length ?? 0, 'host')} healthy on demo ${o.to}`;
   const gateWaiting = (index: number) =>
-    emit(o.pause === 'timed'
-      ? { type: 'gate.waiting', afterBatch: index, batches, pause: 'timed', until: clock + 30_000, summary: gateSummary(index) }
-      : { type: 'gate.waiting', afterBatch: index, batches, pause: 'approve', summary: gateSummary(index) }, 20);
-  const finished = (result: Extract<RunEventBody, { type: 'run.finished' }>['result'], exitCode: number, message: string, changed: string[], hostsOut: { host: string; group: string; reason: string }[] = []) =>
-    emit({ type: 'run.finished', result, exitCode, message, changed, hostsOut, durationMs: clock - Date.parse(o.start) });
+    emit(
+      o.pause === 'timed'
+        ? {
+            type: 'gate.waiting',
+            afterBatch: index,
+            batches,
+            pause: 'timed',
+            until: clock + 30_000,
+            summary: gateSummary(index),
+          }
+        : { type: 'gate.waiting', afterBatch: index, batches, pause: 'approve', summary: gateSummary(index) },
+      20,
+    );
+  const finished = (
+    result: Extract<RunEventBody, { type: 'run.finished' }>['result'],
+    exitCode: number,
+    message: string,
+    changed: string[],
+    hostsOut: { host: string; group: string; reason: string }[] = [],
+  ) =>
+    emit({
+      type: 'run.finished',
+      result,
+      exitCode,
+      message,
+      changed,
+      hostsOut,
+      durationMs: clock - Date.parse(o.start),
+    });
 
   return {
     plan,
@@ -160,35 +234,73 @@ export function scenario(options: ScenarioOptions = {}) {
           batch(i, (hosts) => hosts.forEach((host) => (hostOk(host), changed.push(host))));
           continue;
         }
-        batch(i, (hosts) => {
-          const [first, second] = hosts;
-          if (first !== undefined) hostOk(first);
-          if (second === undefined) return;
-          hostUntilHealthy(second);
-          const reason = 'GET /health answered 500';
-          emit({ type: 'host.health.checked', host: second, check: 'http', measurement: { phase: 'fail', reason }, passes: 0, threshold: o.threshold });
-          emit({ type: 'host.health.checked', host: second, check: 'http', measurement: { phase: 'fail', reason }, passes: 0, threshold: o.threshold });
-          emit({ type: 'host.health.finished', host: second, healthy: false, reason: `${reason} for 60s` });
-          emit({ type: 'host.failed', host: second, group: o.group, step: 'health', reason: `${reason} for 60s`, outOfRotation: true });
-          if (o.onFailure === 'halt') return;
-          for (const host of [first, second].filter((h): h is string => h !== undefined)) {
-            emit({ type: 'host.rollback.started', host, to: demo(o.from) });
-            if (host === first) emit({ type: 'host.drain.started', host, group: o.group, loadBalancers: ['edge'] });
-            emit({ type: 'host.upgrade.started', host, changes: [{ name: 'demo', from: o.to, to: o.from, kind: 'downgrade' }] });
-            emit({ type: 'host.upgrade.finished', host, before: demo(o.to), after: demo(o.from) });
-            healthy(host);
-            returned(host);
-            emit({ type: 'host.rollback.finished', host, ok: true });
-          }
-        }, false);
+        batch(
+          i,
+          (hosts) => {
+            const [first, second] = hosts;
+            if (first !== undefined) hostOk(first);
+            if (second === undefined) return;
+            hostUntilHealthy(second);
+            const reason = 'GET /health answered 500';
+            emit({
+              type: 'host.health.checked',
+              host: second,
+              check: 'http',
+              measurement: { phase: 'fail', reason },
+              passes: 0,
+              threshold: o.threshold,
+            });
+            emit({
+              type: 'host.health.checked',
+              host: second,
+              check: 'http',
+              measurement: { phase: 'fail', reason },
+              passes: 0,
+              threshold: o.threshold,
+            });
+            emit({ type: 'host.health.finished', host: second, healthy: false, reason: `${reason} for 60s` });
+            emit({
+              type: 'host.failed',
+              host: second,
+              group: o.group,
+              step: 'health',
+              reason: `${reason} for 60s`,
+              outOfRotation: true,
+            });
+            if (o.onFailure === 'halt') return;
+            for (const host of [first, second].filter((h): h is string => h !== undefined)) {
+              emit({ type: 'host.rollback.started', host, to: demo(o.from) });
+              if (host === first) emit({ type: 'host.drain.started', host, group: o.group, loadBalancers: ['edge'] });
+              emit({
+                type: 'host.upgrade.started',
+                host,
+                changes: [{ name: 'demo', from: o.to, to: o.from, kind: 'downgrade' }],
+              });
+              emit({ type: 'host.upgrade.finished', host, before: demo(o.to), after: demo(o.from) });
+              healthy(host);
+              returned(host);
+              emit({ type: 'host.rollback.finished', host, ok: true });
+            }
+          },
+          false,
+        );
         if (o.onFailure === 'halt') {
           const second = batchHosts[i - 1]?.[1] ?? '';
           const first = batchHosts[i - 1]?.[0];
-          finished('halted', 1, `${second} failed its health gate; left out of rotation`, [...changed, ...(first ? [first] : [])], [
-            { host: second, group: o.group, reason: 'GET /health answered 500 for 60s' },
-          ]);
+          finished(
+            'halted',
+            1,
+            `${second} failed its health gate; left out of rotation`,
+            [...changed, ...(first ? [first] : [])],
+            [{ host: second, group: o.group, reason: 'GET /health answered 500 for 60s' }],
+          );
         } else {
-          finished('rolled-back', 1, `${batchHosts[i - 1]?.[1] ?? ''} failed its health gate; batch ${i} rolled back`, changed);
+          finished(
+            'rolled-back',
+            1,
+            `${batchHosts[i - 1]?.[1] ?? ''} failed its health gate; batch ${i} rolled back`,
+            changed,
+          );
         }
       }
       return events;

@@ -21,11 +21,26 @@ export type HostState =
   | 'unchanged';
 
 export const HOST_STATES: readonly HostState[] = [
-  'waiting', 'draining', 'upgrading', 'checking', 'returning', 'done', 'failed', 'rolling-back', 'rolled-back', 'unchanged',
+  'waiting',
+  'draining',
+  'upgrading',
+  'checking',
+  'returning',
+  'done',
+  'failed',
+  'rolling-back',
+  'rolled-back',
+  'unchanged',
 ];
 
 /** States in which something is happening to the host right now. */
-export const WORKING_STATES: ReadonlySet<HostState> = new Set(['draining', 'upgrading', 'checking', 'returning', 'rolling-back']);
+export const WORKING_STATES: ReadonlySet<HostState> = new Set([
+  'draining',
+  'upgrading',
+  'checking',
+  'returning',
+  'rolling-back',
+]);
 
 export type Rotation = 'in' | 'draining' | 'out';
 export type StateCounts = Record<HostState, number>;
@@ -85,7 +100,15 @@ export interface TailEntry {
 
 export interface RunView {
   header:
-    | { runId: string; rollout: string; environment: string; commit: { sha: string; subject: string }; operator: string; startedAt: number; resumes: string | undefined }
+    | {
+        runId: string;
+        rollout: string;
+        environment: string;
+        commit: { sha: string; subject: string };
+        operator: string;
+        startedAt: number;
+        resumes: string | undefined;
+      }
     | undefined;
   plan: Plan | undefined;
   preflight: { ok: boolean; problems: string[] } | undefined;
@@ -96,10 +119,24 @@ export interface RunView {
   activeBatch: number | undefined;
   gate: GateView | undefined;
   /** Every gate answer so far, in order. */
-  answers: readonly { afterBatch: number | undefined; decision: GateDecision; by: string; reason: string | undefined; at: string }[];
+  answers: readonly {
+    afterBatch: number | undefined;
+    decision: GateDecision;
+    by: string;
+    reason: string | undefined;
+    at: string;
+  }[];
   stopping: { reason: string; force: boolean } | undefined;
   result:
-    | { result: RunResult; exitCode: number; message: string; changed: string[]; hostsOut: HostOut[]; durationMs: number; finishedAt: number }
+    | {
+        result: RunResult;
+        exitCode: number;
+        message: string;
+        changed: string[];
+        hostsOut: HostOut[];
+        durationMs: number;
+        finishedAt: number;
+      }
     | undefined;
   tail: readonly TailEntry[];
   /** Epoch ms of the last event. */
@@ -108,8 +145,7 @@ export interface RunView {
 
 export const TAIL_LENGTH = 50;
 
-export const emptyCounts = (): StateCounts =>
-  Object.fromEntries(HOST_STATES.map((state) => [state, 0])) as StateCounts;
+export const emptyCounts = (): StateCounts => Object.fromEntries(HOST_STATES.map((state) => [state, 0])) as StateCounts;
 
 export const initialRunView = (): RunView => ({
   header: undefined,

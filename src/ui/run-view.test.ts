@@ -16,11 +16,21 @@ describe('run view reducer', () => {
       [2, 'done', 2, 2],
     ]);
     const host = view.hosts.get('web-04');
-    expect(host).toMatchObject({ state: 'done', rotation: 'in', from: { demo: '1.0' }, to: { demo: '1.1' }, passes: 2, threshold: 2, step: undefined });
+    expect(host).toMatchObject({
+      state: 'done',
+      rotation: 'in',
+      from: { demo: '1.0' },
+      to: { demo: '1.1' },
+      passes: 2,
+      threshold: 2,
+      step: undefined,
+    });
     expect(view.groups.get('web')).toEqual({ name: 'web', size: 5, inRotation: 5, draining: 0, out: 0 });
     expect(view.counts.done).toBe(5);
     expect(view.result).toMatchObject({ result: 'succeeded', exitCode: 0, changed: run.batchHosts.flat() });
-    expect(view.answers).toEqual([{ afterBatch: 1, decision: 'approve', by: 'bob', reason: 'graphs look fine', at: expect.any(String) }]);
+    expect(view.answers).toEqual([
+      { afterBatch: 1, decision: 'approve', by: 'bob', reason: 'graphs look fine', at: expect.any(String) },
+    ]);
     expect(view.gate).toBeUndefined();
   });
 
@@ -33,7 +43,12 @@ describe('run view reducer', () => {
     const view = reduceAll(events.slice(0, upgrading + 1));
     // Then
     const host = view.hosts.get('web-02');
-    expect(host).toMatchObject({ state: 'upgrading', step: 'upgrade', rotation: 'out', stepStartedAt: Date.parse(events[upgrading]?.at ?? '') });
+    expect(host).toMatchObject({
+      state: 'upgrading',
+      step: 'upgrade',
+      rotation: 'out',
+      stepStartedAt: Date.parse(events[upgrading]?.at ?? ''),
+    });
     expect(view.hosts.get('web-01')?.state).toBe('done');
     expect(view.hosts.get('web-03')?.state).toBe('waiting');
     expect(view.groups.get('web')).toMatchObject({ inRotation: 3, out: 1, draining: 0 });
@@ -57,7 +72,11 @@ describe('run view reducer', () => {
   it('given a failure with rollback, when folded, then the batch is rolled back, the run failed, and the tail says why', () => {
     const view = reduceAll(scenario({ hosts: 4 }).failure());
     expect(view.hosts.get('web-01')).toMatchObject({ state: 'rolled-back', rotation: 'in', to: { demo: '1.0' } });
-    expect(view.hosts.get('web-02')).toMatchObject({ state: 'rolled-back', rotation: 'in', reason: 'GET /health answered 500 for 60s' });
+    expect(view.hosts.get('web-02')).toMatchObject({
+      state: 'rolled-back',
+      rotation: 'in',
+      reason: 'GET /health answered 500 for 60s',
+    });
     expect(view.hosts.get('web-03')?.state).toBe('waiting');
     expect(view.batches[0]?.status).toBe('failed');
     expect(view.batches[1]?.status).toBe('pending');
@@ -118,7 +137,9 @@ describe('run view reducer', () => {
   });
 
   it('given events without a run.started (a partial stream), when folded, then batches and hosts are learnt from the events', () => {
-    const events = scenario({ hosts: 2, batchSizes: [2] }).success().filter((e) => e.type !== 'run.started');
+    const events = scenario({ hosts: 2, batchSizes: [2] })
+      .success()
+      .filter((e) => e.type !== 'run.started');
     const view = reduceAll(events, initialRunView());
     expect(view.batches).toHaveLength(1);
     expect(view.hosts.get('web-02')).toMatchObject({ state: 'done', group: 'web', batch: 1 });

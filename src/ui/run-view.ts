@@ -67,11 +67,16 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
         activeBatch: view.activeBatch === event.batch ? undefined : view.activeBatch,
       };
     case 'host.drain.started':
-      return updateHost(view, event.host, (host) => ({
-        ...stepped(host, 'drain', at),
-        state: host.rollingBack ? 'rolling-back' : 'draining',
-        rotation: 'draining',
-      }), event.group);
+      return updateHost(
+        view,
+        event.host,
+        (host) => ({
+          ...stepped(host, 'drain', at),
+          state: host.rollingBack ? 'rolling-back' : 'draining',
+          rotation: 'draining',
+        }),
+        event.group,
+      );
     case 'host.drain.finished':
       return updateHost(view, event.host, (host) => ({ ...host, rotation: 'out' }));
     case 'host.upgrade.started':
@@ -96,7 +101,9 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
         },
       }));
     case 'host.health.finished':
-      return event.healthy ? view : updateHost(view, event.host, (host) => ({ ...host, reason: event.reason ?? host.reason }));
+      return event.healthy
+        ? view
+        : updateHost(view, event.host, (host) => ({ ...host, reason: event.reason ?? host.reason }));
     case 'host.return.started':
       return updateHost(view, event.host, (host) => ({
         ...stepped(host, 'return', at),
@@ -110,13 +117,18 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
         state: host.rollingBack ? 'rolled-back' : event.changed ? 'done' : 'unchanged',
       }));
     case 'host.failed':
-      return updateHost(view, event.host, (host) => ({
-        ...host,
-        state: 'failed',
-        step: event.step,
-        reason: event.reason,
-        rotation: event.outOfRotation ? 'out' : host.rotation === 'draining' ? 'in' : host.rotation,
-      }), event.group);
+      return updateHost(
+        view,
+        event.host,
+        (host) => ({
+          ...host,
+          state: 'failed',
+          step: event.step,
+          reason: event.reason,
+          rotation: event.outOfRotation ? 'out' : host.rotation === 'draining' ? 'in' : host.rotation,
+        }),
+        event.group,
+      );
     case 'host.rollback.started':
       return updateHost(view, event.host, (host) => ({
         ...stepped(host, 'rollback', at),
@@ -134,13 +146,29 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
     case 'gate.waiting':
       return {
         ...view,
-        gate: { afterBatch: event.afterBatch, batches: event.batches, pause: event.pause, until: event.until, summary: event.summary, since: at },
+        gate: {
+          afterBatch: event.afterBatch,
+          batches: event.batches,
+          pause: event.pause,
+          until: event.until,
+          summary: event.summary,
+          since: at,
+        },
       };
     case 'gate.answered':
       return {
         ...view,
         gate: undefined,
-        answers: [...view.answers, { afterBatch: view.gate?.afterBatch, decision: event.decision, by: event.by, reason: event.reason, at: event.at }],
+        answers: [
+          ...view.answers,
+          {
+            afterBatch: view.gate?.afterBatch,
+            decision: event.decision,
+            by: event.by,
+            reason: event.reason,
+            at: event.at,
+          },
+        ],
       };
     case 'run.stopping':
       return { ...view, stopping: { reason: event.reason, force: event.force } };
@@ -159,27 +187,60 @@ function fromPlan(plan: Plan): RunView {
   const groups = new Map<string, GroupView>();
   for (const group of plan.groups) {
     const out = new Set(group.alreadyOut);
-    groups.set(group.name, { name: group.name, size: group.size, inRotation: group.size - out.size, draining: 0, out: out.size });
+    groups.set(group.name, {
+      name: group.name,
+      size: group.size,
+      inRotation: group.size - out.size,
+      draining: 0,
+      out: out.size,
+    });
     for (const host of group.hosts) {
       const state: HostState = host.converged ? 'unchanged' : 'waiting';
       counts[state] += 1;
-      rows.push([host.name, newHost(host.name, group.name, batchOf.get(host.name), state, out.has(host.name) ? 'out' : 'in', host.changes)]);
+      rows.push([
+        host.name,
+        newHost(host.name, group.name, batchOf.get(host.name), state, out.has(host.name) ? 'out' : 'in', host.changes),
+      ]);
     }
   }
   const batches: BatchView[] = plan.batches.map((batch) => {
     const batchCounts = emptyCounts();
     batchCounts.waiting = batch.hosts.length;
-    return { index: batch.index, batches: plan.batches.length, group: batch.group, hosts: batch.hosts, status: 'pending', counts: batchCounts };
+    return {
+      index: batch.index,
+      batches: plan.batches.length,
+      group: batch.group,
+      hosts: batch.hosts,
+      status: 'pending',
+      counts: batchCounts,
+    };
   });
   return { ...initialRunView(), plan, hosts: createHostTable(rows), batches, groups, counts };
 }
 
-function newHost(name: string, group: string, batch: number | undefined, state: HostState, rotation: Rotation, changes: PackageChange[] = []): HostView {
+function newHost(
+  name: string,
+  group: string,
+  batch: number | undefined,
+  state: HostState,
+  rotation: Rotation,
+  changes: PackageChange[] = [],
+): HostView {
   return {
-    name, group, batch, state, rotation,
+    name,
+    group,
+    batch,
+    state,
+    rotation,
     from: versionsOf(changes, 'from'),
     to: versionsOf(changes, 'to'),
-    step: undefined, stepStartedAt: undefined, passes: 0, threshold: 0, lastCheck: undefined, reason: undefined, rollingBack: false,
+    step: undefined,
+    stepStartedAt: undefined,
+    passes: 0,
+    threshold: 0,
+    lastCheck: undefined,
+    reason: undefined,
+    rollingBack: false,
   };
 }
 
@@ -223,10 +284,19 @@ function updateHost(view: RunView, name: string, change: (host: HostView) => Hos
     if (existing !== undefined) counts[before.state] -= 1;
     counts[after.state] += 1;
     next = { ...next, counts };
-    if (existing !== undefined && before.batch !== undefined) next = withBatch(next, before.batch, (b) => ({ ...b, counts: { ...b.counts, [before.state]: b.counts[before.state] - 1 } }));
-    if (after.batch !== undefined) next = withBatch(next, after.batch, (b) => ({ ...b, counts: { ...b.counts, [after.state]: b.counts[after.state] + 1 } }));
+    if (existing !== undefined && before.batch !== undefined)
+      next = withBatch(next, before.batch, (b) => ({
+        ...b,
+        counts: { ...b.counts, [before.state]: b.counts[before.state] - 1 },
+      }));
+    if (after.batch !== undefined)
+      next = withBatch(next, after.batch, (b) => ({
+        ...b,
+        counts: { ...b.counts, [after.state]: b.counts[after.state] + 1 },
+      }));
   }
-  if (existing === undefined || before.rotation !== after.rotation) next = moveRotation(next, after.group, existing === undefined ? undefined : before.rotation, after.rotation);
+  if (existing === undefined || before.rotation !== after.rotation)
+    next = moveRotation(next, after.group, existing === undefined ? undefined : before.rotation, after.rotation);
   return next;
 }
 
@@ -245,7 +315,8 @@ function moveRotation(view: RunView, group: string, from: Rotation | undefined, 
 function finish(view: RunView, event: Extract<RunEvent, { type: 'run.finished' }>, at: number): RunView {
   // The engine's last word on who is out of rotation wins over what we inferred.
   let next: RunView = view;
-  for (const out of event.hostsOut) next = updateHost(next, out.host, (host) => ({ ...host, rotation: 'out' }), out.group);
+  for (const out of event.hostsOut)
+    next = updateHost(next, out.host, (host) => ({ ...host, rotation: 'out' }), out.group);
   return {
     ...next,
     gate: undefined,

@@ -7,7 +7,11 @@ export function statusText(report: StatusReport): string[] {
   for (const env of report.environments) {
     lines.push(`${env.environment} — HEAD ${shortSha(env.head.sha)} "${env.head.subject}"`);
     for (const [rollout, deployed] of Object.entries(env.deployed)) {
-      const state = !deployed ? 'never fully deployed' : deployed === env.head.sha ? `deployed ${shortSha(deployed)} (up to date)` : `deployed ${shortSha(deployed)}; HEAD not yet deployed`;
+      const state = !deployed
+        ? 'never fully deployed'
+        : deployed === env.head.sha
+          ? `deployed ${shortSha(deployed)} (up to date)`
+          : `deployed ${shortSha(deployed)}; HEAD not yet deployed`;
       lines.push(`  ${rollout}: ${state}`);
     }
     const lock = env.lock;
@@ -15,7 +19,10 @@ export function statusText(report: StatusReport): string[] {
       `  lock: ${lock ? `held by run ${lock.holder.runId} (pid ${lock.holder.pid}, ${lock.holder.user}@${lock.holder.host}, since ${formatClock(lock.holder.since)})${lock.stale ? ' — stale: its process is gone' : ''}` : 'free'}`,
     );
     const last = env.lastRun;
-    if (last) lines.push(`  last run: ${last.runId} ${last.rollout} at ${shortSha(last.commit.sha)} by ${last.operator}: ${last.result}`);
+    if (last)
+      lines.push(
+        `  last run: ${last.runId} ${last.rollout} at ${shortSha(last.commit.sha)} by ${last.operator}: ${last.result}`,
+      );
     for (const problem of env.problems) lines.push(`  ! ${problem}`);
     const hosts = report.hosts.filter((h) => h.environment === env.environment);
     if (hosts.length === 0) continue;
@@ -23,10 +30,18 @@ export function statusText(report: StatusReport): string[] {
     lines.push(`  ${'host'.padEnd(width)}  installed → expected            rotation`);
     for (const host of hosts) {
       const versions = Object.entries(host.expected)
-        .map(([name, want]) => `${name} ${host.installed[name] ?? '(none)'}${host.drift.includes(name) ? ` ≠ ${want}` : ''}`)
+        .map(
+          ([name, want]) =>
+            `${name} ${host.installed[name] ?? '(none)'}${host.drift.includes(name) ? ` ≠ ${want}` : ''}`,
+        )
         .join(', ');
-      const rotation = Object.entries(host.rotation).map(([lb, s]) => `${lb}:${s.status}`).join(' ') || '-';
-      const flags = [host.drift.length > 0 ? 'DRIFT' : '', host.outOfRotation ? 'OUT OF ROTATION' : ''].filter(Boolean).join(' ');
+      const rotation =
+        Object.entries(host.rotation)
+          .map(([lb, s]) => `${lb}:${s.status}`)
+          .join(' ') || '-';
+      const flags = [host.drift.length > 0 ? 'DRIFT' : '', host.outOfRotation ? 'OUT OF ROTATION' : '']
+        .filter(Boolean)
+        .join(' ');
       lines.push(`  ${host.host.padEnd(width)}  ${versions.padEnd(30)}  ${rotation}${flags ? `  ${flags}` : ''}`);
     }
   }

@@ -27,7 +27,8 @@ export function summaryLines(view: RunView): string[] {
     view.counts.failed > 0 ? `${view.counts.failed} failed` : '',
   ].filter((part) => part !== '');
   lines.push(`hosts: ${counts.join(', ')}`);
-  for (const out of result.hostsOut) lines.push(`out of rotation: ${out.host} (${out.group}) — ${out.reason}; see lieutenant status`);
+  for (const out of result.hostsOut)
+    lines.push(`out of rotation: ${out.host} (${out.group}) — ${out.reason}; see lieutenant status`);
   const sha = view.header?.commit.sha;
   if (sha !== undefined && result.changed.length > 0) lines.push(`to roll back: ${revertHint(sha)}`);
   return lines;
@@ -42,7 +43,10 @@ export function summaryObject(view: RunView) {
     runId: view.header?.runId,
     rollout: view.header?.rollout,
     environment: view.header?.environment,
-    commit: view.header === undefined ? undefined : { sha: view.header.commit.sha, short: shortSha(view.header.commit.sha), subject: view.header.commit.subject },
+    commit:
+      view.header === undefined
+        ? undefined
+        : { sha: view.header.commit.sha, short: shortSha(view.header.commit.sha), subject: view.header.commit.subject },
     operator: view.header?.operator,
     result: result?.result,
     exitCode: result?.exitCode,
@@ -61,4 +65,3 @@ export function summaryObject(view: RunView) {
     text: summaryLines(view),
   };
 }
-

@@ -28,7 +28,12 @@ let held: HeldSession | undefined;
 
 beforeEach(async () => {
   hosts = hostNames(given.fleet);
-  repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' }, drain: { timeout: '30s' } } });
+  repo = await given.repo({
+    playbook: {
+      strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' },
+      drain: { timeout: '30s' },
+    },
+  });
   await commitVersion(repo, '1.1');
 });
 
@@ -48,10 +53,14 @@ function startHeadlessRun(): LieutenantProcess {
 async function atGate(run: LieutenantProcess): Promise<string> {
   const { event } = await journaled(repo, 'gate.waiting', { process: run });
   expect(event.afterBatch).toBe(1);
-  await waitFor(async () => (await listActiveRuns(repo.dir)).find((active) => active.runId === event.runId && active.gate?.afterBatch === 1), {
-    what: 'the active-run file to show the gate',
-    timeoutMs: 10_000,
-  });
+  await waitFor(
+    async () =>
+      (await listActiveRuns(repo.dir)).find((active) => active.runId === event.runId && active.gate?.afterBatch === 1),
+    {
+      what: 'the active-run file to show the gate',
+      timeoutMs: 10_000,
+    },
+  );
   return event.runId;
 }
 
@@ -75,8 +84,14 @@ describe('answering a gate from a second process', () => {
 
     // When: at the gate, approve with a reason
     const runId = await atGate(run);
-    await waitFor(() => run.stdout().includes('waiting for approval (lieutenant approve)'), { what: "the run's plain lines to say how to answer", timeoutMs: 5_000 });
-    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    await waitFor(() => run.stdout().includes('waiting for approval (lieutenant approve)'), {
+      what: "the run's plain lines to say how to answer",
+      timeoutMs: 5_000,
+    });
+    expect(await installedVersions(given.fleet)).toEqual({
+      ...allOn(hosts.slice(0, 3), '1.1'),
+      ...allOn(hosts.slice(3), INITIAL_VERSION),
+    });
     const approve = await runLieutenantProcess(['approve', '--reason', 'graphs look fine'], { repo });
 
     // Then: the answer is acknowledged, the run goes on and finishes
@@ -90,11 +105,15 @@ describe('answering a gate from a second process', () => {
 
     // And the journal and history carry who approved and why — the early attempt left no trace
     const events = await lastJournal(repo);
-    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([{ decision: 'approve', by: OPERATOR, reason: 'graphs look fine' }]);
+    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([
+      { decision: 'approve', by: OPERATOR, reason: 'graphs look fine' },
+    ]);
     expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['succeeded']);
     const history = await historyEntries(repo);
     expect(history.map((entry) => [entry.runId, entry.result])).toEqual([[runId, 'succeeded']]);
-    expect(history[0]?.approvals).toEqual([expect.objectContaining({ decision: 'approve', by: OPERATOR, reason: 'graphs look fine', afterBatch: 1 })]);
+    expect(history[0]?.approvals).toEqual([
+      expect.objectContaining({ decision: 'approve', by: OPERATOR, reason: 'graphs look fine', afterBatch: 1 }),
+    ]);
     const table = await runLieutenantProcess(['history'], { repo });
     expect(table.stdout).toContain(`approved after batch 1 by ${OPERATOR}: graphs look fine`);
   });
@@ -124,10 +143,17 @@ describe('answering a gate from a second process', () => {
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
     expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     const events = await lastJournal(repo);
-    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([{ decision: 'abort', by: OPERATOR, reason: 'error rate up' }]);
-    expect(eventsOf(events, 'host.rollback.started').map((event) => event.host).sort()).toEqual(hosts.slice(0, 3));
+    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([
+      { decision: 'abort', by: OPERATOR, reason: 'error rate up' },
+    ]);
+    expect(
+      eventsOf(events, 'host.rollback.started')
+        .map((event) => event.host)
+        .sort(),
+    ).toEqual(hosts.slice(0, 3));
     expect(eventsOf(events, 'batch.started')).toHaveLength(1);
-    for (const host of hosts.slice(3)) expect(events.filter((event) => 'host' in event && event.host === host)).toEqual([]);
+    for (const host of hosts.slice(3))
+      expect(events.filter((event) => 'host' in event && event.host === host)).toEqual([]);
     expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['aborted']);
     expect((await historyEntries(repo)).map((entry) => [entry.runId, entry.result])).toEqual([[runId, 'aborted']]);
   });

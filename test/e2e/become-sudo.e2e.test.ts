@@ -28,7 +28,9 @@ beforeAll(async () => {
 
 beforeEach(() => {
   if (given.fleet.sudoUser !== DEFAULT_SUDO_USER) {
-    throw new Error(`the fleet in ${given.fleet.dir} has no deploy user: start it with npm run fleet -- up --sudo-user ${DEFAULT_SUDO_USER}`);
+    throw new Error(
+      `the fleet in ${given.fleet.dir} has no deploy user: start it with npm run fleet -- up --sudo-user ${DEFAULT_SUDO_USER}`,
+    );
   }
 });
 
@@ -62,15 +64,26 @@ describe('become: sudo against the fleet', () => {
       const log = seen[host];
       if (!log) throw new Error(`no logs read for ${host}`);
       // sshd: Lieutenant's sessions were the deploy user's, and no session was root's
-      expect(linesMatching(log.sshd, /Accepted publickey for /).length, `${host} sshd:\n${log.sshd}`).toBeGreaterThan(0);
+      expect(linesMatching(log.sshd, /Accepted publickey for /).length, `${host} sshd:\n${log.sshd}`).toBeGreaterThan(
+        0,
+      );
       expect(linesMatching(log.sshd, /Accepted publickey for (?!lieutenant-deploy )/), `${host} sshd`).toEqual([]);
       // sudo: the install ran as root, asked for by the deploy user, under the adapter's timeout
       const installs = linesMatching(log.sudo, /apt-get install/);
       expect(installs.length, `${host} sudo.log:\n${log.sudo}`).toBe(1);
-      expect(installs[0]).toMatch(new RegExp(` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*env DEBIAN_FRONTEND=noninteractive apt-get install .*demo=${RELEASE}\\b`));
+      expect(installs[0]).toMatch(
+        new RegExp(
+          ` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*env DEBIAN_FRONTEND=noninteractive apt-get install .*demo=${RELEASE}\\b`,
+        ),
+      );
       // Reading needs no root: besides apt-get, only preflight's `sudo -n true` check ran through sudo
-      expect(linesMatching(log.sudo, /COMMAND=/).filter((line) => !/apt-get /.test(line)), `${host} sudo.log`).toEqual([
-        expect.stringMatching(new RegExp(` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*true$`)),
+      expect(
+        linesMatching(log.sudo, /COMMAND=/).filter((line) => !/apt-get /.test(line)),
+        `${host} sudo.log`,
+      ).toEqual([
+        expect.stringMatching(
+          new RegExp(` : ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=\\S*timeout -k 5 \\d+ \\S*true$`),
+        ),
       ]);
       // dpkg: the package really moved from 1.0 to 1.1 on this host
       expect(linesMatching(log.dpkg, /^\S+ \S+ upgrade demo:/), `${host} dpkg.log:\n${log.dpkg}`).toEqual([
@@ -80,7 +93,7 @@ describe('become: sudo against the fleet', () => {
     }
   });
 
-  it('given the deploy user with become: none, when run, then exit 1 with apt\'s permission error, the host rolled back to 1.0 and UP, the others untouched, and nothing ran as root', async () => {
+  it("given the deploy user with become: none, when run, then exit 1 with apt's permission error, the host rolled back to 1.0 and UP, the others untouched, and nothing ran as root", async () => {
     // Given one host per batch, so only the first is tried
     const [first, ...others] = hostNames(given.fleet);
     if (first === undefined) throw new Error('empty fleet');
@@ -99,9 +112,13 @@ describe('become: sudo against the fleet', () => {
     expect(run.output).toMatch(/are you root\?/);
     const journal = await lastJournal(repo);
     expect(eventsOf(journal, 'host.failed').map((event) => [event.host, event.step])).toEqual([[first, 'upgrade']]);
-    expect(eventsOf(journal, 'host.failed')[0]?.reason).toMatch(/apt-get install demo=1\.1 exited 100: .*Permission denied/s);
+    expect(eventsOf(journal, 'host.failed')[0]?.reason).toMatch(
+      /apt-get install demo=1\.1 exited 100: .*Permission denied/s,
+    );
     expect(eventsOf(journal, 'host.rollback.finished').map((event) => [event.host, event.ok])).toEqual([[first, true]]);
-    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['rolled-back', 1, []]]);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([
+      ['rolled-back', 1, []],
+    ]);
     expect(hostsMentioned(journal)).toEqual([first]);
 
     // And the fleet is as it was: nothing installed, nothing run as root, every host UP
@@ -117,7 +134,11 @@ describe('become: sudo against the fleet', () => {
     const [first, ...others] = hostNames(given.fleet);
     if (first === undefined) throw new Error('empty fleet');
     const premise = await given.fleet.ssh(first, 'id -un; sudo -n true', { user: USER_WITHOUT_SUDO });
-    expect([premise.code, premise.stdout, premise.stderr.trim()]).toEqual([1, `${USER_WITHOUT_SUDO}\n`, 'sudo: a password is required']);
+    expect([premise.code, premise.stdout, premise.stderr.trim()]).toEqual([
+      1,
+      `${USER_WITHOUT_SUDO}\n`,
+      'sudo: a password is required',
+    ]);
     const repo = await given.repo({ playbook: { strategy: { batches: [1, '100%'], onFailure: 'rollback' } } });
     await commitSshLogin(repo, { user: USER_WITHOUT_SUDO, become: 'sudo' });
     await commitVersion(repo, RELEASE);
@@ -131,10 +152,14 @@ describe('become: sudo against the fleet', () => {
     // Then it is refused fast — far inside the 10-minute command timeout a prompt would run into — before any drain
     expect(run.code, run.output).toBe(2);
     expect(took, run.output).toBeLessThan(60_000);
-    expect(run.output).toContain(`${first}: become: sudo, but sudo -n refuses ${USER_WITHOUT_SUDO}: sudo: a password is required`);
+    expect(run.output).toContain(
+      `${first}: become: sudo, but sudo -n refuses ${USER_WITHOUT_SUDO}: sudo: a password is required`,
+    );
     const journal = await lastJournal(repo);
     expect(eventsOf(journal, 'preflight.finished').map((event) => event.ok)).toEqual([false]);
-    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['invalid', 2, []]]);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([
+      ['invalid', 2, []],
+    ]);
     expect(hostsMentioned(journal, ['host.drain.started', 'host.upgrade.started'])).toEqual([]);
 
     // And nothing changed: the session was that user's, dpkg installed nothing, every host on 1.0 and UP

@@ -22,7 +22,10 @@ describe('a failing release against the fleet', () => {
     // Given
     const hosts = hostNames(given.fleet);
     const repo = await given.repo({
-      playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' }, health: FAILING_HEALTH },
+      playbook: {
+        strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' },
+        health: FAILING_HEALTH,
+      },
     });
     await commitVersion(repo, BROKEN_VERSION);
 
@@ -40,7 +43,9 @@ describe('a failing release against the fleet', () => {
 
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
     expect(await rotation(given.fleet)).toEqual(allUp(hosts));
-    expect(hostsMentioned(journal, ['host.drain.started', 'host.drain.finished', 'host.upgrade.started'])).toEqual(hosts.slice(0, 3));
+    expect(hostsMentioned(journal, ['host.drain.started', 'host.drain.finished', 'host.upgrade.started'])).toEqual(
+      hosts.slice(0, 3),
+    );
     expect(hostsMentioned(journal).filter((host) => untouched.includes(host))).toEqual([]);
     expect(watched.rotation.everOut, describeWatched(watched)).toEqual(hosts.slice(0, 3));
     expect(watched.rotation.maxOut, describeWatched(watched)).toBeLessThanOrEqual(3);
@@ -48,10 +53,18 @@ describe('a failing release against the fleet', () => {
     expect(watched.traffic.failures, describeWatched(watched)).toEqual([]);
 
     const failed = eventsOf(journal, 'host.failed');
-    expect(failed.map((event) => [event.host, event.step]).sort()).toEqual(hosts.slice(0, 3).map((host) => [host, 'health']));
+    expect(failed.map((event) => [event.host, event.step]).sort()).toEqual(
+      hosts.slice(0, 3).map((host) => [host, 'health']),
+    );
     for (const event of failed) expect(event.reason).toMatch(/HTTP 500/);
-    expect(eventsOf(journal, 'host.rollback.finished').map((event) => [event.host, event.ok]).sort()).toEqual(hosts.slice(0, 3).map((host) => [host, true]));
-    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([['rolled-back', 1, []]]);
+    expect(
+      eventsOf(journal, 'host.rollback.finished')
+        .map((event) => [event.host, event.ok])
+        .sort(),
+    ).toEqual(hosts.slice(0, 3).map((host) => [host, true]));
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.exitCode, event.hostsOut])).toEqual([
+      ['rolled-back', 1, []],
+    ]);
   });
 
   it('given a release of the broken version that also adds demo-addon, when run with onFailure rollback, then the first batch is back on demo 1.0 without demo-addon, and the second never had it', async () => {
@@ -59,7 +72,10 @@ describe('a failing release against the fleet', () => {
     const hosts = hostNames(given.fleet);
     const [firstBatch, secondBatch] = [hosts.slice(0, 3), hosts.slice(3)];
     const repo = await given.repo({
-      playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' }, health: FAILING_HEALTH },
+      playbook: {
+        strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none', onFailure: 'rollback' },
+        health: FAILING_HEALTH,
+      },
     });
     await commitPackages(repo, { demo: BROKEN_VERSION, [ADDON_PACKAGE]: ADDON_VERSION });
 
@@ -80,14 +96,19 @@ describe('a failing release against the fleet', () => {
     expect(await installedVersionsOf(given.fleet, ADDON_PACKAGE)).toEqual(allOn(hosts, ''));
     expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     expect(hostsMentioned(journal).filter((host) => secondBatch.includes(host))).toEqual([]);
-    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.hostsOut])).toEqual([['rolled-back', []]]);
+    expect(eventsOf(journal, 'run.finished').map((event) => [event.result, event.hostsOut])).toEqual([
+      ['rolled-back', []],
+    ]);
   });
 
   it('given the broken version one host at a time with onFailure halt, when run, then exit 1, the failed host stays in MAINT, the output names it and why, and the others are untouched', async () => {
     // Given
     const hosts = hostNames(given.fleet);
     const repo = await given.repo({
-      playbook: { strategy: { batches: [1], maxUnavailable: 1, pause: 'none', onFailure: 'halt' }, health: FAILING_HEALTH },
+      playbook: {
+        strategy: { batches: [1], maxUnavailable: 1, pause: 'none', onFailure: 'halt' },
+        health: FAILING_HEALTH,
+      },
     });
     await commitVersion(repo, BROKEN_VERSION);
 
@@ -103,14 +124,19 @@ describe('a failing release against the fleet', () => {
       if (failedHost === undefined) throw new Error('empty fleet');
       expect((await rotation(given.fleet))[failedHost]).toBe('MAINT');
       expect(await rotation(given.fleet)).toEqual({ ...allUp(others), [failedHost]: 'MAINT' });
-      expect(await installedVersions(given.fleet)).toEqual({ ...allOn(others, INITIAL_VERSION), [failedHost]: BROKEN_VERSION });
+      expect(await installedVersions(given.fleet)).toEqual({
+        ...allOn(others, INITIAL_VERSION),
+        [failedHost]: BROKEN_VERSION,
+      });
       expect(run.output).toMatch(new RegExp(`out of rotation: ${failedHost}\\b.*HTTP 500`));
       expect(watched.rotation.everOut, describeWatched(watched)).toEqual([failedHost]);
       expect(watched.rotation.maxOut).toBe(1);
 
       const journal = await lastJournal(repo);
       expect(hostsMentioned(journal)).toEqual([failedHost]);
-      expect(eventsOf(journal, 'host.failed').map((event) => [event.host, event.step, event.outOfRotation])).toEqual([[failedHost, 'health', true]]);
+      expect(eventsOf(journal, 'host.failed').map((event) => [event.host, event.step, event.outOfRotation])).toEqual([
+        [failedHost, 'health', true],
+      ]);
       const [finished] = eventsOf(journal, 'run.finished');
       expect(finished?.result).toBe('halted');
       expect(finished?.hostsOut.map((out) => out.host)).toEqual([failedHost]);

@@ -18,10 +18,12 @@ const given = useFreshFleet();
 /** address → "ssh-ed25519 AAAA…" from the fleet's own known_hosts (written from the hosts' key files). */
 async function fleetHostKeys(): Promise<Map<string, string>> {
   const lines = (await readFile(given.fleet.knownHostsPath, 'utf8')).split('\n').filter((line) => line.trim() !== '');
-  return new Map(lines.map((line) => {
-    const [address = '', type = '', key = ''] = line.split(/\s+/);
-    return [address, `${type} ${key}`];
-  }));
+  return new Map(
+    lines.map((line) => {
+      const [address = '', type = '', key = ''] = line.split(/\s+/);
+      return [address, `${type} ${key}`];
+    }),
+  );
 }
 
 describe('host keys against the fleet', () => {
@@ -37,7 +39,8 @@ describe('host keys against the fleet', () => {
 
     // Then
     expect(run.code, run.output).toBe(2);
-    for (const host of given.fleet.hosts) expect(run.stderr).toContain(`${host.name} (${host.address}): host key not in ${repo.knownHostsPath}`);
+    for (const host of given.fleet.hosts)
+      expect(run.stderr).toContain(`${host.name} (${host.address}): host key not in ${repo.knownHostsPath}`);
     expect(run.stderr).toMatch(/nothing was changed on any host/);
     expect(watched.rotation.maxOut, describeWatched(watched)).toBe(0);
     expect(await journals(repo)).toEqual([]);
@@ -45,7 +48,7 @@ describe('host keys against the fleet', () => {
     expect(await installedVersions(given.fleet)).toEqual(allOn(hostNames(given.fleet), INITIAL_VERSION));
   });
 
-  it('given an empty known_hosts and accept-new, when planned, then it succeeds and the file pins each host\'s real key, which strict then trusts', async () => {
+  it("given an empty known_hosts and accept-new, when planned, then it succeeds and the file pins each host's real key, which strict then trusts", async () => {
     // Given
     const repo = await given.repo({ knownHosts: '', hostKeyPolicy: 'accept-new' });
     await commitVersion(repo, '1.1');
@@ -55,7 +58,10 @@ describe('host keys against the fleet', () => {
 
     // Then
     expect(plan.code, plan.output).toBe(0);
-    const pinned = (await readFile(repo.knownHostsPath, 'utf8')).split('\n').filter((line) => line.trim() !== '').sort();
+    const pinned = (await readFile(repo.knownHostsPath, 'utf8'))
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .sort();
     const expected = [...(await fleetHostKeys())].map(([address, key]) => `${address} ${key}`).sort();
     expect(pinned).toEqual(expected);
 
@@ -74,7 +80,9 @@ describe('host keys against the fleet', () => {
     const keys = await fleetHostKeys();
     const [, , third, fourth] = given.fleet.hosts;
     if (!third || !fourth) throw new Error('the fleet needs 4 hosts');
-    const lines = given.fleet.hosts.map((host) => `${host.address} ${host === third ? keys.get(fourth.address) : keys.get(host.address)}`);
+    const lines = given.fleet.hosts.map(
+      (host) => `${host.address} ${host === third ? keys.get(fourth.address) : keys.get(host.address)}`,
+    );
     const repo = await given.repo({ knownHosts: `${lines.join('\n')}\n`, hostKeyPolicy: 'accept-new' });
     await commitVersion(repo, '1.1');
     const before = await readFile(repo.knownHostsPath, 'utf8');

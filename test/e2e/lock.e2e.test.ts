@@ -17,17 +17,27 @@ describe('two runs at once against the fleet', () => {
   it('given a run waiting at its approve gate, when a second run starts, then it exits 4 naming the holder; and when the first is aborted, it exits 3 and rolls its batch back', async () => {
     // Given: the first run, without --yes, stops at the gate after batch 1.
     const hosts = hostNames(given.fleet);
-    const repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'approve' } } });
+    const repo = await given.repo({
+      playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'approve' } },
+    });
     await commitVersion(repo, '1.1');
     const first = startLieutenant(['run', 'web', '--json'], { repo });
-    const exitedEarly = first.result.then((result) => `the first run ended before its gate (exit ${result.code}): ${result.output}`);
+    const exitedEarly = first.result.then(
+      (result) => `the first run ended before its gate (exit ${result.code}): ${result.output}`,
+    );
     const waiting = await Promise.race([
-      waitFor(() => eventsOf(first.events(), 'gate.waiting')[0], { what: 'the first run to wait at its gate', timeoutMs: 60_000 }),
+      waitFor(() => eventsOf(first.events(), 'gate.waiting')[0], {
+        what: 'the first run to wait at its gate',
+        timeoutMs: 60_000,
+      }),
       exitedEarly.then((why) => Promise.reject(new Error(why))),
     ]);
     expect(waiting.afterBatch).toBe(1);
     const runId = waiting.runId;
-    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    expect(await installedVersions(given.fleet)).toEqual({
+      ...allOn(hosts.slice(0, 3), '1.1'),
+      ...allOn(hosts.slice(3), INITIAL_VERSION),
+    });
 
     // When: a second run on the same environment
     const second = await runLieutenant(['run', 'web', '--yes'], { repo });

@@ -14,7 +14,12 @@ import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journaled } from './support/journal-wait.js';
 import { eventsOf, journals } from './support/lieutenant.js';
-import { runLieutenantProcess, spawnLieutenant, type LieutenantProcess, type ProcessExit } from './support/lieutenant-process.js';
+import {
+  runLieutenantProcess,
+  spawnLieutenant,
+  type LieutenantProcess,
+  type ProcessExit,
+} from './support/lieutenant-process.js';
 import { historyEntries, pick, statusHosts } from './support/reports.js';
 import { holdSession, type HeldSession } from './support/slow-session.js';
 import { commitVersion, type PlaybookOverrides, type RolloutRepo } from './support/rollout-repo.js';
@@ -38,9 +43,13 @@ afterEach(async () => {
 });
 
 /** Halves, one host at a time: every kill point is reached by web-01 alone, with nothing else in flight. */
-const ONE_AT_A_TIME: PlaybookOverrides = { strategy: { batches: ['50%', '50%'], concurrency: 1, maxUnavailable: '50%', pause: 'none' } };
+const ONE_AT_A_TIME: PlaybookOverrides = {
+  strategy: { batches: ['50%', '50%'], concurrency: 1, maxUnavailable: '50%', pause: 'none' },
+};
 /** Halves, each worked on at once: faster, and a kill leaves several hosts mid-step. */
-const THREE_AT_A_TIME: PlaybookOverrides = { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'none' } };
+const THREE_AT_A_TIME: PlaybookOverrides = {
+  strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'none' },
+};
 
 async function givenRelease(overrides: PlaybookOverrides): Promise<string> {
   repo = await given.repo({ playbook: overrides });
@@ -65,7 +74,8 @@ async function killNine(run: LieutenantProcess): Promise<ProcessExit> {
  * hosts share the pid namespace), polling every 20 ms for up to 2 minutes — one SSH session, so no
  * connection setup between looks.
  */
-const APT_AT_WORK = "for i in $(seq 6000); do pgrep --ns $$ --nslist mnt -x 'apt-get|dpkg' >/dev/null && exit 0; sleep 0.02; done; exit 1";
+const APT_AT_WORK =
+  "for i in $(seq 6000); do pgrep --ns $$ --nslist mnt -x 'apt-get|dpkg' >/dev/null && exit 0; sleep 0.02; done; exit 1";
 
 async function journalOf(runId: string) {
   return (await readJournal(journalPath(repo.dir, runId))).events;
@@ -96,7 +106,9 @@ async function resumeAndExpectFinished(runId: string): Promise<void> {
 
   const history = (await historyEntries(repo)).filter((entry) => entry.runId === runId);
   expect(history.map((entry) => entry.result)).toEqual(['succeeded']);
-  expect(pick(await statusHosts(repo), 'outOfRotation')).toEqual(Object.fromEntries(hosts.map((host) => [host, false])));
+  expect(pick(await statusHosts(repo), 'outOfRotation')).toEqual(
+    Object.fromEntries(hosts.map((host) => [host, false])),
+  );
 }
 
 describe('lieutenant resume after kill -9', () => {
@@ -107,7 +119,11 @@ describe('lieutenant resume after kill -9', () => {
     const run = startRun(['--yes']);
     const { event: drain } = await journaled(repo, 'host.drain.started', { process: run });
     // The event is journaled before the step runs: wait until HAProxy really drains web-01.
-    await waitFor(async () => (await rotation(given.fleet))['web-01'] === 'DRAIN', { what: 'web-01 draining in HAProxy', timeoutMs: 5_000, intervalMs: 20 });
+    await waitFor(async () => (await rotation(given.fleet))['web-01'] === 'DRAIN', {
+      what: 'web-01 draining in HAProxy',
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
 
     // When: killed mid-drain
     await killNine(run);
@@ -119,7 +135,10 @@ describe('lieutenant resume after kill -9', () => {
     expect(eventsOf(atKill, 'host.upgrade.started')).toEqual([]);
     // …and status shows web-01 out of rotation (draining), on its old version, and nobody else
     const status = await statusHosts(repo);
-    expect(pick(status, 'outOfRotation')).toEqual({ ...Object.fromEntries(hosts.map((host) => [host, false])), 'web-01': true });
+    expect(pick(status, 'outOfRotation')).toEqual({
+      ...Object.fromEntries(hosts.map((host) => [host, false])),
+      'web-01': true,
+    });
     expect(status['web-01']?.rotation.edge?.adminState).toBe('drain');
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
 
@@ -135,7 +154,10 @@ describe('lieutenant resume after kill -9', () => {
     const run = startRun(['--yes']);
 
     // When: killed the moment apt-get (or the dpkg it drives) runs on web-01
-    const seen = await Promise.race([aptAtWork, run.exited.then((exit) => ({ code: -1, stdout: '', stderr: `the run ended first: ${exit.output}` }))]);
+    const seen = await Promise.race([
+      aptAtWork,
+      run.exited.then((exit) => ({ code: -1, stdout: '', stderr: `the run ended first: ${exit.output}` })),
+    ]);
     expect(seen.code, seen.stderr).toBe(0);
     await killNine(run);
 
@@ -146,7 +168,10 @@ describe('lieutenant resume after kill -9', () => {
     expect(eventsOf(atKill, 'host.upgrade.finished')).toEqual([]);
     // …and status shows web-01, and only web-01, out of rotation, in maint
     const status = await statusHosts(repo);
-    expect(pick(status, 'outOfRotation')).toEqual({ ...Object.fromEntries(hosts.map((host) => [host, false])), 'web-01': true });
+    expect(pick(status, 'outOfRotation')).toEqual({
+      ...Object.fromEntries(hosts.map((host) => [host, false])),
+      'web-01': true,
+    });
     expect(status['web-01']?.rotation.edge?.adminState).toBe('maint');
     expect(await installedVersions(given.fleet, hosts.slice(1))).toEqual(allOn(hosts.slice(1), INITIAL_VERSION));
 
@@ -156,7 +181,9 @@ describe('lieutenant resume after kill -9', () => {
 
   it('given a run killed while it waits at its approve gate, when status is read and the run resumed with --yes, then no host is out of rotation and resume rolls out the second half', async () => {
     // Given
-    await givenRelease({ strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } });
+    await givenRelease({
+      strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' },
+    });
     const run = startRun([]);
     const { event: gate } = await journaled(repo, 'gate.waiting', { process: run });
 
@@ -167,14 +194,26 @@ describe('lieutenant resume after kill -9', () => {
     expect(gate.afterBatch).toBe(1);
     const status = await statusHosts(repo);
     expect(pick(status, 'outOfRotation')).toEqual(Object.fromEntries(hosts.map((host) => [host, false])));
-    expect(pick(status, 'drift')).toEqual({ ...Object.fromEntries(hosts.slice(0, 3).map((host) => [host, []])), ...Object.fromEntries(hosts.slice(3).map((host) => [host, ['demo']])) });
-    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
-    expect((await historyEntries(repo)).map((entry) => [entry.runId, entry.result])).toEqual([[gate.runId, 'interrupted']]);
+    expect(pick(status, 'drift')).toEqual({
+      ...Object.fromEntries(hosts.slice(0, 3).map((host) => [host, []])),
+      ...Object.fromEntries(hosts.slice(3).map((host) => [host, ['demo']])),
+    });
+    expect(await installedVersions(given.fleet)).toEqual({
+      ...allOn(hosts.slice(0, 3), '1.1'),
+      ...allOn(hosts.slice(3), INITIAL_VERSION),
+    });
+    expect((await historyEntries(repo)).map((entry) => [entry.runId, entry.result])).toEqual([
+      [gate.runId, 'interrupted'],
+    ]);
 
     // When / Then
     await resumeAndExpectFinished(gate.runId);
     const resumed = (await journalOf(gate.runId)).slice(eventsOf(await journalOf(gate.runId), 'run.started')[1]?.seq);
-    expect(eventsOf(resumed, 'host.upgrade.started').map((event) => event.host).sort()).toEqual(hosts.slice(3));
+    expect(
+      eventsOf(resumed, 'host.upgrade.started')
+        .map((event) => event.host)
+        .sort(),
+    ).toEqual(hosts.slice(3));
   });
 
   it('given a run killed mid-rollout, when `run` of the same commit is started again, then it says it finishes the interrupted run and does', async () => {

@@ -20,7 +20,9 @@ let repo: RolloutRepo;
 
 beforeEach(async () => {
   hosts = hostNames(given.fleet);
-  repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } } });
+  repo = await given.repo({
+    playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } },
+  });
 });
 
 const each = <T>(value: T): Record<string, T> => Object.fromEntries(hosts.map((host) => [host, value]));
@@ -44,7 +46,10 @@ describe('status and revert against the fleet', () => {
 
     // When: someone installs 2.0 by hand on one host
     const drifted = hosts[3] ?? 'web-04';
-    const byHand = await given.fleet.ssh(drifted, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0');
+    const byHand = await given.fleet.ssh(
+      drifted,
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0',
+    );
     expect(byHand.code, byHand.stderr).toBe(0);
 
     // Then: status names exactly that host, with what it runs and what it should
@@ -78,7 +83,11 @@ describe('status and revert against the fleet', () => {
     expect(message).toMatch(/^Revert "Release demo 1\.1"\n/);
     expect(message).toContain(`This reverts commit ${release}.`);
     expect((await repo.git('rev-parse', 'HEAD^')).trim()).toBe(release);
-    const notes = JSON.parse(await repo.git('notes', '--ref', 'lieutenant', 'show', 'HEAD')) as Array<{ result: string; commit: string; hostsChanged: string[] }>;
+    const notes = JSON.parse(await repo.git('notes', '--ref', 'lieutenant', 'show', 'HEAD')) as Array<{
+      result: string;
+      commit: string;
+      hostsChanged: string[];
+    }>;
     expect(notes.map(({ result, commit }) => ({ result, commit }))).toEqual([{ result: 'succeeded', commit: head }]);
     expect([...(notes[0]?.hostsChanged ?? [])].sort()).toEqual(hosts);
     expect((await repo.git('rev-parse', 'refs/lieutenant/deployed/staging/web')).trim()).toBe(head);

@@ -16,7 +16,9 @@ describe('lieutenant run against the fleet', () => {
   it('given 6 hosts on demo 1.0 and a commit releasing 1.1 in halves, when run twice, then all are on 1.1 with at most 3 out and no failed request, and the re-run changes nothing', async () => {
     // Given
     const hosts = hostNames(given.fleet);
-    const repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none' } } });
+    const repo = await given.repo({
+      playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: '50%', pause: 'none' } },
+    });
     await commitVersion(repo, '1.1');
 
     // When
@@ -45,7 +47,9 @@ describe('lieutenant run against the fleet', () => {
 
     // Then: nothing to do, nothing drained
     expect(second.code, second.output).toBe(0);
-    expect(eventsOf(second.events, 'run.finished').map((event) => [event.result, event.changed])).toEqual([['nothing-to-do', []]]);
+    expect(eventsOf(second.events, 'run.finished').map((event) => [event.result, event.changed])).toEqual([
+      ['nothing-to-do', []],
+    ]);
     expect(eventsOf(second.events, 'host.drain.started')).toEqual([]);
     const [, secondJournal] = await journals(repo);
     expect(secondJournal?.events.map((event) => event.type)).toEqual(['run.started', 'run.finished']);
@@ -59,9 +63,15 @@ describe('lieutenant run against the fleet', () => {
     // Given: web-01..05 only, odd halves (3 then 2)
     const five = hostNames(given.fleet).slice(0, 5);
     expect(five).toHaveLength(5);
-    const repo = await given.repo({ hosts: five, playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: 1, concurrency: 1 } } });
+    const repo = await given.repo({
+      hosts: five,
+      playbook: { strategy: { batches: ['50%', '50%'], maxUnavailable: 1, concurrency: 1 } },
+    });
 
-    for (const [version, concurrency] of [['1.1', 1], ['2.0', 3]] as const) {
+    for (const [version, concurrency] of [
+      ['1.1', 1],
+      ['2.0', 3],
+    ] as const) {
       await commitVersion(repo, version, { strategy: { concurrency } });
 
       // When
@@ -71,7 +81,10 @@ describe('lieutenant run against the fleet', () => {
 
       // Then
       expect(run.code, `concurrency ${concurrency}: ${run.output}`).toBe(0);
-      expect(eventsOf(run.events, 'batch.started').map((event) => event.hosts)).toEqual([five.slice(0, 3), five.slice(3)]);
+      expect(eventsOf(run.events, 'batch.started').map((event) => event.hosts)).toEqual([
+        five.slice(0, 3),
+        five.slice(3),
+      ]);
       expect(await installedVersions(given.fleet, five)).toEqual(allOn(five, version));
       expect(watched.rotation.errors).toEqual([]);
       expect(watched.rotation.maxOut, `concurrency ${concurrency}: ${describeWatched(watched)}`).toBe(1);

@@ -24,7 +24,9 @@ let terminal: Terminal | undefined;
 
 beforeEach(async () => {
   hosts = hostNames(given.fleet);
-  repo = await given.repo({ playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } } });
+  repo = await given.repo({
+    playbook: { strategy: { batches: ['50%', '50%'], concurrency: 3, maxUnavailable: '50%', pause: 'approve' } },
+  });
   release = await commitVersion(repo, '1.1');
 });
 
@@ -35,7 +37,12 @@ afterEach(() => {
 
 /** `lieutenant run web` in a 120x40 terminal, up to its gate after batch 1. */
 async function runToGate(): Promise<{ terminal: Terminal; atGate: string }> {
-  const opened = openTerminal({ command: `${process.execPath} ${LIEUTENANT_BIN} run web --repo ${repo.dir}`, cwd: repo.dir, columns: 120, rows: 40 });
+  const opened = openTerminal({
+    command: `${process.execPath} ${LIEUTENANT_BIN} run web --repo ${repo.dir}`,
+    cwd: repo.dir,
+    columns: 120,
+    rows: 40,
+  });
   terminal = opened;
   const atGate = await opened.shows('[a] approve', 90_000);
   return { terminal: opened, atGate };
@@ -49,7 +56,10 @@ describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against th
     expect(atGate).toMatch(/✔ batch 1\/2 web +3 in rotation/);
     expect(atGate).toContain('6 hosts in 2 batches · 3 in rotation · 3 waiting');
     expect(atGate).toContain('6 in rotation · 0 draining · 0 out');
-    expect(await installedVersions(given.fleet)).toEqual({ ...allOn(hosts.slice(0, 3), '1.1'), ...allOn(hosts.slice(3), INITIAL_VERSION) });
+    expect(await installedVersions(given.fleet)).toEqual({
+      ...allOn(hosts.slice(0, 3), '1.1'),
+      ...allOn(hosts.slice(3), INITIAL_VERSION),
+    });
 
     // When: `a`, then the reason and Enter as one burst of input, like a paste
     terminal.press('a');
@@ -63,7 +73,9 @@ describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against th
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
     expect(await rotation(given.fleet)).toEqual(allUp(hosts));
     const events = await lastJournal(repo);
-    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([{ decision: 'approve', by: OPERATOR, reason: 'graphs look fine' }]);
+    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([
+      { decision: 'approve', by: OPERATOR, reason: 'graphs look fine' },
+    ]);
     expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['succeeded']);
   });
 
@@ -85,9 +97,12 @@ describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against th
     const [run, ...others] = await journals(repo);
     expect(others).toEqual([]);
     const events = run?.events ?? [];
-    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([{ decision: 'abort', by: OPERATOR, reason: undefined }]);
+    expect(eventsOf(events, 'gate.answered').map(({ decision, by, reason }) => ({ decision, by, reason }))).toEqual([
+      { decision: 'abort', by: OPERATOR, reason: undefined },
+    ]);
     expect(eventsOf(events, 'batch.started').map((event) => event.hosts)).toEqual([hosts.slice(0, 3)]);
-    for (const host of hosts.slice(3)) expect(events.filter((event) => 'host' in event && event.host === host)).toEqual([]);
+    for (const host of hosts.slice(3))
+      expect(events.filter((event) => 'host' in event && event.host === host)).toEqual([]);
     expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['aborted']);
   });
 });

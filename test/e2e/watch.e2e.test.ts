@@ -62,12 +62,18 @@ describe('lieutenant watch against the fleet', () => {
     const release = await repo.release('1.1');
 
     // Then
-    await waitFor(async () => (await deployedWeb()) === release, { what: `deployed ref at the release; watch said:\n${watch.stdout()}`, timeoutMs: 180_000, intervalMs: 500 });
+    await waitFor(async () => (await deployedWeb()) === release, {
+      what: `deployed ref at the release; watch said:\n${watch.stdout()}`,
+      timeoutMs: 180_000,
+      intervalMs: 500,
+    });
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
     expect(await repo.watched.git('rev-parse', 'HEAD')).toBe(`${release}\n`);
     const runs = await journals(repo.watched);
     const releaseRun = runs.find(({ events }) => eventsOf(events, 'run.started')[0]?.commit.sha === release);
-    expect(eventsOf(releaseRun?.events ?? [], 'run.finished').map((event) => [event.result, event.changed.sort()])).toEqual([['succeeded', hosts]]);
+    expect(
+      eventsOf(releaseRun?.events ?? [], 'run.finished').map((event) => [event.result, event.changed.sort()]),
+    ).toEqual([['succeeded', hosts]]);
 
     const result = await watch.stop();
     expect(result.code, result.output).toBe(0);
@@ -85,7 +91,10 @@ describe('lieutenant watch against the fleet', () => {
     await mkdir(dirname(secretFile), { recursive: true });
     await writeFile(secretFile, `${SECRET}\n`, { mode: 0o600 });
     const watch = startWatch(['--listen', '127.0.0.1:0', '--secret-file', secretFile, '--interval', '1s']);
-    const url = await waitFor(() => /webhook on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(watch.stdout())?.[1], { what: 'the webhook address', timeoutMs: 30_000 });
+    const url = await waitFor(() => /webhook on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(watch.stdout())?.[1], {
+      what: 'the webhook address',
+      timeoutMs: 30_000,
+    });
     const release = await repo.release('1.1');
     const journalsBefore = (await journals(repo.watched)).length;
 
@@ -94,7 +103,9 @@ describe('lieutenant watch against the fleet', () => {
 
     // Then: refused, and the watcher says so; nothing fetched
     expect(forged.status).toBe(401);
-    await waitFor(() => watch.stdout().includes('webhook request refused with 401: bad signature'), { what: 'the 401 logged' });
+    await waitFor(() => watch.stdout().includes('webhook request refused with 401: bad signature'), {
+      what: 'the 401 logged',
+    });
     expect(await repo.watched.git('rev-parse', 'HEAD')).not.toBe(`${release}\n`);
 
     // When: the real delivery, then GitHub redelivers it
@@ -103,7 +114,11 @@ describe('lieutenant watch against the fleet', () => {
 
     // Then
     expect([signed.status, again.status]).toEqual([202, 200]);
-    await waitFor(async () => (await deployedWeb()) === release, { what: `deployed ref at the release; watch said:\n${watch.stdout()}`, timeoutMs: 180_000, intervalMs: 500 });
+    await waitFor(async () => (await deployedWeb()) === release, {
+      what: `deployed ref at the release; watch said:\n${watch.stdout()}`,
+      timeoutMs: 180_000,
+      intervalMs: 500,
+    });
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
     // Exactly one run came of the three deliveries: the signed one
     const runs = (await journals(repo.watched)).slice(journalsBefore);
@@ -123,21 +138,39 @@ describe('lieutenant watch against the fleet', () => {
     expect(deploy.code, deploy.output).toBe(0);
     const deployed = await deployedWeb();
     receiver = await startAlertReceiver();
-    const install = await given.fleet.ssh(tampered, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0');
+    const install = await given.fleet.ssh(
+      tampered,
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades demo=2.0',
+    );
     expect(install.code, install.stderr).toBe(0);
     const flags = ['--interval', '1s', '--drift-alert-after', '1s', '--notify', receiver.url];
 
     // When: watching without --self-heal
     const watch = startWatch(flags);
-    const [alert] = await waitFor(() => (receiver!.alerts.length > 0 ? receiver!.alerts : undefined), { what: `a drift alert; watch said:\n${watch.stdout()}`, timeoutMs: 60_000 });
+    const [alert] = await waitFor(() => (receiver!.alerts.length > 0 ? receiver!.alerts : undefined), {
+      what: `a drift alert; watch said:\n${watch.stdout()}`,
+      timeoutMs: 60_000,
+    });
 
     // Then: one alert naming exactly that host, its version and the deployed one
     expect(alert).toMatchObject({ type: 'drift', environment: 'staging' });
-    expect(alert?.hosts).toEqual([{ host: tampered, rollout: 'web', installed: { demo: '2.0' }, expected: { demo: '1.0' }, drift: ['demo'], outOfRotation: false }]);
+    expect(alert?.hosts).toEqual([
+      {
+        host: tampered,
+        rollout: 'web',
+        installed: { demo: '2.0' },
+        expected: { demo: '1.0' },
+        drift: ['demo'],
+        outOfRotation: false,
+      },
+    ]);
     expect(Date.parse(String(alert?.since))).not.toBeNaN();
     // Several more drift checks pass (each one logs into the host's real sshd): still one alert per episode, nothing healed
     const checksSoFar = await sshSessions(given.fleet, tampered);
-    await waitFor(async () => (await sshSessions(given.fleet, tampered)) >= checksSoFar + 3, { what: 'three more drift checks', timeoutMs: 30_000 });
+    await waitFor(async () => (await sshSessions(given.fleet, tampered)) >= checksSoFar + 3, {
+      what: 'three more drift checks',
+      timeoutMs: 30_000,
+    });
     const stopped = await watch.stop();
     expect(stopped.code, stopped.output).toBe(0);
     expect(receiver.alerts).toHaveLength(1);
@@ -149,14 +182,20 @@ describe('lieutenant watch against the fleet', () => {
 
     // Then: alerted again (a new watcher, a new episode), and the host is back on the deployed version
     // (the drift clears on the check after the heal run has finished)
-    await waitFor(() => healing.stdout().includes(`${tampered} (web) no longer drifts`), { what: `the drift cleared; watch said:\n${healing.stdout()}`, timeoutMs: 120_000, intervalMs: 500 });
+    await waitFor(() => healing.stdout().includes(`${tampered} (web) no longer drifts`), {
+      what: `the drift cleared; watch said:\n${healing.stdout()}`,
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
     expect(healing.stdout()).toMatch(/watch: heal \S+ of web: succeeded/);
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.0'));
     expect(receiver.alerts).toHaveLength(2);
     expect(receiver.alerts[1]?.hosts).toEqual(alert?.hosts);
     const heal = (await journals(repo.watched)).at(-1)?.events ?? [];
     expect(eventsOf(heal, 'run.started')[0]?.commit.sha).toBe(deployed);
-    expect(eventsOf(heal, 'run.finished').map((event) => [event.result, event.changed])).toEqual([['succeeded', [tampered]]]);
+    expect(eventsOf(heal, 'run.finished').map((event) => [event.result, event.changed])).toEqual([
+      ['succeeded', [tampered]],
+    ]);
 
     const result = await healing.stop();
     expect(result.code, result.output).toBe(0);

@@ -31,7 +31,12 @@ function packageSources(): PackageSource[] {
     control: controlFile(ADDON_PACKAGE, ADDON_VERSION, `Lieutenant demo add-on ${ADDON_VERSION}`),
     files: { 'opt/demo-addon/VERSION': `${ADDON_VERSION}\n` },
   };
-  const demos = DEMO_VERSIONS.map((version) => ({ name: DEMO_PACKAGE, version, control: controlFile(DEMO_PACKAGE, version, `Lieutenant demo application ${version}`), files: demoFiles(version) }));
+  const demos = DEMO_VERSIONS.map((version) => ({
+    name: DEMO_PACKAGE,
+    version,
+    control: controlFile(DEMO_PACKAGE, version, `Lieutenant demo application ${version}`),
+    files: demoFiles(version),
+  }));
   return [...demos, addon];
 }
 
@@ -60,7 +65,9 @@ function controlFile(name: string, version: string, description: string): string
 const REPO_FORMAT = 3;
 
 function inputsHash(): string {
-  return createHash('sha256').update(JSON.stringify({ REPO_FORMAT, inputs: packageSources() })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ REPO_FORMAT, inputs: packageSources() }))
+    .digest('hex');
 }
 
 async function buildPackage(source: PackageSource, workDir: string, outDir: string, dpkgDeb: string): Promise<void> {
@@ -74,12 +81,25 @@ async function buildPackage(source: PackageSource, workDir: string, outDir: stri
   for (const [path, content] of Object.entries(source.files)) await write(path, content);
   // dpkg-deb insists on 0755 directories whatever the umask made.
   await runChecked('chmod', ['-R', 'u=rwX,go=rX', tree]);
-  await runChecked(dpkgDeb, ['--root-owner-group', '-Zgzip', '--build', tree, join(outDir, `${source.name}_${source.version}_all.deb`)]);
+  await runChecked(dpkgDeb, [
+    '--root-owner-group',
+    '-Zgzip',
+    '--build',
+    tree,
+    join(outDir, `${source.name}_${source.version}_all.deb`),
+  ]);
 }
 
 /** A Release file without signature: hosts trust the repo with [trusted=yes], and apt stays quiet. */
 function releaseFile(indexes: Record<string, Buffer>): string {
-  const lines = ['Origin: lieutenant-fleet', 'Label: lieutenant-fleet', 'Suite: fleet', 'Codename: fleet', `Date: ${new Date().toUTCString()}`, 'SHA256:'];
+  const lines = [
+    'Origin: lieutenant-fleet',
+    'Label: lieutenant-fleet',
+    'Suite: fleet',
+    'Codename: fleet',
+    `Date: ${new Date().toUTCString()}`,
+    'SHA256:',
+  ];
   for (const [name, content] of Object.entries(indexes)) {
     lines.push(` ${createHash('sha256').update(content).digest('hex')} ${content.length} ${name}`);
   }
@@ -98,12 +118,16 @@ export interface AptRepo {
  * reuses the one there when its inputs hash matches. Built beside and renamed
  * into place, so an interrupted build never leaves a half repository.
  */
-export async function buildAptRepo(dir: string, tools: { 'dpkg-deb': string; 'dpkg-scanpackages': string }): Promise<AptRepo> {
+export async function buildAptRepo(
+  dir: string,
+  tools: { 'dpkg-deb': string; 'dpkg-scanpackages': string },
+): Promise<AptRepo> {
   const hash = inputsHash();
   const sourcesLine = `deb [trusted=yes] file:${dir} ./`;
   const stamp = join(dir, '.inputs-sha256');
   const current = await readFile(stamp, 'utf8').catch(() => '');
-  if (current === hash && (await stat(join(dir, 'Release')).catch(() => undefined))) return { dir, sourcesLine, cached: true };
+  if (current === hash && (await stat(join(dir, 'Release')).catch(() => undefined)))
+    return { dir, sourcesLine, cached: true };
 
   const staging = `${dir}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
@@ -112,7 +136,9 @@ export async function buildAptRepo(dir: string, tools: { 'dpkg-deb': string; 'dp
   for (const source of packageSources()) await buildPackage(source, work, staging, tools['dpkg-deb']);
   await rm(work, { recursive: true });
   // -m keeps every version in the index, so hosts can install any of them (upgrades and downgrades).
-  const packages = Buffer.from(await runChecked(tools['dpkg-scanpackages'], ['-m', '.', '/dev/null'], { cwd: staging }));
+  const packages = Buffer.from(
+    await runChecked(tools['dpkg-scanpackages'], ['-m', '.', '/dev/null'], { cwd: staging }),
+  );
   const packagesGz = gzipSync(packages);
   await writeFile(join(staging, 'Packages'), packages);
   await writeFile(join(staging, 'Packages.gz'), packagesGz);

@@ -19,11 +19,15 @@ function describe(fleet: Fleet): string {
     `  ssh key     ${fleet.identityFile}  (known_hosts: ${fleet.knownHostsPath})`,
     `  haproxy     ${fleet.haproxy.socket}  ${fleet.haproxy.tcpSocket ?? ''}  frontend ${fleet.haproxy.frontendUrl}`,
     `  hosts       ${fleet.hosts.map((host) => `${host.name}=${host.address}`).join(' ')}`,
-    first ? `  try         ssh -i ${fleet.identityFile} -o UserKnownHostsFile=${fleet.knownHostsPath} root@${first.address} hostname` : '',
+    first
+      ? `  try         ssh -i ${fleet.identityFile} -o UserKnownHostsFile=${fleet.knownHostsPath} root@${first.address} hostname`
+      : '',
     first && fleet.sudoUser
       ? `  deploy user ${fleet.sudoUser} (passwordless sudo, for become: sudo): ssh … ${fleet.sudoUser}@${first.address} sudo -n id -un`
       : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 async function status(dir: string): Promise<number> {
@@ -41,7 +45,9 @@ async function status(dir: string): Promise<number> {
   fleet.hosts.forEach((host, i) => {
     const result = versions[i];
     const version = result?.code === 0 ? result.stdout.trim() || '-' : `ssh failed (${result?.code})`;
-    console.log(`  ${host.name.padEnd(8)}${host.address.padEnd(14)}${version.padEnd(8)}${servers.get(host.name) ?? servers.get('*') ?? '?'}`);
+    console.log(
+      `  ${host.name.padEnd(8)}${host.address.padEnd(14)}${version.padEnd(8)}${servers.get(host.name) ?? servers.get('*') ?? '?'}`,
+    );
   });
   console.log(describe(fleet));
   return 0;
@@ -72,10 +78,16 @@ async function main(argv: string[]): Promise<number> {
     // The e2e suite reuses a fleet started here (LIEUTENANT_FLEET_DIR), and its become: sudo test needs the deploy user.
     const sudoUser = values['sudo-user'] ?? DEFAULT_SUDO_USER;
     const fleet = await startFleet({
-      dir, hosts, prefix: values.prefix, environment: values.environment, log: (line) => console.log(`  ${line}`),
+      dir,
+      hosts,
+      prefix: values.prefix,
+      environment: values.environment,
+      log: (line) => console.log(`  ${line}`),
       ...(sudoUser === 'none' ? {} : { sudoUser }),
     });
-    console.log(`fleet up: ${fleet.hosts.length} hosts in ${seconds(started)} (${relative(process.cwd(), fleet.dir) || '.'})`);
+    console.log(
+      `fleet up: ${fleet.hosts.length} hosts in ${seconds(started)} (${relative(process.cwd(), fleet.dir) || '.'})`,
+    );
     console.log(describe(fleet));
     console.log(`  stop with   npm run fleet -- down${values.dir ? ` --dir ${values.dir}` : ''}`);
     return 0;

@@ -14,7 +14,11 @@ import { REPO_ROOT } from './paths.js';
 
 const FLEET_DIR = join(REPO_ROOT, '.fleet', 'demo');
 const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
-const EXIT_MEANING: Record<number, string> = { 1: 'the rollout failed (rolled back or halted)', 3: 'stopped by an operator', 4: 'another run holds the lock' };
+const EXIT_MEANING: Record<number, string> = {
+  1: 'the rollout failed (rolled back or halted)',
+  3: 'stopped by an operator',
+  4: 'another run holds the lock',
+};
 
 /** Rewrites targets.web.packages.demo, keeping the playbook's comments and quoting. */
 async function setDemoVersion(playbook: string, version: string): Promise<void> {
@@ -48,7 +52,9 @@ async function makeRolloutRepo(fleet: Fleet): Promise<{ dir: string; release: st
 
 /** "web-01=1.1" per host, read over SSH: what the demo shows after the run. */
 async function installedVersions(fleet: Fleet): Promise<string[]> {
-  const answers = await Promise.all(fleet.hosts.map((host) => fleet.ssh(host.name, "dpkg-query -W -f='${Version}' demo")));
+  const answers = await Promise.all(
+    fleet.hosts.map((host) => fleet.ssh(host.name, "dpkg-query -W -f='${Version}' demo")),
+  );
   return fleet.hosts.map((host, i) => `${host.name}=${answers[i]?.stdout.trim() || '?'}`);
 }
 
@@ -72,8 +78,15 @@ async function main(): Promise<number> {
   let fleet: Fleet | undefined;
   try {
     const started = Date.now();
-    fleet = await startFleet({ dir: FLEET_DIR, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX, owner: process.pid });
-    console.log(`fleet up: ${fleet.hosts.length} hosts on demo 1.0 in ${((Date.now() - started) / 1000).toFixed(1)} s, behind ${fleet.haproxy.frontendUrl}`);
+    fleet = await startFleet({
+      dir: FLEET_DIR,
+      hosts: 6,
+      prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX,
+      owner: process.pid,
+    });
+    console.log(
+      `fleet up: ${fleet.hosts.length} hosts on demo 1.0 in ${((Date.now() - started) / 1000).toFixed(1)} s, behind ${fleet.haproxy.frontendUrl}`,
+    );
     if (interrupted) return 130;
     const repo = await makeRolloutRepo(fleet);
     rolloutRepo = repo.dir;
@@ -82,7 +95,9 @@ async function main(): Promise<number> {
     const code = await runLieutenant(['run', 'web', '--repo', repo.dir]);
     console.log('');
     if (code === 2) {
-      console.log('lieutenant run exited 2: it refused its input (the message above says why); nothing was changed on any host.');
+      console.log(
+        'lieutenant run exited 2: it refused its input (the message above says why); nothing was changed on any host.',
+      );
       return 2;
     }
     if (code !== 0) {

@@ -16,7 +16,8 @@ export const DEFAULT_SUDO_USER = 'lieutenant-deploy';
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 function checkedName(name: string): string {
-  if (!USER_NAME.test(name) || name === 'root') throw new Error(`a deploy user must be a plain non-root account name, got ${name}`);
+  if (!USER_NAME.test(name) || name === 'root')
+    throw new Error(`a deploy user must be a plain non-root account name, got ${name}`);
   return name;
 }
 
@@ -31,7 +32,10 @@ async function passwordField(name: string, getent: string): Promise<string | und
  * missing, and its password field `*` (no password) rather than locked (`!…`),
  * because sshd with `UsePAM no` refuses locked accounts even for keys.
  */
-export async function ensureLoginUser(nameOption: string, tools: Pick<Tools, 'useradd' | 'usermod' | 'getent'>): Promise<void> {
+export async function ensureLoginUser(
+  nameOption: string,
+  tools: Pick<Tools, 'useradd' | 'usermod' | 'getent'>,
+): Promise<void> {
   const name = checkedName(nameOption);
   if ((await passwordField(name, tools.getent)) === undefined) {
     const created = await runCommand(tools.useradd, ['--system', '--create-home', '--shell', '/bin/bash', name]);
@@ -99,7 +103,10 @@ export async function assertReadableBy(name: string, path: string, tools: Pick<T
 }
 
 /** Account and sudo rule for a deploy user; resolves once both are in place. */
-export async function ensureSudoUser(name: string, tools: Pick<Tools, 'useradd' | 'usermod' | 'getent' | 'visudo'>): Promise<void> {
+export async function ensureSudoUser(
+  name: string,
+  tools: Pick<Tools, 'useradd' | 'usermod' | 'getent' | 'visudo'>,
+): Promise<void> {
   await ensureLoginUser(name, tools);
   await grantPasswordlessSudo(name, tools);
 }
@@ -108,10 +115,18 @@ export async function ensureSudoUser(name: string, tools: Pick<Tools, 'useradd' 
  * A second kind of account, for tests of what a missing sudo rule does: logs
  * in with the fleet's key like the deploy user, but no sudoers file names it.
  */
-export async function ensureUserWithoutSudo(nameOption: string, tools?: Pick<Tools, 'useradd' | 'usermod' | 'getent'>): Promise<void> {
+export async function ensureUserWithoutSudo(
+  nameOption: string,
+  tools?: Pick<Tools, 'useradd' | 'usermod' | 'getent'>,
+): Promise<void> {
   const name = checkedName(nameOption);
   await ensureLoginUser(name, tools ?? (await ensurePrerequisites()));
-  if (await access(sudoersPath(name)).then(() => true, () => false)) {
+  if (
+    await access(sudoersPath(name)).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new Error(`${name} is meant to have no sudo rule, but ${sudoersPath(name)} gives it one`);
   }
 }
@@ -125,7 +140,11 @@ export async function assertSudoLogin(fleet: Fleet, name: string): Promise<void>
   if (!host) return;
   const answer = await fleet.ssh(host.name, 'sudo -n id -un', { user: name });
   if (answer.code !== 0 || answer.stdout.trim() !== 'root') {
-    const sshdLog = (await readFile(hostPaths(fleet.dir, host.name).sshdLog, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+    const sshdLog = (await readFile(hostPaths(fleet.dir, host.name).sshdLog, 'utf8').catch(() => ''))
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join('\n');
     throw new Error(
       `${name} cannot run sudo -n on ${host.name} (ssh exited ${answer.code}): ${(answer.stderr || answer.stdout).trim()}\n--- sshd log\n${sshdLog}`,
     );

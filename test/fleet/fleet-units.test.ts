@@ -5,7 +5,8 @@ import { isFleetCommand } from './processes.js';
 describe('parseShowStat', () => {
   it('keys each line by the header columns, quoted commas included', () => {
     // Given a show stat answer with a quoted field holding a comma
-    const csv = '# pxname,svname,status,check_desc\nweb,FRONTEND,OPEN,\napp,web-01,UP,"Layer7, passed"\napp,web-02,DRAIN,\n\n';
+    const csv =
+      '# pxname,svname,status,check_desc\nweb,FRONTEND,OPEN,\napp,web-01,UP,"Layer7, passed"\napp,web-02,DRAIN,\n\n';
     // When parsed
     const rows = parseShowStat(csv);
     // Then every row is a record by column name
@@ -25,9 +26,15 @@ describe('isFleetCommand', () => {
   const dir = '/repo/.fleet';
 
   it("claims the fleet's own sshd, service, host init and haproxy", () => {
-    expect(isFleetCommand(['sshd:', '/usr/sbin/sshd', '-D', '-f', `${dir}/hosts/web-01/sshd_config`, '[listener]'], dir)).toBe(true);
-    expect(isFleetCommand(['/usr/bin/node', '/repo/test/fleet/service.js', '127.0.1.11', `${dir}/hosts/web-01`], dir)).toBe(true);
-    expect(isFleetCommand(['/bin/sh', '/repo/test/fleet/host-init.sh', `${dir}/hosts/web-01`, 'web-01'], dir)).toBe(true);
+    expect(
+      isFleetCommand(['sshd:', '/usr/sbin/sshd', '-D', '-f', `${dir}/hosts/web-01/sshd_config`, '[listener]'], dir),
+    ).toBe(true);
+    expect(
+      isFleetCommand(['/usr/bin/node', '/repo/test/fleet/service.js', '127.0.1.11', `${dir}/hosts/web-01`], dir),
+    ).toBe(true);
+    expect(isFleetCommand(['/bin/sh', '/repo/test/fleet/host-init.sh', `${dir}/hosts/web-01`, 'web-01'], dir)).toBe(
+      true,
+    );
     expect(isFleetCommand(['/usr/sbin/haproxy', '-f', `${dir}/haproxy.cfg`, '-db'], dir)).toBe(true);
   });
 

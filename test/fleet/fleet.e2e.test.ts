@@ -4,7 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCommand } from './exec.js';
 import type { Fleet } from './fleet.js';
-import { BROKEN_VERSION, DEFAULT_SUDO_USER, httpGet, parseShowStat, resetFleet, serverStatuses, sshArguments, startFleet, sudoersPath, waitFor } from './fleet.js';
+import {
+  BROKEN_VERSION,
+  DEFAULT_SUDO_USER,
+  httpGet,
+  parseShowStat,
+  resetFleet,
+  serverStatuses,
+  sshArguments,
+  startFleet,
+  sudoersPath,
+  waitFor,
+} from './fleet.js';
 import { REPO_ROOT } from './paths.js';
 import { findFleetProcesses, isAlive } from './processes.js';
 import { isListening } from './probe.js';
@@ -20,7 +31,11 @@ async function healthOf(fleet: Fleet) {
 
 async function haproxyStatuses(fleet: Fleet): Promise<Map<string, string>> {
   const rows = parseShowStat(await fleet.haproxyCommand('show stat'));
-  return new Map(rows.filter((row) => row.pxname === 'app' && row.svname?.startsWith('web-')).map((row) => [row.svname ?? '', row.status ?? '']));
+  return new Map(
+    rows
+      .filter((row) => row.pxname === 'app' && row.svname?.startsWith('web-'))
+      .map((row) => [row.svname ?? '', row.status ?? '']),
+  );
 }
 
 describe('the local fleet', () => {
@@ -35,12 +50,19 @@ describe('the local fleet', () => {
   it('gives each host its own name and demo 1.0, reached over SSH with strict host keys', async () => {
     // Given a fleet of 4 hosts that just came up
     expect(fleet.hosts.map((host) => `${host.name}=${host.address}`)).toEqual([
-      `web-01=${PREFIX}.11`, `web-02=${PREFIX}.12`, `web-03=${PREFIX}.13`, `web-04=${PREFIX}.14`,
+      `web-01=${PREFIX}.11`,
+      `web-02=${PREFIX}.12`,
+      `web-03=${PREFIX}.13`,
+      `web-04=${PREFIX}.14`,
     ]);
     // When each host is asked over SSH for its hostname and installed demo version
-    const answers = await Promise.all(fleet.hosts.map((host) => fleet.ssh(host.name, "hostname; dpkg-query -W -f='${Version}' demo")));
+    const answers = await Promise.all(
+      fleet.hosts.map((host) => fleet.ssh(host.name, "hostname; dpkg-query -W -f='${Version}' demo")),
+    );
     // Then each answers with its own name and 1.0
-    expect(answers.map((answer) => [answer.code, answer.stdout])).toEqual(fleet.hosts.map((host) => [0, `${host.name}\n1.0`]));
+    expect(answers.map((answer) => [answer.code, answer.stdout])).toEqual(
+      fleet.hosts.map((host) => [0, `${host.name}\n1.0`]),
+    );
   });
 
   it('refuses to talk to a host whose key is not in known_hosts', async () => {
@@ -66,15 +88,23 @@ describe('the local fleet', () => {
     expect([answer.code, answer.stdout, answer.stderr]).toEqual([0, `${DEFAULT_SUDO_USER}\nroot\n`, '']);
     // And sudo logged the command to web-03's own /var/log, not the machine's or a neighbour's
     const after = (await fleet.ssh('web-03', 'cat /var/log/sudo.log')).stdout;
-    expect(after.slice(before.length)).toMatch(new RegExp(`: ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=/usr/bin/id -un\n$`));
-    expect((await fleet.ssh('web-04', 'cat /var/log/sudo.log 2>/dev/null || true')).stdout).not.toMatch(/COMMAND=\/usr\/bin\/id -un/);
+    expect(after.slice(before.length)).toMatch(
+      new RegExp(`: ${DEFAULT_SUDO_USER} : .*USER=root ; COMMAND=/usr/bin/id -un\n$`),
+    );
+    expect((await fleet.ssh('web-04', 'cat /var/log/sudo.log 2>/dev/null || true')).stdout).not.toMatch(
+      /COMMAND=\/usr\/bin\/id -un/,
+    );
     // And sshd recorded the session as the deploy user's
-    expect(await readFile(join(DIR, 'hosts', 'web-03', 'sshd.log'), 'utf8')).toMatch(new RegExp(`Accepted publickey for ${DEFAULT_SUDO_USER} `));
+    expect(await readFile(join(DIR, 'hosts', 'web-03', 'sshd.log'), 'utf8')).toMatch(
+      new RegExp(`Accepted publickey for ${DEFAULT_SUDO_USER} `),
+    );
   });
 
   it('upgrades one host with apt-get without touching the others or the real machine', async () => {
     // Given every host healthy on 1.0
-    expect((await healthOf(fleet)).map((answer) => [answer.status, answer.body.trim()])).toEqual(Array(4).fill([200, 'demo 1.0 ok']));
+    expect((await healthOf(fleet)).map((answer) => [answer.status, answer.body.trim()])).toEqual(
+      Array(4).fill([200, 'demo 1.0 ok']),
+    );
     // When web-02 installs demo 1.1 with apt-get over SSH
     const install = await fleet.ssh('web-02', 'DEBIAN_FRONTEND=noninteractive apt-get install -y demo=1.1');
     expect(install.code, install.stderr).toBe(0);
@@ -105,13 +135,19 @@ describe('the local fleet', () => {
 
   it('makes /health answer 500 on the broken version, and HAProxy take the host out', async () => {
     // When web-04 installs the broken release
-    const install = await fleet.ssh('web-04', `DEBIAN_FRONTEND=noninteractive apt-get install -y demo=${BROKEN_VERSION}`);
+    const install = await fleet.ssh(
+      'web-04',
+      `DEBIAN_FRONTEND=noninteractive apt-get install -y demo=${BROKEN_VERSION}`,
+    );
     expect(install.code, install.stderr).toBe(0);
     // Then its service answers 500, at once (it reads /opt/demo on every request)
     const health = await httpGet(`http://${PREFIX}.14:8080/health`);
     expect([health.status, health.body.trim()]).toEqual([500, `demo ${BROKEN_VERSION} broken`]);
     // And HAProxy's checks mark it DOWN
-    await waitFor(async () => (await haproxyStatuses(fleet)).get('web-04') === 'DOWN', { what: 'web-04 DOWN', timeoutMs: 10_000 });
+    await waitFor(async () => (await haproxyStatuses(fleet)).get('web-04') === 'DOWN', {
+      what: 'web-04 DOWN',
+      timeoutMs: 10_000,
+    });
   });
 
   it('is reset to demo 1.0 everywhere, all UP, even with a host that died', async () => {
@@ -131,7 +167,14 @@ describe('the local fleet', () => {
     const inventory = parse(await readFile(fleet.inventoryPath, 'utf8'));
     expect(inventory).toEqual({
       environment: 'staging',
-      ssh: { user: 'root', port: 22, identityFile: fleet.identityFile, knownHosts: fleet.knownHostsPath, hostKeyPolicy: 'strict', become: 'none' },
+      ssh: {
+        user: 'root',
+        port: 22,
+        identityFile: fleet.identityFile,
+        knownHosts: fleet.knownHostsPath,
+        hostKeyPolicy: 'strict',
+        become: 'none',
+      },
       loadBalancers: { edge: { type: 'haproxy', socket: fleet.haproxy.socket, backend: 'app' } },
       groups: {
         web: {
@@ -150,7 +193,9 @@ describe('the local fleet', () => {
   it('leaves nothing running or listening after down', async () => {
     // Given a fleet with long-running commands left behind by SSH sessions, one as root, one through the deploy user's sudo
     expect((await fleet.ssh('web-03', 'nohup sleep 600 >/dev/null 2>&1 & echo started')).stdout).toBe('started\n');
-    const bySudo = await fleet.ssh('web-02', 'nohup sudo -n sleep 601 >/dev/null 2>&1 & echo started', { user: DEFAULT_SUDO_USER });
+    const bySudo = await fleet.ssh('web-02', 'nohup sudo -n sleep 601 >/dev/null 2>&1 & echo started', {
+      user: DEFAULT_SUDO_USER,
+    });
     expect(bySudo.stdout).toBe('started\n');
     const state = await readState(DIR);
     const namespaces = state?.hosts.flatMap((host) => (host.mountNamespace ? [host.mountNamespace] : [])) ?? [];
@@ -168,11 +213,17 @@ describe('the local fleet', () => {
     expect((await Promise.all(before.map(isAlive))).filter(Boolean)).toEqual([]);
     expect(await findFleetProcesses(DIR, namespaces)).toEqual([]);
     // And nothing listens on its addresses
-    const endpoints = [...fleet.hosts.flatMap((host) => [`${host.address}:22`, `${host.address}:8080`]), `${PREFIX}.250:8080`, `${PREFIX}.250:9999`];
-    const listening = await Promise.all(endpoints.map(async (endpoint) => {
-      const [address = '', port = ''] = endpoint.split(':');
-      return (await isListening(address, Number(port))) ? endpoint : '';
-    }));
+    const endpoints = [
+      ...fleet.hosts.flatMap((host) => [`${host.address}:22`, `${host.address}:8080`]),
+      `${PREFIX}.250:8080`,
+      `${PREFIX}.250:9999`,
+    ];
+    const listening = await Promise.all(
+      endpoints.map(async (endpoint) => {
+        const [address = '', port = ''] = endpoint.split(':');
+        return (await isListening(address, Number(port))) ? endpoint : '';
+      }),
+    );
     expect(listening.filter(Boolean)).toEqual([]);
     // And the state file is gone, so a second down is a no-op
     expect(await readState(DIR)).toBeUndefined();

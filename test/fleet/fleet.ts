@@ -20,7 +20,14 @@ import type { Fleet, FleetOptions } from './types.js';
 
 export type { Fleet, FleetHost, FleetOptions } from './types.js';
 export type { CommandResult } from './exec.js';
-export { ADDON_PACKAGE, ADDON_VERSION, BROKEN_VERSION, DEMO_PACKAGE, DEMO_VERSIONS, INITIAL_VERSION } from './apt-repo.js';
+export {
+  ADDON_PACKAGE,
+  ADDON_VERSION,
+  BROKEN_VERSION,
+  DEMO_PACKAGE,
+  DEMO_VERSIONS,
+  INITIAL_VERSION,
+} from './apt-repo.js';
 export type { DemoVersion } from './apt-repo.js';
 export { haproxyCommand, parseShowStat, serverStatuses, awaitServersUp } from './haproxy.js';
 export { httpGet } from './probe.js';
@@ -51,7 +58,9 @@ function checkedOptions(options: FleetOptions) {
 /** Fails before anything starts when another fleet or a system service holds the fleet's ports. */
 async function assertEndpointsFree(state: FleetState): Promise<void> {
   const endpoints = fleetEndpoints(state);
-  const taken = await Promise.all(endpoints.map(async ([address, port]) => ((await isListening(address, port)) ? `${address}:${port}` : '')));
+  const taken = await Promise.all(
+    endpoints.map(async ([address, port]) => ((await isListening(address, port)) ? `${address}:${port}` : '')),
+  );
   const busy = taken.filter(Boolean);
   if (busy.length > 0) {
     throw new Error(
@@ -89,9 +98,19 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   }
 
   const paths = fleetPaths(dir);
-  const specs: HostSpec[] = Array.from({ length: count }, (_, i) => ({ name: hostName(i + 1), address: hostAddress(prefix, i + 1) }));
+  const specs: HostSpec[] = Array.from({ length: count }, (_, i) => ({
+    name: hostName(i + 1),
+    address: hostAddress(prefix, i + 1),
+  }));
   const state: FleetState = {
-    version: 1, dir, prefix, environment, startedAt: new Date().toISOString(), owner: options.owner, sudoUser: options.sudoUser, hosts: [],
+    version: 1,
+    dir,
+    prefix,
+    environment,
+    startedAt: new Date().toISOString(),
+    owner: options.owner,
+    sudoUser: options.sudoUser,
+    hosts: [],
   };
   await assertEndpointsFree({ ...state, hosts: specs.map((spec) => ({ ...spec, pid: 0 })) });
   await mkdir(paths.hosts, { recursive: true });
@@ -109,7 +128,10 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     log(`preparing ${count} hosts`);
     const context = { tools, sourcesLine: repo.sourcesLine, authorizedKeys: paths.authorizedKeys };
     const hostKeys = await Promise.all(specs.map((spec) => prepareHost(dir, spec, context)));
-    await writeKnownHosts(paths.knownHosts, specs.map((spec, i) => ({ address: spec.address, publicKey: hostKeys[i] ?? '' })));
+    await writeKnownHosts(
+      paths.knownHosts,
+      specs.map((spec, i) => ({ address: spec.address, publicKey: hostKeys[i] ?? '' })),
+    );
 
     log(`starting ${count} hosts`);
     const children: ChildProcess[] = specs.map((spec) => spawnHost(dir, spec, tools));
@@ -122,7 +144,10 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
     log('starting HAProxy');
     state.haproxy = await startHaproxy(dir, prefix, specs, tools.haproxy);
     await writeState(state);
-    await awaitServersUp(state.haproxy.socket, specs.map((spec) => spec.name));
+    await awaitServersUp(
+      state.haproxy.socket,
+      specs.map((spec) => spec.name),
+    );
 
     await writeInventory(paths.inventory, {
       environment,
@@ -149,6 +174,8 @@ export async function readFleet(dirOption: string): Promise<Fleet | undefined> {
   const state = await readState(dir);
   if (!state?.haproxy) return undefined;
   const pids = [...state.hosts.map((host) => host.pid), state.haproxy.pid];
-  const alive = await Promise.all(pids.map(async (pid) => (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir)));
+  const alive = await Promise.all(
+    pids.map(async (pid) => (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir)),
+  );
   return alive.some(Boolean) ? fleetFromState(state) : undefined;
 }

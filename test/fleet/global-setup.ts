@@ -31,9 +31,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = reuse ? resolve(reuse) : join(REPO_ROOT, '.fleet', 'e2e');
   const started = Date.now();
   const fleet = await startFleet({
-    dir, hosts: 6, prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX, owner: process.pid, sudoUser: DEFAULT_SUDO_USER,
+    dir,
+    hosts: 6,
+    prefix: process.env.LIEUTENANT_FLEET_PREFIX ?? DEFAULT_PREFIX,
+    owner: process.pid,
+    sudoUser: DEFAULT_SUDO_USER,
   });
-  console.log(`e2e: fleet of ${fleet.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
+  console.log(
+    `e2e: fleet of ${fleet.hosts.length} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`,
+  );
   project.provide('fleetDir', fleet.dir);
   return () => stopFleet(fleet.dir);
 }

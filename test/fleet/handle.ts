@@ -8,18 +8,30 @@ import type { Fleet } from './types.js';
 /** Options for the system ssh client: this fleet's key and known_hosts only, nothing from ~/.ssh. */
 export function sshArguments(fleet: Pick<Fleet, 'identityFile' | 'knownHostsPath'>, user = 'root'): string[] {
   return [
-    '-F', '/dev/null',
-    '-i', fleet.identityFile,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${fleet.knownHostsPath}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=5',
-    '-o', 'LogLevel=ERROR',
-    '-p', '22',
-    '-l', user,
+    '-F',
+    '/dev/null',
+    '-i',
+    fleet.identityFile,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${fleet.knownHostsPath}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'LogLevel=ERROR',
+    '-p',
+    '22',
+    '-l',
+    user,
   ];
 }
 
@@ -39,7 +51,12 @@ export function fleetFromState(state: FleetState): Fleet {
     inventoryPath: paths.inventory,
     identityFile: paths.identityFile,
     knownHostsPath: paths.knownHosts,
-    haproxy: { socket: haproxy.socket, tcpSocket: haproxy.tcpSocket, frontendUrl: haproxy.frontendUrl, backend: BACKEND },
+    haproxy: {
+      socket: haproxy.socket,
+      tcpSocket: haproxy.tcpSocket,
+      frontendUrl: haproxy.frontendUrl,
+      backend: BACKEND,
+    },
     ...(state.sudoUser ? { sudoUser: state.sudoUser } : {}),
     ssh(host, command, options = {}) {
       const target = state.hosts.find((candidate) => candidate.name === host || candidate.address === host);
@@ -51,4 +68,3 @@ export function fleetFromState(state: FleetState): Fleet {
   };
   return fleet;
 }
-

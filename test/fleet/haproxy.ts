@@ -63,7 +63,12 @@ export interface RunningHaproxy {
 }
 
 /** Writes the config and starts HAProxy in the foreground, detached like the hosts; waits for its runtime API. */
-export async function startHaproxy(dir: string, prefix: string, hosts: readonly HostSpec[], haproxy: string): Promise<RunningHaproxy> {
+export async function startHaproxy(
+  dir: string,
+  prefix: string,
+  hosts: readonly HostSpec[],
+  haproxy: string,
+): Promise<RunningHaproxy> {
   const paths = fleetPaths(dir);
   await writeFile(paths.haproxyConfig, haproxyConfig(dir, prefix, hosts));
   await rm(paths.haproxySocket, { force: true });

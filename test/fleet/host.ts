@@ -19,8 +19,22 @@ export interface HostSpec {
 export const SERVICE_PORT = 8080;
 
 /** Directories bind-mounted over the real ones inside the host (see host-init.sh). */
-const PRIVATE_DIRS = ['var/lib/dpkg', 'dpkg-overlay/upper', 'dpkg-overlay/work', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/log/apt', 'opt',
-  'etc/apt/sources.list.d', 'etc/apt/preferences.d', 'etc/apt/trusted.gpg.d', 'etc/apt/apt.conf.d', 'etc/apt/keyrings', 'etc/apt/auth.conf.d', 'root'];
+const PRIVATE_DIRS = [
+  'var/lib/dpkg',
+  'dpkg-overlay/upper',
+  'dpkg-overlay/work',
+  'var/lib/apt/lists/partial',
+  'var/cache/apt/archives/partial',
+  'var/log/apt',
+  'opt',
+  'etc/apt/sources.list.d',
+  'etc/apt/preferences.d',
+  'etc/apt/trusted.gpg.d',
+  'etc/apt/apt.conf.d',
+  'etc/apt/keyrings',
+  'etc/apt/auth.conf.d',
+  'root',
+];
 
 // The sandbox user _apt may not be able to read a repository under a private
 // directory; the translations are not in the repo, so apt need not ask for them.
@@ -65,7 +79,10 @@ export async function prepareHost(
   const paths = hostPaths(dir, host.name);
   await rm(paths.home, { recursive: true, force: true });
   for (const sub of PRIVATE_DIRS) await mkdir(join(paths.root, sub), { recursive: true });
-  await writeFile(join(paths.root, 'etc/apt/sources.list'), `# Only the fleet's local repository.\n${context.sourcesLine}\n`);
+  await writeFile(
+    join(paths.root, 'etc/apt/sources.list'),
+    `# Only the fleet's local repository.\n${context.sourcesLine}\n`,
+  );
   await writeFile(join(paths.root, 'etc/apt/apt.conf.d/90fleet'), APT_CONF);
   await writeFile(paths.sshdConfig, sshdConfig(dir, host, context.authorizedKeys));
   return generateKeyPair(context.tools['ssh-keygen'], paths.hostKey, `root@${host.name}`);
@@ -77,15 +94,37 @@ export async function prepareHost(
  * the service and execs sshd. Detached in its own process group so the fleet
  * outlives the process that started it; `down` kills that group.
  */
-export function spawnHost(dir: string, host: HostSpec, tools: Tools, installVersion: string | undefined = INITIAL_VERSION): ChildProcess {
+export function spawnHost(
+  dir: string,
+  host: HostSpec,
+  tools: Tools,
+  installVersion: string | undefined = INITIAL_VERSION,
+): ChildProcess {
   const paths = hostPaths(dir, host.name);
   const log = openSync(paths.initLog, 'a');
   try {
     const child = spawn(
       tools.unshare,
-      ['--mount', '--uts', '--propagation', 'private', '/bin/sh', join(FLEET_SOURCE_DIR, 'host-init.sh'),
-        paths.home, host.name, host.address, tools.sshd, process.execPath, join(FLEET_SOURCE_DIR, 'service.js'), installVersion ?? ''],
-      { detached: true, stdio: ['ignore', log, log], env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
+      [
+        '--mount',
+        '--uts',
+        '--propagation',
+        'private',
+        '/bin/sh',
+        join(FLEET_SOURCE_DIR, 'host-init.sh'),
+        paths.home,
+        host.name,
+        host.address,
+        tools.sshd,
+        process.execPath,
+        join(FLEET_SOURCE_DIR, 'service.js'),
+        installVersion ?? '',
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+      },
     );
     child.unref();
     return child;
@@ -107,7 +146,12 @@ export interface ReadyHost {
  * Polls until the host's sshd sends its banner and its service answers /health
  * with 200; fails at once, with the host's logs, if the host process exits.
  */
-export async function awaitHostReady(dir: string, host: HostSpec, child: ChildProcess, timeoutMs = 60_000): Promise<ReadyHost> {
+export async function awaitHostReady(
+  dir: string,
+  host: HostSpec,
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<ReadyHost> {
   const paths = hostPaths(dir, host.name);
   // An exited host will not come up: stop polling at once rather than at the deadline.
   const exited = new AbortController();

@@ -48,7 +48,8 @@ export function inventoryYaml(params: InventoryParams): string {
   const group = doc.getIn(['groups', 'web']) as YAMLMap;
   for (const item of (group.get('hosts') as YAMLMap).items) if (item.value instanceof YAMLMap) item.value.flow = true;
   for (const check of (group.get('health') as YAMLSeq).items) {
-    if (check instanceof YAMLMap) for (const pair of check.items) if (pair.value instanceof YAMLMap) pair.value.flow = true;
+    if (check instanceof YAMLMap)
+      for (const pair of check.items) if (pair.value instanceof YAMLMap) pair.value.flow = true;
   }
   return doc.toString({ lineWidth: 0 });
 }

@@ -13,7 +13,10 @@ export async function generateKeyPair(sshKeygen: string, path: string, comment: 
  * known_hosts with one line per host address ("ADDRESS ssh-ed25519 AAAA…"), as
  * ssh and node-ssh look it up for port 22. The comment is dropped: only the key matters.
  */
-export async function writeKnownHosts(path: string, hosts: ReadonlyArray<{ address: string; publicKey: string }>): Promise<void> {
+export async function writeKnownHosts(
+  path: string,
+  hosts: ReadonlyArray<{ address: string; publicKey: string }>,
+): Promise<void> {
   const lines = hosts.map(({ address, publicKey }) => {
     const [type, key] = publicKey.split(/\s+/);
     return `${address} ${type} ${key}`;

@@ -67,7 +67,10 @@ function packagesFor(tools: readonly Tool[]): string[] {
  */
 async function aptInstall(packages: readonly string[]): Promise<void> {
   const policy = '/usr/sbin/policy-rc.d';
-  const ownPolicy = await access(policy).then(() => false, () => true);
+  const ownPolicy = await access(policy).then(
+    () => false,
+    () => true,
+  );
   if (ownPolicy) {
     await writeFile(policy, '#!/bin/sh\n# written by lieutenant test/fleet during apt-get install\nexit 101\n');
     await chmod(policy, 0o755);
@@ -90,7 +93,8 @@ export async function ensurePrerequisites(log: (line: string) => void = () => {}
   const isRoot = process.getuid?.() === 0;
   let { found, missing } = await locateTools();
   if (!isRoot) {
-    const install = missing.length > 0 ? `\nMissing: ${missing.join(', ')} (apt-get install ${packagesFor(missing).join(' ')}).` : '';
+    const install =
+      missing.length > 0 ? `\nMissing: ${missing.join(', ')} (apt-get install ${packagesFor(missing).join(' ')}).` : '';
     throw new Error(
       `The local fleet must run as root: it creates mount and UTS namespaces, bind-mounts /var/lib/dpkg, ` +
         `and binds sshd to port 22 on loopback addresses. Run it with sudo.${install}`,

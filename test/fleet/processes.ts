@@ -76,7 +76,10 @@ export function isFleetCommand(argv: readonly string[], dir: string): boolean {
   return FLEET_PROGRAMS.has(program) || argv.some((arg) => arg.endsWith('/service.js'));
 }
 
-async function findProcesses(match: (argv: string[], ns: string | undefined) => boolean, namespaces: readonly string[]): Promise<number[]> {
+async function findProcesses(
+  match: (argv: string[], ns: string | undefined) => boolean,
+  namespaces: readonly string[],
+): Promise<number[]> {
   const own = await mountNamespace('self');
   // Never sweep our own namespace, whatever a stale state file says.
   const foreign = new Set(namespaces.filter((ns) => ns !== own));
@@ -102,7 +105,10 @@ export function findFleetProcesses(dir: string, namespaces: readonly string[] = 
 /** The processes of one host: its init/sshd/service, and anything in its mount namespace. */
 export function findHostProcesses(dir: string, name: string, namespace: string | undefined): Promise<number[]> {
   const home = `${dir}/hosts/${name}`;
-  return findProcesses((argv) => isFleetCommand(argv, dir) && argv.some((arg) => arg === home || arg.startsWith(`${home}/`)), namespace ? [namespace] : []);
+  return findProcesses(
+    (argv) => isFleetCommand(argv, dir) && argv.some((arg) => arg === home || arg.startsWith(`${home}/`)),
+    namespace ? [namespace] : [],
+  );
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -116,15 +122,24 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 /** SIGTERM, wait up to graceMs, then SIGKILL what is left; resolves with pids that still would not die. */
 export async function terminate(pids: readonly number[], graceMs = 3_000): Promise<number[]> {
   for (const pid of pids) signal(pid, 'SIGTERM');
-  const stillAlive = async () => (await Promise.all(pids.map(async (p) => ((await isAlive(p)) ? p : 0)))).filter(Boolean);
+  const stillAlive = async () =>
+    (await Promise.all(pids.map(async (p) => ((await isAlive(p)) ? p : 0)))).filter(Boolean);
   try {
-    await waitFor(async () => (await stillAlive()).length === 0, { what: 'fleet processes to exit', timeoutMs: graceMs, intervalMs: 50 });
+    await waitFor(async () => (await stillAlive()).length === 0, {
+      what: 'fleet processes to exit',
+      timeoutMs: graceMs,
+      intervalMs: 50,
+    });
     return [];
   } catch {
     for (const pid of await stillAlive()) signal(pid, 'SIGKILL');
   }
   try {
-    await waitFor(async () => (await stillAlive()).length === 0, { what: 'killed processes to exit', timeoutMs: 3_000, intervalMs: 50 });
+    await waitFor(async () => (await stillAlive()).length === 0, {
+      what: 'killed processes to exit',
+      timeoutMs: 3_000,
+      intervalMs: 50,
+    });
     return [];
   } catch {
     return stillAlive();

@@ -41,7 +41,8 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   let tools: Tools | undefined;
   const needTools = async () => (tools ??= await ensurePrerequisites());
 
-  for (const host of state.hosts) if (!(await isRunning(host.pid, state.dir))) await restartHost(state, host, await needTools());
+  for (const host of state.hosts)
+    if (!(await isRunning(host.pid, state.dir))) await restartHost(state, host, await needTools());
   if (!(await isRunning(state.haproxy.pid, state.dir))) {
     state.haproxy = await startHaproxy(state.dir, state.prefix, state.hosts, (await needTools()).haproxy);
   }
@@ -53,13 +54,17 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
       const query = await current.ssh(host.name, QUERY_PACKAGES);
       if (query.code === 0 && query.stdout.trim() === `demo ${INITIAL_VERSION} ii`) return;
       const install = await current.ssh(host.name, INSTALL_INITIAL);
-      if (install.code !== 0) throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
+      if (install.code !== 0)
+        throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
     }),
   );
   for (const host of current.hosts) {
     await current.haproxyCommand(`set server ${BACKEND}/${host.name} state ready`);
     await current.haproxyCommand(`enable health ${BACKEND}/${host.name}`);
   }
-  await awaitServersUp(current.haproxy.socket, current.hosts.map((host) => host.name));
+  await awaitServersUp(
+    current.haproxy.socket,
+    current.hosts.map((host) => host.name),
+  );
   return current;
 }

@@ -11,7 +11,8 @@ async function recordedLeaders(dir: string, state: FleetState | undefined): Prom
   const pids = [...(state?.hosts.map((host) => host.pid) ?? []), ...(state?.haproxy ? [state.haproxy.pid] : [])];
   const leaders: number[] = [];
   // A pid from an old state file may belong to someone else by now: check its command line.
-  for (const pid of pids) if (pid > 0 && (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir)) leaders.push(pid);
+  for (const pid of pids)
+    if (pid > 0 && (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir)) leaders.push(pid);
   return leaders;
 }
 
@@ -26,7 +27,14 @@ function killGroup(pid: number): void {
 /** Addresses:ports a fleet listens on, for the "nothing left listening" check. */
 export function fleetEndpoints(state: FleetState): Array<[string, number]> {
   const vip = haproxyAddress(state.prefix);
-  return [...state.hosts.flatMap((host): Array<[string, number]> => [[host.address, 22], [host.address, 8080]]), [vip, 8080], [vip, 9999]];
+  return [
+    ...state.hosts.flatMap((host): Array<[string, number]> => [
+      [host.address, 22],
+      [host.address, 8080],
+    ]),
+    [vip, 8080],
+    [vip, 9999],
+  ];
 }
 
 /**
@@ -55,15 +63,23 @@ export async function stopFleet(dirOption: string): Promise<void> {
   }
   if (state) {
     const listening = [];
-    for (const [address, port] of fleetEndpoints(state)) if (await isListening(address, port, 200)) listening.push(`${address}:${port}`);
-    if (listening.length > 0) throw new Error(`fleet ${dir} is down but something still listens on ${listening.join(', ')}`);
+    for (const [address, port] of fleetEndpoints(state))
+      if (await isListening(address, port, 200)) listening.push(`${address}:${port}`);
+    if (listening.length > 0)
+      throw new Error(`fleet ${dir} is down but something still listens on ${listening.join(', ')}`);
   }
 
   const paths = fleetPaths(dir);
   // Host roots are only plain directories now: their bind mounts died with their namespaces.
   const hostNames = await readdir(paths.hosts).catch(() => []);
   await Promise.all(hostNames.map((name) => rm(hostPaths(dir, name).root, { recursive: true, force: true })));
-  for (const file of [paths.haproxySocket, paths.haproxyPid, paths.inventory, paths.state, join(dir, 'fleet.json.tmp')]) {
+  for (const file of [
+    paths.haproxySocket,
+    paths.haproxyPid,
+    paths.inventory,
+    paths.state,
+    join(dir, 'fleet.json.tmp'),
+  ]) {
     await rm(file, { force: true });
   }
 }

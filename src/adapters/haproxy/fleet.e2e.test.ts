@@ -23,7 +23,12 @@ let fleet: Fleet;
 let edge: LoadBalancer;
 const noShell: RemoteShell = { host: 'none', exec: async () => fail('no command checks in this test') };
 
-const edgeTarget = (endpoint: HaproxyTarget['endpoint']): HaproxyTarget => ({ name: 'edge', type: 'haproxy', endpoint, backend: 'app' });
+const edgeTarget = (endpoint: HaproxyTarget['endpoint']): HaproxyTarget => ({
+  name: 'edge',
+  type: 'haproxy',
+  endpoint,
+  backend: 'app',
+});
 
 describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
   beforeAll(async () => {
@@ -42,11 +47,14 @@ describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
     const names = fleet.hosts.map((host) => host.name);
     const overUnix = await edge.statuses();
     expect(overUnix.ok && [...overUnix.value.keys()]).toEqual(names);
-    if (overUnix.ok) for (const status of overUnix.value.values()) expect([status.status, status.adminState]).toEqual(['UP', 'ready']);
+    if (overUnix.ok)
+      for (const status of overUnix.value.values()) expect([status.status, status.adminState]).toEqual(['UP', 'ready']);
 
     const tcp = /^tcp:\/\/(.+):(\d+)$/.exec(fleet.haproxy.tcpSocket ?? '');
     if (tcp) {
-      const overTcp = await createLoadBalancers().get(edgeTarget({ host: tcp[1] ?? '', port: Number(tcp[2]) })).statuses();
+      const overTcp = await createLoadBalancers()
+        .get(edgeTarget({ host: tcp[1] ?? '', port: Number(tcp[2]) }))
+        .statuses();
       expect(overTcp.ok && [...overTcp.value.keys()]).toEqual(names);
     }
     expect(await edge.verify(names)).toEqual({ ok: true, value: undefined });
@@ -66,14 +74,20 @@ describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
     let traffic = true;
     const answers: number[] = [];
     const load = (async () => {
-      while (traffic) answers.push((await httpGet(`${fleet.haproxy.frontendUrl}/`).catch(() => ({ status: 0 }))).status);
+      while (traffic)
+        answers.push((await httpGet(`${fleet.haproxy.frontendUrl}/`).catch(() => ({ status: 0 }))).status);
     })();
     const host = fleet.hosts.find((candidate) => candidate.name === server);
     if (!host) throw new Error(`no fleet host ${server}`);
 
     // When: drained…
     const started = Date.now();
-    const drained = await drainHost([edge], server, { timeoutMs: 20_000, pollMs: 100, clock: systemClock, signal: new AbortController().signal });
+    const drained = await drainHost([edge], server, {
+      timeoutMs: 20_000,
+      pollMs: 100,
+      clock: systemClock,
+      signal: new AbortController().signal,
+    });
     expect(drained.ok && drained.value.timedOut).toBe(false);
     expect(Date.now() - started).toBeGreaterThan(300);
     expect((await slow).status).toBe(200);
@@ -81,7 +95,13 @@ describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
     // …health-gated with the real probe, on the committed version…
     const target: HostTarget = { name: host.name, address: host.address, group: 'web', lbServer: host.name };
     const checks: HealthCheckTarget[] = [
-      { kind: 'http', url: 'http://{{host.address}}:8080/health', status: 200, bodyContains: '{{packages.demo}}', timeoutMs: 2_000 },
+      {
+        kind: 'http',
+        url: 'http://{{host.address}}:8080/health',
+        status: 200,
+        bodyContains: '{{packages.demo}}',
+        timeoutMs: 2_000,
+      },
       { kind: 'tcp', port: 22, timeoutMs: 2_000 },
     ];
     const measured: string[] = [];
@@ -104,7 +124,14 @@ describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
     ]);
 
     // …and returned.
-    expect(await returnHost([edge], server, { timeoutMs: 10_000, pollMs: 100, clock: systemClock, signal: new AbortController().signal })).toEqual({
+    expect(
+      await returnHost([edge], server, {
+        timeoutMs: 10_000,
+        pollMs: 100,
+        clock: systemClock,
+        signal: new AbortController().signal,
+      }),
+    ).toEqual({
       ok: true,
       value: undefined,
     });
@@ -123,14 +150,32 @@ describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
     if (!host) throw new Error('empty fleet');
     const target: HostTarget = { name: host.name, address: host.address, group: 'web', lbServer: host.name };
     const checks = renderChecks(
-      [{ kind: 'http', url: 'http://{{host.address}}:8080/health', status: 200, bodyContains: '{{packages.demo}}', timeoutMs: 2_000 }],
+      [
+        {
+          kind: 'http',
+          url: 'http://{{host.address}}:8080/health',
+          status: 200,
+          bodyContains: '{{packages.demo}}',
+          timeoutMs: 2_000,
+        },
+      ],
       target,
       { demo: '2.0' },
     );
-    const healthy = await awaitHealthy(checks, createHealthProbe(), target, noShell, { intervalMs: 100, timeoutMs: 300, successThreshold: 1 }, systemClock, new AbortController().signal);
+    const healthy = await awaitHealthy(
+      checks,
+      createHealthProbe(),
+      target,
+      noShell,
+      { intervalMs: 100, timeoutMs: 300, successThreshold: 1 },
+      systemClock,
+      new AbortController().signal,
+    );
     expect(healthy).toEqual({
       ok: false,
-      error: { message: `${host.name}: not healthy within 300ms: http GET http://${host.address}:8080/health: body lacks "2.0"` },
+      error: {
+        message: `${host.name}: not healthy within 300ms: http GET http://${host.address}:8080/health: body lacks "2.0"`,
+      },
     });
   });
 });

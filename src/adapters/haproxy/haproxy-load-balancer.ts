@@ -30,7 +30,9 @@ export function createHaproxyLoadBalancer(target: HaproxyTarget, options: Haprox
     sendCommand(target.endpoint, command, signal ? { name, timeoutMs, signal } : { name, timeoutMs });
 
   const badName = (kind: string, value: string): Result<never> | undefined =>
-    HAPROXY_NAME.test(value) ? undefined : fail(`${name}: ${JSON.stringify(value)} is not a valid HAProxy ${kind} name`);
+    HAPROXY_NAME.test(value)
+      ? undefined
+      : fail(`${name}: ${JSON.stringify(value)} is not a valid HAProxy ${kind} name`);
 
   const refused = (command: string, answer: string): Result<never> => {
     const reason = runtimeError(answer) ?? answer.trim().split('\n', 1)[0] ?? '';

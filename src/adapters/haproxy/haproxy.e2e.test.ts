@@ -22,11 +22,19 @@ const target = (endpoint: HaproxyTarget['endpoint'], backend = BACKEND): Haproxy
   endpoint,
   backend,
 });
-const rotation = (timeoutMs: number) => ({ timeoutMs, pollMs: 50, clock: systemClock, signal: new AbortController().signal });
+const rotation = (timeoutMs: number) => ({
+  timeoutMs,
+  pollMs: 50,
+  clock: systemClock,
+  signal: new AbortController().signal,
+});
 
 async function allUp(lb: LoadBalancer): Promise<boolean> {
   const statuses = await lb.statuses();
-  return statuses.ok && [...statuses.value.values()].every((status) => status.status === 'UP' && status.adminState === 'ready');
+  return (
+    statuses.ok &&
+    [...statuses.value.values()].every((status) => status.status === 'UP' && status.adminState === 'ready')
+  );
 }
 
 beforeAll(async () => {
@@ -50,7 +58,8 @@ describe('HAProxy runtime API adapter', () => {
     expect(statuses.ok).toBe(true);
     if (!statuses.ok) return;
     expect([...statuses.value.keys()]).toEqual(['web-01', 'web-02', 'web-03']);
-    for (const status of statuses.value.values()) expect(status).toEqual({ status: 'UP', adminState: 'ready', sessions: 0 });
+    for (const status of statuses.value.values())
+      expect(status).toEqual({ status: 'UP', adminState: 'ready', sessions: 0 });
   });
 
   it('given a request held open on a server, when that host is drained, then it waits for the session, then goes to maint', async () => {
@@ -71,7 +80,9 @@ describe('HAProxy runtime API adapter', () => {
     const draining1 = await waitFor(
       async () => {
         const status = await edge.status(server);
-        return status.ok && status.value.adminState === 'drain' && status.value.sessions === 1 ? status.value : undefined;
+        return status.ok && status.value.adminState === 'drain' && status.value.sessions === 1
+          ? status.value
+          : undefined;
       },
       { what: `${server} draining with one session`, timeoutMs: 5_000, intervalMs: 20 },
     );
@@ -113,7 +124,8 @@ describe('HAProxy runtime API adapter', () => {
     try {
       const returned = await returnHost([edge], 'web-03', rotation(1_500));
       expect(returned.ok).toBe(false);
-      if (!returned.ok) expect(returned.error.message).toMatch(/^web-03: not UP within 1500ms after ready: edge reports "DOWN/);
+      if (!returned.ok)
+        expect(returned.error.message).toMatch(/^web-03: not UP within 1500ms after ready: edge reports "DOWN/);
     } finally {
       await haproxy.startBackend('web-03');
     }
@@ -163,6 +175,9 @@ describe('HAProxy runtime API adapter', () => {
     const gone = loadBalancers.get(target({ path: `${haproxy.dir}/missing.sock` }));
     const statuses = await gone.statuses();
     expect(statuses.ok).toBe(false);
-    if (!statuses.ok) expect(statuses.error.message).toMatch(/^edge: HAProxy runtime API at .*missing\.sock: no such socket \(ENOENT\)/);
+    if (!statuses.ok)
+      expect(statuses.error.message).toMatch(
+        /^edge: HAProxy runtime API at .*missing\.sock: no such socket \(ENOENT\)/,
+      );
   });
 });

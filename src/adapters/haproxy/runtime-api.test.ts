@@ -60,13 +60,17 @@ describe('sendCommand', () => {
   it('given no socket file, when a command is sent, then the failure names the load balancer and ENOENT', async () => {
     const answer = await sendCommand({ path: join(dir, 'missing.sock') }, 'show info', options);
     expect(answer.ok).toBe(false);
-    if (!answer.ok) expect(answer.error.message).toMatch(/^edge: HAProxy runtime API at .*missing\.sock: no such socket \(ENOENT\)/);
+    if (!answer.ok)
+      expect(answer.error.message).toMatch(/^edge: HAProxy runtime API at .*missing\.sock: no such socket \(ENOENT\)/);
   });
 
   it('given a closed TCP port, when a command is sent, then the failure says connection refused', async () => {
     const answer = await sendCommand({ host: '127.0.5.240', port: 9 }, 'show info', options);
     expect(answer.ok).toBe(false);
-    if (!answer.ok) expect(answer.error.message).toBe('edge: HAProxy runtime API at tcp://127.0.5.240:9: connection refused (ECONNREFUSED); HAProxy is not listening');
+    if (!answer.ok)
+      expect(answer.error.message).toBe(
+        'edge: HAProxy runtime API at tcp://127.0.5.240:9: connection refused (ECONNREFUSED); HAProxy is not listening',
+      );
   });
 
   it('given a file that is not a socket, when a command is sent, then it is a failure value, not an exception', async () => {
@@ -93,7 +97,11 @@ describe('sendCommand', () => {
     if (!answer.ok) expect(answer.error.message).toMatch(/aborted during "show info"$/);
   });
 
-  it.each(['set server app/web-01 state ready; shutdown sessions server app/web-02', 'show info\nshutdown frontend fe', 'show stat \\'])(
+  it.each([
+    'set server app/web-01 state ready; shutdown sessions server app/web-02',
+    'show info\nshutdown frontend fe',
+    'show stat \\',
+  ])(
     'given a command that could smuggle a second one (%j), when sent, then nothing reaches the socket',
     async (command) => {
       const path = await listen((_line, socket) => socket.end('\n'));
@@ -106,10 +114,16 @@ describe('sendCommand', () => {
 
 describe('runtimeError', () => {
   it.each([
-    ['Unknown command, but maybe one of the following ones is a better match:\n  add acl', 'Unknown command, but maybe one of the following ones is a better match:'],
+    [
+      'Unknown command, but maybe one of the following ones is a better match:\n  add acl',
+      'Unknown command, but maybe one of the following ones is a better match:',
+    ],
     ['No such server.\n\n', 'No such server.'],
     ["Can't find backend.\n", "Can't find backend."],
-    ["'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n", "'set server <srv> state' expects 'ready', 'drain' and 'maint'."],
+    [
+      "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n",
+      "'set server <srv> state' expects 'ready', 'drain' and 'maint'.",
+    ],
   ])('given HAProxy answering %j, then it is read as an error', (answer, reason) => {
     expect(runtimeError(answer)).toBe(reason);
   });

@@ -39,7 +39,9 @@ export function sendCommand(
 ): Promise<Result<string>> {
   const where = `${options.name}: HAProxy runtime API at ${describeEndpoint(endpoint)}`;
   if (!SAFE_COMMAND.test(command)) {
-    return Promise.resolve(fail(`${options.name}: refusing to send an unsafe runtime API command`, JSON.stringify(command)));
+    return Promise.resolve(
+      fail(`${options.name}: refusing to send an unsafe runtime API command`, JSON.stringify(command)),
+    );
   }
   if (options.signal?.aborted) return Promise.resolve(fail(`${where}: aborted before "${command}"`));
 
@@ -47,7 +49,8 @@ export function sendCommand(
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const socket = 'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port });
+    const socket =
+      'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port });
 
     const finish = (result: Result<string>): void => {
       if (settled) return;
@@ -97,7 +100,9 @@ export function runtimeError(answer: string): string | undefined {
   const text = answer.trim();
   if (text === '') return undefined;
   const firstLine = text.split('\n', 1)[0] ?? text;
-  if (/^(Unknown command|No such|Can't find|Permission denied|Require |Missing|Invalid|'.*' expects)/i.test(firstLine)) {
+  if (
+    /^(Unknown command|No such|Can't find|Permission denied|Require |Missing|Invalid|'.*' expects)/i.test(firstLine)
+  ) {
     return firstLine;
   }
   return undefined;

@@ -10,8 +10,15 @@ const tail = (text: string): string => {
   return trimmed.length > 200 ? `…${trimmed.slice(-200)}` : trimmed;
 };
 
-export async function measureCommand(check: CommandCheck, shell: RemoteShell, signal?: AbortSignal): Promise<Measurement> {
-  const ran = await shell.exec(check.argv, signal ? { timeoutMs: check.timeoutMs, signal } : { timeoutMs: check.timeoutMs });
+export async function measureCommand(
+  check: CommandCheck,
+  shell: RemoteShell,
+  signal?: AbortSignal,
+): Promise<Measurement> {
+  const ran = await shell.exec(
+    check.argv,
+    signal ? { timeoutMs: check.timeoutMs, signal } : { timeoutMs: check.timeoutMs },
+  );
   if (!ran.ok) return { phase: 'error', reason: ran.error.message };
   const { code, stdout, stderr } = ran.value;
   if (code !== check.exitCode) {

@@ -37,7 +37,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const httpCheck = (port: number, overrides: Partial<Extract<HealthCheckTarget, { kind: 'http' }>> = {}): HealthCheckTarget => ({
+const httpCheck = (
+  port: number,
+  overrides: Partial<Extract<HealthCheckTarget, { kind: 'http' }>> = {},
+): HealthCheckTarget => ({
   kind: 'http',
   url: `http://${ADDRESS}:${port}/health`,
   status: 200,
@@ -63,7 +66,10 @@ describe('http checks', () => {
       res.statusCode = 500;
       res.end('boom');
     });
-    expect(await probe.measure(httpCheck(port), host, noShell)).toEqual({ phase: 'fail', reason: 'HTTP 500 (wanted 200)' });
+    expect(await probe.measure(httpCheck(port), host, noShell)).toEqual({
+      phase: 'fail',
+      reason: 'HTTP 500 (wanted 200)',
+    });
   });
 
   it('given a body with the wrong version, when measured, then it fails naming the missing text', async () => {
@@ -160,11 +166,17 @@ describe('command checks', () => {
 
   it('given stdout without the wanted text, when measured, then it fails naming it', async () => {
     const { shell } = scriptedShell(ok({ code: 0, stdout: 'demo 1.0\n', stderr: '' }));
-    expect(await probe.measure(check({ stdoutContains: '1.1' }), host, shell)).toEqual({ phase: 'fail', reason: 'stdout lacks "1.1"' });
+    expect(await probe.measure(check({ stdoutContains: '1.1' }), host, shell)).toEqual({
+      phase: 'fail',
+      reason: 'stdout lacks "1.1"',
+    });
   });
 
   it('given the shell cannot run it, when measured, then it is an error with the shell reason', async () => {
     const { shell } = scriptedShell(fail('web-01: ssh connection lost'));
-    expect(await probe.measure(check(), host, shell)).toEqual({ phase: 'error', reason: 'web-01: ssh connection lost' });
+    expect(await probe.measure(check(), host, shell)).toEqual({
+      phase: 'error',
+      reason: 'web-01: ssh connection lost',
+    });
   });
 });

@@ -6,7 +6,11 @@ import { formatDuration } from '../../spec/duration.js';
 
 type TcpCheck = Extract<HealthCheckTarget, { kind: 'tcp' }>;
 
-export function measureTcp(check: TcpCheck, host: Pick<HostTarget, 'address'>, signal?: AbortSignal): Promise<Measurement> {
+export function measureTcp(
+  check: TcpCheck,
+  host: Pick<HostTarget, 'address'>,
+  signal?: AbortSignal,
+): Promise<Measurement> {
   if (signal?.aborted) return Promise.resolve({ phase: 'error', reason: 'aborted' });
   return new Promise((resolve) => {
     let settled = false;
@@ -21,7 +25,11 @@ export function measureTcp(check: TcpCheck, host: Pick<HostTarget, 'address'>, s
     };
     const onAbort = (): void => finish({ phase: 'error', reason: 'aborted' });
     const timer = setTimeout(
-      () => finish({ phase: 'error', reason: `connect ${host.address}:${check.port}: no answer within ${formatDuration(check.timeoutMs)}` }),
+      () =>
+        finish({
+          phase: 'error',
+          reason: `connect ${host.address}:${check.port}: no answer within ${formatDuration(check.timeoutMs)}`,
+        }),
       check.timeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });

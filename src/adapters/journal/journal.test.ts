@@ -16,14 +16,24 @@ afterEach(async () => {
 
 const runId = '20261122T130501Z-web-3f2a';
 const event = (seq: number, body: Partial<RunEvent> = {}): RunEvent =>
-  ({ type: 'log', level: 'info', message: `event ${seq}`, runId, seq, at: new Date(seq * 1000).toISOString(), ...body }) as RunEvent;
+  ({
+    type: 'log',
+    level: 'info',
+    message: `event ${seq}`,
+    runId,
+    seq,
+    at: new Date(seq * 1000).toISOString(),
+    ...body,
+  }) as RunEvent;
 
 describe('openJournal', () => {
   it('given a path under missing folders, when events are appended and read back, then they come back in order', async () => {
     const path = journalPath(dir, runId);
     const journal = await openJournal(path);
 
-    await journal.append(event(1, { type: 'batch.started', batch: 1, batches: 2, group: 'web', hosts: ['web-01'] } as Partial<RunEvent>));
+    await journal.append(
+      event(1, { type: 'batch.started', batch: 1, batches: 2, group: 'web', hosts: ['web-01'] } as Partial<RunEvent>),
+    );
     await journal.append(event(2));
     await journal.close();
 
@@ -32,7 +42,10 @@ describe('openJournal', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
     expect(await readJournal(path)).toEqual({
-      events: [event(1, { type: 'batch.started', batch: 1, batches: 2, group: 'web', hosts: ['web-01'] } as Partial<RunEvent>), event(2)],
+      events: [
+        event(1, { type: 'batch.started', batch: 1, batches: 2, group: 'web', hosts: ['web-01'] } as Partial<RunEvent>),
+        event(2),
+      ],
       skipped: 0,
     });
   });
@@ -136,7 +149,11 @@ describe('runs', () => {
     await writeFile(join(runs, 'lock'), '');
     await writeFile(join(runs, 'notes.txt'), '');
 
-    expect(await listRuns(dir)).toEqual(['20261201T090000Z-api-0001', '20261122T130501Z-web-3f2a', '20251231T235959Z-web-ffff']);
+    expect(await listRuns(dir)).toEqual([
+      '20261201T090000Z-api-0001',
+      '20261122T130501Z-web-3f2a',
+      '20251231T235959Z-web-ffff',
+    ]);
   });
 
   it('given a repo that never ran, when listed, then there are no runs', async () => {

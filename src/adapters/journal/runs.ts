@@ -41,6 +41,9 @@ export async function listRuns(repoDir: string): Promise<string[]> {
 /** `20261122T130501Z-web-3f2a`: UTC second, rollout, and 16 random bits against same-second runs. */
 export function newRunId(rollout: string | { rollout: string }, now: number | Date): string {
   const name = typeof rollout === 'string' ? rollout : rollout.rollout;
-  const stamp = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `${stamp}-${name}-${randomBytes(2).toString('hex')}`;
 }

@@ -17,7 +17,15 @@ describe('apt commands', () => {
   it('Given pins, When installing, Then apt-get runs non-interactively through env, downgrades allowed, as root', () => {
     const command = aptInstallCommand({ demo: '1.1', curl: '7.88.1-10' });
     expect(command.privileged).toBe(true);
-    expect(command.argv.slice(0, 7)).toEqual(['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-q', '--allow-downgrades']);
+    expect(command.argv.slice(0, 7)).toEqual([
+      'env',
+      'DEBIAN_FRONTEND=noninteractive',
+      'apt-get',
+      'install',
+      '-y',
+      '-q',
+      '--allow-downgrades',
+    ]);
     expect(command.argv).toContain('Dpkg::Options::=--force-confold');
     expect(command.argv.slice(-2)).toEqual(['demo=1.1', 'curl=7.88.1-10']);
   });
@@ -46,9 +54,14 @@ describe('parseDpkgQuery', () => {
     expect(parseDpkgQuery(output, ['curl', 'demo'])).toEqual({ ok: true, value: { curl: '7.88.1-10', demo: null } });
   });
 
-  it('Given a real error, When parsed, Then it fails with dpkg-query\'s words', () => {
-    const result = parseDpkgQuery(out('', 'dpkg-query: error: cannot access archive: Permission denied\n', 2), ['demo']);
-    expect(result).toEqual({ ok: false, error: { message: 'dpkg-query failed: dpkg-query: error: cannot access archive: Permission denied' } });
+  it("Given a real error, When parsed, Then it fails with dpkg-query's words", () => {
+    const result = parseDpkgQuery(out('', 'dpkg-query: error: cannot access archive: Permission denied\n', 2), [
+      'demo',
+    ]);
+    expect(result).toEqual({
+      ok: false,
+      error: { message: 'dpkg-query failed: dpkg-query: error: cannot access archive: Permission denied' },
+    });
   });
 });
 

@@ -50,7 +50,10 @@ describe('ensureAvailable', () => {
       ['dpkg-query', { stdout: 'demo\t1.0\tii \n', stderr: 'dpkg-query: no packages found matching nope\n', code: 1 }],
     ]);
     const result = await manager.ensureAvailable(host.shell, { demo: '9.9', nope: '1.0' });
-    expect(result).toEqual({ ok: false, error: { message: 'web-01: not in the apt repositories: demo=9.9, nope=1.0' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { message: 'web-01: not in the apt repositories: demo=9.9, nope=1.0' },
+    });
   });
 
   it('Given the pinned version is installed but gone from the repositories, When checked, Then it counts as available', async () => {
@@ -78,14 +81,24 @@ describe('install', () => {
       ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
       ['dpkg-query', { stdout: 'demo\t1.1\tii \n' }],
     ]);
-    expect(await manager.install(host.shell, { demo: '1.1' }, undefined, { demo: '1.0' })).toEqual({ ok: true, value: { demo: '1.1' } });
+    expect(await manager.install(host.shell, { demo: '1.1' }, undefined, { demo: '1.0' })).toEqual({
+      ok: true,
+      value: { demo: '1.1' },
+    });
     expect(host.ran).toHaveLength(2);
   });
 
   it('Given apt-get fails, When installing, Then the failure names the command and carries the stderr tail', async () => {
     const host = scriptedHost([
       ['dpkg-query', { stdout: 'demo\t1.0\tii \n' }],
-      ['env', { code: 100, stderr: 'Setting up demo (1.2) ...\ndpkg: error processing package demo (--configure):\n subprocess installed post-installation script returned error exit status 1\n' }],
+      [
+        'env',
+        {
+          code: 100,
+          stderr:
+            'Setting up demo (1.2) ...\ndpkg: error processing package demo (--configure):\n subprocess installed post-installation script returned error exit status 1\n',
+        },
+      ],
     ]);
     const result = await manager.install(host.shell, { demo: '1.2' });
     expect(result.ok).toBe(false);
@@ -100,15 +113,27 @@ describe('install', () => {
       ['dpkg --remove', {}],
       ['dpkg-query', { stdout: 'demo\t1.0\tii \ndemo-addon\t1.0\trc \n' }],
     ]);
-    const result = await manager.install(host.shell, { demo: '1.0', 'demo-addon': null }, undefined, { demo: '1.2', 'demo-addon': '1.0' });
+    const result = await manager.install(host.shell, { demo: '1.0', 'demo-addon': null }, undefined, {
+      demo: '1.2',
+      'demo-addon': '1.0',
+    });
     expect(result).toEqual({ ok: true, value: { demo: '1.0', 'demo-addon': null } });
     expect(host.ran[0]).toMatch(/^# env DEBIAN_FRONTEND=noninteractive apt-get install .* demo=1\.0$/);
-    expect(host.ran.slice(1)).toEqual(['# dpkg --remove demo-addon', `$ dpkg-query -W -f=${DPKG_QUERY_FORMAT} demo demo-addon`]);
+    expect(host.ran.slice(1)).toEqual([
+      '# dpkg --remove demo-addon',
+      `$ dpkg-query -W -f=${DPKG_QUERY_FORMAT} demo demo-addon`,
+    ]);
   });
 
   it('Given a package to remove that something else depends on, When installing, Then dpkg refuses and the failure says why', async () => {
     const host = scriptedHost([
-      ['dpkg --remove', { code: 1, stderr: 'dpkg: dependency problems prevent removal of demo-addon:\n demo-plugins depends on demo-addon.\n' }],
+      [
+        'dpkg --remove',
+        {
+          code: 1,
+          stderr: 'dpkg: dependency problems prevent removal of demo-addon:\n demo-plugins depends on demo-addon.\n',
+        },
+      ],
     ]);
     const result = await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': '1.0' });
     expect(result.ok).toBe(false);
@@ -118,8 +143,13 @@ describe('install', () => {
   });
 
   it('Given a package to remove that is not installed, When installing, Then nothing is removed', async () => {
-    const host = scriptedHost([['dpkg-query', { stdout: '' , stderr: 'dpkg-query: no packages found matching demo-addon\n', code: 1 }]]);
-    expect(await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': null })).toEqual({ ok: true, value: { 'demo-addon': null } });
+    const host = scriptedHost([
+      ['dpkg-query', { stdout: '', stderr: 'dpkg-query: no packages found matching demo-addon\n', code: 1 }],
+    ]);
+    expect(await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': null })).toEqual({
+      ok: true,
+      value: { 'demo-addon': null },
+    });
     expect(host.ran).toEqual([`$ dpkg-query -W -f=${DPKG_QUERY_FORMAT} demo-addon`]);
   });
 

@@ -14,13 +14,21 @@ import { presentVersions } from '../../plan/versions.js';
 import { run } from './remote-run.js';
 
 const runCommand = (shell: RemoteShell, command: Command, signal: AbortSignal | undefined) =>
-  run(shell, command.argv, { privileged: command.privileged, signal, ...(command.okCodes ? { okCodes: command.okCodes } : {}) });
+  run(shell, command.argv, {
+    privileged: command.privileged,
+    signal,
+    ...(command.okCodes ? { okCodes: command.okCodes } : {}),
+  });
 
 const pinList = (names: readonly string[], wanted: Readonly<Record<string, string>>) =>
   names.map((name) => `${name}=${wanted[name]}`).join(', ');
 
 export function createPackageManager(definition: PackageManagerDefinition): PackageManager {
-  async function installed(shell: RemoteShell, names: readonly string[], signal?: AbortSignal): Promise<Result<Versions>> {
+  async function installed(
+    shell: RemoteShell,
+    names: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Result<Versions>> {
     if (names.length === 0) return ok({});
     const output = await runCommand(shell, definition.queryInstalled(names), signal);
     if (!output.ok) return output;
@@ -48,7 +56,11 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     return ok(notOffered.filter((name) => !definition.satisfies(wanted[name] ?? '', have.value[name] ?? '')));
   }
 
-  async function ensureAvailable(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>> {
+  async function ensureAvailable(
+    shell: RemoteShell,
+    wanted: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Result<void>> {
     if (Object.keys(wanted).length === 0) return okVoid;
     let absent = await missing(shell, wanted, false, signal);
     if (absent.ok && absent.value.length > 0) {
@@ -64,24 +76,35 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
   }
 
   /** Installs the pins first, then removes (what a rollback removes is what the old versions no longer need). */
-  async function install(shell: RemoteShell, wanted: Versions, signal?: AbortSignal, known?: Versions): Promise<Result<Versions>> {
+  async function install(
+    shell: RemoteShell,
+    wanted: Versions,
+    signal?: AbortSignal,
+    known?: Versions,
+  ): Promise<Result<Versions>> {
     const names = Object.keys(wanted);
     if (names.length === 0) return ok({});
     const before = known && names.every((name) => name in known) ? ok(known) : await installed(shell, names, signal);
     if (!before.ok) return before;
     const pins = presentVersions(wanted);
     const removals = names.filter((name) => wanted[name] === null && before.value[name] !== null);
-    const commands = [...definition.installCommands(pins, before.value), ...(removals.length > 0 ? [definition.removeCommand(removals)] : [])];
+    const commands = [
+      ...definition.installCommands(pins, before.value),
+      ...(removals.length > 0 ? [definition.removeCommand(removals)] : []),
+    ];
     for (const command of commands) {
       const done = await runCommand(shell, command, signal);
       if (!done.ok) return done;
     }
     const after = await installed(shell, names, signal);
     if (!after.ok) return after;
-    const reached = (pin: string | null, version: string | null) => (pin === null ? version === null : version !== null && definition.satisfies(pin, version));
+    const reached = (pin: string | null, version: string | null) =>
+      pin === null ? version === null : version !== null && definition.satisfies(pin, version);
     const wrong = names.filter((name) => !reached(wanted[name] ?? null, after.value[name] ?? null));
     if (wrong.length === 0) return after;
-    const found = wrong.map((name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name] ?? 'not installed'}`);
+    const found = wrong.map(
+      (name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name] ?? 'not installed'}`,
+    );
     return fail(`${shell.host}: after ${definition.kind} install, ${found.join('; ')}`);
   }
 

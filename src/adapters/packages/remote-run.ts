@@ -42,7 +42,11 @@ export interface RunOptions {
   okCodes?: readonly number[] | 'any';
 }
 
-export async function run(shell: RemoteShell, argv: readonly string[], options: RunOptions = {}): Promise<Result<ExecOutput>> {
+export async function run(
+  shell: RemoteShell,
+  argv: readonly string[],
+  options: RunOptions = {},
+): Promise<Result<ExecOutput>> {
   const result = await shell.exec(argv, {
     privileged: options.privileged ?? false,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -27,7 +27,13 @@ describe('rpm pins and EVRs', () => {
 
 describe('rpm -q', () => {
   it('Given names, When reading, Then rpm prints name and full EVR', () => {
-    expect(rpmQueryCommand(['demo']).argv).toEqual(['rpm', '-q', '--qf', '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n', 'demo']);
+    expect(rpmQueryCommand(['demo']).argv).toEqual([
+      'rpm',
+      '-q',
+      '--qf',
+      '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n',
+      'demo',
+    ]);
   });
 
   it('Given one installed and one missing package (exit 1), When parsed, Then zero epochs are dropped and the missing one is null', () => {
@@ -46,7 +52,14 @@ describe('rpm -q', () => {
 describe('dnf and yum', () => {
   it('Given a second look, When listing with dnf, Then metadata is refreshed by --refresh', () => {
     expect(dnfListCommand('dnf', ['demo'], false).argv).toEqual(['dnf', 'list', '--showduplicates', '-q', 'demo']);
-    expect(dnfListCommand('dnf', ['demo'], true).argv).toEqual(['dnf', 'list', '--showduplicates', '-q', '--refresh', 'demo']);
+    expect(dnfListCommand('dnf', ['demo'], true).argv).toEqual([
+      'dnf',
+      'list',
+      '--showduplicates',
+      '-q',
+      '--refresh',
+      'demo',
+    ]);
     expect(dnf.refresh).toBeUndefined();
   });
 
@@ -77,7 +90,10 @@ describe('dnf and yum', () => {
   });
 
   it('Given one upgrade, one downgrade and one new package, When installing with yum, Then downgrades go through yum downgrade', () => {
-    const commands = yumInstallCommands({ up: '1.1', down: '1.0', fresh: '3.0' }, { up: '1.0-1', down: '1.1-1', fresh: null });
+    const commands = yumInstallCommands(
+      { up: '1.1', down: '1.0', fresh: '3.0' },
+      { up: '1.0-1', down: '1.1-1', fresh: null },
+    );
     expect(commands).toEqual([
       { argv: ['yum', 'install', '-y', 'up-1.1', 'fresh-3.0'], privileged: true },
       { argv: ['yum', 'downgrade', '-y', 'down-1.0'], privileged: true },
@@ -88,7 +104,15 @@ describe('dnf and yum', () => {
 describe('zypper', () => {
   it('Given names, When searching, Then only exact package matches are listed, without refreshing', () => {
     expect(zypperSearchCommand(['demo']).argv).toEqual([
-      'zypper', '--non-interactive', '--no-refresh', 'search', '-s', '--match-exact', '-t', 'package', 'demo',
+      'zypper',
+      '--non-interactive',
+      '--no-refresh',
+      'search',
+      '-s',
+      '--match-exact',
+      '-t',
+      'package',
+      'demo',
     ]);
     expect(zypper.refresh?.argv).toEqual(['zypper', '--non-interactive', 'refresh']);
   });
@@ -118,7 +142,13 @@ describe('zypper', () => {
 });
 
 describe('removing (a rollback of a newly installed package)', () => {
-  it.each([dnf, yum, zypper])('Given $kind, When removing, Then rpm -e takes exactly the named packages, as root, and refuses if something depends on them', (definition) => {
-    expect(definition.removeCommand(['demo-addon', 'demo-extra'])).toEqual({ argv: ['rpm', '-e', 'demo-addon', 'demo-extra'], privileged: true });
-  });
+  it.each([dnf, yum, zypper])(
+    'Given $kind, When removing, Then rpm -e takes exactly the named packages, as root, and refuses if something depends on them',
+    (definition) => {
+      expect(definition.removeCommand(['demo-addon', 'demo-extra'])).toEqual({
+        argv: ['rpm', '-e', 'demo-addon', 'demo-extra'],
+        privileged: true,
+      });
+    },
+  );
 });

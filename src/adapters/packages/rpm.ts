@@ -70,7 +70,9 @@ export function parseRpmQuery(output: ExecOutput, names: readonly string[]): Res
     }
   }
   if (output.code !== 0 && understood === 0) {
-    return fail(`rpm -q failed (exit ${output.code}): ${(output.stderr || output.stdout).trim().split('\n').slice(-3).join('; ')}`);
+    return fail(
+      `rpm -q failed (exit ${output.code}): ${(output.stderr || output.stdout).trim().split('\n').slice(-3).join('; ')}`,
+    );
   }
   return ok(versions);
 }

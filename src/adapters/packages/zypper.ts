@@ -42,7 +42,13 @@ export function parseZypperSearch(output: ExecOutput): Map<string, string[]> {
 
 export function zypperInstallCommand(wanted: Readonly<Record<string, string>>): Command {
   return {
-    argv: ['zypper', '--non-interactive', 'install', '--oldpackage', ...Object.entries(wanted).map(([n, v]) => `${n}=${v}`)],
+    argv: [
+      'zypper',
+      '--non-interactive',
+      'install',
+      '--oldpackage',
+      ...Object.entries(wanted).map(([n, v]) => `${n}=${v}`),
+    ],
     privileged: true,
   };
 }

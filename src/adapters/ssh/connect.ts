@@ -38,7 +38,10 @@ export interface Connection {
 function tunnel(via: Connection, to: Endpoint): Promise<Result<Duplex>> {
   return new Promise((resolve) => {
     via.client.forwardOut('127.0.0.1', 0, to.host, to.port, (error, channel) => {
-      if (error) resolve(fail(`${to.label}: jump host ${via.endpoint.label} cannot reach ${to.host}:${to.port} (${error.message})`));
+      if (error)
+        resolve(
+          fail(`${to.label}: jump host ${via.endpoint.label} cannot reach ${to.host}:${to.port} (${error.message})`),
+        );
       else resolve(ok(channel));
     });
   });
@@ -58,8 +61,10 @@ function describeError(error: unknown, endpoint: Endpoint, auth: SshAuth, settin
   if (/encrypted private key|passphrase/i.test(message)) {
     return `${label}: the identity file ${auth.kind === 'key' ? auth.path : ''} is passphrase-protected; load it into ssh-agent and leave ssh.identityFile unset`;
   }
-  if (/privateKey|private key/i.test(message)) return `${label}: cannot use ${auth.describe}: not a supported private key`;
-  if (/no response from server/i.test(message)) return `${label}: the server closed the connection during the handshake`;
+  if (/privateKey|private key/i.test(message))
+    return `${label}: cannot use ${auth.describe}: not a supported private key`;
+  if (/no response from server/i.test(message))
+    return `${label}: the server closed the connection during the handshake`;
   return `${label}: SSH connection failed (${message})`;
 }
 
@@ -112,7 +117,10 @@ export async function openConnection(
     await Promise.race([connecting, aborted]);
   } catch (error) {
     // A connection still completing after an abort is closed as soon as it does.
-    connecting?.then(() => ssh.dispose(), () => {});
+    connecting?.then(
+      () => ssh.dispose(),
+      () => {},
+    );
     ssh.dispose();
     sock?.destroy();
     const refusal = guard.refusal();
@@ -122,7 +130,9 @@ export async function openConnection(
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  settings.log?.(`${endpoint.label}: connected as ${endpoint.user} with ${auth.describe}${via ? ` via ${via.endpoint.label}` : ''}`);
+  settings.log?.(
+    `${endpoint.label}: connected as ${endpoint.user} with ${auth.describe}${via ? ` via ${via.endpoint.label}` : ''}`,
+  );
   const client = ssh.connection as Ssh2Client;
   // node-ssh adds an 'error' listener per exec while it starts; many concurrent execs on one host are expected.
   client.setMaxListeners(100);

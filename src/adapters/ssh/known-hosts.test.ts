@@ -60,7 +60,9 @@ describe('checkHostKey', () => {
   });
 
   it('Given port 2222, When looked up, Then only the [host]:port entry counts', () => {
-    const entries = parseKnownHosts(`${lineFor('127.0.1.11', keys.other)}\n${lineFor('[127.0.1.11]:2222', keys.ed25519)}`);
+    const entries = parseKnownHosts(
+      `${lineFor('127.0.1.11', keys.other)}\n${lineFor('[127.0.1.11]:2222', keys.ed25519)}`,
+    );
     expect(checkHostKey(entries, '127.0.1.11', 2222, keys.ed25519.blob).kind).toBe('trusted');
     expect(checkHostKey(entries, '127.0.1.11', 22, keys.ed25519.blob).kind).toBe('changed');
     expect(knownHostsLine('127.0.1.11', 2222, keys.ed25519.blob)).toBe(lineFor('[127.0.1.11]:2222', keys.ed25519));
@@ -74,7 +76,10 @@ describe('checkHostKey', () => {
   });
 
   it('Given a file hashed by ssh-keygen -H, When looked up, Then hashed names match on both ports', () => {
-    const file = known('hashed', `${lineFor('127.0.1.11', keys.ed25519)}\n${lineFor('[127.0.1.12]:2200', keys.other)}\n`);
+    const file = known(
+      'hashed',
+      `${lineFor('127.0.1.11', keys.ed25519)}\n${lineFor('[127.0.1.12]:2200', keys.other)}\n`,
+    );
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' });
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('127.0.1.1');
@@ -94,7 +99,9 @@ describe('checkHostKey', () => {
   });
 
   it('Given malformed lines, When parsed, Then they are skipped', () => {
-    const entries = parseKnownHosts(`garbage\n@weird host ${keys.ed25519.line}\nhost ssh-rsa !!notbase64\n${lineFor('ok', keys.ed25519)}`);
+    const entries = parseKnownHosts(
+      `garbage\n@weird host ${keys.ed25519.line}\nhost ssh-rsa !!notbase64\n${lineFor('ok', keys.ed25519)}`,
+    );
     expect(entries.map((e) => e.line)).toEqual([4]);
   });
 });
@@ -114,7 +121,9 @@ describe('createHostKeyGuard', () => {
     const path = known('empty', '');
     const guard = createHostKeyGuard(check(path, 'strict'));
     expect(await present(guard, keys.ed25519.blob)).toBe(false);
-    expect(guard.refusal()?.message).toBe(`web-01 (127.0.1.11): host key not in ${path}; add it or use hostKeyPolicy: accept-new`);
+    expect(guard.refusal()?.message).toBe(
+      `web-01 (127.0.1.11): host key not in ${path}; add it or use hostKeyPolicy: accept-new`,
+    );
   });
 
   it('Given a changed key, When presented under accept-new, Then it is refused showing both fingerprints', async () => {

@@ -86,7 +86,12 @@ export function pinnedEntries(entries: readonly KnownHostEntry[], host: string, 
  * server for the pinned types first (see `preferredHostKeyAlgorithms`), so a
  * different type means the server no longer has the key we know.
  */
-export function checkHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+export function checkHostKey(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): HostKeyVerdict {
   if (entries.some((e) => e.marker === 'revoked' && e.key.equals(keyBlob))) return { kind: 'revoked' };
   const pinned = pinnedEntries(entries, host, port);
   if (pinned.length === 0) return { kind: 'unknown' };

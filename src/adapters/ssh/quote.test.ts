@@ -32,9 +32,12 @@ const HOSTILE = [
 ];
 
 describe('shellQuote', () => {
-  it.each(HOSTILE)('Given the hostile argument %j, When quoted, Then the shell sees it unchanged as one argument', (arg) => {
-    expect(argumentsSeenByShell(shellQuote(['before', arg, 'after']))).toEqual(['before', arg, 'after']);
-  });
+  it.each(HOSTILE)(
+    'Given the hostile argument %j, When quoted, Then the shell sees it unchanged as one argument',
+    (arg) => {
+      expect(argumentsSeenByShell(shellQuote(['before', arg, 'after']))).toEqual(['before', arg, 'after']);
+    },
+  );
 
   it('Given several hostile arguments, When quoted together, Then each one stays a separate argument', () => {
     const args = ["it's", 'a b', '$(x)', '`y`', 'p;q', 'n\nl'];
@@ -42,7 +45,9 @@ describe('shellQuote', () => {
   });
 
   it('Given plain words, When quoted, Then they stay readable', () => {
-    expect(shellQuote(['apt-get', 'install', '-y', 'demo=1.1', '/usr/bin/x'])).toBe('apt-get install -y demo=1.1 /usr/bin/x');
+    expect(shellQuote(['apt-get', 'install', '-y', 'demo=1.1', '/usr/bin/x'])).toBe(
+      'apt-get install -y demo=1.1 /usr/bin/x',
+    );
   });
 
   it('Given a quote inside an argument, When quoted, Then it is closed, escaped and reopened', () => {
@@ -63,7 +68,10 @@ describe('buildRemoteCommand', () => {
   });
 
   it('Given a hostile argument, When built into a command line, Then sh still sees it as one literal argument', () => {
-    const line = buildRemoteCommand(['printf', '%s', "x'; touch /tmp/lt-pwned; '"], { asSuperuser: false, killAfterSeconds: 5 });
+    const line = buildRemoteCommand(['printf', '%s', "x'; touch /tmp/lt-pwned; '"], {
+      asSuperuser: false,
+      killAfterSeconds: 5,
+    });
     const result = spawnSync('/bin/sh', ['-c', line], { encoding: 'utf8' });
     expect(result.stdout).toBe("x'; touch /tmp/lt-pwned; '");
   });

@@ -33,6 +33,7 @@ export interface RemoteCommandOptions {
 /** The command line for one exec; stdin is /dev/null so nothing ever waits for input from us. */
 export function buildRemoteCommand(argv: readonly string[], options: RemoteCommandOptions): string {
   if (argv.length === 0) throw new Error('buildRemoteCommand: empty argument vector');
-  const bounded = options.killAfterSeconds === undefined ? argv : ['timeout', '-k', '5', String(options.killAfterSeconds), ...argv];
+  const bounded =
+    options.killAfterSeconds === undefined ? argv : ['timeout', '-k', '5', String(options.killAfterSeconds), ...argv];
   return `${shellQuote(options.asSuperuser ? ['sudo', '-n', '--', ...bounded] : bounded)} </dev/null`;
 }

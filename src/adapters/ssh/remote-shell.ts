@@ -76,8 +76,13 @@ export function createRemoteShell(
         (response): Result<ExecOutput> =>
           response.code === null && response.signal === null
             ? fail(`${label}: ${what}: the SSH connection closed before it exited`)
-            : ok({ code: response.code ?? signalExitCode(response.signal), stdout: response.stdout, stderr: response.stderr }),
-        (error: unknown) => fail(`${label}: ${what} could not run (${error instanceof Error ? error.message : String(error)})`),
+            : ok({
+                code: response.code ?? signalExitCode(response.signal),
+                stdout: response.stdout,
+                stderr: response.stderr,
+              }),
+        (error: unknown) =>
+          fail(`${label}: ${what} could not run (${error instanceof Error ? error.message : String(error)})`),
       );
     try {
       return await Promise.race([ran, stopped]);

@@ -60,7 +60,10 @@ describe('createRemoteShells connection failures', () => {
     const port = await listen(() => {});
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const shells = createRemoteShells(settings(port, { connectTimeoutMs: 10_000 }), { sshConfigPath: '/dev/null', env });
+    const shells = createRemoteShells(settings(port, { connectTimeoutMs: 10_000 }), {
+      sshConfigPath: '/dev/null',
+      env,
+    });
     const started = Date.now();
     expect(await shells.connect(host, controller.signal)).toEqual({
       ok: false,
@@ -77,7 +80,9 @@ describe('createRemoteShells connection failures', () => {
     }).connect(host);
     expect(result).toEqual({
       ok: false,
-      error: { message: `web-01 (127.0.0.1:${port}): cannot read the SSH identity file /nonexistent/id_ed25519 (ENOENT)` },
+      error: {
+        message: `web-01 (127.0.0.1:${port}): cannot read the SSH identity file /nonexistent/id_ed25519 (ENOENT)`,
+      },
     });
     expect(connections).toBe(0);
   });

@@ -102,15 +102,21 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
       const hop: Endpoint = { label: `jump host ${labelOf(jump.host, host, port)}`, host, port, user };
       const previous = via;
       chain += `>${user}@${host}:${port}`;
-      const result = await pooled(`jump${chain}`, () => open(hop, jumpConfig.identityFile ?? settings.identityFile, previous, signal))
-        .connection;
+      const result = await pooled(`jump${chain}`, () =>
+        open(hop, jumpConfig.identityFile ?? settings.identityFile, previous, signal),
+      ).connection;
       if (!result.ok) return fail(`${endpoint.label}: ${result.error.message}`, result.error.detail);
       via = result.value;
     }
     return open(endpoint, identityFile, via, signal);
   }
 
-  async function open(endpoint: Endpoint, identityFile: string | undefined, via: Connection | undefined, signal?: AbortSignal) {
+  async function open(
+    endpoint: Endpoint,
+    identityFile: string | undefined,
+    via: Connection | undefined,
+    signal?: AbortSignal,
+  ) {
     const auth = await resolveAuth(identityFile, env);
     if (!auth.ok) return fail(`${endpoint.label}: ${auth.error.message}`);
     return openConnection(endpoint, auth.value, connectSettings, via, signal);
@@ -122,10 +128,17 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
     const hostConfig = resolveHostConfig(await config(), [target.name, target.address]);
     const host = hostConfig.hostName ?? target.address;
     const port = hostConfig.port ?? settings.port;
-    const endpoint: Endpoint = { label: labelOf(target.name, host, port), host, port, user: hostConfig.user ?? settings.user };
+    const endpoint: Endpoint = {
+      label: labelOf(target.name, host, port),
+      host,
+      port,
+      user: hostConfig.user ?? settings.user,
+    };
     if (hostConfig.proxyJumpError !== undefined) return fail(`${endpoint.label}: ${hostConfig.proxyJumpError}`);
     const identityFile = hostConfig.identityFile ?? settings.identityFile;
-    const entry = pooled(`host:${target.name}`, () => connectThrough(endpoint, identityFile, hostConfig.proxyJump ?? [], signal));
+    const entry = pooled(`host:${target.name}`, () =>
+      connectThrough(endpoint, identityFile, hostConfig.proxyJump ?? [], signal),
+    );
     const result = await entry.connection;
     if (!result.ok) return result;
     const existing = shells.get(target.name);

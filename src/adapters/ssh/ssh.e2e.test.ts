@@ -19,7 +19,11 @@ let tmp: string;
 let web01: HostTarget;
 let web02: HostTarget;
 
-const target = (host: { name: string; address: string }): HostTarget => ({ ...host, group: 'web', lbServer: host.name });
+const target = (host: { name: string; address: string }): HostTarget => ({
+  ...host,
+  group: 'web',
+  lbServer: host.name,
+});
 
 const settings = (overrides: Partial<SshSettings> = {}): SshSettings => fleetSshSettings(fleet, overrides);
 
@@ -39,12 +43,14 @@ async function connected(shells: ReturnType<typeof createRemoteShells>, host: Ho
 
 /** The host's real key as the fleet pinned it: "ssh-ed25519 AAAA…". */
 async function realKeyOf(address: string): Promise<{ line: string; blob: Buffer }> {
-  const line = (await readFile(fleet.knownHostsPath, 'utf8')).split('\n').find((l) => l.startsWith(`${address} `)) ?? '';
+  const line =
+    (await readFile(fleet.knownHostsPath, 'utf8')).split('\n').find((l) => l.startsWith(`${address} `)) ?? '';
   return { line: line.slice(address.length + 1), blob: Buffer.from(line.split(' ')[2] ?? '', 'base64') };
 }
 
 const acceptedLogins = async (host: HostTarget) =>
-  ((await readFile(hostPaths(fleet.dir, host.name).sshdLog, 'utf8').catch(() => '')).match(/Accepted publickey/g) ?? []).length;
+  ((await readFile(hostPaths(fleet.dir, host.name).sshdLog, 'utf8').catch(() => '')).match(/Accepted publickey/g) ?? [])
+    .length;
 
 beforeAll(async () => {
   const found = await readFleet(inject('fleetDir'));
@@ -119,7 +125,9 @@ describe('one connection per host', () => {
     // SSH_CONNECTION holds the client's source port: one TCP connection means one port for every exec.
     const ask = () => shell.exec(['sh', '-c', 'echo "$SSH_CONNECTION"']);
     const answers = [...(await Promise.all(Array.from({ length: 10 }, ask))), await ask(), await ask()];
-    const ports = new Set(answers.map((answer) => (answer.ok ? answer.value.stdout.split(' ')[1] : `failed: ${answer.error.message}`)));
+    const ports = new Set(
+      answers.map((answer) => (answer.ok ? answer.value.stdout.split(' ')[1] : `failed: ${answer.error.message}`)),
+    );
     expect(ports.size).toBe(1);
     expect([...ports][0]).toMatch(/^\d+$/);
     expect(log.filter((line) => line.includes(': connected as root'))).toHaveLength(1);
@@ -139,14 +147,18 @@ describe('commands', () => {
     const shell = await connected(shellsWith(), web01);
     const marker = `lt-timeout-${process.pid}-${Date.now()}`;
     // "[l]t-…" matches the command but not pgrep's own shell, whose command line holds the pattern.
-    const running = async () => (await fleet.ssh(web01.name, `pgrep -f '[l]${marker.slice(1)}' >/dev/null && echo yes || echo no`)).stdout.trim();
+    const running = async () =>
+      (await fleet.ssh(web01.name, `pgrep -f '[l]${marker.slice(1)}' >/dev/null && echo yes || echo no`)).stdout.trim();
     const started = Date.now();
     const execution = shell.exec(['sh', '-c', `sleep 30; echo ${marker}`], { timeoutMs: 700 });
     await waitFor(async () => (await running()) === 'yes', { what: 'the command to start on the host' });
     const result = await execution;
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(result).toEqual({ ok: false, error: { message: `web-01 (${web01.address}): sh timed out after 700ms` } });
-    await waitFor(async () => (await running()) === 'no', { what: 'the timed-out command to be killed on the host', timeoutMs: 15_000 });
+    await waitFor(async () => (await running()) === 'no', {
+      what: 'the timed-out command to be killed on the host',
+      timeoutMs: 15_000,
+    });
     // The connection is still usable afterwards.
     expect(await shell.exec(['echo', 'still here'])).toMatchObject({ ok: true, value: { stdout: 'still here\n' } });
   });
@@ -161,7 +173,10 @@ describe('commands', () => {
 
   it('Given a non-zero exit, When run, Then it is a value with the code and stderr, not a failure', async () => {
     const shell = await connected(shellsWith(), web01);
-    expect(await shell.exec(['sh', '-c', 'echo oops >&2; exit 7'])).toEqual({ ok: true, value: { code: 7, stdout: '', stderr: 'oops\n' } });
+    expect(await shell.exec(['sh', '-c', 'echo oops >&2; exit 7'])).toEqual({
+      ok: true,
+      value: { code: 7, stdout: '', stderr: 'oops\n' },
+    });
   });
 });
 
@@ -169,7 +184,10 @@ describe('connection failures', () => {
   it('Given nothing listens on the address, When connecting, Then the failure says connection refused', async () => {
     const nowhere: HostTarget = { name: 'web-99', address: `${fleet.prefix}.199`, group: 'web', lbServer: 'web-99' };
     const result = await shellsWith().connect(nowhere);
-    expect(result).toEqual({ ok: false, error: { message: `web-99 (${fleet.prefix}.199): connection refused on ${fleet.prefix}.199:22` } });
+    expect(result).toEqual({
+      ok: false,
+      error: { message: `web-99 (${fleet.prefix}.199): connection refused on ${fleet.prefix}.199:22` },
+    });
   });
 
   it('Given a key the host does not accept, When connecting, Then authentication fails naming the key file, not its content', async () => {
@@ -177,7 +195,9 @@ describe('connection failures', () => {
     const result = await shellsWith({ identityFile: join(tmp, 'stranger') }).connect(web01);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.message).toBe(`web-01 (${web01.address}): authentication failed for root with key ${join(tmp, 'stranger')}`);
+    expect(result.error.message).toBe(
+      `web-01 (${web01.address}): authentication failed for root with key ${join(tmp, 'stranger')}`,
+    );
     const secret = (await readFile(join(tmp, 'stranger'), 'utf8')).split('\n')[1] ?? 'never';
     expect(JSON.stringify(result.error)).not.toContain(secret.slice(0, 20));
   });
@@ -196,13 +216,18 @@ describe('ssh config', () => {
     const log: string[] = [];
     const shell = await connected(shellsWith({}, { sshConfigPath: config, log: (line) => log.push(line) }), web02);
     expect((await shell.exec(['cat', '/etc/hostname'])).ok).toBe(true);
-    expect(log).toContain(`web-02 (${web02.address}): connected as root with key ${fleet.identityFile} via jump host ${web01.address}`);
+    expect(log).toContain(
+      `web-02 (${web02.address}): connected as root with key ${fleet.identityFile} via jump host ${web01.address}`,
+    );
 
     // And the jump is really on the path: a jump host we cannot reach means no connection at all.
     await writeFile(config, `Host ${web02.name}\n  ProxyJump root@${fleet.prefix}.199\n`);
     const broken = await shellsWith({}, { sshConfigPath: config }).connect(web02);
     expect(broken.ok).toBe(false);
-    if (!broken.ok) expect(broken.error.message).toBe(`web-02 (${web02.address}): jump host ${fleet.prefix}.199: connection refused on ${fleet.prefix}.199:22`);
+    if (!broken.ok)
+      expect(broken.error.message).toBe(
+        `web-02 (${web02.address}): jump host ${fleet.prefix}.199: connection refused on ${fleet.prefix}.199:22`,
+      );
   });
 
   it('Given HostName and User from the config, When connecting by inventory name, Then they are used', async () => {

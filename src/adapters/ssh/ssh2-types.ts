@@ -10,7 +10,13 @@ export interface Ssh2Client {
   on(event: 'close' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   setMaxListeners(n: number): unknown;
-  forwardOut(srcIP: string, srcPort: number, dstIP: string, dstPort: number, callback: (error: Error | undefined, channel: Duplex) => void): unknown;
+  forwardOut(
+    srcIP: string,
+    srcPort: number,
+    dstIP: string,
+    dstPort: number,
+    callback: (error: Error | undefined, channel: Duplex) => void,
+  ): unknown;
 }
 
 /** An exec channel: ssh2's `ClientChannel`. */

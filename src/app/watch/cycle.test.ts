@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../../engine/testing/manual-clock.js';
 import { fail, okVoid } from '../../engine/result.js';
 import { pollRemote } from '../../gitops/poll.js';
-import { createGitSandbox, inventoryYaml, playbookYaml, type GitSandbox, type TestRepo } from '../../gitops/testing/git-fixture.js';
+import {
+  createGitSandbox,
+  inventoryYaml,
+  playbookYaml,
+  type GitSandbox,
+  type TestRepo,
+} from '../../gitops/testing/git-fixture.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import { createCycle, type Cycle, type CycleConfig } from './cycle.js';
 import type { WatchEventBody, WatchEventType } from './events.js';
@@ -26,7 +32,15 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
 
   const cycleWith = (config: Partial<CycleConfig> = {}): Cycle =>
     createCycle(
-      { repoDir: watched.dir, branch: 'main', remote: 'origin', pushRemote: 'origin', driftAlertAfterMs: 5 * MINUTE, selfHeal: false, ...config },
+      {
+        repoDir: watched.dir,
+        branch: 'main',
+        remote: 'origin',
+        pushRemote: 'origin',
+        driftAlertAfterMs: 5 * MINUTE,
+        selfHeal: false,
+        ...config,
+      },
       {
         clock,
         fetch: (remote, branch, signal) => pollRemote(watched.dir, { remote, branch, signal }),
@@ -37,7 +51,10 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
       (event) => events.push(event),
     );
   const tick = [{ kind: 'tick' as const }];
-  const pushOf = (after: string, deliveryId = 'delivery-1'): { kind: 'push'; push: PushNotice } => ({ kind: 'push', push: { deliveryId, ref: 'refs/heads/main', after, repository: undefined } });
+  const pushOf = (after: string, deliveryId = 'delivery-1'): { kind: 'push'; push: PushNotice } => ({
+    kind: 'push',
+    push: { deliveryId, ref: 'refs/heads/main', after, repository: undefined },
+  });
   const typesOf = (list: WatchEventBody[]): WatchEventType[] => list.map((event) => event.type);
   const release = async (version: string, files: Record<string, string> = { 'playbooks/web.yaml': web(version) }) => {
     const sha = await author.commit(`web: demo ${version}`, files);
@@ -49,7 +66,10 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     sandbox = await createGitSandbox();
     const remote = await sandbox.bare();
     const seed = await sandbox.repo('seed');
-    first = await seed.commit('web: demo 1.0', { 'inventories/staging.yaml': inventoryYaml('staging'), 'playbooks/web.yaml': web('1.0') });
+    first = await seed.commit('web: demo 1.0', {
+      'inventories/staging.yaml': inventoryYaml('staging'),
+      'playbooks/web.yaml': web('1.0'),
+    });
     await seed.git.addRemote('origin', remote);
     await seed.git.push('origin', 'main');
     watched = await sandbox.clone(remote, 'watched');
@@ -114,7 +134,13 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     await cycle(tick, stop.signal);
 
     expect(events.filter((event) => event.type === 'fetch.failed')).toEqual([
-      { type: 'fetch.failed', remote: 'origin', branch: 'main', message: `local main (${local.slice(0, 7)}) has diverged from origin/main (${(await author.head()).slice(0, 7)})`, detail: 'watch only fast-forwards; it never merges or drops commits' },
+      {
+        type: 'fetch.failed',
+        remote: 'origin',
+        branch: 'main',
+        message: `local main (${local.slice(0, 7)}) has diverged from origin/main (${(await author.head()).slice(0, 7)})`,
+        detail: 'watch only fast-forwards; it never merges or drops commits',
+      },
     ]);
     expect(await watched.head()).toBe(local);
     expect(fleet.runs.map((run) => run.rev)).toEqual([first]);
@@ -123,7 +149,9 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
   it('given an invalid spec pushed, then nothing runs, every error is reported with its position and alerted once', async () => {
     const cycle = cycleWith();
     await cycle(tick, stop.signal);
-    const bad = await release('1.1', { 'playbooks/web.yaml': web('1.1').replace('strategy:', 'strategy:\n  batchez: 2') });
+    const bad = await release('1.1', {
+      'playbooks/web.yaml': web('1.1').replace('strategy:', 'strategy:\n  batchez: 2'),
+    });
 
     const code = await cycle(tick, stop.signal);
     await cycle(tick, stop.signal);
@@ -133,13 +161,20 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     const invalid = events.filter((event) => event.type === 'spec.invalid');
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).toMatchObject({ commit: bad });
-    expect(invalid[0]?.type === 'spec.invalid' && invalid[0].errors.join('\n')).toMatch(/^playbooks\/web\.yaml:\d+:\d+: .*batchez/m);
-    expect(alerts).toEqual([{ type: 'invalid-spec', commit: bad, errors: invalid[0]?.type === 'spec.invalid' ? invalid[0].errors : [] }]);
+    expect(invalid[0]?.type === 'spec.invalid' && invalid[0].errors.join('\n')).toMatch(
+      /^playbooks\/web\.yaml:\d+:\d+: .*batchez/m,
+    );
+    expect(alerts).toEqual([
+      { type: 'invalid-spec', commit: bad, errors: invalid[0]?.type === 'spec.invalid' ? invalid[0].errors : [] },
+    ]);
   });
 
   it('given the lock held by someone else, then the run is reported blocked once and tried again next cycle', async () => {
     const cycle = cycleWith();
-    fleet.nextRuns.push({ exitCode: 4, message: 'staging is locked by run-x (bob)', details: [] }, { exitCode: 4, message: 'staging is locked by run-x (bob)', details: [] });
+    fleet.nextRuns.push(
+      { exitCode: 4, message: 'staging is locked by run-x (bob)', details: [] },
+      { exitCode: 4, message: 'staging is locked by run-x (bob)', details: [] },
+    );
 
     const codes = [await cycle(tick, stop.signal), await cycle(tick, stop.signal), await cycle(tick, stop.signal)];
 
@@ -159,7 +194,9 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     await cycle(tick, stop.signal);
 
     expect(fleet.runs.map((run) => run.rev)).toEqual([first, broken]);
-    expect(alerts).toEqual([{ type: 'run-failed', rollout: 'web', runId: 'run-2', commit: broken, result: 'rolled-back', cause: 'commit' }]);
+    expect(alerts).toEqual([
+      { type: 'run-failed', rollout: 'web', runId: 'run-2', commit: broken, result: 'rolled-back', cause: 'commit' },
+    ]);
     expect(events.filter((event) => event.type === 'rollout.skipped')).toHaveLength(1);
   });
 
@@ -175,7 +212,12 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
 
     await cycle([pushOf(sha, 'd-redelivered')], stop.signal);
 
-    expect(events).toContainEqual({ type: 'push.ignored', deliveryId: 'd-redelivered', after: sha, reason: `${sha.slice(0, 7)} was reverted on main; a reverted commit is never re-applied automatically` });
+    expect(events).toContainEqual({
+      type: 'push.ignored',
+      deliveryId: 'd-redelivered',
+      after: sha,
+      reason: `${sha.slice(0, 7)} was reverted on main; a reverted commit is never re-applied automatically`,
+    });
     expect(fleet.runs.map((run) => run.rev)).toEqual([first, sha, revert]);
     expect(fleet.installed).toEqual({ 'web-01': '1.0', 'web-02': '1.0' });
   });
@@ -199,7 +241,12 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
 
     await cycle([pushOf(first, 'd-9')], stop.signal);
 
-    expect(events).toContainEqual({ type: 'push.ignored', deliveryId: 'd-9', after: first, reason: `${first.slice(0, 7)} is already deployed` });
+    expect(events).toContainEqual({
+      type: 'push.ignored',
+      deliveryId: 'd-9',
+      after: first,
+      reason: `${first.slice(0, 7)} is already deployed`,
+    });
     expect(fleet.runs).toHaveLength(1);
   });
 
@@ -223,7 +270,16 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
         type: 'drift',
         environment: 'staging',
         since: new Date(0).toISOString(),
-        hosts: [{ host: 'web-02', rollout: 'web', installed: { demo: '2.0' }, expected: { demo: '1.0' }, drift: ['demo'], outOfRotation: false }],
+        hosts: [
+          {
+            host: 'web-02',
+            rollout: 'web',
+            installed: { demo: '2.0' },
+            expected: { demo: '1.0' },
+            drift: ['demo'],
+            outOfRotation: false,
+          },
+        ],
       },
     ]);
     expect(typesOf(events).filter((type) => type.startsWith('drift'))).toEqual(['drift.seen', 'drift.alerted']);
@@ -271,7 +327,12 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
     await cycle(tick, stop.signal);
 
     expect(fleet.runs.map((run) => run.cause)).toEqual(['commit', 'commit', 'commit']);
-    expect(events).toContainEqual({ type: 'heal.skipped', environment: 'staging', rollout: 'web', reason: `the deployed ${sha.slice(0, 7)} was reverted since; a reverted commit is never re-applied automatically` });
+    expect(events).toContainEqual({
+      type: 'heal.skipped',
+      environment: 'staging',
+      rollout: 'web',
+      reason: `the deployed ${sha.slice(0, 7)} was reverted since; a reverted commit is never re-applied automatically`,
+    });
   });
 
   it('given an alert receiver that fails, then the failure is an event and the cycle carries on', async () => {

@@ -69,7 +69,8 @@ export function createCycle(config: CycleConfig, ports: CyclePorts, emit: (event
         followed = false;
         // Said once while it keeps failing the same way (a remote down for an hour is one line, not 120).
         const { message, detail } = fetched.error;
-        if (!signal.aborted && sayOnce(state, `fetch:${message}`)) emit({ type: 'fetch.failed', remote, branch: config.branch, message, ...(detail ? { detail } : {}) });
+        if (!signal.aborted && sayOnce(state, `fetch:${message}`))
+          emit({ type: 'fetch.failed', remote, branch: config.branch, message, ...(detail ? { detail } : {}) });
       } else {
         for (const key of said) if (key.startsWith('fetch:')) said.delete(key);
         if (fetched.value.before !== fetched.value.after) fetchedFrom = fetched.value.before ?? '';

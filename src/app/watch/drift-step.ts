@@ -19,7 +19,11 @@ import { attemptRun } from './run-step.js';
 
 export type DriftStep = (headSha: string, signal: AbortSignal) => Promise<number>;
 
-export function createDriftStep(config: CycleConfig, ports: CyclePorts, emit: (event: WatchEventBody) => void): DriftStep {
+export function createDriftStep(
+  config: CycleConfig,
+  ports: CyclePorts,
+  emit: (event: WatchEventBody) => void,
+): DriftStep {
   const tracker = createDriftTracker(config.driftAlertAfterMs);
   /** environment/rollout → due for a heal (alerted, not yet healed). */
   const healDue = new Map<string, { environment: string; rollout: string }>();
@@ -32,12 +36,20 @@ export function createDriftStep(config: CycleConfig, ports: CyclePorts, emit: (e
       if (signal.aborted) break;
       const deployed = await deployedCommit(config.repoDir, environment, rollout);
       if (deployed === undefined || (deployed !== headSha && (await isReverted(config.repoDir, deployed, headSha)))) {
-        const reason = deployed === undefined ? 'nothing was deployed yet, so there is no state to heal back to' : `the deployed ${deployed.slice(0, 7)} was reverted since; a reverted commit is never re-applied automatically`;
+        const reason =
+          deployed === undefined
+            ? 'nothing was deployed yet, so there is no state to heal back to'
+            : `the deployed ${deployed.slice(0, 7)} was reverted since; a reverted commit is never re-applied automatically`;
         emit({ type: 'heal.skipped', environment, rollout, reason });
         healDue.delete(key);
         continue;
       }
-      const attempt = await attemptRun(ports, emit, { said }, { rollout, environment, rev: deployed, cause: 'self-heal' });
+      const attempt = await attemptRun(
+        ports,
+        emit,
+        { said },
+        { rollout, environment, rev: deployed, cause: 'self-heal' },
+      );
       if (attempt.kind === 'ran') healDue.delete(key);
       exitCode = Math.max(exitCode, attempt.exitCode);
     }
@@ -47,7 +59,8 @@ export function createDriftStep(config: CycleConfig, ports: CyclePorts, emit: (e
   return async (headSha, signal) => {
     const report = await ports.status(signal);
     if (!report.ok) {
-      if (!signal.aborted) emit({ type: 'status.failed', message: report.error.message, details: report.error.details });
+      if (!signal.aborted)
+        emit({ type: 'status.failed', message: report.error.message, details: report.error.details });
       return 0;
     }
     const { drifting, checked } = driftOf(report.value);
@@ -67,7 +80,14 @@ export function createDriftStep(config: CycleConfig, ports: CyclePorts, emit: (e
         type: 'drift',
         environment: alert.environment,
         since,
-        hosts: alert.hosts.map(({ host, rollout, installed, expected, drift, outOfRotation }) => ({ host, rollout, installed, expected, drift, outOfRotation })),
+        hosts: alert.hosts.map(({ host, rollout, installed, expected, drift, outOfRotation }) => ({
+          host,
+          rollout,
+          installed,
+          expected,
+          drift,
+          outOfRotation,
+        })),
       });
       if (config.selfHeal) for (const host of alert.hosts) if (host.drift.length > 0) healDue.set(keyOf(host), host);
     }

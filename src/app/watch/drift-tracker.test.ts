@@ -78,9 +78,17 @@ describe('drift episodes', () => {
     await clock.advance(1_000);
     tracker.observe(clock.now(), [drifted('web-01'), drifted('web-02'), drifted('db-01', '2.0', 'prod')], everyone);
     await clock.advance(2_000);
-    const third = tracker.observe(clock.now(), [drifted('web-01'), drifted('web-02'), drifted('db-01', '2.0', 'prod')], everyone);
+    const third = tracker.observe(
+      clock.now(),
+      [drifted('web-01'), drifted('web-02'), drifted('db-01', '2.0', 'prod')],
+      everyone,
+    );
     await clock.advance(1_000);
-    const fourth = tracker.observe(clock.now(), [drifted('web-01'), drifted('web-02'), drifted('db-01', '2.0', 'prod')], everyone);
+    const fourth = tracker.observe(
+      clock.now(),
+      [drifted('web-01'), drifted('web-02'), drifted('db-01', '2.0', 'prod')],
+      everyone,
+    );
 
     expect(third.alerts).toEqual([{ environment: 'staging', since: 0, hosts: [drifted('web-01')] }]);
     expect(fourth.alerts).toEqual([
@@ -95,7 +103,11 @@ describe('drift episodes', () => {
 
     tracker.observe(clock.now(), [drifted('web-02')], fleet);
     await clock.advance(1_000);
-    const unreadable = tracker.observe(clock.now(), [], fleet.filter((host) => host.host !== 'web-02'));
+    const unreadable = tracker.observe(
+      clock.now(),
+      [],
+      fleet.filter((host) => host.host !== 'web-02'),
+    );
     await clock.advance(1_000);
     const back = tracker.observe(clock.now(), [drifted('web-02')], fleet);
 

@@ -27,25 +27,48 @@ const environment = (lock?: LockStatus): EnvironmentStatus => ({
   problems: [],
 });
 const lock = (stale: boolean): LockStatus => ({
-  holder: { pid: 1, user: 'bob', host: 'ops', since: '2025-01-02T10:00:00.000Z', runId: 'run-x', rollout: 'web', operator: 'bob' },
+  holder: {
+    pid: 1,
+    user: 'bob',
+    host: 'ops',
+    since: '2025-01-02T10:00:00.000Z',
+    runId: 'run-x',
+    rollout: 'web',
+    operator: 'bob',
+  },
   stale,
 });
-const report = (hosts: HostStatus[], lockStatus?: LockStatus): StatusReport => ({ hosts, environments: [environment(lockStatus)] });
+const report = (hosts: HostStatus[], lockStatus?: LockStatus): StatusReport => ({
+  hosts,
+  environments: [environment(lockStatus)],
+});
 
 describe('drift from a status report', () => {
   it('given a host off its deployed version and one out of rotation, then both drift; every read host is checked', () => {
-    const found = driftOf(report([host('web-01', '1.1'), host('web-02', '2.0'), host('web-03', '1.1', { outOfRotation: true })]));
+    const found = driftOf(
+      report([host('web-01', '1.1'), host('web-02', '2.0'), host('web-03', '1.1', { outOfRotation: true })]),
+    );
 
     expect(found.drifting.map((h) => [h.host, h.drift, h.outOfRotation])).toEqual([
       ['web-02', ['demo'], false],
       ['web-03', [], true],
     ]);
-    expect(found.drifting[0]).toEqual({ environment: 'staging', rollout: 'web', host: 'web-02', installed: { demo: '2.0' }, expected: { demo: '1.1' }, drift: ['demo'], outOfRotation: false });
+    expect(found.drifting[0]).toEqual({
+      environment: 'staging',
+      rollout: 'web',
+      host: 'web-02',
+      installed: { demo: '2.0' },
+      expected: { demo: '1.1' },
+      drift: ['demo'],
+      outOfRotation: false,
+    });
     expect(found.checked.map((h) => h.host)).toEqual(['web-01', 'web-02', 'web-03']);
   });
 
   it('given a live run holding the lock, then its hosts are not judged (they change on purpose)', () => {
-    expect(driftOf(report([host('web-01', '1.0', { outOfRotation: true }), host('web-02', '2.0')], lock(false)))).toEqual({ drifting: [], checked: [] });
+    expect(
+      driftOf(report([host('web-01', '1.0', { outOfRotation: true }), host('web-02', '2.0')], lock(false))),
+    ).toEqual({ drifting: [], checked: [] });
   });
 
   it('given a stale lock (its run died), then hosts it left out of rotation drift', () => {

@@ -19,7 +19,9 @@ export interface DriftFindings {
 }
 
 export function driftOf(report: StatusReport): DriftFindings {
-  const busy = new Set(report.environments.filter((env) => env.lock !== undefined && !env.lock.stale).map((env) => env.environment));
+  const busy = new Set(
+    report.environments.filter((env) => env.lock !== undefined && !env.lock.stale).map((env) => env.environment),
+  );
   const drifting: DriftedHost[] = [];
   const checked: HostKey[] = [];
   for (const host of report.hosts) {
@@ -27,7 +29,13 @@ export function driftOf(report: StatusReport): DriftFindings {
     const key = { environment: host.environment, rollout: host.rollout, host: host.host };
     checked.push(key);
     if (host.drift.length === 0 && !host.outOfRotation) continue;
-    drifting.push({ ...key, installed: host.installed, expected: host.expected, drift: host.drift, outOfRotation: host.outOfRotation });
+    drifting.push({
+      ...key,
+      installed: host.installed,
+      expected: host.expected,
+      drift: host.drift,
+      outOfRotation: host.outOfRotation,
+    });
   }
   return { drifting, checked };
 }

@@ -46,13 +46,24 @@ export async function applyHead(
   const git = gitAt(config.repoDir);
   const head = await resolveCommit(git, `refs/heads/${config.branch}`);
   if (head === undefined) {
-    if (sayOnce(state, `no-branch:${config.branch}`)) emit({ type: 'fetch.failed', remote: config.remote ?? '(local)', branch: config.branch, message: `the rollout repo has no branch ${config.branch}` });
+    if (sayOnce(state, `no-branch:${config.branch}`))
+      emit({
+        type: 'fetch.failed',
+        remote: config.remote ?? '(local)',
+        branch: config.branch,
+        message: `the rollout repo has no branch ${config.branch}`,
+      });
     return { kind: 'no-branch', exitCode: 2 };
   }
   // New to this watcher: the head moved since the last cycle, or the first fetch brought it.
   const before = state.lastHead ?? arrived.fetchedFrom;
   if (before !== undefined && before !== head) {
-    emit({ type: 'commit.new', before: before === '' ? undefined : before, after: head, subject: await commitSubject(git, head) });
+    emit({
+      type: 'commit.new',
+      before: before === '' ? undefined : before,
+      after: head,
+      subject: await commitSubject(git, head),
+    });
   }
   state.lastHead = head;
 
@@ -63,7 +74,13 @@ export async function applyHead(
       emit({ type: 'spec.invalid', commit: head, errors });
       await sendAlert(ports.notify, emit, { type: 'invalid-spec', commit: head, errors });
     }
-    for (const push of pushes) emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason: `the head ${head.slice(0, 7)} is invalid` });
+    for (const push of pushes)
+      emit({
+        type: 'push.ignored',
+        deliveryId: push.deliveryId,
+        after: push.after,
+        reason: `the head ${head.slice(0, 7)} is invalid`,
+      });
     return { kind: 'invalid', sha: head, exitCode: 2 };
   }
 
@@ -78,24 +95,46 @@ export async function applyHead(
     if (signal.aborted) break;
     if (pending.action === 'skip') {
       if (sayOnce(state, `skip:${pending.rollout}:${head}:${pending.reason}`)) {
-        emit({ type: 'rollout.skipped', rollout: pending.rollout, environment: pending.environment, commit: head, reason: pending.reason });
+        emit({
+          type: 'rollout.skipped',
+          rollout: pending.rollout,
+          environment: pending.environment,
+          commit: head,
+          reason: pending.reason,
+        });
       }
       continue;
     }
-    const { exitCode: code } = await attemptRun(ports, emit, state, { rollout: pending.rollout, environment: pending.environment, rev: head, cause: 'commit' });
+    const { exitCode: code } = await attemptRun(ports, emit, state, {
+      rollout: pending.rollout,
+      environment: pending.environment,
+      rev: head,
+      cause: 'commit',
+    });
     exitCode = Math.max(exitCode, code);
   }
   return { kind: 'applied', sha: head, exitCode };
 }
 
 /** Why a push needs no run of its own, or undefined when the cycle it triggered handles it. */
-async function pushIgnoredBecause(config: CycleConfig, specs: RepoSpecs, push: PushNotice, head: string): Promise<string | undefined> {
+async function pushIgnoredBecause(
+  config: CycleConfig,
+  specs: RepoSpecs,
+  push: PushNotice,
+  head: string,
+): Promise<string | undefined> {
   const git = gitAt(config.repoDir);
   const after = await resolveCommit(git, push.after);
-  if (after === undefined || !(await isAncestor(git, after, head))) return `${push.after.slice(0, 7)} is not on ${config.branch} here (fetch failed, or the branch was rewritten)`;
-  if (after !== head && (await isReverted(config.repoDir, after, head))) return `${after.slice(0, 7)} was reverted on ${config.branch}; a reverted commit is never re-applied automatically`;
-  const deployed = await Promise.all([...specs.playbooks].map(([rollout, { spec }]) => deployedCommit(config.repoDir, spec.inventory, rollout)));
-  const everywhere = deployed.length > 0 && (await Promise.all(deployed.map((sha) => sha !== undefined && isAncestor(git, after, sha)))).every(Boolean);
+  if (after === undefined || !(await isAncestor(git, after, head)))
+    return `${push.after.slice(0, 7)} is not on ${config.branch} here (fetch failed, or the branch was rewritten)`;
+  if (after !== head && (await isReverted(config.repoDir, after, head)))
+    return `${after.slice(0, 7)} was reverted on ${config.branch}; a reverted commit is never re-applied automatically`;
+  const deployed = await Promise.all(
+    [...specs.playbooks].map(([rollout, { spec }]) => deployedCommit(config.repoDir, spec.inventory, rollout)),
+  );
+  const everywhere =
+    deployed.length > 0 &&
+    (await Promise.all(deployed.map((sha) => sha !== undefined && isAncestor(git, after, sha)))).every(Boolean);
   return everywhere ? `${after.slice(0, 7)} is already deployed` : undefined;
 }
 

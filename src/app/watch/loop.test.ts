@@ -4,7 +4,12 @@ import type { PushNotice } from '../../gitops/webhook.js';
 import type { Trigger } from './cycle.js';
 import { startWatchLoop } from './loop.js';
 
-const push = (deliveryId: string): PushNotice => ({ deliveryId, ref: 'refs/heads/main', after: 'a'.repeat(40), repository: undefined });
+const push = (deliveryId: string): PushNotice => ({
+  deliveryId,
+  ref: 'refs/heads/main',
+  after: 'a'.repeat(40),
+  repository: undefined,
+});
 
 /** A cycle that records what it was given and waits for the test to let it finish. */
 function recordingCycle() {
@@ -21,7 +26,10 @@ function recordingCycle() {
     cycleWith: (now: () => number) => async (triggers: readonly Trigger[]) => {
       running += 1;
       if (running > 1) overlapped = true;
-      calls.push({ at: now(), triggers: triggers.map((trigger) => (trigger.kind === 'tick' ? 'tick' : trigger.push.deliveryId)) });
+      calls.push({
+        at: now(),
+        triggers: triggers.map((trigger) => (trigger.kind === 'tick' ? 'tick' : trigger.push.deliveryId)),
+      });
       if (hold) {
         hold = false;
         await new Promise<void>((resolve) => gates.push(resolve));
@@ -40,7 +48,14 @@ describe('the serial watch loop', () => {
     const recorder = recordingCycle();
 
     // When
-    const loop = startWatchLoop({ clock, intervalMs: 30_000, once: false, signal: stop.signal, cycle: recorder.cycleWith(clock.now), onCrash: () => {} });
+    const loop = startWatchLoop({
+      clock,
+      intervalMs: 30_000,
+      once: false,
+      signal: stop.signal,
+      cycle: recorder.cycleWith(clock.now),
+      onCrash: () => {},
+    });
     await clock.advance(29_999);
     const beforeInterval = recorder.calls.length;
     await clock.advance(1);
@@ -61,7 +76,14 @@ describe('the serial watch loop', () => {
     const clock = createManualClock();
     const stop = new AbortController();
     const recorder = recordingCycle();
-    const loop = startWatchLoop({ clock, intervalMs: 30_000, once: false, signal: stop.signal, cycle: recorder.cycleWith(clock.now), onCrash: () => {} });
+    const loop = startWatchLoop({
+      clock,
+      intervalMs: 30_000,
+      once: false,
+      signal: stop.signal,
+      cycle: recorder.cycleWith(clock.now),
+      onCrash: () => {},
+    });
 
     await clock.advance(10_000);
     loop.enqueue({ kind: 'push', push: push('d-1') });
@@ -80,7 +102,14 @@ describe('the serial watch loop', () => {
     const stop = new AbortController();
     const recorder = recordingCycle();
     recorder.holdNext();
-    const loop = startWatchLoop({ clock, intervalMs: 30_000, once: false, signal: stop.signal, cycle: recorder.cycleWith(clock.now), onCrash: () => {} });
+    const loop = startWatchLoop({
+      clock,
+      intervalMs: 30_000,
+      once: false,
+      signal: stop.signal,
+      cycle: recorder.cycleWith(clock.now),
+      onCrash: () => {},
+    });
 
     await clock.advance(1_000);
     loop.enqueue({ kind: 'push', push: push('d-1') });

@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpNotifier, redactUrl, type Alert } from './notify.js';
 
-const alert: Alert = { type: 'invalid-spec', commit: 'a'.repeat(40), errors: ['playbooks/web.yaml:3:5: unknown key "batchez"'] };
+const alert: Alert = {
+  type: 'invalid-spec',
+  commit: 'a'.repeat(40),
+  errors: ['playbooks/web.yaml:3:5: unknown key "batchez"'],
+};
 
 describe('httpNotifier (a real local HTTP receiver)', () => {
   let server: Server | undefined;

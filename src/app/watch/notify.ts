@@ -13,10 +13,24 @@ export type Alert =
       environment: string;
       /** ISO 8601: when the earliest of these hosts was first seen drifting. */
       since: string;
-      hosts: Array<{ host: string; rollout: string; installed: Versions; expected: Record<string, string>; drift: string[]; outOfRotation: boolean }>;
+      hosts: Array<{
+        host: string;
+        rollout: string;
+        installed: Versions;
+        expected: Record<string, string>;
+        drift: string[];
+        outOfRotation: boolean;
+      }>;
     }
   | { type: 'invalid-spec'; commit: string; errors: string[] }
-  | { type: 'run-failed'; rollout: string; runId: string; commit: string; result: string; cause: 'commit' | 'self-heal' };
+  | {
+      type: 'run-failed';
+      rollout: string;
+      runId: string;
+      commit: string;
+      result: string;
+      cause: 'commit' | 'self-heal';
+    };
 
 export type Notifier = (alert: Alert, signal?: AbortSignal) => Promise<Result<void>>;
 
@@ -53,7 +67,11 @@ export function httpNotifier(url: string, options: { timeoutMs?: number } = {}):
 }
 
 /** Sends an alert when a notifier is configured; a failed POST becomes an event, never an error. */
-export async function sendAlert(notify: Notifier | undefined, emit: (event: WatchEventBody) => void, alert: Alert): Promise<void> {
+export async function sendAlert(
+  notify: Notifier | undefined,
+  emit: (event: WatchEventBody) => void,
+  alert: Alert,
+): Promise<void> {
   if (!notify) return;
   const sent = await notify(alert);
   if (!sent.ok) emit({ type: 'notify.failed', message: sent.error.message });

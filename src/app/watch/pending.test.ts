@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from '../../gitops/deployed.js';
-import { createGitSandbox, inventoryYaml, playbookYaml, type GitSandbox, type TestRepo } from '../../gitops/testing/git-fixture.js';
+import {
+  createGitSandbox,
+  inventoryYaml,
+  playbookYaml,
+  type GitSandbox,
+  type TestRepo,
+} from '../../gitops/testing/git-fixture.js';
 import { aRunRecord } from '../../gitops/testing/run-record.js';
 import { loadRepo } from '../../spec/repo.js';
 import { pendingRollouts } from './pending.js';
@@ -19,8 +25,12 @@ describe('pendingRollouts: what the branch head asks of the fleet', () => {
     if (!specs.ok) throw new Error(JSON.stringify(specs.error));
     return pendingRollouts(repo.dir, specs.value, head);
   };
-  const deployed = (commit: string, rollout = 'web', result: 'succeeded' | 'rolled-back' = 'succeeded', runId = `run-${rollout}-${commit.slice(0, 7)}`) =>
-    recordRun(repo.dir, aRunRecord({ commit, rollout, result, runId }));
+  const deployed = (
+    commit: string,
+    rollout = 'web',
+    result: 'succeeded' | 'rolled-back' = 'succeeded',
+    runId = `run-${rollout}-${commit.slice(0, 7)}`,
+  ) => recordRun(repo.dir, aRunRecord({ commit, rollout, result, runId }));
   const revert = async (sha: string): Promise<string> => {
     await repo.git.raw(['revert', '--no-edit', sha]);
     return repo.head();
@@ -29,7 +39,11 @@ describe('pendingRollouts: what the branch head asks of the fleet', () => {
   beforeEach(async () => {
     sandbox = await createGitSandbox();
     repo = await sandbox.repo();
-    first = await repo.commit('demo 1.0', { 'inventories/staging.yaml': inventoryYaml('staging'), 'playbooks/web.yaml': web('1.0'), 'playbooks/api.yaml': api('1.0') });
+    first = await repo.commit('demo 1.0', {
+      'inventories/staging.yaml': inventoryYaml('staging'),
+      'playbooks/web.yaml': web('1.0'),
+      'playbooks/api.yaml': api('1.0'),
+    });
   });
   afterEach(() => sandbox.cleanup());
 
@@ -61,7 +75,12 @@ describe('pendingRollouts: what the branch head asks of the fleet', () => {
     await deployed(release, 'web', 'rolled-back', 'run-that-failed');
 
     expect(await pendingAtHead()).toEqual([
-      { rollout: 'web', environment: 'staging', action: 'skip', reason: 'run run-that-failed already tried this commit (rolled-back); to try again: lieutenant run web' },
+      {
+        rollout: 'web',
+        environment: 'staging',
+        action: 'skip',
+        reason: 'run run-that-failed already tried this commit (rolled-back); to try again: lieutenant run web',
+      },
     ]);
   });
 
@@ -78,10 +97,17 @@ describe('pendingRollouts: what the branch head asks of the fleet', () => {
     await deployed(first, 'web');
     await deployed(first, 'api');
     const release = await repo.commit('web: demo 1.1', { 'playbooks/web.yaml': web('1.1') });
-    await repo.commit(`Revert "web: demo 1.1"\n\nThis reverts commit ${release}.`, { 'playbooks/web.yaml': `# back to 1.0\n${web('1.0')}` });
+    await repo.commit(`Revert "web: demo 1.1"\n\nThis reverts commit ${release}.`, {
+      'playbooks/web.yaml': `# back to 1.0\n${web('1.0')}`,
+    });
 
     const [pending] = await pendingAtHead();
-    expect(pending).toEqual({ rollout: 'web', environment: 'staging', action: 'skip', reason: `every change since the deployed ${first.slice(0, 7)} was reverted` });
+    expect(pending).toEqual({
+      rollout: 'web',
+      environment: 'staging',
+      action: 'skip',
+      reason: `every change since the deployed ${first.slice(0, 7)} was reverted`,
+    });
   });
 
   it('given a revert that was itself reverted, then the release counts again and runs', async () => {

@@ -20,7 +20,11 @@ export type PendingRollout =
   | { rollout: string; environment: string; action: 'run' }
   | { rollout: string; environment: string; action: 'skip'; reason: string };
 
-export async function pendingRollouts(repoDir: string, specs: Pick<RepoSpecs, 'playbooks'>, headSha: string): Promise<PendingRollout[]> {
+export async function pendingRollouts(
+  repoDir: string,
+  specs: Pick<RepoSpecs, 'playbooks'>,
+  headSha: string,
+): Promise<PendingRollout[]> {
   const changedSince = new Map<string, Promise<string[]>>();
   const changed = (from: string): Promise<string[]> => {
     const known = changedSince.get(from) ?? changedPlaybooks(repoDir, from, headSha);
@@ -36,14 +40,26 @@ export async function pendingRollouts(repoDir: string, specs: Pick<RepoSpecs, 'p
     if (deployed !== undefined && !(await changed(deployed)).includes(rollout)) continue;
 
     records ??= await runRecords(repoDir);
-    const tried = records.findLast((r) => r.rollout === rollout && r.environment === environment && r.commit === headSha);
+    const tried = records.findLast(
+      (r) => r.rollout === rollout && r.environment === environment && r.commit === headSha,
+    );
     if (tried) {
-      pending.push({ rollout, environment, action: 'skip', reason: `run ${tried.runId} already tried this commit (${tried.result}); to try again: lieutenant run ${rollout}` });
+      pending.push({
+        rollout,
+        environment,
+        action: 'skip',
+        reason: `run ${tried.runId} already tried this commit (${tried.result}); to try again: lieutenant run ${rollout}`,
+      });
       continue;
     }
     const paths = [`playbooks/${rollout}.yaml`, `inventories/${environment}.yaml`];
     if (deployed !== undefined && (await changesCancelled(repoDir, deployed, headSha, paths))) {
-      pending.push({ rollout, environment, action: 'skip', reason: `every change since the deployed ${deployed.slice(0, 7)} was reverted` });
+      pending.push({
+        rollout,
+        environment,
+        action: 'skip',
+        reason: `every change since the deployed ${deployed.slice(0, 7)} was reverted`,
+      });
       continue;
     }
     pending.push({ rollout, environment, action: 'run' });

@@ -17,7 +17,12 @@ const FIELD = '\u001f';
  * reverted later in the range (and that revert not reverted itself), or a
  * revert of a commit inside the range. False when no commit touches them.
  */
-export async function changesCancelled(repoDir: string, fromSha: string, toSha: string, paths: readonly string[]): Promise<boolean> {
+export async function changesCancelled(
+  repoDir: string,
+  fromSha: string,
+  toSha: string,
+  paths: readonly string[],
+): Promise<boolean> {
   const git = gitAt(repoDir);
   const log = await git.raw(['log', `--format=%H${FIELD}%B${RECORD}`, `${fromSha}..${toSha}`, '--', ...paths]);
   const commits = log
@@ -31,7 +36,8 @@ export async function changesCancelled(repoDir: string, fromSha: string, toSha: 
   if (commits.length === 0) return false;
   const inRange = new Set(commits.map((commit) => commit.sha));
   for (const commit of commits) {
-    const cancelled = (commit.revertOf !== undefined && inRange.has(commit.revertOf)) || (await isReverted(repoDir, commit.sha, toSha));
+    const cancelled =
+      (commit.revertOf !== undefined && inRange.has(commit.revertOf)) || (await isReverted(repoDir, commit.sha, toSha));
     if (!cancelled) return false;
   }
   return true;

@@ -27,7 +27,14 @@ export async function attemptRun(
     const key = `${blockedPrefix}${done.error.message}`;
     if (!state.said.has(key)) {
       state.said.add(key);
-      emit({ type: 'run.blocked', rollout, cause, exitCode: done.error.exitCode, message: done.error.message, details: done.error.details });
+      emit({
+        type: 'run.blocked',
+        rollout,
+        cause,
+        exitCode: done.error.exitCode,
+        message: done.error.message,
+        details: done.error.details,
+      });
     }
     return { kind: 'blocked', exitCode: done.error.exitCode };
   }
@@ -36,7 +43,14 @@ export async function attemptRun(
   const { runId, outcome } = done.value;
   emit({ type: 'run.ended', rollout, runId, cause, result: outcome.result, exitCode: outcome.exitCode });
   if (outcome.exitCode !== 0) {
-    await sendAlert(ports.notify, emit, { type: 'run-failed', rollout, runId, commit: rev, result: outcome.result, cause });
+    await sendAlert(ports.notify, emit, {
+      type: 'run-failed',
+      rollout,
+      runId,
+      commit: rev,
+      result: outcome.result,
+      cause,
+    });
   }
   return { kind: 'ran', exitCode: outcome.exitCode };
 }

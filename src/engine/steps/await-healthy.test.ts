@@ -40,8 +40,15 @@ describe('awaitHealthy', () => {
     const { probe, asked } = scriptedProbe(clock, () => pass);
     const seen: string[] = [];
 
-    const healthy = await awaitHealthy([http, tcp], probe, host, shell, policy, clock, new AbortController().signal, (label, m, passes) =>
-      seen.push(`${label} ${m.phase} ${passes}`),
+    const healthy = await awaitHealthy(
+      [http, tcp],
+      probe,
+      host,
+      shell,
+      policy,
+      clock,
+      new AbortController().signal,
+      (label, m, passes) => seen.push(`${label} ${m.phase} ${passes}`),
     );
 
     expect(healthy).toEqual(okVoid);
@@ -65,9 +72,18 @@ describe('awaitHealthy', () => {
     const { probe } = scriptedProbe(clock, (label, ms) => (label.startsWith('http') && ms === 1_000 ? http500 : pass));
     const passes: number[] = [];
 
-    const healthy = await awaitHealthy([http, tcp], probe, host, shell, policy, clock, new AbortController().signal, (label, _m, count) => {
-      if (label.startsWith('tcp')) passes.push(count);
-    });
+    const healthy = await awaitHealthy(
+      [http, tcp],
+      probe,
+      host,
+      shell,
+      policy,
+      clock,
+      new AbortController().signal,
+      (label, _m, count) => {
+        if (label.startsWith('tcp')) passes.push(count);
+      },
+    );
 
     expect(healthy).toEqual(okVoid);
     expect(passes).toEqual([1, 0, 1, 2]);
@@ -78,11 +94,21 @@ describe('awaitHealthy', () => {
     const clock = createManualClock({ auto: true });
     const { probe, asked } = scriptedProbe(clock, (label) => (label.startsWith('http') ? http500 : pass));
 
-    const healthy = await awaitHealthy([http, tcp], probe, host, shell, { ...policy, timeoutMs: 5_000 }, clock, new AbortController().signal);
+    const healthy = await awaitHealthy(
+      [http, tcp],
+      probe,
+      host,
+      shell,
+      { ...policy, timeoutMs: 5_000 },
+      clock,
+      new AbortController().signal,
+    );
 
     expect(healthy).toEqual({
       ok: false,
-      error: { message: 'web-01: not healthy within 5s: http GET http://127.0.1.11:8080/health: HTTP 500 (wanted 200)' },
+      error: {
+        message: 'web-01: not healthy within 5s: http GET http://127.0.1.11:8080/health: HTTP 500 (wanted 200)',
+      },
     });
     // Rounds at 0…5000 ms: six of them, none after the deadline.
     expect(asked.filter((line) => line.startsWith('tcp'))).toHaveLength(6);
@@ -92,7 +118,15 @@ describe('awaitHealthy', () => {
     const clock = createManualClock({ auto: true });
     const { probe } = scriptedProbe(clock, (_label, ms) => (ms < 5_000 ? http500 : pass));
 
-    const healthy = await awaitHealthy([http], probe, host, shell, { ...policy, timeoutMs: 5_000, successThreshold: 3 }, clock, new AbortController().signal);
+    const healthy = await awaitHealthy(
+      [http],
+      probe,
+      host,
+      shell,
+      { ...policy, timeoutMs: 5_000, successThreshold: 3 },
+      clock,
+      new AbortController().signal,
+    );
 
     expect(healthy.ok).toBe(false);
     if (!healthy.ok) {
@@ -125,9 +159,21 @@ describe('awaitHealthy', () => {
 describe('renderChecks', () => {
   it('given templates in every check kind, when rendered for a host, then each resolves and nothing else changes', () => {
     const checks: HealthCheckTarget[] = [
-      { kind: 'http', url: 'http://{{host.address}}:8080/health', status: 200, bodyContains: '{{ packages.demo }}', timeoutMs: 1_000 },
+      {
+        kind: 'http',
+        url: 'http://{{host.address}}:8080/health',
+        status: 200,
+        bodyContains: '{{ packages.demo }}',
+        timeoutMs: 1_000,
+      },
       { kind: 'tcp', port: 22, timeoutMs: 1_000 },
-      { kind: 'command', argv: ['check-version', '{{host.name}}', '{{packages.demo}}'], exitCode: 0, stdoutContains: undefined, timeoutMs: 1_000 },
+      {
+        kind: 'command',
+        argv: ['check-version', '{{host.name}}', '{{packages.demo}}'],
+        exitCode: 0,
+        stdoutContains: undefined,
+        timeoutMs: 1_000,
+      },
     ];
 
     const rendered = renderChecks(checks, host, { demo: '1.1' });
@@ -135,7 +181,13 @@ describe('renderChecks', () => {
     expect(rendered).toEqual([
       { kind: 'http', url: 'http://127.0.1.11:8080/health', status: 200, bodyContains: '1.1', timeoutMs: 1_000 },
       { kind: 'tcp', port: 22, timeoutMs: 1_000 },
-      { kind: 'command', argv: ['check-version', 'web-01', '1.1'], exitCode: 0, stdoutContains: undefined, timeoutMs: 1_000 },
+      {
+        kind: 'command',
+        argv: ['check-version', 'web-01', '1.1'],
+        exitCode: 0,
+        stdoutContains: undefined,
+        timeoutMs: 1_000,
+      },
     ]);
     expect(checks[0]).toMatchObject({ url: 'http://{{host.address}}:8080/health' });
   });
@@ -145,8 +197,14 @@ describe('checkLabel', () => {
   it('given each kind of check, then the label reads as the check does', () => {
     expect(checkLabel(http)).toBe('http GET http://127.0.1.11:8080/health');
     expect(checkLabel(tcp, host)).toBe('tcp 127.0.1.11:22');
-    expect(checkLabel({ kind: 'command', argv: ['systemctl', 'is-active', 'demo'], exitCode: 0, stdoutContains: undefined, timeoutMs: 1 })).toBe(
-      'command systemctl is-active demo',
-    );
+    expect(
+      checkLabel({
+        kind: 'command',
+        argv: ['systemctl', 'is-active', 'demo'],
+        exitCode: 0,
+        stdoutContains: undefined,
+        timeoutMs: 1,
+      }),
+    ).toBe('command systemctl is-active demo');
   });
 });

@@ -26,7 +26,8 @@ export function renderChecks(
 ): HealthCheckTarget[] {
   const context = { host: { name: host.name, address: host.address }, packages };
   const render = (text: string): string => renderTemplate(text, context);
-  const renderOptional = (text: string | undefined): string | undefined => (text === undefined ? undefined : render(text));
+  const renderOptional = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : render(text);
   return checks.map((check) => {
     switch (check.kind) {
       case 'http':

@@ -12,7 +12,11 @@ import { drainHost, returnHost } from './drain.js';
 function fakeLoadBalancer(
   name: string,
   clock: Clock,
-  script: { sessionsAt?: (ms: number) => number; statusAfterReady?: (ms: number) => string; setStateFails?: AdminState } = {},
+  script: {
+    sessionsAt?: (ms: number) => number;
+    statusAfterReady?: (ms: number) => string;
+    setStateFails?: AdminState;
+  } = {},
 ) {
   const calls: string[] = [];
   let adminState: AdminState = 'ready';
@@ -34,7 +38,8 @@ function fakeLoadBalancer(
     statuses: async () => ok(new Map([['web-01', current()]])),
     setState: async (server, state) => {
       calls.push(`${state} ${server} @${clock.now()}`);
-      if (script.setStateFails === state) return fail(`${name}: HAProxy refused "set server app/${server} state ${state}"`);
+      if (script.setStateFails === state)
+        return fail(`${name}: HAProxy refused "set server app/${server} state ${state}"`);
       adminState = state;
       if (state === 'ready') readyAt = clock.now();
       return okVoid;

@@ -88,7 +88,11 @@ export async function drainHost(
  * one of two load balancers, or failed after `ready`. Where it is not in maint
  * it is drained properly (sessions to 0, then maint); where it is, left alone.
  */
-export async function holdOutOfRotation(lbs: readonly LoadBalancer[], server: string, options: RotationOptions): Promise<Result<Drained>> {
+export async function holdOutOfRotation(
+  lbs: readonly LoadBalancer[],
+  server: string,
+  options: RotationOptions,
+): Promise<Result<Drained>> {
   const statuses = await statusEverywhere(lbs, server, options.signal);
   if (!statuses.ok) return statuses;
   const notInMaint = lbs.filter((_, i) => statuses.value[i]?.adminState !== 'maint');
@@ -125,7 +129,8 @@ export async function returnHost(
     });
     if (notUp.length === 0) return okVoid;
     const left = deadline - clock.now();
-    if (left <= 0) return fail(`${server}: not UP within ${formatDuration(timeoutMs)} after ready: ${notUp.join('; ')}`);
+    if (left <= 0)
+      return fail(`${server}: not UP within ${formatDuration(timeoutMs)} after ready: ${notUp.join('; ')}`);
     await clock.sleep(Math.min(pollMs, left), signal);
   }
 }

@@ -67,12 +67,17 @@ export class FakeWorld {
   shells(): RemoteShells {
     return {
       connect: async (host) => {
-        if (this.options.unreachable?.includes(host.name)) return fail(`${host.name} (${host.address}): connect ECONNREFUSED`);
+        if (this.options.unreachable?.includes(host.name))
+          return fail(`${host.name} (${host.address}): connect ECONNREFUSED`);
         const refusesSudo = this.options.noSudo?.includes(host.name) ?? false;
         const shell: RemoteShell = {
           host: host.name,
           exec: async (_argv, options) =>
-            ok(options?.privileged && refusesSudo ? { code: 1, stdout: '', stderr: 'sudo: a password is required' } : { code: 0, stdout: '', stderr: '' }),
+            ok(
+              options?.privileged && refusesSudo
+                ? { code: 1, stdout: '', stderr: 'sudo: a password is required' }
+                : { code: 0, stdout: '', stderr: '' },
+            ),
         };
         return ok(shell);
       },
@@ -88,12 +93,21 @@ export class FakeWorld {
         return ok(Object.fromEntries(names.map((name) => [name, have[name] ?? null])));
       },
       ensureAvailable: async (_shell, wanted) => {
-        const missing = Object.entries(wanted).filter(([, v]) => this.options.available && !this.options.available.includes(v));
-        return missing.length === 0 ? okVoid : fail(`not in the repositories: ${missing.map(([n, v]) => `${n}=${v}`).join(', ')}`);
+        const missing = Object.entries(wanted).filter(
+          ([, v]) => this.options.available && !this.options.available.includes(v),
+        );
+        return missing.length === 0
+          ? okVoid
+          : fail(`not in the repositories: ${missing.map(([n, v]) => `${n}=${v}`).join(', ')}`);
       },
       install: async (shell, wanted) => {
-        if (this.admin.get(shell.host) !== 'maint') this.violations.push(`${shell.host} upgraded while ${this.admin.get(shell.host)}`);
-        this.log.push(`install ${shell.host} ${Object.entries(wanted).map(([n, v]) => `${n}=${v}`).join(' ')}`);
+        if (this.admin.get(shell.host) !== 'maint')
+          this.violations.push(`${shell.host} upgraded while ${this.admin.get(shell.host)}`);
+        this.log.push(
+          `install ${shell.host} ${Object.entries(wanted)
+            .map(([n, v]) => `${n}=${v}`)
+            .join(' ')}`,
+        );
         Object.assign((this.installed[shell.host] ??= {}), wanted);
         return ok({ ...wanted });
       },

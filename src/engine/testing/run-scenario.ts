@@ -30,8 +30,20 @@ export interface Scenario {
   installedOn?: Record<string, string>;
 }
 
-export async function runScenario({ fixture, world: worldOptions, approver, stop, installedDemo, onEvent, initiallyOut, installedOn }: Scenario) {
-  const rollout = rolloutFixture({ ...fixture, groups: (fixture.groups ?? [{ hosts: 4 }]).map((g) => ({ checks: [HTTP_CHECK], ...g })) });
+export async function runScenario({
+  fixture,
+  world: worldOptions,
+  approver,
+  stop,
+  installedDemo,
+  onEvent,
+  initiallyOut,
+  installedOn,
+}: Scenario) {
+  const rollout = rolloutFixture({
+    ...fixture,
+    groups: (fixture.groups ?? [{ hosts: 4 }]).map((g) => ({ checks: [HTTP_CHECK], ...g })),
+  });
   const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
   for (const [host, version] of Object.entries(installedOn ?? {})) installed[host] = { demo: version };
   const plan = planRollout(rollout, { installed, outOfRotation: Object.keys(initiallyOut ?? {}) });
@@ -59,7 +71,7 @@ export async function runScenario({ fixture, world: worldOptions, approver, stop
       listeners: [(event) => events.push(event), ...(onEvent ? [onEvent] : [])],
     },
   );
-  const of = <T extends RunEvent['type']>(type: T) => events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+  const of = <T extends RunEvent['type']>(type: T) =>
+    events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
   return { outcome, world, events, of, plan };
 }
-

@@ -116,7 +116,10 @@ export function inventoryYaml(environment: string, hosts = 2, group = 'web'): st
 /** The history most gitops tests start from: staging's web playbook at demo 1.0, then 1.1. */
 export async function twoReleases(repo: TestRepo): Promise<{ v10: string; v11: string }> {
   const web = (version: string) => playbookYaml({ rollout: 'web', inventory: 'staging', version });
-  const v10 = await repo.commit('web: demo 1.0', { 'inventories/staging.yaml': inventoryYaml('staging'), 'playbooks/web.yaml': web('1.0') });
+  const v10 = await repo.commit('web: demo 1.0', {
+    'inventories/staging.yaml': inventoryYaml('staging'),
+    'playbooks/web.yaml': web('1.0'),
+  });
   const v11 = await repo.commit('web: demo 1.1', { 'playbooks/web.yaml': web('1.1') });
   return { v10, v11 };
 }

@@ -13,7 +13,9 @@ export function aRunRecord(overrides: Partial<RunRecord> & Pick<RunRecord, 'comm
     result: 'succeeded',
     hostsChanged: ['web-01', 'web-02'],
     hostsOut: [],
-    approvals: [{ by: 'alice', decision: 'approve', reason: 'batch 1 looks good', at: '2025-01-02T10:02:00.000Z', afterBatch: 1 }],
+    approvals: [
+      { by: 'alice', decision: 'approve', reason: 'batch 1 looks good', at: '2025-01-02T10:02:00.000Z', afterBatch: 1 },
+    ],
     ...overrides,
   };
 }

@@ -6,7 +6,18 @@ import type { BatchItem } from './layout.js';
 import { HostRow } from './HostRow.js';
 import { STATE_LABEL } from './symbols.js';
 
-const COUNT_ORDER = ['failed', 'rolling-back', 'draining', 'upgrading', 'checking', 'returning', 'rolled-back', 'done', 'unchanged', 'waiting'] as const;
+const COUNT_ORDER = [
+  'failed',
+  'rolling-back',
+  'draining',
+  'upgrading',
+  'checking',
+  'returning',
+  'rolled-back',
+  'done',
+  'unchanged',
+  'waiting',
+] as const;
 
 /** `2 in rotation · 1 upgrading · 1 waiting` */
 export function countsText(counts: StateCounts): string {
@@ -15,7 +26,8 @@ export function countsText(counts: StateCounts): string {
     .join(' · ');
 }
 
-const range = (from: number, to: number, batches: number) => (from === to ? `batch ${from}/${batches}` : `batches ${from}–${to}/${batches}`);
+const range = (from: number, to: number, batches: number) =>
+  from === to ? `batch ${from}/${batches}` : `batches ${from}–${to}/${batches}`;
 
 export function BatchList({ items, now }: { items: BatchItem[]; now: number }) {
   return (
@@ -25,7 +37,8 @@ export function BatchList({ items, now }: { items: BatchItem[]; now: number }) {
           case 'folded':
             return (
               <Text key={`f${item.from}`} wrap="truncate-end">
-                <Text color={item.failed ? 'red' : 'green'}>{item.failed ? '✘' : '✔'}</Text> {range(item.from, item.to, item.batches)} {item.group}
+                <Text color={item.failed ? 'red' : 'green'}>{item.failed ? '✘' : '✔'}</Text>{' '}
+                {range(item.from, item.to, item.batches)} {item.group}
                 {'  '}
                 {countsText(item.counts)}
               </Text>

@@ -12,9 +12,22 @@ export type GateMode = { kind: 'choose' } | { kind: 'reason'; decision: GateDeci
 
 const CHOSEN: Record<GateDecision, string> = { approve: 'approve', abort: 'abort and roll back', halt: 'halt' };
 
-export function GatePrompt({ gate, answerable, answered, mode, now }: { gate: GateView; answerable: boolean; answered: GateDecision | undefined; mode: GateMode; now: number }) {
+export function GatePrompt({
+  gate,
+  answerable,
+  answered,
+  mode,
+  now,
+}: {
+  gate: GateView;
+  answerable: boolean;
+  answered: GateDecision | undefined;
+  mode: GateMode;
+  now: number;
+}) {
   const summary = gate.summary.endsWith('.') ? gate.summary : `${gate.summary}.`;
-  const countdown = gate.pause === 'timed' && gate.until !== undefined ? ` Continuing in ${formatElapsed(gate.until - now)}.` : '';
+  const countdown =
+    gate.pause === 'timed' && gate.until !== undefined ? ` Continuing in ${formatElapsed(gate.until - now)}.` : '';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold wrap="truncate-end">
@@ -27,7 +40,8 @@ export function GatePrompt({ gate, answerable, answered, mode, now }: { gate: Ga
         <Text color="gray">waiting for an answer (lieutenant approve / lieutenant abort)</Text>
       ) : mode.kind === 'choose' ? (
         <Text>
-          <Text color="green">[a]</Text> approve  <Text color="red">[x]</Text> abort and roll back  <Text color="yellow">[h]</Text> halt  <Text color="cyan">[d]</Text> details
+          <Text color="green">[a]</Text> approve <Text color="red">[x]</Text> abort and roll back{' '}
+          <Text color="yellow">[h]</Text> halt <Text color="cyan">[d]</Text> details
         </Text>
       ) : (
         <Text wrap="truncate-end">

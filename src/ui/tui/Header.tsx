@@ -12,12 +12,14 @@ export function Header({ view, now }: { view: RunView; now: number }) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold>lieutenant</Text> {header.rollout} on <Text bold>{header.environment}</Text> · {shortSha(header.commit.sha)} "{header.commit.subject}" · {header.operator} ·{' '}
+        <Text bold>lieutenant</Text> {header.rollout} on <Text bold>{header.environment}</Text> ·{' '}
+        {shortSha(header.commit.sha)} "{header.commit.subject}" · {header.operator} ·{' '}
         {formatElapsed(end - header.startedAt)}
       </Text>
       <Text color="gray" wrap="truncate-end">
         run {header.runId}
-        {header.resumes === undefined ? '' : ` (resumes ${header.resumes})`} · {plural(hosts, 'host')} in {view.batches.length} batch
+        {header.resumes === undefined ? '' : ` (resumes ${header.resumes})`} · {plural(hosts, 'host')} in{' '}
+        {view.batches.length} batch
         {view.batches.length === 1 ? '' : 'es'} · {countsText(view.counts)}
       </Text>
     </Box>

@@ -13,8 +13,8 @@ export function HostRow({ host, nameWidth, now }: { host: HostView; nameWidth: n
     <Box>
       <Text wrap="truncate-end">
         {'  '}
-        <Text color={color}>{mark}</Text> {host.name.padEnd(nameWidth)} <Text color={color}>{STATE_LABEL[host.state].padEnd(12)}</Text>{' '}
-        {versionChanges(host.from, host.to).padEnd(16)}
+        <Text color={color}>{mark}</Text> {host.name.padEnd(nameWidth)}{' '}
+        <Text color={color}>{STATE_LABEL[host.state].padEnd(12)}</Text> {versionChanges(host.from, host.to).padEnd(16)}
         {detail(host, now)}
       </Text>
     </Box>

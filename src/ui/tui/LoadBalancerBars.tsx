@@ -19,7 +19,8 @@ export function LoadBalancerBars({ groups, max }: { groups: readonly GroupView[]
           <Text key={group.name} wrap="truncate-end">
             {group.name.padEnd(nameWidth)} <Text color="green">{'█'.repeat(inRotation)}</Text>
             <Text color="yellow">{'▒'.repeat(draining)}</Text>
-            <Text color="red">{'░'.repeat(out)}</Text> {group.inRotation} in rotation · {group.draining} draining · {group.out} out
+            <Text color="red">{'░'.repeat(out)}</Text> {group.inRotation} in rotation · {group.draining} draining ·{' '}
+            {group.out} out
           </Text>
         );
       })}

@@ -21,12 +21,22 @@ afterEach(() => {
 });
 
 /** Mounts the TUI at 100 columns with the clock pinned `seconds` after the last event. */
-function mount(events: RunEvent[], options: { rows?: number; seconds?: number; onInterrupt?: (n: number) => void } = {}) {
+function mount(
+  events: RunEvent[],
+  options: { rows?: number; seconds?: number; onInterrupt?: (n: number) => void } = {},
+) {
   const controller = createTuiController({ onInterrupt: options.onInterrupt ?? (() => undefined) });
   events.forEach(controller.onEvent);
   const last = Date.parse(events[events.length - 1]?.at ?? '2025-05-01T12:00:00.000Z');
   const app = render(
-    <RunTui controller={controller} frameMs={5} now={() => last + (options.seconds ?? 2) * 1_000} timeZone="UTC" rows={options.rows ?? 30} columns={100} />,
+    <RunTui
+      controller={controller}
+      frameMs={5}
+      now={() => last + (options.seconds ?? 2) * 1_000}
+      timeZone="UTC"
+      rows={options.rows ?? 30}
+      columns={100}
+    />,
   );
   mounted.push(app);
   return { app, controller };
@@ -40,9 +50,12 @@ const frame = (app: Rendered): string =>
 
 /** Waits (no sleeps) until the frame satisfies `check`; fails with the last frame. */
 async function frameWhere(app: Rendered, check: (text: string) => boolean): Promise<string> {
-  await vi.waitFor(() => {
-    if (!check(frame(app))) throw new Error(`frame not there yet:\n${frame(app)}`);
-  }, { timeout: 15_000, interval: 5 }); // generous: CI machines are loaded; this only bounds a failure
+  await vi.waitFor(
+    () => {
+      if (!check(frame(app))) throw new Error(`frame not there yet:\n${frame(app)}`);
+    },
+    { timeout: 15_000, interval: 5 },
+  ); // generous: CI machines are loaded; this only bounds a failure
   return frame(app);
 }
 
@@ -145,7 +158,9 @@ describe('run TUI', () => {
   it('given a timed gate, when drawn, then it counts down', async () => {
     const events = scenario({ hosts: 4, pause: 'timed' }).untilGate();
     const { app } = mount(events, { seconds: 12 });
-    expect(await frameWhere(app, (text) => text.includes('Continuing in'))).toContain('Batch 1/2 done — 2 hosts healthy on demo 1.1. Continuing in 18s.');
+    expect(await frameWhere(app, (text) => text.includes('Continuing in'))).toContain(
+      'Batch 1/2 done — 2 hosts healthy on demo 1.1. Continuing in 18s.',
+    );
   });
 
   it('given a failure with rollback, when the run ends, then the failed batch, the rollback and the summary show', async () => {
@@ -232,7 +247,9 @@ describe('run TUI', () => {
     const { app } = mount(events.slice(0, 10), { onInterrupt: (n) => heard.push(n) });
     await frameWhere(app, (text) => text.includes('lieutenant web'));
     app.stdin.write('\u0003');
-    expect(await frameWhere(app, (text) => text.includes('stopping'))).toContain('stopping: finishing hosts in flight… (Ctrl-C again to force)');
+    expect(await frameWhere(app, (text) => text.includes('stopping'))).toContain(
+      'stopping: finishing hosts in flight… (Ctrl-C again to force)',
+    );
     app.stdin.write('\u0003');
     await frameWhere(app, (text) => text.includes('stopping now'));
     expect(heard).toEqual([1, 2]);

@@ -12,9 +12,12 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const screen = () => tmux('capture-pane', '-p', '-t', 'tui');
 
 async function screenShows(text: string): Promise<string> {
-  await vi.waitFor(() => {
-    if (!screen().includes(text)) throw new Error(`"${text}" not on screen:\n${screen()}`);
-  }, { timeout: 60_000, interval: 100 }); // a loaded CI machine starts the fixture slowly; this only bounds a failure
+  await vi.waitFor(
+    () => {
+      if (!screen().includes(text)) throw new Error(`"${text}" not on screen:\n${screen()}`);
+    },
+    { timeout: 60_000, interval: 100 },
+  ); // a loaded CI machine starts the fixture slowly; this only bounds a failure
   return screen();
 }
 
@@ -48,8 +51,18 @@ describe.skipIf(!hasTmux)('run TUI in a real terminal (tmux)', () => {
     // Then
     const end = await screenShows('aborted in 42s');
     expect(end).toContain('to roll back: lieutenant revert a1b2c3d --run');
-    await vi.waitFor(async () => expect(await readFile(results, 'utf8')).toContain('exited'), { timeout: 10_000, interval: 100 });
-    const lines = (await readFile(results, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toEqual([{ interrupt: 1 }, { answer: { decision: 'abort', by: 'alice', reason: 'errors on web-02' } }, { exited: true }]);
+    await vi.waitFor(async () => expect(await readFile(results, 'utf8')).toContain('exited'), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    const lines = (await readFile(results, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { interrupt: 1 },
+      { answer: { decision: 'abort', by: 'alice', reason: 'errors on web-02' } },
+      { exited: true },
+    ]);
   }, 90_000);
 });

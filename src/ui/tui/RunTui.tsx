@@ -49,7 +49,8 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
     const unsubscribe = controller.subscribe(redraw);
     const timer = setInterval(() => {
       // While running, every frame (spinners, elapsed times); after the end, only on change.
-      if (controller.takeDirty() || (controller.view().header !== undefined && controller.view().result === undefined)) redraw();
+      if (controller.takeDirty() || (controller.view().header !== undefined && controller.view().result === undefined))
+        redraw();
     }, frameMs);
     return () => {
       unsubscribe();
@@ -84,7 +85,8 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
           controller.answer(current.decision, current.text + (lineEnd > 0 ? input.slice(0, lineEnd) : ''));
         } else if (key.escape) setMode({ kind: 'choose' });
         else if (key.backspace || key.delete) setMode({ ...current, text: current.text.slice(0, -1) });
-        else if (!key.ctrl && !key.meta && input !== '') setMode({ ...current, text: current.text + input.replace(/[\r\n]/g, '') });
+        else if (!key.ctrl && !key.meta && input !== '')
+          setMode({ ...current, text: current.text + input.replace(/[\r\n]/g, '') });
         return;
       }
       const decision = KEYS[input];
@@ -102,7 +104,8 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
   const stopping = controller.interrupts() > 0 || view.stopping !== undefined;
   const fixed =
     2 + // header
-    Math.min(groups.length, MAX_GROUP_BARS) + (groups.length > MAX_GROUP_BARS ? 1 : 0) +
+    Math.min(groups.length, MAX_GROUP_BARS) +
+    (groups.length > MAX_GROUP_BARS ? 1 : 0) +
     (gate !== undefined ? 4 : 0) +
     (stopping && !finished ? 1 : 0) +
     (finished ? summaryLines(view).length + 2 : 0) +
@@ -118,8 +121,18 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
       <BatchList items={items} now={time} />
       <LoadBalancerBars groups={groups} max={MAX_GROUP_BARS} />
       <Tail entries={view.tail} count={tail} timeZone={timeZone} />
-      {gate !== undefined && !finished ? <GatePrompt gate={gate} answerable={pending !== undefined} answered={controller.lastAnswer()?.decision} mode={mode} now={time} /> : null}
-      {stopping && !finished ? <StoppingLine force={controller.interrupts() > 1 || view.stopping?.force === true} /> : null}
+      {gate !== undefined && !finished ? (
+        <GatePrompt
+          gate={gate}
+          answerable={pending !== undefined}
+          answered={controller.lastAnswer()?.decision}
+          mode={mode}
+          now={time}
+        />
+      ) : null}
+      {stopping && !finished ? (
+        <StoppingLine force={controller.interrupts() > 1 || view.stopping?.force === true} />
+      ) : null}
       <Summary view={view} />
     </Box>
   );
@@ -128,7 +141,9 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
 function StoppingLine({ force }: { force: boolean }) {
   return (
     <Text color="yellow">
-      {force ? 'stopping now: abandoning hosts in flight (resume later with lieutenant resume)' : 'stopping: finishing hosts in flight… (Ctrl-C again to force)'}
+      {force
+        ? 'stopping now: abandoning hosts in flight (resume later with lieutenant resume)'
+        : 'stopping: finishing hosts in flight… (Ctrl-C again to force)'}
     </Text>
   );
 }

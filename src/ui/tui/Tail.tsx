@@ -5,7 +5,15 @@ import { formatClock } from '../format.js';
 
 const COLOR = { info: undefined, warn: 'yellow', error: 'red' } as const;
 
-export function Tail({ entries, count, timeZone }: { entries: readonly TailEntry[]; count: number; timeZone: string | undefined }) {
+export function Tail({
+  entries,
+  count,
+  timeZone,
+}: {
+  entries: readonly TailEntry[];
+  count: number;
+  timeZone: string | undefined;
+}) {
   if (count <= 0) return null;
   return (
     <Box flexDirection="column">

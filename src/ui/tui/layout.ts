@@ -5,7 +5,14 @@
  * working or failed first — cut to the lines left. Pure, so the 1,000-host
  * case is tested without a terminal.
  */
-import { emptyCounts, WORKING_STATES, type BatchView, type HostView, type RunView, type StateCounts } from '../run-view.js';
+import {
+  emptyCounts,
+  WORKING_STATES,
+  type BatchView,
+  type HostView,
+  type RunView,
+  type StateCounts,
+} from '../run-view.js';
 
 export type BatchItem =
   | { kind: 'folded'; from: number; to: number; batches: number; group: string; counts: StateCounts; failed: boolean }
@@ -16,7 +23,16 @@ const MAX_SEPARATE_FOLDED = 3;
 
 /** Host order when not all fit: what needs eyes first. */
 const PRIORITY: Record<HostView['state'], number> = {
-  failed: 0, 'rolling-back': 1, draining: 2, upgrading: 2, checking: 2, returning: 2, 'rolled-back': 3, waiting: 4, done: 5, unchanged: 6,
+  failed: 0,
+  'rolling-back': 1,
+  draining: 2,
+  upgrading: 2,
+  checking: 2,
+  returning: 2,
+  'rolled-back': 3,
+  waiting: 4,
+  done: 5,
+  unchanged: 6,
 };
 
 const NEEDS_EYES = PRIORITY['rolled-back'];
@@ -24,7 +40,9 @@ const NEEDS_EYES = PRIORITY['rolled-back'];
 export function layoutBatches(view: RunView, lines: number, focus?: number): BatchItem[] {
   const expandedIndex = focus ?? view.activeBatch ?? lastFailed(view);
   const expanded = view.batches.find((batch) => batch.index === expandedIndex);
-  const finished = view.batches.filter((batch) => (batch.status === 'done' || batch.status === 'failed') && batch !== expanded);
+  const finished = view.batches.filter(
+    (batch) => (batch.status === 'done' || batch.status === 'failed') && batch !== expanded,
+  );
   const pending = view.batches.filter((batch) => batch.status === 'pending' && batch !== expanded);
 
   const items: BatchItem[] = [];
@@ -36,7 +54,13 @@ export function layoutBatches(view: RunView, lines: number, focus?: number): Bat
   const pendingItem: BatchItem | undefined =
     pending.length === 0
       ? undefined
-      : { kind: 'pending', from: pending[0]?.index ?? 0, to: pending[pending.length - 1]?.index ?? 0, batches: pending[0]?.batches ?? 0, hosts: pending.reduce((sum, b) => sum + b.hosts.length, 0) };
+      : {
+          kind: 'pending',
+          from: pending[0]?.index ?? 0,
+          to: pending[pending.length - 1]?.index ?? 0,
+          batches: pending[0]?.batches ?? 0,
+          hosts: pending.reduce((sum, b) => sum + b.hosts.length, 0),
+        };
 
   if (expanded !== undefined) {
     // Lines left for host rows: minus the folded and pending lines, the batch's own line, and a "+N more" line.
@@ -48,13 +72,15 @@ export function layoutBatches(view: RunView, lines: number, focus?: number): Bat
 }
 
 function lastFailed(view: RunView): number | undefined {
-  for (let i = view.batches.length - 1; i >= 0; i--) if (view.batches[i]?.status === 'failed') return view.batches[i]?.index;
+  for (let i = view.batches.length - 1; i >= 0; i--)
+    if (view.batches[i]?.status === 'failed') return view.batches[i]?.index;
   return undefined;
 }
 
 function folded(batches: BatchView[]): BatchItem {
   const counts = emptyCounts();
-  for (const batch of batches) for (const [state, count] of Object.entries(batch.counts)) counts[state as keyof StateCounts] += count;
+  for (const batch of batches)
+    for (const [state, count] of Object.entries(batch.counts)) counts[state as keyof StateCounts] += count;
   const groups = [...new Set(batches.map((b) => b.group))];
   return {
     kind: 'folded',

@@ -21,10 +21,21 @@ const shift = Date.now() - Date.parse(events[events.length - 1]?.at ?? '');
 const now = (event: RunEvent): RunEvent => ({ ...event, at: new Date(Date.parse(event.at) + shift).toISOString() });
 events.map(now).forEach(tui.onEvent);
 
-const answer = await tui.approver.await({ runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 3 hosts healthy on demo 1.1' }, new AbortController().signal);
+const answer = await tui.approver.await(
+  { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 3 hosts healthy on demo 1.1' },
+  new AbortController().signal,
+);
 record({ answer });
 run.emit({ type: 'gate.answered', ...answer });
-run.emit({ type: 'run.finished', result: 'aborted', exitCode: 3, message: `aborted by ${answer.by} after batch 1`, changed: run.batchHosts[0] ?? [], hostsOut: [], durationMs: 42_000 });
+run.emit({
+  type: 'run.finished',
+  result: 'aborted',
+  exitCode: 3,
+  message: `aborted by ${answer.by} after batch 1`,
+  changed: run.batchHosts[0] ?? [],
+  hostsOut: [],
+  durationMs: 42_000,
+});
 run.events.slice(events.length).map(now).forEach(tui.onEvent); // run.events grew: only the new ones
 await tui.waitUntilExit();
 record({ exited: true });

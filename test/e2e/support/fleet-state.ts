@@ -3,15 +3,25 @@ import { serverStatuses } from '../../fleet/fleet.js';
 import type { Fleet } from '../../fleet/fleet.js';
 
 /** host → installed demo version ('' when absent), via dpkg-query over the fleet's own ssh. */
-export function installedVersions(fleet: Fleet, hosts: readonly string[] = fleet.hosts.map((host) => host.name)): Promise<Record<string, string>> {
+export function installedVersions(
+  fleet: Fleet,
+  hosts: readonly string[] = fleet.hosts.map((host) => host.name),
+): Promise<Record<string, string>> {
   return installedVersionsOf(fleet, 'demo', hosts);
 }
 
 /** host → installed version of `name` ('' when absent, or only its config files are left). */
-export async function installedVersionsOf(fleet: Fleet, name: string, hosts: readonly string[] = fleet.hosts.map((host) => host.name)): Promise<Record<string, string>> {
+export async function installedVersionsOf(
+  fleet: Fleet,
+  name: string,
+  hosts: readonly string[] = fleet.hosts.map((host) => host.name),
+): Promise<Record<string, string>> {
   const answers = await Promise.all(
     hosts.map(async (host) => {
-      const answer = await fleet.ssh(host, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${name} 2>/dev/null | sed -n 's/^ii //p'`);
+      const answer = await fleet.ssh(
+        host,
+        `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${name} 2>/dev/null | sed -n 's/^ii //p'`,
+      );
       if (answer.code !== 0) throw new Error(`dpkg-query on ${host} failed: ${answer.stderr}`);
       return [host, answer.stdout.trim()] as const;
     }),

@@ -13,7 +13,8 @@ export async function freshFleet(): Promise<Fleet> {
 
 export const hostNames = (fleet: Fleet): string[] => fleet.hosts.map((host) => host.name);
 
-export const allUp = (hosts: readonly string[]): Record<string, string> => Object.fromEntries(hosts.map((host) => [host, 'UP']));
+export const allUp = (hosts: readonly string[]): Record<string, string> =>
+  Object.fromEntries(hosts.map((host) => [host, 'UP']));
 
 export interface FreshFleet {
   /** The fleet, reset before this test; only inside a test and its hooks. */
@@ -35,7 +36,10 @@ export function useFreshFleet(): FreshFleet {
   });
   return {
     get fleet() {
-      if (!current) throw new Error('useFreshFleet(): the fleet is reset for each test, and there is none outside one (use it inside a test or a beforeEach/afterEach)');
+      if (!current)
+        throw new Error(
+          'useFreshFleet(): the fleet is reset for each test, and there is none outside one (use it inside a test or a beforeEach/afterEach)',
+        );
       return current;
     },
     async repo(options) {

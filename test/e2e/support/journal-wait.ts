@@ -27,7 +27,13 @@ export async function journaled<T extends RunEventType>(
   { process, where = () => true, timeoutMs = 60_000, intervalMs = 20 }: JournalWaitOptions<T>,
 ): Promise<{ event: EventOf<T>; events: RunEvent[] }> {
   const ended = new AbortController();
-  void process.exited.then((exit) => ended.abort(new Error(`lieutenant exited (code ${exit.code}, signal ${exit.signal}) before journaling ${type}:\n${exit.output}`)));
+  void process.exited.then((exit) =>
+    ended.abort(
+      new Error(
+        `lieutenant exited (code ${exit.code}, signal ${exit.signal}) before journaling ${type}:\n${exit.output}`,
+      ),
+    ),
+  );
   return waitFor(
     async () => {
       const events = await lastJournal(repo);

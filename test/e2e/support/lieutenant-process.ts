@@ -38,7 +38,12 @@ export interface ProcessOptions {
 export function spawnLieutenant(args: readonly string[], { repo }: ProcessOptions): LieutenantProcess {
   // CI=true would make Ink print only its last frame; these runs are not interactive anyway, but keep the env honest.
   const { CI: _ci, CONTINUOUS_INTEGRATION: _cont, ...env } = process.env;
-  const child = spawn(process.execPath, [LIEUTENANT_BIN, ...args, '--repo', repo.dir], { cwd: repo.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LIEUTENANT_BIN, ...args, '--repo', repo.dir], {
+    cwd: repo.dir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const { pid } = child;
   if (pid === undefined) throw new Error(`could not start ${LIEUTENANT_BIN}`);
   const out: string[] = [];
@@ -49,7 +54,9 @@ export function spawnLieutenant(args: readonly string[], { repo }: ProcessOption
   const stderr = () => err.join('');
   const exited = new Promise<ProcessExit>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: stdout(), stderr: stderr(), output: `${stdout()}\n${stderr()}` }));
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: stdout(), stderr: stderr(), output: `${stdout()}\n${stderr()}` }),
+    );
   });
   return {
     pid,

@@ -45,17 +45,24 @@ function jsonLines(text: string): Array<Record<string, unknown>> {
     });
 }
 
-const isEvent = (value: Record<string, unknown>): boolean => typeof value.seq === 'number' && typeof value.runId === 'string';
+const isEvent = (value: Record<string, unknown>): boolean =>
+  typeof value.seq === 'number' && typeof value.runId === 'string';
 
 /** `lieutenant ARGS --repo DIR`, started; resolves when the command returns. */
 export function startLieutenant(args: readonly string[], options: LieutenantOptions): StartedLieutenant {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) } };
+  const io = {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+  };
   const argv = [...args, '--repo', options.repo.dir];
   const stdout = () => out.join('');
   const events = () => jsonLines(stdout()).filter(isEvent) as unknown as RunEvent[];
-  const result = runCli(argv, io, { cwd: options.repo.dir, ...(options.signal ? { signal: options.signal } : {}) }).then((code) => {
+  const result = runCli(argv, io, {
+    cwd: options.repo.dir,
+    ...(options.signal ? { signal: options.signal } : {}),
+  }).then((code) => {
     const text = stdout();
     const all = jsonLines(text);
     return {
@@ -77,7 +84,9 @@ export function runLieutenant(args: readonly string[], options: LieutenantOption
 /** Every run's journal in the repo, oldest first. */
 export async function journals(repo: Pick<RolloutRepo, 'dir'>): Promise<Array<{ runId: string; events: RunEvent[] }>> {
   const ids = (await listRuns(repo.dir)).reverse();
-  return Promise.all(ids.map(async (runId) => ({ runId, events: (await readJournal(journalPath(repo.dir, runId))).events })));
+  return Promise.all(
+    ids.map(async (runId) => ({ runId, events: (await readJournal(journalPath(repo.dir, runId))).events })),
+  );
 }
 
 /** The journal of the newest run. */

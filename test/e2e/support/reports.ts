@@ -32,6 +32,9 @@ export async function historyEntries(repo: Pick<RolloutRepo, 'dir'>): Promise<Hi
 }
 
 /** host → the field of its status line, for one-line comparisons. */
-export function pick<K extends keyof HostStatus>(hosts: Record<string, HostStatus>, key: K): Record<string, HostStatus[K]> {
+export function pick<K extends keyof HostStatus>(
+  hosts: Record<string, HostStatus>,
+  key: K,
+): Record<string, HostStatus[K]> {
   return Object.fromEntries(Object.entries(hosts).map(([name, host]) => [name, host[key]]));
 }

@@ -100,12 +100,20 @@ export async function makeRolloutRepo(fleet: Fleet, options: RolloutRepoOptions 
 }
 
 /** Commits a release of `demo` (and optionally other playbook changes): "Release demo X". Returns the commit sha. */
-export async function commitVersion(repo: RolloutRepo, version: string, overrides?: PlaybookOverrides): Promise<string> {
+export async function commitVersion(
+  repo: RolloutRepo,
+  version: string,
+  overrides?: PlaybookOverrides,
+): Promise<string> {
   return commitPackages(repo, { demo: version }, overrides);
 }
 
 /** Commits a release of these packages (others keep their pins): "Release demo 1.2, demo-addon 1.0". Returns the commit sha. */
-export async function commitPackages(repo: RolloutRepo, packages: Record<string, string>, overrides?: PlaybookOverrides): Promise<string> {
+export async function commitPackages(
+  repo: RolloutRepo,
+  packages: Record<string, string>,
+  overrides?: PlaybookOverrides,
+): Promise<string> {
   const current = parse(await readFile(repo.playbookPath, 'utf8')) as ReturnType<typeof playbookDocument>;
   current.targets.web.packages = { ...current.targets.web.packages, ...packages };
   if (overrides) {

@@ -30,7 +30,11 @@ export interface RotationSampler {
   stop(): Promise<RotationReport>;
 }
 
-export function startRotationSampler(fleet: Fleet, servers: readonly string[] = fleet.hosts.map((host) => host.name), intervalMs = 50): RotationSampler {
+export function startRotationSampler(
+  fleet: Fleet,
+  servers: readonly string[] = fleet.hosts.map((host) => host.name),
+  intervalMs = 50,
+): RotationSampler {
   const started = Date.now();
   const samples: RotationSample[] = [];
   const errors: string[] = [];
@@ -63,4 +67,3 @@ export function startRotationSampler(fleet: Fleet, servers: readonly string[] = 
     },
   };
 }
-

@@ -12,7 +12,9 @@ import { waitFor } from '../../fleet/wait.js';
 /** HAProxy's current session count of each server (scur), read around Lieutenant. */
 export async function sessions(fleet: Fleet): Promise<Record<string, number>> {
   const rows = parseShowStat(await fleet.haproxyCommand('show stat'));
-  const servers = rows.filter((row) => row.pxname === fleet.haproxy.backend && row.svname !== 'FRONTEND' && row.svname !== 'BACKEND');
+  const servers = rows.filter(
+    (row) => row.pxname === fleet.haproxy.backend && row.svname !== 'FRONTEND' && row.svname !== 'BACKEND',
+  );
   return Object.fromEntries(servers.map((row) => [row.svname ?? '', Number(row.scur ?? 0)]));
 }
 
@@ -36,9 +38,13 @@ export async function holdSession(fleet: Fleet, server: string, ms = 60_000): Pr
   return {
     async release() {
       await fleet.haproxyCommand(`shutdown sessions server ${fleet.haproxy.backend}/${server}`);
-      await waitFor(async () => (await sessions(fleet))[server] === 0, { what: `no session left on ${server}`, timeoutMs: 10_000 });
+      await waitFor(async () => (await sessions(fleet))[server] === 0, {
+        what: `no session left on ${server}`,
+        timeoutMs: 10_000,
+      });
       // Requests that landed elsewhere are cut too, so none outlives the test.
-      for (const other of Object.keys(await sessions(fleet))) await fleet.haproxyCommand(`shutdown sessions server ${fleet.haproxy.backend}/${other}`);
+      for (const other of Object.keys(await sessions(fleet)))
+        await fleet.haproxyCommand(`shutdown sessions server ${fleet.haproxy.backend}/${other}`);
       await Promise.all(requests);
     },
   };

@@ -44,9 +44,16 @@ export interface HostLogCursor {
 }
 
 /** Marks the current end of every host's logs, so a test reads only what one command added. */
-export async function markHostLogs(fleet: Fleet, hosts: readonly string[] = fleet.hosts.map((host) => host.name)): Promise<HostLogCursor> {
+export async function markHostLogs(
+  fleet: Fleet,
+  hosts: readonly string[] = fleet.hosts.map((host) => host.name),
+): Promise<HostLogCursor> {
   const logs: HostLog[] = ['sshd', 'sudo', 'dpkg'];
-  const marks = await Promise.all(hosts.flatMap((host) => logs.map(async (log) => [host, log, await byteLength(hostLogPath(fleet, host, log))] as const)));
+  const marks = await Promise.all(
+    hosts.flatMap((host) =>
+      logs.map(async (log) => [host, log, await byteLength(hostLogPath(fleet, host, log))] as const),
+    ),
+  );
   return {
     async since() {
       const result: Record<string, Record<HostLog, string>> = {};
@@ -60,4 +67,5 @@ export async function markHostLogs(fleet: Fleet, hosts: readonly string[] = flee
 }
 
 /** Lines of `text` matching `pattern`, for readable assertions. */
-export const linesMatching = (text: string, pattern: RegExp): string[] => text.split('\n').filter((line) => pattern.test(line));
+export const linesMatching = (text: string, pattern: RegExp): string[] =>
+  text.split('\n').filter((line) => pattern.test(line));

@@ -44,10 +44,26 @@ export function openTerminal(options: TerminalOptions): Terminal {
   const scratch = mkdtempSync(join(tmpdir(), 'lieutenant-tty-'));
   const statusFile = join(scratch, 'exit-status');
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  const env = Object.entries({ TERM: 'xterm-256color', ...options.env }).map(([key, value]) => `${key}=${quote(value)}`);
+  const env = Object.entries({ TERM: 'xterm-256color', ...options.env }).map(
+    ([key, value]) => `${key}=${quote(value)}`,
+  );
   // The pane outlives the command (sleep) so its last screen stays readable; close() ends it.
   const line = `env -u CI -u CONTINUOUS_INTEGRATION ${env.join(' ')} ${options.command}; echo $? > ${quote(statusFile)}; sleep 600`;
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'run', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd, line);
+  tmux(
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-s',
+    'run',
+    '-x',
+    String(options.columns),
+    '-y',
+    String(options.rows),
+    '-c',
+    options.cwd,
+    line,
+  );
   const screen = () => tmux('capture-pane', '-p', '-t', 'run');
   // kill-server leaves the socket file behind; close() removes it.
   const socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
@@ -73,13 +89,20 @@ export function openTerminal(options: TerminalOptions): Terminal {
     type: (text) => void tmux('send-keys', '-t', 'run', '-l', text),
     async shows(text, timeoutMs = 60_000) {
       try {
-        return await waitFor(() => (screen().includes(text) ? screen() : undefined), { what: `"${text}" on screen`, timeoutMs, intervalMs: 100 });
+        return await waitFor(() => (screen().includes(text) ? screen() : undefined), {
+          what: `"${text}" on screen`,
+          timeoutMs,
+          intervalMs: 100,
+        });
       } catch (error) {
         throw new Error(`${(error as Error).message}; ${lastWords()}`);
       }
     },
     async exitCode(timeoutMs = 30_000) {
-      const text = await waitFor(() => readFileSync(statusFile, 'utf8').trim() || undefined, { what: 'the command to exit', timeoutMs });
+      const text = await waitFor(() => readFileSync(statusFile, 'utf8').trim() || undefined, {
+        what: 'the command to exit',
+        timeoutMs,
+      });
       return Number(text);
     },
     close() {

@@ -8,7 +8,10 @@ export interface Watched {
   traffic: TrafficReport;
 }
 
-export function watchFleet(fleet: Fleet, servers: readonly string[] = fleet.hosts.map((host) => host.name)): { stop(): Promise<Watched> } {
+export function watchFleet(
+  fleet: Fleet,
+  servers: readonly string[] = fleet.hosts.map((host) => host.name),
+): { stop(): Promise<Watched> } {
   const sampler = startRotationSampler(fleet, servers);
   const traffic = startTraffic(`${fleet.haproxy.frontendUrl}/`);
   return {
@@ -21,7 +24,10 @@ export function watchFleet(fleet: Fleet, servers: readonly string[] = fleet.host
 
 /** One line for assertion messages: what the watchers saw. */
 export function describeWatched({ rotation, traffic }: Watched): string {
-  const worst = rotation.samples.reduce<Record<string, string>>((most, sample) => (Object.keys(sample.out).length > Object.keys(most).length ? sample.out : most), {});
+  const worst = rotation.samples.reduce<Record<string, string>>(
+    (most, sample) => (Object.keys(sample.out).length > Object.keys(most).length ? sample.out : most),
+    {},
+  );
   return (
     `rotation: max ${rotation.maxOut} out (${JSON.stringify(worst)}), ${rotation.samples.length} samples, ${rotation.errors.length} read errors; ` +
     `traffic: ${traffic.ok} ok, ${traffic.failed} failed ${JSON.stringify(traffic.failures)}`

@@ -44,13 +44,25 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
 }
 
 /** POSTs a push payload for `after` on refs/heads/main, signed with `secret` (HMAC-SHA256 of the raw body). */
-export async function deliverPush(url: string, options: { secret: string; after: string; deliveryId: string }): Promise<{ status: number; text: string }> {
-  const body = JSON.stringify({ ref: 'refs/heads/main', after: options.after, repository: { full_name: 'ops/rollouts' } });
+export async function deliverPush(
+  url: string,
+  options: { secret: string; after: string; deliveryId: string },
+): Promise<{ status: number; text: string }> {
+  const body = JSON.stringify({
+    ref: 'refs/heads/main',
+    after: options.after,
+    repository: { full_name: 'ops/rollouts' },
+  });
   const signature = `sha256=${createHmac('sha256', options.secret).update(body).digest('hex')}`;
   const response = await fetch(url, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': options.deliveryId, 'x-hub-signature-256': signature },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': options.deliveryId,
+      'x-hub-signature-256': signature,
+    },
   });
   return { status: response.status, text: (await response.text()).trim() };
 }

@@ -46,7 +46,10 @@ export function fakeFleet(repoDir: string, hosts: string[], version: string): Fa
         for (const host of hosts) fleet.installed[host] = wanted;
       }
       await recordRun(repoDir, aRunRecord({ runId, rollout: request.rollout, commit: request.rev, result: next }));
-      return ok({ runId, outcome: { result: next, exitCode: EXIT_CODE[next], message: next, changed: [], hostsOut: [] } });
+      return ok({
+        runId,
+        outcome: { result: next, exitCode: EXIT_CODE[next], message: next, changed: [], hostsOut: [] },
+      });
     },
     async status() {
       const deployed = await deployedCommit(repoDir, 'staging', 'web');
