@@ -10,7 +10,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { createElement } from 'react';
 import { render } from 'ink';
-import type { RunEventListener } from '../src/engine/events.js';
+import type { RunEventListener } from '../src/engine/index.js';
 import { runScenario } from '../src/engine/testing/run-scenario.js';
 import { createLineRenderer } from '../src/ui/lines.js';
 import { createTuiController } from '../src/ui/tui/controller.js';

@@ -3,7 +3,7 @@
  * just ends early, and the caller looks at its own signal to decide what that
  * means (so Ctrl-C stops a drain poll or a health gate between rounds).
  */
-import type { Clock } from '../engine/ports.js';
+import type { Clock } from '../engine/index.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),

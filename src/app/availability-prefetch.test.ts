@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PackageManager, PackageManagers, RemoteShell, RemoteShells } from '../engine/ports.js';
-import { fail, ok, okVoid } from '../engine/result.js';
+import type { PackageManager, PackageManagers, RemoteShell, RemoteShells } from '../engine/index.js';
+import { fail, ok, okVoid } from '../core/result.js';
 import { rolloutFixture } from '../testing/rollout-builder.js';
 import { prefetchAvailability } from './availability-prefetch.js';
 

@@ -7,8 +7,8 @@
  * different question (a resumed rollback's old versions) is asked again.
  */
 import pLimit from 'p-limit';
-import type { PackageManager, PackageManagers, RemoteShells } from '../engine/ports.js';
-import type { Result } from '../engine/result.js';
+import type { PackageManager, PackageManagers, RemoteShells } from '../engine/index.js';
+import type { Result } from '../core/result.js';
 import type { Rollout } from '../spec/model.js';
 
 export function prefetchAvailability(

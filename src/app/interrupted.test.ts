@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent } from '../engine/index.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
 import { resumePoint } from './interrupted.js';
 

@@ -5,9 +5,9 @@
  * with hosts still out — halted, forced, a rollback that did not complete.
  * `resume` finishes exactly that.
  */
-import type { EventOf, RunEvent } from '../engine/events.js';
-import type { Versions } from '../engine/ports.js';
-import { rollbackTarget } from '../engine/batch.js';
+import type { EventOf, RunEvent } from '../engine/index.js';
+import type { Versions } from '../engine/index.js';
+import { rollbackTarget } from '../engine/index.js';
 
 export interface ResumePoint {
   runId: string;

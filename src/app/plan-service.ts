@@ -2,8 +2,8 @@
  * `lieutenant plan`: load the committed spec, read the fleet over SSH and the
  * load balancers, and compute the plan `run` would execute. Changes nothing.
  */
-import { observeFleet, type Observation } from '../engine/observe.js';
-import { ok, type Result } from '../engine/result.js';
+import { observeFleet, type Observation } from '../engine/index.js';
+import { ok, type Result } from '../core/result.js';
 import { planRollout } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';

@@ -4,7 +4,7 @@
  * out of rotation are health-gated and returned; a rollback in progress is
  * completed; otherwise the rollout goes on. The journal gets the second part.
  */
-import { ok, type Result } from '../engine/result.js';
+import { ok, type Result } from '../core/result.js';
 import { badInput, type AppFailure } from './failure.js';
 import { findInterrupted } from './interrupted-runs.js';
 import { loadSpec } from './plan-service.js';

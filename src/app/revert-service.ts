@@ -2,7 +2,7 @@
 import { revertRelease, type RevertDone, type RevertOptions } from '../gitops/revert.js';
 import { deployedCommits } from '../gitops/deployed.js';
 import { loadRepo } from '../spec/repo.js';
-import type { Result } from '../engine/result.js';
+import type { Result } from '../core/result.js';
 import { badInput, type AppFailure } from './failure.js';
 import { runService, type RunDone, type RunViews } from './run-service.js';
 

@@ -1,5 +1,5 @@
 /** A finished run's events, summarised as the RunRecord noted on its commit in Git. */
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent } from '../engine/index.js';
 import type { Approval, RunRecord } from '../gitops/run-record.js';
 
 export function runRecordOf(events: readonly RunEvent[]): RunRecord | undefined {

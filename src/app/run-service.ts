@@ -18,10 +18,10 @@ import {
   operatorName,
   registerActiveRun,
 } from '../control/index.js';
-import { executePlan, type RunOutcome } from '../engine/execute.js';
-import { EXIT_CODE, type RunEvent, type RunEventListener } from '../engine/events.js';
-import type { Approver } from '../engine/ports.js';
-import { ok, type Result } from '../engine/result.js';
+import { executePlan, type RunOutcome } from '../engine/index.js';
+import { EXIT_CODE, type RunEvent, type RunEventListener } from '../engine/index.js';
+import type { Approver } from '../engine/index.js';
+import { ok, type Result } from '../core/result.js';
 import { pushDeployState, recordRun } from '../gitops/deployed.js';
 import { acquireLock } from '../gitops/lock.js';
 import { planRollout } from '../plan/planner.js';

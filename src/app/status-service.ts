@@ -5,16 +5,16 @@
  * deployed yet), drift, rotation state (live from HAProxy); then per
  * environment the lock holder, the last run and whether HEAD is pending.
  */
-import { observeFleet } from '../engine/observe.js';
-import type { ServerStatus, Versions } from '../engine/ports.js';
-import { ok, type Result } from '../engine/result.js';
+import { observeFleet } from '../engine/index.js';
+import type { ServerStatus, Versions } from '../engine/index.js';
+import { ok, type Result } from '../core/result.js';
 import { deployedCommit } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from '../gitops/history.js';
 import { readLock, type LockStatus } from '../gitops/lock.js';
 import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
-import { isUp } from '../engine/steps/drain.js';
+import { isUp } from '../engine/index.js';
 import { connectWorld, loadAdapters } from './world.js';
 
 export interface HostStatus {

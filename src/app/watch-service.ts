@@ -13,9 +13,9 @@
  * lock held elsewhere is reported and the run is tried again next cycle.
  */
 import { systemClock } from '../adapters/clock.js';
-import type { RunEventListener } from '../engine/events.js';
-import type { Clock } from '../engine/ports.js';
-import { ok, type Result } from '../engine/result.js';
+import type { RunEventListener } from '../engine/index.js';
+import type { Clock } from '../engine/index.js';
+import { ok, type Result } from '../core/result.js';
 import { gitAt } from '../gitops/git.js';
 import { pollRemote } from '../gitops/poll.js';
 import { startWebhookServer, type PushNotice, type WebhookOptions, type WebhookServer } from '../gitops/webhook.js';

@@ -6,7 +6,7 @@
  * to load, and a command that calls `loadAdapters()` before it reads the spec
  * from Git gets them loaded while git runs, not before.
  */
-import type { HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/ports.js';
+import type { HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/index.js';
 import type { Rollout } from '../spec/model.js';
 
 export interface World {

@@ -3,8 +3,8 @@
  * a running run from another terminal. Thin: flags in, `sendAnswer` out.
  */
 import type { Command } from 'commander';
-import type { GateDecision } from '../engine/ports.js';
-import { fail, ok, type Result } from '../engine/result.js';
+import type { GateDecision } from '../engine/index.js';
+import { fail, ok, type Result } from '../core/result.js';
 import { operatorName, sendAnswer } from '../control/index.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { AbortError } from './errors.js';

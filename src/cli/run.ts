@@ -6,14 +6,14 @@
 import type { Command } from 'commander';
 import type { AppFailure } from '../app/failure.js';
 import { runService, type RunDone, type RunViews } from '../app/run-service.js';
-import type { Result } from '../engine/result.js';
-import type { RunEventListener } from '../engine/events.js';
+import type { Result } from '../core/result.js';
+import type { RunEventListener } from '../engine/index.js';
 import { createJsonRenderer } from '../ui/json.js';
 import { createLineRenderer } from '../ui/lines.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { reportFailure } from './report.js';
 import { interruptions } from './interrupt.js';
-import type { Approver } from '../engine/ports.js';
+import type { Approver } from '../engine/index.js';
 import type { RunTuiHandle } from '../ui/tui/render.js';
 
 export interface RunFlags {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Approver, GateAnswer, GateRequest } from '../engine/ports.js';
+import type { Approver, GateAnswer, GateRequest } from '../engine/index.js';
 import { autoApprover, firstAnswer } from './approvers.js';
 
 const request: GateRequest = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done' };

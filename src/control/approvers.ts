@@ -4,7 +4,7 @@
  * told to stop), and `autoApprover` is `--yes` (it approves pause gates only;
  * health gates are never the approver's to skip).
  */
-import type { Approver, GateAnswer } from '../engine/ports.js';
+import type { Approver, GateAnswer } from '../engine/index.js';
 
 export function firstAnswer(approvers: readonly Approver[]): Approver {
   return {

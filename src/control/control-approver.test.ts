@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GateRequest } from '../engine/ports.js';
+import type { GateRequest } from '../engine/index.js';
 import { registerActiveRun, type ActiveRunHandle } from './active-runs.js';
 import { sendAnswer } from './answers.js';
 import { createControlApprover } from './control-approver.js';

@@ -6,7 +6,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { Approver, GateAnswer } from '../engine/ports.js';
+import type { Approver, GateAnswer } from '../engine/index.js';
 import { takeAnswer } from './answers.js';
 import { controlDir } from './paths.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunEvent, RunEventBody } from '../engine/events.js';
+import type { RunEvent, RunEventBody } from '../engine/index.js';
 import { listActiveRuns, registerActiveRun, type ActiveRunHandle } from './active-runs.js';
 import { announceGates } from './gate-announcer.js';
 

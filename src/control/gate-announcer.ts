@@ -4,7 +4,7 @@
  * entry on `gate.waiting` and withdraws it once answered or finished —
  * whichever approver answers (the TUI, the control channel, `--yes`).
  */
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent } from '../engine/index.js';
 import type { ActiveRunHandle } from './active-runs.js';
 
 /** A failed write only warns: the run goes on, and the TUI or `--yes` can still answer. */

@@ -7,7 +7,7 @@
  */
 import type { Clock, Journal } from './ports.js';
 import type { RunEvent, RunEventBody, RunEventListener } from './events.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../core/redact.js';
 
 export type Emit = (body: RunEventBody) => Promise<RunEvent>;
 

@@ -5,7 +5,7 @@
  * its step runs, the matching `*.finished` after.
  */
 import type { Plan, PackageChange } from '../plan/types.js';
-import type { GateDecision, Measurement, Versions } from './ports.js';
+import type { GateDecision, Measurement, Versions } from '../core/values.js';
 
 export type HostStep = 'preflight' | 'drain' | 'upgrade' | 'health' | 'return' | 'rollback';
 

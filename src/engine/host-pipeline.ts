@@ -11,7 +11,7 @@ import type { Emit } from './emitter.js';
 import type { EngineDeps } from './deps.js';
 import type { LoadBalancer, RemoteShell, Versions } from './ports.js';
 import type { Availability } from './availability.js';
-import type { Result } from './result.js';
+import type { Result } from '../core/result.js';
 import { packageChange } from '../plan/planner.js';
 import { presentVersions } from '../plan/versions.js';
 import { drainHost, holdOutOfRotation, returnHost } from './steps/drain.js';

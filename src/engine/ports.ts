@@ -5,8 +5,11 @@
  */
 import type { HealthCheckTarget, HostTarget, HaproxyTarget } from '../spec/model.js';
 import type { PackageManagerKind } from '../spec/schema.js';
-import type { Result } from './result.js';
+import type { Result } from '../core/result.js';
+import type { AdminState, GateAnswer, Measurement, Versions } from '../core/values.js';
 import type { RunEvent } from './events.js';
+
+export type { AdminState, GateAnswer, GateDecision, Measurement, Versions } from '../core/values.js';
 
 // ------------------------------------------------------------ remote shell
 
@@ -37,8 +40,6 @@ export interface RemoteShells {
 
 // --------------------------------------------------------- package manager
 
-export type Versions = Record<string, string | null>;
-
 export interface PackageManager {
   readonly kind: PackageManagerKind;
   /** Installed version of each package, null when not installed. */
@@ -57,8 +58,6 @@ export interface PackageManager {
 export type PackageManagers = Record<PackageManagerKind, PackageManager>;
 
 // ----------------------------------------------------------- load balancer
-
-export type AdminState = 'ready' | 'drain' | 'maint';
 
 export interface ServerStatus {
   /** As the load balancer reports it: UP, DOWN, DRAIN, MAINT, NOLB, "UP 1/2"… */
@@ -84,10 +83,6 @@ export interface LoadBalancers {
 
 // ------------------------------------------------------------ health checks
 
-/** Argo-style measurement: a failed check is a value, not an exception. */
-export type Measurement =
-  { phase: 'pass'; detail?: string } | { phase: 'fail'; reason: string } | { phase: 'error'; reason: string };
-
 export interface HealthProbe {
   /** `check` has its templates already rendered for this host. */
   measure(check: HealthCheckTarget, host: HostTarget, shell: RemoteShell, signal?: AbortSignal): Promise<Measurement>;
@@ -107,14 +102,6 @@ export interface Clock {
 }
 
 // --------------------------------------------------------------- pause gate
-
-export type GateDecision = 'approve' | 'abort' | 'halt';
-
-export interface GateAnswer {
-  decision: GateDecision;
-  by: string;
-  reason?: string;
-}
 
 export interface GateRequest {
   runId: string;

@@ -5,7 +5,7 @@
  * `running` (their holder still has the lock) or `interrupted`.
  */
 import { join } from 'node:path';
-import type { EventOf, HostOut, RunEvent, RunResult } from '../engine/events.js';
+import type { EventOf, HostOut, RunEvent, RunResult } from '../engine/index.js';
 import { listRuns, readJournal, RUNS_DIR } from '../adapters/journal/index.js';
 import { runRecords } from './deployed.js';
 import { readLock } from './lock.js';

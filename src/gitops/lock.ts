@@ -13,8 +13,8 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isAlive } from '../control/liveness.js';
-import { ok } from '../engine/result.js';
-import type { Result } from '../engine/result.js';
+import { ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
 
 export interface LockHolder {
   runId: string;

@@ -3,8 +3,8 @@
  * local one to it. Never merges and never discards work: a dirty tree or a
  * local branch that has its own commits is refused, as a value.
  */
-import { fail, ok } from '../engine/result.js';
-import type { Result } from '../engine/result.js';
+import { fail, ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
 import { gitAt, isAncestor, resolveCommit, shortSha, uncommittedFiles } from './git.js';
 
 export interface PollOptions {

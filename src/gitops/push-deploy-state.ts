@@ -5,8 +5,8 @@
  * pushed wins (a rollback may move one backwards).
  */
 import type { SimpleGit } from 'simple-git';
-import { fail, ok } from '../engine/result.js';
-import type { Result } from '../engine/result.js';
+import { fail, ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
 import { gitAt, identityFallback } from './git.js';
 import { DEPLOYED_PREFIX, NOTES_REF, listNotes, mergeRecords, readNote, refExists, writeNote } from './notes.js';
 

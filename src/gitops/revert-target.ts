@@ -5,8 +5,8 @@
  * deployed commit itself may only have touched a README.
  */
 import type { SimpleGit } from 'simple-git';
-import { fail, ok } from '../engine/result.js';
-import type { Result } from '../engine/result.js';
+import { fail, ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
 import { deployedCommits } from './deployed.js';
 import { resolveCommit } from './git.js';
 

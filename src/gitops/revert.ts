@@ -4,8 +4,8 @@
  * engine's job. A conflicted revert is undone, leaving the tree as it was.
  */
 import type { SimpleGit } from 'simple-git';
-import { fail, ok } from '../engine/result.js';
-import type { Result } from '../engine/result.js';
+import { fail, ok } from '../core/result.js';
+import type { Result } from '../core/result.js';
 import { changedPlaybooks, isReverted, playbookInventory } from './changes.js';
 import { commitSubject, gitAt, shortSha, uncommittedFiles } from './git.js';
 import { chooseRevertTarget } from './revert-target.js';

@@ -7,7 +7,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { ok, type Result } from '../engine/result.js';
+import { ok, type Result } from '../core/result.js';
 import { specError, type SpecError } from './errors.js';
 
 export const SPEC_FOLDERS = ['playbooks', 'inventories'] as const;

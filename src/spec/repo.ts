@@ -5,7 +5,7 @@
  *   git revision → YAML with positions → zod schema → cross-field rules → Rollout
  */
 import { resolve } from 'node:path';
-import { ok, type Result } from '../engine/result.js';
+import { ok, type Result } from '../core/result.js';
 import { checkRepo } from './check-repo.js';
 import { specError, type SpecError } from './errors.js';
 import { readRevision } from './git-source.js';

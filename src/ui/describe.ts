@@ -5,7 +5,7 @@
  * Reads the view *before* the event, to say things once (a failing check is
  * reported when its reason changes, not every interval).
  */
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent } from '../engine/index.js';
 import type { RunView } from './run-view-model.js';
 import { formatElapsed, plural, shortSha, versionChanges, versionsText } from './format.js';
 

@@ -2,7 +2,7 @@
  * Small text helpers shared by every view (TUI, lines, summaries), so the same
  * thing reads the same everywhere: `demo 1.0 → 1.1`, `1m 05s`, `a1b2c3d`.
  */
-import type { Versions } from '../engine/ports.js';
+import type { Versions } from '../engine/index.js';
 
 /** Where renderers write: a stream, or anything with `write(text)` (the CLI's io, a test's collector). */
 export interface TextSink {

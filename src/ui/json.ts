@@ -2,7 +2,7 @@
  * `--json`: one JSON object per line — every event exactly as the engine
  * emitted it, then a `{"type":"summary",...}` object when the run finishes.
  */
-import type { RunEventListener } from '../engine/events.js';
+import type { RunEventListener } from '../engine/index.js';
 import type { TextSink } from './format.js';
 import { initialRunView, reduce } from './run-view.js';
 import { summaryObject } from './summary.js';

@@ -3,7 +3,7 @@
  * timestamped line per meaningful event, then the summary. Never redraws,
  * never waits: writes go to the stream's buffer and emit returns.
  */
-import type { RunEventListener } from '../engine/events.js';
+import type { RunEventListener } from '../engine/index.js';
 import type { TextSink } from './format.js';
 import { describeEvent } from './describe.js';
 import { clockFormatter } from './format.js';

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent } from '../engine/index.js';
 import { createRunLogger } from './log.js';
-import { redactText } from '../engine/redact.js';
+import { redactText } from '../core/redact.js';
 import { scenario } from './run-events.fixture.js';
 
 describe('run logger (pino)', () => {

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { pino, type Level as PinoLevel } from 'pino';
-import type { RunEvent, RunEventListener } from '../engine/events.js';
-import { CENSOR, REDACT_PATHS, redactSecrets } from '../engine/redact.js';
+import type { RunEvent, RunEventListener } from '../engine/index.js';
+import { CENSOR, REDACT_PATHS, redactSecrets } from '../core/redact.js';
 
 export interface RunLogger {
   readonly path: string;

@@ -4,7 +4,7 @@
  * group split into batches and then scripts whole runs — success in halves,
  * failure with rollback, halt, a waiting gate — one event per simulated second.
  */
-import type { RunEvent, RunEventBody } from '../engine/events.js';
+import type { RunEvent, RunEventBody } from '../engine/index.js';
 import type { Plan } from '../plan/types.js';
 import { PLAN_VERSION } from '../plan/types.js';
 import { plural } from './format.js';

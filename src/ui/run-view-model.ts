@@ -2,8 +2,8 @@
  * The shape of the run view (see run-view.ts for how events fold into it).
  * Plain data: the TUI, the line renderer and the JSON summary read it.
  */
-import type { HostOut, HostStep, RunResult } from '../engine/events.js';
-import type { GateDecision, Measurement, Versions } from '../engine/ports.js';
+import type { HostOut, HostStep, RunResult } from '../engine/index.js';
+import type { GateDecision, Measurement, Versions } from '../engine/index.js';
 import type { Plan } from '../plan/types.js';
 import { createHostTable, type HostTable } from './host-table.js';
 import type { Level } from './describe.js';

@@ -5,8 +5,8 @@
  * cheap at 1,000 hosts: hosts in a copy-on-write table, per-batch and
  * per-group counts kept up to date incrementally (no scans per event).
  */
-import type { HostStep, RunEvent } from '../engine/events.js';
-import type { Versions } from '../engine/ports.js';
+import type { HostStep, RunEvent } from '../engine/index.js';
+import type { Versions } from '../engine/index.js';
 import type { PackageChange, Plan } from '../plan/types.js';
 import { createHostTable } from './host-table.js';
 import { describeEvent } from './describe.js';

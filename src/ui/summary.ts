@@ -3,7 +3,7 @@
  * of rotation, and how to undo it — shared by the line renderer, the TUI and
  * the `--json` summary object.
  */
-import type { RunResult } from '../engine/events.js';
+import type { RunResult } from '../engine/index.js';
 import type { RunView } from './run-view-model.js';
 import { formatElapsed, revertHint, shortSha } from './format.js';
 

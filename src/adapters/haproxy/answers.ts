@@ -11,7 +11,7 @@
  * operational state first (a drained server that fails its checks reads
  * "DOWN", not "DRAIN"), so it cannot tell drain from ready reliably.
  */
-import type { AdminState } from '../../engine/ports.js';
+import type { AdminState } from '../../engine/index.js';
 
 /** Splits one CSV line; HAProxy quotes a field (doubling quotes) when it holds a comma. */
 export function splitCsvLine(line: string): string[] {

@@ -9,10 +9,10 @@ import { readFleet, resetFleet, INITIAL_VERSION } from '../../../test/fleet/flee
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { httpGet } from '../../../test/fleet/probe.js';
 import { waitFor } from '../../../test/fleet/wait.js';
-import { awaitHealthy, renderChecks } from '../../engine/steps/await-healthy.js';
-import { drainHost, returnHost } from '../../engine/steps/drain.js';
-import type { LoadBalancer, RemoteShell } from '../../engine/ports.js';
-import { fail } from '../../engine/result.js';
+import { awaitHealthy, renderChecks } from '../../engine/index.js';
+import { drainHost, returnHost } from '../../engine/index.js';
+import type { LoadBalancer, RemoteShell } from '../../engine/index.js';
+import { fail } from '../../core/result.js';
 import type { HaproxyTarget, HealthCheckTarget, HostTarget } from '../../spec/model.js';
 import { systemClock } from '../clock.js';
 import { createHealthProbe } from '../health/index.js';

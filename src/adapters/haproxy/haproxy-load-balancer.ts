@@ -4,9 +4,9 @@
  * answers.ts for why); writes are `set server BACKEND/SERVER state X`, whose
  * only good answer is an empty one.
  */
-import type { AdminState, LoadBalancer, ServerStatus } from '../../engine/ports.js';
-import { fail, ok, okVoid } from '../../engine/result.js';
-import type { Result } from '../../engine/result.js';
+import type { AdminState, LoadBalancer, ServerStatus } from '../../engine/index.js';
+import { fail, ok, okVoid } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
 import type { HaproxyTarget } from '../../spec/model.js';
 import { HAPROXY_NAME } from '../../spec/names.js';
 import { adminStateFromBits, parseServersState, parseShowStat } from './answers.js';

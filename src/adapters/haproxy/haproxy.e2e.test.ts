@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/fleet/wait.js';
 import { systemClock } from '../clock.js';
-import { drainHost, returnHost } from '../../engine/steps/drain.js';
-import type { LoadBalancer } from '../../engine/ports.js';
+import { drainHost, returnHost } from '../../engine/index.js';
+import type { LoadBalancer } from '../../engine/index.js';
 import type { HaproxyTarget } from '../../spec/model.js';
 import { createLoadBalancers } from './index.js';
 import { BACKEND, startTestHaproxy } from './testing/haproxy-process.js';

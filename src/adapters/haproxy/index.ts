@@ -1,5 +1,5 @@
 /** HAProxy behind the `LoadBalancers` port: one stateless client per inventory load balancer. */
-import type { LoadBalancers } from '../../engine/ports.js';
+import type { LoadBalancers } from '../../engine/index.js';
 import { createHaproxyLoadBalancer } from './haproxy-load-balancer.js';
 import type { HaproxyOptions } from './haproxy-load-balancer.js';
 

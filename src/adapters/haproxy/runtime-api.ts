@@ -7,8 +7,8 @@
  */
 import { connect } from 'node:net';
 import type { HaproxyTarget } from '../../spec/model.js';
-import { fail, ok } from '../../engine/result.js';
-import type { Result } from '../../engine/result.js';
+import { fail, ok } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
 
 export type RuntimeEndpoint = HaproxyTarget['endpoint'];
 

@@ -1,5 +1,5 @@
 /** A command health check, run on the host over its `RemoteShell` (argv, never a shell string). */
-import type { Measurement, RemoteShell } from '../../engine/ports.js';
+import type { Measurement, RemoteShell } from '../../engine/index.js';
 import type { HealthCheckTarget } from '../../spec/model.js';
 
 type CommandCheck = Extract<HealthCheckTarget, { kind: 'command' }>;

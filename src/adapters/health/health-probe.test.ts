@@ -3,9 +3,9 @@ import type { RequestListener } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExecOutput, RemoteShell } from '../../engine/ports.js';
-import { fail, ok } from '../../engine/result.js';
-import type { Result } from '../../engine/result.js';
+import type { ExecOutput, RemoteShell } from '../../engine/index.js';
+import { fail, ok } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
 import type { HealthCheckTarget, HostTarget } from '../../spec/model.js';
 import { createHealthProbe } from './index.js';
 

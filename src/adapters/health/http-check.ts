@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import type { Measurement } from '../../engine/ports.js';
+import type { Measurement } from '../../engine/index.js';
 import type { HealthCheckTarget } from '../../spec/model.js';
 import { formatDuration } from '../../spec/duration.js';
 

@@ -3,7 +3,7 @@
  * throws; a check that could not be asked is `error`, one whose answer was
  * wrong is `fail` — both keep the health gate's round from passing.
  */
-import type { HealthProbe, Measurement } from '../../engine/ports.js';
+import type { HealthProbe, Measurement } from '../../engine/index.js';
 import { measureCommand } from './command-check.js';
 import { measureHttp } from './http-check.js';
 import { measureTcp } from './tcp-check.js';

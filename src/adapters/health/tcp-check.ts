@@ -1,6 +1,6 @@
 /** A tcp health check: the host accepts a connection on the port within the timeout. */
 import { connect } from 'node:net';
-import type { Measurement } from '../../engine/ports.js';
+import type { Measurement } from '../../engine/index.js';
 import type { HealthCheckTarget, HostTarget } from '../../spec/model.js';
 import { formatDuration } from '../../spec/duration.js';
 

@@ -6,8 +6,8 @@
 import { mkdir, open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Journal } from '../../engine/ports.js';
-import type { RunEvent } from '../../engine/events.js';
+import type { Journal } from '../../engine/index.js';
+import type { RunEvent } from '../../engine/index.js';
 
 export interface FileJournal extends Journal {
   readonly path: string;

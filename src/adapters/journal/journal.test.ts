@@ -2,7 +2,7 @@ import { appendFile, mkdir, mkdtemp, open, readFile, rm, truncate, writeFile } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunEvent } from '../../engine/events.js';
+import type { RunEvent } from '../../engine/index.js';
 import { journalPath, listRuns, newRunId, openJournal, readJournal } from './index.js';
 
 let dir: string;

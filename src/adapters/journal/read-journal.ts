@@ -5,7 +5,7 @@
  * one write and acknowledges only after both are on disk.
  */
 import { readFile } from 'node:fs/promises';
-import type { RunEvent } from '../../engine/events.js';
+import type { RunEvent } from '../../engine/index.js';
 
 export interface JournalContents {
   events: RunEvent[];

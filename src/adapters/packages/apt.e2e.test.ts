@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { fleetSshSettings } from '../../../test/e2e/support/ssh-settings.js';
 import { INITIAL_VERSION, readFleet, resetFleet } from '../../../test/fleet/fleet.js';
-import type { RemoteShell, RemoteShells } from '../../engine/ports.js';
+import type { RemoteShell, RemoteShells } from '../../engine/index.js';
 import { createRemoteShells } from '../ssh/remote-shells.js';
 import { createPackageManagers } from './package-managers.js';
 

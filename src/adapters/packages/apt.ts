@@ -4,9 +4,9 @@
  * only the identical version string ("1.1" is not "1.1-1"), as `apt-get
  * install name=version` requires.
  */
-import type { ExecOutput, Versions } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { ExecOutput, Versions } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 
 export const DPKG_QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';

@@ -5,8 +5,8 @@
  * each package manager is tested by the commands it builds and the sample
  * outputs it parses.
  */
-import type { ExecOutput, Versions } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
+import type { ExecOutput, Versions } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
 import type { PackageManagerKind } from '../../spec/schema.js';
 
 export interface Command {

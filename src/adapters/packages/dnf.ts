@@ -6,7 +6,7 @@
  * and downgrades. yum 3 refuses to install a lower version, so yum splits
  * the work into `yum install` and `yum downgrade`.
  */
-import type { ExecOutput, Versions } from '../../engine/ports.js';
+import type { ExecOutput, Versions } from '../../engine/index.js';
 import { compareRpm } from '../../plan/versions.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 import { rpmDatabase } from './rpm.js';

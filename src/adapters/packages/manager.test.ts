@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { ok } from '../../engine/result.js';
+import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { ok } from '../../core/result.js';
 import { apt, DPKG_QUERY_FORMAT } from './apt.js';
 import { createPackageManager } from './manager.js';
 

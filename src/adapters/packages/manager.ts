@@ -6,9 +6,9 @@
  * unless every package is at its pin — a held or replaced package must not
  * pass as upgraded.
  */
-import type { PackageManager, RemoteShell, Versions } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok, okVoid } from '../../engine/result.js';
+import type { PackageManager, RemoteShell, Versions } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok, okVoid } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 import { presentVersions } from '../../plan/versions.js';
 import { run } from './remote-run.js';

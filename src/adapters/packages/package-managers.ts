@@ -1,5 +1,5 @@
 /** Every package manager Lieutenant drives, keyed as inventories name them (`packageManager: apt`). */
-import type { PackageManagers } from '../../engine/ports.js';
+import type { PackageManagers } from '../../engine/index.js';
 import { apt } from './apt.js';
 import { dnf, yum } from './dnf.js';
 import { createPackageManager } from './manager.js';

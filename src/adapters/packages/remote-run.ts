@@ -4,9 +4,9 @@
  * carries the end of its output (stderr first: that is where apt, dnf and
  * zypper explain themselves).
  */
-import type { ExecOutput, RemoteShell } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { ExecOutput, RemoteShell } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 
 /** The last `lines` non-empty lines of a command's output. */
 export function outputTail(output: Pick<ExecOutput, 'stdout' | 'stderr'>, lines = 12): string {

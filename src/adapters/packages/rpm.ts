@@ -9,9 +9,9 @@
  * 1.1-3, and "2:1.1" only epoch 2. Installed versions are reported as rpm
  * prints them, without a zero epoch: "1.1-3.el9", "2:1.1-3".
  */
-import type { ExecOutput, Versions } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { ExecOutput, Versions } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 
 export interface Evr {

@@ -3,7 +3,7 @@
  * search; installs `name=version` with `--oldpackage`, which lets the same
  * command go down as well as up.
  */
-import type { ExecOutput } from '../../engine/ports.js';
+import type { ExecOutput } from '../../engine/index.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 import { rpmDatabase } from './rpm.js';
 

@@ -3,8 +3,8 @@
  * else the agent at SSH_AUTH_SOCK. Messages name the file, never its content.
  */
 import { readFile } from 'node:fs/promises';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 
 export type SshAuth =
   | { kind: 'key'; path: string; privateKey: Buffer; describe: string }

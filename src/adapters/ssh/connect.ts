@@ -7,8 +7,8 @@
 import { NodeSSH } from 'node-ssh';
 import type { Duplex } from 'node:stream';
 import { formatDuration } from '../../spec/duration.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 import type { SshAuth } from './auth.js';
 import { createHostKeyGuard, preferredHostKeyAlgorithms } from './host-key-guard.js';
 import type { Ssh2Client, Ssh2Error } from './ssh2-types.js';

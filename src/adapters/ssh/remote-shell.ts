@@ -13,9 +13,9 @@
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { formatDuration } from '../../spec/duration.js';
-import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 import type { Connection } from './connect.js';
 import { buildRemoteCommand } from './quote.js';
 import type { Ssh2Channel } from './ssh2-types.js';

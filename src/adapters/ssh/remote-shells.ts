@@ -14,9 +14,9 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { RemoteShell, RemoteShells } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
-import { fail, ok } from '../../engine/result.js';
+import type { RemoteShell, RemoteShells } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { fail, ok } from '../../core/result.js';
 import type { HostTarget, SshSettings } from '../../spec/model.js';
 import { resolveAuth } from './auth.js';
 import type { Connection, Endpoint } from './connect.js';

@@ -7,7 +7,7 @@ import type { Fleet } from '../../../test/fleet/fleet.js';
 import { readFleet, waitFor } from '../../../test/fleet/fleet.js';
 import { hostPaths } from '../../../test/fleet/paths.js';
 import { fleetSshSettings } from '../../../test/e2e/support/ssh-settings.js';
-import type { RemoteShell } from '../../engine/ports.js';
+import type { RemoteShell } from '../../engine/index.js';
 import type { HostTarget, SshSettings } from '../../spec/model.js';
 import { fingerprintSha256 } from './host-key.js';
 import { createRemoteShells } from './remote-shells.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../../engine/testing/manual-clock.js';
-import { fail, okVoid } from '../../engine/result.js';
+import { fail, okVoid } from '../../core/result.js';
 import { pollRemote } from '../../gitops/poll.js';
 import {
   createGitSandbox,

@@ -9,8 +9,8 @@
  * Runs and status reads come in as ports (the real services, or fakes in
  * tests); Git is read directly — it is the rollout repo itself.
  */
-import type { Clock } from '../../engine/ports.js';
-import type { Result } from '../../engine/result.js';
+import type { Clock } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
 import type { PollOutcome } from '../../gitops/poll.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import type { AppFailure } from '../failure.js';

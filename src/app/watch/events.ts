@@ -3,8 +3,8 @@
  * events go to the run views as usual. The CLI prints these as lines; tests
  * read them as values. Nothing in src/app writes text.
  */
-import type { RunResult } from '../../engine/events.js';
-import type { Versions } from '../../engine/ports.js';
+import type { RunResult } from '../../engine/index.js';
+import type { Versions } from '../../engine/index.js';
 
 /** Why a run was started: a new commit, or healing drift back to the deployed commit. */
 export type RunCause = 'commit' | 'self-heal';

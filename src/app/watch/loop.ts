@@ -7,7 +7,7 @@
  * Stopping: once `signal` aborts, nothing new is taken; the cycle in flight
  * sees the same signal (its run stops safely) and the loop ends after it.
  */
-import type { Clock } from '../../engine/ports.js';
+import type { Clock } from '../../engine/index.js';
 import type { Cycle, Trigger } from './cycle.js';
 
 export interface WatchLoopOptions {

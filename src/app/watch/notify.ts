@@ -2,9 +2,9 @@
  * `--notify URL`: alerts as one JSON POST each. A receiver that is down or
  * slow never stops the watcher: a failed POST is a value the caller logs.
  */
-import type { Result } from '../../engine/result.js';
-import { fail, okVoid } from '../../engine/result.js';
-import type { Versions } from '../../engine/ports.js';
+import type { Result } from '../../core/result.js';
+import { fail, okVoid } from '../../core/result.js';
+import type { Versions } from '../../engine/index.js';
 import type { WatchEventBody } from './events.js';
 
 export type Alert =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthCheckTarget, HostTarget } from '../../spec/model.js';
 import type { Clock, HealthProbe, Measurement, RemoteShell } from '../ports.js';
-import { fail, okVoid } from '../result.js';
+import { fail, okVoid } from '../../core/result.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { awaitHealthy, checkLabel, renderChecks } from './await-healthy.js';
 

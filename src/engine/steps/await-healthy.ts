@@ -6,8 +6,8 @@ import type { HealthCheckTarget, HostTarget } from '../../spec/model.js';
 import { formatDuration } from '../../spec/duration.js';
 import { renderTemplate } from '../../spec/templates.js';
 import type { Clock, HealthProbe, Measurement, RemoteShell } from '../ports.js';
-import { fail, okVoid } from '../result.js';
-import type { Result } from '../result.js';
+import { fail, okVoid } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
 
 export interface HealthPolicy {
   intervalMs: number;

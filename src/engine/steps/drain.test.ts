@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AdminState, Clock, LoadBalancer, ServerStatus } from '../ports.js';
-import { fail, ok, okVoid } from '../result.js';
-import type { Result } from '../result.js';
+import { fail, ok, okVoid } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
 import { createManualClock } from '../testing/manual-clock.js';
 import { drainHost, returnHost } from './drain.js';
 

@@ -5,8 +5,8 @@
  */
 import type { AdminState, Clock, LoadBalancer, ServerStatus } from '../ports.js';
 import { formatDuration } from '../../spec/duration.js';
-import { fail, ok, okVoid } from '../result.js';
-import type { Result } from '../result.js';
+import { fail, ok, okVoid } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
 
 export interface RotationOptions {
   timeoutMs: number;

@@ -21,7 +21,7 @@ import type {
   ServerStatus,
   Versions,
 } from '../ports.js';
-import { fail, ok, okVoid } from '../result.js';
+import { fail, ok, okVoid } from '../../core/result.js';
 
 export interface FakeWorldOptions {
   hosts: Record<string, Versions>;

@@ -4,7 +4,7 @@
  * once a key is chosen. Keys are handled by RunTui; this only draws.
  */
 import { Box, Text } from 'ink';
-import type { GateDecision } from '../../engine/ports.js';
+import type { GateDecision } from '../../engine/index.js';
 import type { GateView } from '../run-view.js';
 import { formatElapsed } from '../format.js';
 

@@ -2,8 +2,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import type { RunEvent } from '../../engine/events.js';
-import type { GateRequest } from '../../engine/ports.js';
+import type { RunEvent } from '../../engine/index.js';
+import type { GateRequest } from '../../engine/index.js';
 import { scenario } from '../run-events.fixture.js';
 import { createTuiController, type TuiController } from './controller.js';
 import { RunTui } from './RunTui.js';

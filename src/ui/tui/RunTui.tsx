@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import type { GateDecision } from '../../engine/ports.js';
+import type { GateDecision } from '../../engine/index.js';
 import type { TuiController } from './controller.js';
 import { layoutBatches } from './layout.js';
 import { Header } from './Header.js';

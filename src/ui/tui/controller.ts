@@ -5,8 +5,8 @@
  * `Approver`), and Ctrl-C presses. Redraws are paced by the view's frame
  * clock, not by events: a dirty flag says whether there is anything new.
  */
-import type { RunEventListener } from '../../engine/events.js';
-import type { Approver, GateAnswer, GateDecision, GateRequest } from '../../engine/ports.js';
+import type { RunEventListener } from '../../engine/index.js';
+import type { Approver, GateAnswer, GateDecision, GateRequest } from '../../engine/index.js';
 import { initialRunView, reduce, type RunView } from '../run-view.js';
 
 export interface TuiControllerOptions {

@@ -4,8 +4,8 @@
  * exists; Ctrl-C is the CLI's to act on (`onInterrupt`).
  */
 import { render } from 'ink';
-import type { RunEventListener } from '../../engine/events.js';
-import type { Approver } from '../../engine/ports.js';
+import type { RunEventListener } from '../../engine/index.js';
+import type { Approver } from '../../engine/index.js';
 import { createTuiController } from './controller.js';
 import { RunTui } from './RunTui.js';
 

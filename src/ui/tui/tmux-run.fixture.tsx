@@ -5,7 +5,7 @@
  * finishes the run so the summary is drawn.
  */
 import { appendFileSync } from 'node:fs';
-import type { RunEvent } from '../../engine/events.js';
+import type { RunEvent } from '../../engine/index.js';
 import { scenario } from '../run-events.fixture.js';
 import { renderRunTui } from './render.js';
 

@@ -5,7 +5,7 @@
  * means the drain has begun — the moment to act (kill -9, approve). If the
  * process ends first, the wait fails at once with the process's output.
  */
-import type { EventOf, RunEvent, RunEventType } from '../../../src/engine/events.js';
+import type { EventOf, RunEvent, RunEventType } from '../../../src/engine/index.js';
 import { waitFor } from '../../fleet/wait.js';
 import { eventsOf, lastJournal } from './lieutenant.js';
 import type { LieutenantProcess } from './lieutenant-process.js';

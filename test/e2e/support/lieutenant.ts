@@ -5,7 +5,7 @@
  * on (waiting at a gate) before its exit code is known.
  */
 import { runCli } from '../../../src/cli/main.js';
-import type { RunEvent, RunEventType, EventOf } from '../../../src/engine/events.js';
+import type { RunEvent, RunEventType, EventOf } from '../../../src/engine/index.js';
 import { journalPath, listRuns, readJournal } from '../../../src/adapters/journal/index.js';
 import type { RolloutRepo } from './rollout-repo.js';
 

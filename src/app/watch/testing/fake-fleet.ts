@@ -7,9 +7,9 @@
 import { recordRun, deployedCommit } from '../../../gitops/deployed.js';
 import { gitAt } from '../../../gitops/git.js';
 import { aRunRecord } from '../../../gitops/testing/run-record.js';
-import type { RunResult } from '../../../engine/events.js';
-import { EXIT_CODE } from '../../../engine/events.js';
-import { ok, type Result } from '../../../engine/result.js';
+import type { RunResult } from '../../../engine/index.js';
+import { EXIT_CODE } from '../../../engine/index.js';
+import { ok, type Result } from '../../../core/result.js';
 import type { AppFailure } from '../../failure.js';
 import type { RunDone } from '../../run-service.js';
 import type { HostStatus, StatusReport } from '../../status-service.js';
