@@ -1,15 +1,19 @@
 /**
  * `lieutenant plan`: load the committed spec, read the fleet over SSH and the
- * load balancers, and compute the plan `run` would execute. Changes nothing.
+ * load balancers, compute the plan `run` would execute, and ask what `run`'s
+ * preflight asks (every planned host reachable, sudo usable, the versions in
+ * its repositories) — so it never shows a plan that `run` would refuse.
+ * Changes nothing.
  */
-import { observeFleet, type Observation } from '../engine/index.js';
+import { observeFleet, preflight, type Observation } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { planRollout } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { loadRollout } from '../spec/repo.js';
+import { prefetchAvailability } from './availability-prefetch.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
-import { connectWorld, loadAdapters, type World } from './world.js';
+import { loadAdapters, type World } from './world.js';
 
 export interface PlanRequest {
   repoDir: string;
@@ -30,35 +34,46 @@ export async function loadSpec(
   return loaded.ok ? loaded : { ok: false, error: specFailure(loaded.error) };
 }
 
-/** Reads the fleet through `world` (connections stay open for the run) and plans. */
-export async function observeAndPlan(
+/** Reads the fleet through `world` (connections stay open for the run); every problem at once. */
+export async function observe(
   rollout: Rollout,
   world: World,
   signal: AbortSignal,
-): Promise<Result<Planned, AppFailure>> {
+): Promise<Result<Observation, AppFailure>> {
   const observation = await observeFleet(rollout, world, signal);
-  if (observation.problems.length > 0) {
-    return {
-      ok: false,
-      error: badInput(
-        `cannot read the fleet of ${rollout.environment}; nothing was changed on any host`,
-        observation.problems,
-      ),
-    };
-  }
-  return ok({ plan: planRollout(rollout, observation.facts), observation });
+  if (observation.problems.length === 0) return ok(observation);
+  return {
+    ok: false,
+    error: badInput(
+      `cannot read the fleet of ${rollout.environment}; nothing was changed on any host`,
+      observation.problems,
+    ),
+  };
 }
 
 export async function planService(
   request: PlanRequest,
 ): Promise<Result<Planned & { rollout: Rollout; warnings: string[] }, AppFailure>> {
-  void loadAdapters(); // while git reads the spec
+  const adapters = loadAdapters(); // while git reads the spec
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
-  const world = await connectWorld(loaded.value.rollout);
+  const { rollout } = loaded.value;
+  const world = (await adapters).connect(rollout);
   try {
-    const planned = await observeAndPlan(loaded.value.rollout, world, request.signal);
-    return planned.ok ? ok({ ...planned.value, ...loaded.value }) : planned;
+    // The repositories are asked while the fleet is read, as `run` does.
+    const early = prefetchAvailability(rollout, world.shells, world.packageManagers, request.signal);
+    const observation = await observe(rollout, world, request.signal);
+    if (!observation.ok) return observation;
+    const plan = planRollout(rollout, observation.value.facts);
+    if (plan.batches.length > 0) await early.started;
+    const checked = await preflight(plan, { ...world, packageManagers: early.packageManagers }, request.signal);
+    if (checked.problems.length > 0) {
+      return {
+        ok: false,
+        error: badInput('`lieutenant run` would refuse this plan at preflight; nothing was changed', checked.problems),
+      };
+    }
+    return ok({ plan, observation: observation.value, ...loaded.value });
   } finally {
     await world.shells.closeAll();
   }

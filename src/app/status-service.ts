@@ -15,7 +15,7 @@ import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
-import { connectWorld, loadAdapters } from './world.js';
+import { loadAdapters, type RemoteAdapters } from './world.js';
 
 export interface HostStatus {
   environment: string;
@@ -56,7 +56,7 @@ export async function statusService(request: {
   environment?: string;
   signal: AbortSignal;
 }): Promise<Result<StatusReport, AppFailure>> {
-  void loadAdapters(); // while git reads the specs
+  const adapters = loadAdapters(); // while git reads the specs
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
   const environments = [...repo.value.inventories.keys()].filter(
@@ -89,7 +89,13 @@ export async function statusService(request: {
       const deployed = await deployedCommit(request.repoDir, environment, rollout);
       env.deployed[rollout] = deployed;
       if (deployed !== repo.value.commit.sha) env.pending.push(rollout);
-      const { hosts, problems } = await rolloutStatus(request.repoDir, rollout, deployed, request.signal);
+      const { hosts, problems } = await rolloutStatus(
+        request.repoDir,
+        rollout,
+        deployed,
+        await adapters,
+        request.signal,
+      );
       report.hosts.push(...hosts);
       env.problems.push(
         ...problems,
@@ -106,6 +112,7 @@ async function rolloutStatus(
   repoDir: string,
   rollout: string,
   deployed: string | undefined,
+  adapters: RemoteAdapters,
   signal: AbortSignal,
 ): Promise<{ hosts: HostStatus[]; problems: string[] }> {
   const head = await loadSpec({ repoDir, playbook: rollout });
@@ -113,7 +120,7 @@ async function rolloutStatus(
   const expectedSpec = deployed ? await loadSpec({ repoDir, playbook: rollout, rev: deployed }) : head;
   const expectedRollout = expectedSpec.ok ? expectedSpec.value.rollout : head.value.rollout;
   const current = head.value.rollout;
-  const world = await connectWorld(current);
+  const world = adapters.connect(current);
   try {
     const observed = await observeFleet(current, world, signal);
     const hosts: HostStatus[] = [];

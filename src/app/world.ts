@@ -1,14 +1,20 @@
 /**
- * The real adapters behind the engine's ports, for one rollout. The only
- * place (with the tests) that knows which adapter implements which port.
+ * The real adapters behind the engine's ports. The only place (with the
+ * tests) that knows which adapter implements which port: the services ask
+ * here for the remote side (SSH, package managers, HAProxy, health probes) and
+ * for the local one (clock, journal).
  *
- * They are imported on first use: node-ssh is the heaviest module of the CLI
- * to load, and a command that calls `loadAdapters()` before it reads the spec
- * from Git gets them loaded while git runs, not before.
+ * The remote adapters are imported on first use: node-ssh is the heaviest
+ * module of the CLI to load, and a command that calls `loadAdapters()` before
+ * it reads the spec from Git gets them loaded while git runs. The caller
+ * holds the promise; nothing is cached here.
  */
-import type { HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/index.js';
+import { systemClock } from '../adapters/clock.js';
+import { journalPath, openJournal, type FileJournal } from '../adapters/journal/index.js';
+import type { Clock, HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/index.js';
 import type { Rollout } from '../spec/model.js';
 
+/** The fleet's side, for one rollout's SSH settings. */
 export interface World {
   shells: RemoteShells;
   packageManagers: PackageManagers;
@@ -16,28 +22,42 @@ export interface World {
   probe: HealthProbe;
 }
 
-const importAdapters = () =>
-  Promise.all([
+export interface RemoteAdapters {
+  connect(rollout: Rollout): World;
+}
+
+/** This machine's side: cheap to load, used by every command that runs or records a run. */
+export interface LocalAdapters {
+  clock: Clock;
+  /** The write-ahead journal of one run (appends to an interrupted run's). */
+  openJournal(repoDir: string, runId: string): Promise<FileJournal>;
+}
+
+export const localAdapters: LocalAdapters = {
+  clock: systemClock,
+  openJournal: (repoDir, runId) => openJournal(journalPath(repoDir, runId)),
+};
+
+/** Starts loading the remote adapters; await it where the first connection is made. */
+export function loadAdapters(): Promise<RemoteAdapters> {
+  const loading = importRemoteAdapters();
+  loading.catch(() => undefined); // a command that stops early never awaits it; one that awaits it sees the failure
+  return loading;
+}
+
+async function importRemoteAdapters(): Promise<RemoteAdapters> {
+  const [ssh, packages, haproxy, health] = await Promise.all([
     import('../adapters/ssh/remote-shells.js'),
     import('../adapters/packages/package-managers.js'),
     import('../adapters/haproxy/index.js'),
     import('../adapters/health/index.js'),
   ]);
-let adapters: ReturnType<typeof importAdapters> | undefined;
-
-/** Starts loading the adapters (once); a failure surfaces in connectWorld. */
-export function loadAdapters(): ReturnType<typeof importAdapters> {
-  adapters ??= importAdapters();
-  adapters.catch(() => undefined);
-  return adapters;
-}
-
-export async function connectWorld(rollout: Rollout): Promise<World> {
-  const [ssh, packages, haproxy, health] = await loadAdapters();
   return {
-    shells: ssh.createRemoteShells(rollout.ssh),
-    packageManagers: packages.createPackageManagers(),
-    loadBalancers: haproxy.createLoadBalancers(),
-    probe: health.createHealthProbe(),
+    connect: (rollout) => ({
+      shells: ssh.createRemoteShells(rollout.ssh),
+      packageManagers: packages.createPackageManagers(),
+      loadBalancers: haproxy.createLoadBalancers(),
+      probe: health.createHealthProbe(),
+    }),
   };
 }

@@ -1,12 +1,13 @@
 /**
- * A batch: its hosts through the pipeline, `concurrency` at a time, each
+ * A batch: its hosts through the pipeline, as many at once as the plan says
+ * (`inFlight`), each
  * holding an availability slot while out of rotation. The first failure stops
  * new hosts from starting; hosts in flight finish.
  */
 import pLimit from 'p-limit';
 import type { BatchPlan, HostPlan } from '../plan/types.js';
 import { moveHost, type HostOutcome } from './host-pipeline.js';
-import { hostContext, hostOf, wantedVersions, type RunEnv } from './run-env.js';
+import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
 import type { Versions } from './ports.js';
 
 export interface BatchResult {
@@ -18,7 +19,8 @@ export interface BatchResult {
 export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResult> {
   const failure = new AbortController();
   const stopStarting = AbortSignal.any([env.control.stop, failure.signal]);
-  const limit = pLimit(env.rollout.strategy.concurrency);
+  // inFlight is 0 when hosts already out use up the cap: one at a time, and the guard says why none can start.
+  const limit = pLimit(Math.max(1, batch.inFlight));
   const outcomes = new Map<string, HostOutcome>();
   await settleAll(
     batch.hosts.map((name) =>
@@ -28,7 +30,7 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
           outcomes.set(name, { kind: 'not-started', reason: 'run stopping' });
           return;
         }
-        const outcome = await moveHost(hostContext(env, host, stopStarting), wantedVersions(host));
+        const outcome = await moveHost(env, host, wantedVersions(host), stopStarting);
         outcomes.set(name, outcome);
         if (outcome.kind === 'failed' || outcome.kind === 'blocked') {
           env.failures.set(name, outcome.kind === 'failed' ? `${outcome.step}: ${outcome.reason}` : outcome.reason);
@@ -53,7 +55,7 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
  * the ones that had finished. Only a forced stop interrupts it.
  */
 export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: RunEnv): Promise<boolean> {
-  const limit = pLimit(env.rollout.strategy.concurrency);
+  const limit = pLimit(env.plan.strategy.concurrency);
   const touched = batch.hosts
     .map((name) => ({ name, outcome: result.outcomes.get(name) }))
     .filter((entry) => entry.outcome?.kind === 'failed' || (entry.outcome?.kind === 'done' && entry.outcome.changed))
@@ -64,7 +66,7 @@ export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: 
         const host = hostOf(env, name);
         const to = rollbackTarget(host, outcome && 'before' in outcome ? outcome.before : undefined);
         await env.emit({ type: 'host.rollback.started', host: name, to });
-        const rolled = await moveHost(hostContext(env, host, env.control.force), to);
+        const rolled = await moveHost(env, host, to, env.control.force);
         if (rolled.kind === 'done') {
           env.failures.delete(name);
           await env.emit({ type: 'host.rollback.finished', host: name, ok: true });

@@ -26,6 +26,4 @@ export interface RunControl {
   firstSeq?: number;
   /** Set when this run continues an interrupted one. */
   resumes?: string;
-  /** A resumed rollback: reaching the plan's targets means the run ends rolled back. */
-  finishesRollback?: boolean;
 }

@@ -22,6 +22,43 @@ describe('executePlan', () => {
     expect(world.log.indexOf(firstReturns.at(-1) as string)).toBeLessThan(world.log.indexOf('lb web-03 drain'));
   });
 
+  it('follows the plan, not the spec: how many at once and which gates come from the plan alone', async () => {
+    // Given a spec with concurrency 10 and approval gates, and its plan edited to one host at a time and no gates
+    const asked: number[] = [];
+    const { outcome, world } = await runScenario({
+      fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'], pause: { kind: 'approve' } },
+      approver: {
+        await: (request) => {
+          asked.push(request.afterBatch);
+          return Promise.resolve({ decision: 'approve', by: 'test' });
+        },
+      },
+      editPlan: (plan) => ({
+        ...plan,
+        batches: plan.batches.map((batch) => ({ ...batch, inFlight: 1, gate: { kind: 'none' } })),
+      }),
+    });
+    // Then the run did what the plan said: never two hosts out at once, and no gate asked
+    expect(outcome.result).toBe('succeeded');
+    expect(world.peakOut).toBe(1);
+    expect(asked).toEqual([]);
+  });
+
+  it('asks the gate the plan puts after a batch, and none after the last', async () => {
+    const asked: number[] = [];
+    const { outcome } = await runScenario({
+      fixture: { groups: [{ hosts: 6 }], batches: [1, '50%'], pause: { kind: 'approve' } },
+      approver: {
+        await: (request) => {
+          asked.push(request.afterBatch);
+          return Promise.resolve({ decision: 'approve', by: 'test' });
+        },
+      },
+    });
+    expect(outcome.result).toBe('succeeded');
+    expect(asked).toEqual([1, 2]);
+  });
+
   it('journals every event, in order, before listeners see it', async () => {
     const { world, events } = await runScenario({ fixture: {} });
     expect(world.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));

@@ -4,7 +4,6 @@
  * Everything that happens is an event, journaled before its step runs.
  */
 import type { Plan } from '../plan/types.js';
-import type { Rollout } from '../spec/model.js';
 import { Availability } from './availability.js';
 import { rollBackBatch, runBatch } from './batch.js';
 import type { EngineDeps, RunControl } from './deps.js';
@@ -25,12 +24,7 @@ export interface RunOutcome {
 // The runtime API answers in a millisecond: polling it often costs nothing and shortens every drain and return.
 const DEFAULT_POLL_MS = 100;
 
-export async function executePlan(
-  plan: Plan,
-  rollout: Rollout,
-  deps: EngineDeps,
-  control: RunControl,
-): Promise<RunOutcome> {
+export async function executePlan(plan: Plan, deps: EngineDeps, control: RunControl): Promise<RunOutcome> {
   const started = deps.clock.now();
   const emit = createEmitter(control.runId, deps.journal, deps.clock, control.listeners, control.firstSeq);
   await emit({
@@ -49,7 +43,6 @@ export async function executePlan(
   const changed: string[] = [];
   const env: RunEnv = {
     plan,
-    rollout,
     deps,
     control,
     emit,
@@ -75,7 +68,7 @@ export async function executePlan(
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
     const result =
-      control.finishesRollback && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
+      plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
       availability
         .outOfRotation(group.name)
@@ -90,7 +83,7 @@ export async function executePlan(
     return finish('nothing-to-do', `every host already matches ${plan.commit.sha.slice(0, 7)}`);
   }
 
-  const checked = await preflight(plan, rollout, deps, control.force);
+  const checked = await preflight(plan, deps, control.force);
   await emit({ type: 'preflight.finished', ok: checked.problems.length === 0, problems: checked.problems });
   if (checked.problems.length > 0) {
     return finish('invalid', `preflight failed, nothing was changed on any host: ${checked.problems.join('; ')}`);
@@ -117,7 +110,7 @@ export async function executePlan(
     }
     if (result.failed) {
       const failedHosts = [...env.failures.keys()].join(', ');
-      if (rollout.strategy.onFailure === 'rollback') {
+      if (plan.strategy.onFailure === 'rollback') {
         const rolledBack = await rollBackBatch(batch, result, env);
         for (const [host, outcome] of result.outcomes)
           if (outcome.kind === 'done' && rolledBack) removeFrom(changed, host);
@@ -135,7 +128,6 @@ export async function executePlan(
     await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: true });
     if (control.stop.aborted) return finish('aborted', `stopped after batch ${batch.index}/${plan.batches.length}`);
 
-    if (batch.index === plan.batches.length) break;
     const answer = await pauseGate(batch, env);
     if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
     if ('failure' in answer)

@@ -9,7 +9,7 @@ import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
 
 /** 'stopped': the operator stopped the run; `failure`: no answer can come (the approver broke). */
 export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnswer | 'stopped' | { failure: string }> {
-  const pause = env.rollout.strategy.pause;
+  const pause = batch.gate;
   if (pause.kind === 'none') return { decision: 'approve', by: 'strategy' };
   const batches = env.plan.batches.length;
   const summary = batchSummary(batch, env);

@@ -4,32 +4,15 @@
  * host back. A host leaves rotation only after it holds an availability slot,
  * and its packages change only after every load balancer has it in maint.
  */
-import type { GroupPlan, HostPlan } from '../plan/types.js';
-import type { HostTarget, Rollout } from '../spec/model.js';
+import type { HostPlan } from '../plan/types.js';
 import type { HostStep } from './events.js';
-import type { Emit } from './emitter.js';
-import type { EngineDeps } from './deps.js';
-import type { LoadBalancer, RemoteShell, Versions } from './ports.js';
-import type { Availability } from './availability.js';
+import type { RemoteShell, Versions } from './ports.js';
 import type { Result } from '../core/result.js';
+import { groupOf, loadBalancersOf, type RunEnv } from './run-env.js';
 import { packageChange } from '../plan/planner.js';
 import { presentVersions } from '../plan/versions.js';
 import { drainHost, holdOutOfRotation, returnHost } from './steps/drain.js';
 import { awaitHealthy, renderChecks } from './steps/await-healthy.js';
-
-export interface HostContext {
-  rollout: Rollout;
-  group: GroupPlan;
-  host: HostPlan;
-  deps: EngineDeps;
-  emit: Emit;
-  availability: Availability;
-  /** Aborts the step in flight (second Ctrl-C). */
-  force: AbortSignal;
-  /** Aborts waiting for a slot (first Ctrl-C, or a failure in the batch). */
-  stopStarting: AbortSignal;
-  pollMs: number;
-}
 
 export type HostOutcome =
   /** `before`: the versions the host had, to roll back to. */
@@ -40,17 +23,27 @@ export type HostOutcome =
   | { kind: 'blocked'; reason: string }
   | { kind: 'failed'; step: HostStep; reason: string; before?: Versions };
 
-/** Brings the host to `wanted`: the normal pipeline, and (with the old versions) a rollback. */
-export async function moveHost(ctx: HostContext, wanted: Versions): Promise<HostOutcome> {
-  const { host, group, availability, emit } = ctx;
+/**
+ * Brings the host to `wanted`: the normal pipeline, and (with the old versions)
+ * a rollback. `stopStarting` aborts waiting for a slot (first Ctrl-C, or a
+ * failure in the batch); the run's force signal aborts the step in flight.
+ */
+export async function moveHost(
+  env: RunEnv,
+  host: HostPlan,
+  wanted: Versions,
+  stopStarting: AbortSignal,
+): Promise<HostOutcome> {
+  const { availability, emit, deps } = env;
+  const group = groupOf(env, host.group);
+  const force = env.control.force;
   // Through the pool for every move: it reuses the open connection, and opens
   // a new one (host key checked again) when SSH was lost since the last step.
-  const target: HostTarget = { name: host.name, address: host.address, group: host.group, lbServer: host.lbServer };
-  const shell = await ctx.deps.shells.connect(target, ctx.force);
+  const shell = await deps.shells.connect(host, force);
   if (!shell.ok) return { kind: 'blocked', reason: shell.error.message };
 
   const wasOut = availability.outOfRotation(group.name).includes(host.name);
-  const slot = await availability.acquire(group.name, host.name, ctx.stopStarting);
+  const slot = await availability.acquire(group.name, host.name, stopStarting);
   if (slot === 'cancelled') return { kind: 'not-started', reason: 'run stopping' };
   if (slot === 'blocked') {
     const out = availability.outOfRotation(group.name);
@@ -68,14 +61,9 @@ export async function moveHost(ctx: HostContext, wanted: Versions): Promise<Host
   };
 
   // What the host has, read while it drains — from the host, not the plan: it may have moved since (resume, a hand edit).
-  const reading = ctx.deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(wanted), ctx.force);
-  const lbs = loadBalancersOf(ctx);
-  const rotation = {
-    timeoutMs: ctx.rollout.drain.timeoutMs,
-    pollMs: ctx.pollMs,
-    clock: ctx.deps.clock,
-    signal: ctx.force,
-  };
+  const reading = deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(wanted), force);
+  const lbs = loadBalancersOf(env, group);
+  const rotation = { timeoutMs: env.plan.drain.timeoutMs, pollMs: env.pollMs, clock: deps.clock, signal: force };
   if (!wasOut) {
     await emit({ type: 'host.drain.started', host: host.name, group: group.name, loadBalancers: group.loadBalancers });
     const drained = await drainHost(lbs, host.lbServer, rotation);
@@ -86,27 +74,19 @@ export async function moveHost(ctx: HostContext, wanted: Versions): Promise<Host
     if (!held.ok) return failed('drain', held.error.message);
   }
 
-  const upgraded = await installVersions(ctx, shell.value, wanted, await reading);
+  const upgraded = await installVersions(env, host, shell.value, wanted, await reading);
   if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);
 
   // Checks see what the host really has ({{packages.demo}} after a rollback is the old version).
-  const healthy = await healthGate(ctx, shell.value, upgraded.installed);
+  const healthy = await healthGate(env, host, shell.value, upgraded.installed);
   if (!healthy.ok) return failed('health', healthy.reason, upgraded.before);
 
   await emit({ type: 'host.return.started', host: host.name });
-  const returned = await returnHost(lbs, host.lbServer, { ...rotation, timeoutMs: ctx.rollout.health.timeoutMs });
+  const returned = await returnHost(lbs, host.lbServer, { ...rotation, timeoutMs: env.plan.health.timeoutMs });
   if (!returned.ok) return failed('return', returned.error.message, upgraded.before);
   availability.release(group.name, host.name);
   await emit({ type: 'host.return.finished', host: host.name });
   return { kind: 'done', changed: upgraded.changed, before: upgraded.before };
-}
-
-function loadBalancersOf(ctx: HostContext): LoadBalancer[] {
-  return ctx.group.loadBalancers.map((name) => {
-    const target = ctx.rollout.loadBalancers[name];
-    if (!target) throw new Error(`load balancer ${name} missing from a validated rollout`);
-    return ctx.deps.loadBalancers.get(target);
-  });
 }
 
 type Installed =
@@ -114,13 +94,15 @@ type Installed =
   | { ok: false; reason: string; before?: Versions };
 
 async function installVersions(
-  ctx: HostContext,
+  env: RunEnv,
+  host: HostPlan,
   shell: RemoteShell,
   wanted: Versions,
   before: Result<Versions>,
 ): Promise<Installed> {
-  const { host, emit, group } = ctx;
-  const manager = ctx.deps.packageManagers[group.packageManager];
+  const { emit } = env;
+  const group = groupOf(env, host.group);
+  const manager = env.deps.packageManagers[group.packageManager];
   const names = Object.keys(wanted);
   if (!before.ok) return { ok: false, reason: before.error.message };
   const changes = names
@@ -129,7 +111,7 @@ async function installVersions(
   await emit({ type: 'host.upgrade.started', host: host.name, changes });
   // The adapter verifies every package reached its pin and returns what is installed.
   const pins = Object.fromEntries(changes.map((change) => [change.name, change.to]));
-  const after = changes.length > 0 ? await manager.install(shell, pins, ctx.force, before.value) : before;
+  const after = changes.length > 0 ? await manager.install(shell, pins, env.control.force, before.value) : before;
   if (!after.ok) return { ok: false, reason: withDetail(after.error), before: before.value };
   const now = { ...before.value, ...after.value };
   await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: now });
@@ -137,26 +119,25 @@ async function installVersions(
 }
 
 async function healthGate(
-  ctx: HostContext,
+  env: RunEnv,
+  host: HostPlan,
   shell: RemoteShell,
   packages: Record<string, string>,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { host, emit, rollout } = ctx;
-  const target: HostTarget = { name: host.name, address: host.address, group: host.group, lbServer: host.lbServer };
-  const groupTarget = rollout.groups.find((g) => g.name === host.group);
-  const checks = renderChecks(groupTarget?.checks ?? [], target, packages);
-  const threshold = rollout.health.successThreshold;
+  const { emit, plan } = env;
+  const checks = renderChecks(groupOf(env, host.group).checks, host, packages);
+  const threshold = plan.health.successThreshold;
   // Measurement events are emitted without awaiting each one in the probe loop's
   // callback; the emitter keeps their order and the final event waits for all.
   const pending: Array<Promise<unknown>> = [];
   const result = await awaitHealthy(
     checks,
-    ctx.deps.probe,
-    target,
+    env.deps.probe,
+    host,
     shell,
-    rollout.health,
-    ctx.deps.clock,
-    ctx.force,
+    plan.health,
+    env.deps.clock,
+    env.control.force,
     (check, measurement, passes) => {
       pending.push(emit({ type: 'host.health.checked', host: host.name, check, measurement, passes, threshold }));
     },

@@ -18,3 +18,4 @@ export {
   type HealthPolicy,
   type MeasurementListener,
 } from './steps/await-healthy.js';
+export { preflight } from './preflight.js';

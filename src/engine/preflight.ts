@@ -6,43 +6,41 @@
  */
 import pLimit from 'p-limit';
 import type { Plan } from '../plan/types.js';
-import type { Rollout } from '../spec/model.js';
-import type { EngineDeps } from './deps.js';
+import type { PackageManagers, RemoteShells } from './ports.js';
 import { plannedHosts } from '../plan/planner.js';
 import { presentVersions } from '../plan/versions.js';
 import { wantedVersions } from './run-env.js';
 
+/** Read-only: `plan` runs it too, so it never shows a plan that `run` would refuse. */
 export async function preflight(
   plan: Plan,
-  rollout: Rollout,
-  deps: EngineDeps,
+  deps: { shells: RemoteShells; packageManagers: PackageManagers },
   signal: AbortSignal,
 ): Promise<{ problems: string[] }> {
   const limit = pLimit(16);
   const problems: string[] = [];
+  const managerOf = new Map(plan.groups.map((group) => [group.name, group.packageManager]));
   await Promise.all(
     plannedHosts(plan).map((host) =>
       limit(async () => {
-        const group = rollout.groups.find((g) => g.name === host.group);
-        if (!group) throw new Error(`planned host ${host.name} in unknown group ${host.group}`);
-        const target = group.hosts.find((h) => h.name === host.name);
-        if (!target) throw new Error(`planned host ${host.name} missing from group ${group.name}`);
-        const shell = await deps.shells.connect(target, signal);
+        const manager = managerOf.get(host.group);
+        if (!manager) throw new Error(`planned host ${host.name} in unknown group ${host.group}`);
+        const shell = await deps.shells.connect(host, signal);
         if (!shell.ok) {
           problems.push(shell.error.message);
           return;
         }
-        if (rollout.ssh.become === 'sudo') {
+        if (plan.access.become === 'sudo') {
           // A user without a sudo rule would be found only after its host is drained.
           const sudo = await shell.value.exec(['true'], { privileged: true, signal });
           if (!sudo.ok || sudo.value.code !== 0) {
             const why = sudo.ok ? sudo.value.stderr.trim() || `exit ${sudo.value.code}` : sudo.error.message;
-            problems.push(`${host.name}: become: sudo, but sudo -n refuses ${rollout.ssh.user}: ${why}`);
+            problems.push(`${host.name}: become: sudo, but sudo -n refuses ${plan.access.user}: ${why}`);
             return;
           }
         }
         // This host's own targets: the committed versions, or the old ones a resumed rollback goes back to.
-        const available = await deps.packageManagers[group.packageManager].ensureAvailable(
+        const available = await deps.packageManagers[manager].ensureAvailable(
           shell.value,
           presentVersions(wantedVersions(host)),
           signal,

@@ -1,15 +1,16 @@
-/** What every part of one execution shares, built once by `executePlan`. */
+/**
+ * What every part of one execution shares, built once by `executePlan`: the
+ * plan (what to do), the ports (how), the operator's steering, and the run's
+ * own bookkeeping (the cap's slots, why each failed host is out).
+ */
 import type { Plan, GroupPlan, HostPlan } from '../plan/types.js';
-import type { Rollout } from '../spec/model.js';
 import type { Availability } from './availability.js';
 import type { EngineDeps, RunControl } from './deps.js';
-import type { Versions } from './ports.js';
+import type { LoadBalancer, Versions } from './ports.js';
 import type { Emit } from './emitter.js';
-import type { HostContext } from './host-pipeline.js';
 
 export interface RunEnv {
   plan: Plan;
-  rollout: Rollout;
   deps: EngineDeps;
   control: RunControl;
   emit: Emit;
@@ -17,21 +18,6 @@ export interface RunEnv {
   pollMs: number;
   /** Why each host that failed is out of rotation. */
   failures: Map<string, string>;
-}
-
-export function hostContext(env: RunEnv, host: HostPlan, stopStarting: AbortSignal): HostContext {
-  const group = groupOf(env, host.group);
-  return {
-    rollout: env.rollout,
-    group,
-    host,
-    deps: env.deps,
-    emit: env.emit,
-    availability: env.availability,
-    force: env.control.force,
-    stopStarting,
-    pollMs: env.pollMs,
-  };
 }
 
 export function groupOf(env: RunEnv, name: string): GroupPlan {
@@ -44,6 +30,15 @@ export function hostOf(env: RunEnv, name: string): HostPlan {
   const host = env.plan.groups.flatMap((g) => g.hosts).find((h) => h.name === name);
   if (!host) throw new Error(`unknown host ${name}`);
   return host;
+}
+
+/** The load balancers a group sits behind, as the plan names them. */
+export function loadBalancersOf(env: RunEnv, group: GroupPlan): LoadBalancer[] {
+  return group.loadBalancers.map((name) => {
+    const target = env.plan.loadBalancers[name];
+    if (!target) throw new Error(`load balancer ${name} missing from the plan`);
+    return env.deps.loadBalancers.get(target);
+  });
 }
 
 /** The plan carries each host's target (the committed versions, or the old ones when a resumed rollback finishes). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allOn, rolloutFixture } from '../testing/rollout-builder.js';
 import { planRollout, plannedHosts } from './planner.js';
+import { PLAN_VERSION } from './types.js';
 
 const batchesOf = (plan: ReturnType<typeof planRollout>) => plan.batches.map((b) => b.hosts);
 
@@ -132,7 +133,43 @@ describe('planRollout', () => {
     const rollout = rolloutFixture();
     const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) });
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
-    expect(plan.version).toBe(1);
+    expect(plan.version).toBe(PLAN_VERSION);
     expect(plan.commit.subject).toBe('Release demo 1.1');
+  });
+
+  it('carries every decision the run takes: gates per batch, timeouts, checks, load balancers, who runs commands', () => {
+    // Given a rollout with approval gates, sudo and one HTTP check
+    const check = { kind: 'tcp' as const, port: 8080, timeoutMs: 2_000 };
+    const rollout = rolloutFixture({
+      groups: [{ hosts: 6, checks: [check] }],
+      batches: [1, '50%'],
+      pause: { kind: 'approve' },
+      become: 'sudo',
+      successThreshold: 3,
+    });
+    // When planned
+    const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) });
+    // Then each batch says what follows it, and the last is followed by nothing
+    expect(plan.batches.map((b) => b.gate.kind)).toEqual(['approve', 'approve', 'none']);
+    // And what the executor needs is in the plan, not only in the spec
+    expect(plan.health).toEqual({ intervalMs: 1_000, timeoutMs: 60_000, successThreshold: 3 });
+    expect(plan.drain).toEqual({ timeoutMs: 30_000 });
+    expect(plan.access).toEqual({ user: 'root', become: 'sudo' });
+    expect(plan.groups[0]?.checks).toEqual([check]);
+    expect(Object.keys(plan.loadBalancers)).toEqual(['edge']);
+    expect(plan.purpose).toBe('release');
+  });
+
+  it('skips every pause gate when asked (revert --fast), visibly in the plan', () => {
+    const rollout = rolloutFixture({ groups: [{ hosts: 4 }], pause: { kind: 'timed', ms: 60_000 } });
+    const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) }, { skipPauses: true });
+    expect(plan.batches.map((b) => b.gate.kind)).toEqual(['none', 'none']);
+    expect(plan.strategy.pause).toEqual({ kind: 'none' });
+  });
+
+  it('marks a resumed rollback as such', () => {
+    const rollout = rolloutFixture();
+    const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) }, { purpose: 'rollback' });
+    expect(plan.purpose).toBe('rollback');
   });
 });

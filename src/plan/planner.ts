@@ -4,7 +4,7 @@
  * converged hosts alone, batch the rest in inventory order.
  */
 import { formatQuantity, maxUnavailableOf } from '../spec/quantity.js';
-import type { GroupTarget, Rollout } from '../spec/model.js';
+import type { GroupTarget, PausePolicy, Rollout } from '../spec/model.js';
 import { splitIntoBatches } from './batches.js';
 import {
   PLAN_VERSION,
@@ -15,11 +15,13 @@ import {
   type HostPlan,
   type PackageChange,
   type Plan,
+  type PlanOptions,
 } from './types.js';
 import { compareVersions } from './versions.js';
 
-export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
+export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOptions = {}): Plan {
   const warnings: string[] = [];
+  const pause: PausePolicy = options.skipPauses ? { kind: 'none' } : rollout.strategy.pause;
   const outOfRotation = new Set(facts.outOfRotation ?? []);
   const groups = rollout.groups.map((group) => planGroup(group, rollout, facts, outOfRotation, warnings));
 
@@ -44,6 +46,7 @@ export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
         groupBatches: split.length,
         hosts,
         inFlight: Math.min(rollout.strategy.concurrency, capLeft, hosts.length),
+        gate: pause,
       });
     });
     if (blocked) {
@@ -55,12 +58,23 @@ export function planRollout(rollout: Rollout, facts: FleetFacts): Plan {
     }
   }
 
+  // No gate after the last batch: the run is over.
+  const last = batches.at(-1);
+  if (last) last.gate = { kind: 'none' };
+  const usedBalancers = new Set(groups.flatMap((group) => group.loadBalancers));
   return {
     version: PLAN_VERSION,
     rollout: rollout.rollout,
     environment: rollout.environment,
     commit: rollout.source.commit,
-    strategy: rollout.strategy,
+    purpose: options.purpose ?? 'release',
+    strategy: { ...rollout.strategy, pause },
+    drain: { ...rollout.drain },
+    health: { ...rollout.health },
+    access: { user: rollout.ssh.user, become: rollout.ssh.become },
+    loadBalancers: Object.fromEntries(
+      Object.entries(rollout.loadBalancers).filter(([name]) => usedBalancers.has(name)),
+    ),
     groups,
     batches,
     warnings,
@@ -111,6 +125,7 @@ function planGroup(
     size,
     maxUnavailable,
     alreadyOut: group.hosts.filter((host) => outOfRotation.has(host.name)).map((host) => host.name),
+    checks: group.checks,
     hosts,
   };
 }

@@ -1,11 +1,14 @@
 /**
  * The plan: a versioned, serialisable value. `lieutenant plan` prints it,
  * `lieutenant run` executes it; both come from the same pure `planRollout`.
+ * It is everything the executor reads — every decision (how many hosts at
+ * once, which gate after which batch, timeouts, checks, load balancers) is
+ * in it, so what `plan --json` shows is what `run` does.
  */
 import type { PackageManagerKind } from '../spec/schema.js';
-import type { StrategySettings } from '../spec/model.js';
+import type { HaproxyTarget, HealthCheckTarget, PausePolicy, StrategySettings } from '../spec/model.js';
 
-export const PLAN_VERSION = 1 as const;
+export const PLAN_VERSION = 2 as const;
 
 export type ChangeKind = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unchanged';
 
@@ -39,8 +42,10 @@ export interface BatchPlan {
   groupBatch: number;
   groupBatches: number;
   hosts: string[];
-  /** Hosts worked on at once: min(concurrency, maxUnavailable left, batch size). */
+  /** Hosts worked on at once: min(concurrency, maxUnavailable left, batch size); 0 when the cap is used up. */
   inFlight: number;
+  /** What happens after this batch succeeds: none after the last batch, or with `revert --fast`. */
+  gate: PausePolicy;
 }
 
 export interface GroupPlan {
@@ -52,7 +57,16 @@ export interface GroupPlan {
   maxUnavailable: number;
   /** Hosts already out of rotation when planned (an earlier halted run); they count against the cap. */
   alreadyOut: string[];
+  /** Health checks of every host of the group, templates unrendered ({{packages.NAME}} is what the host has). */
+  checks: HealthCheckTarget[];
   hosts: HostPlan[];
+}
+
+export interface HealthPlan {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Passes in a row each check needs. */
+  successThreshold: number;
 }
 
 export interface Plan {
@@ -60,7 +74,16 @@ export interface Plan {
   rollout: string;
   environment: string;
   commit: { sha: string; subject: string };
+  /** release: on to the commit's versions; rollback: a resumed rollback, back to the versions hosts had. */
+  purpose: 'release' | 'rollback';
+  /** As applied: with `revert --fast` the pause is none. */
   strategy: StrategySettings;
+  drain: { timeoutMs: number };
+  health: HealthPlan;
+  /** Who runs commands on the hosts; preflight checks that sudo works for this user. */
+  access: { user: string; become: 'none' | 'sudo' };
+  /** Every load balancer a planned group sits behind, by name. */
+  loadBalancers: Record<string, HaproxyTarget>;
   groups: GroupPlan[];
   batches: BatchPlan[];
   /** Things the operator should know that do not stop the plan. */
@@ -82,4 +105,12 @@ export interface FleetFacts {
   targets?: Record<string, Record<string, string | null>>;
   /** Plan only these hosts (a resumed rollback touches only its batch). */
   only?: string[];
+}
+
+/** Choices of the command, not of the fleet. */
+export interface PlanOptions {
+  /** `revert --fast`: no pause gates (health gates always hold). */
+  skipPauses?: boolean;
+  /** A resumed rollback: reaching the plan's targets means the run ends rolled back. */
+  purpose?: Plan['purpose'];
 }

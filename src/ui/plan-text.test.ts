@@ -23,8 +23,9 @@ describe('planText', () => {
         web-05  unchanged (already at the committed versions)
 
       2 batches (batches 50%, 50%; concurrency 10; maxUnavailable 50%; pause approve; onFailure rollback):
-        1/2 web: web-01 web-02 web-03  (2 at once)
+        1/2 web: web-01 web-02 web-03  (2 at once; then approve)
         2/2 web: web-04  (1 at once)
+      each host: drain (up to 30s), install, health gate (1 pass in a row, every 1s, within 1m), back in rotation
       warning: web: batches of up to 3 hosts, but maxUnavailable allows 2 out of rotation at once; hosts inside a batch will wait for each other"
     `);
   });

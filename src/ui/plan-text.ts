@@ -1,6 +1,7 @@
 /** `lieutenant plan` for people: per-host changes, then the batches, then warnings. */
 import type { Plan, PackageChange } from '../plan/types.js';
 import { formatDuration } from '../spec/duration.js';
+import type { PausePolicy } from '../spec/model.js';
 import { formatQuantity } from '../spec/quantity.js';
 import { plural, shortSha } from './format.js';
 
@@ -39,13 +40,25 @@ export function planText(plan: Plan): string[] {
         `maxUnavailable ${formatQuantity(strategy.maxUnavailable)}; ${pause}; onFailure ${strategy.onFailure}):`,
     );
     for (const batch of plan.batches) {
+      const gate = gateText(batch.gate);
       lines.push(
-        `  ${batch.index}/${plan.batches.length} ${batch.group}: ${batch.hosts.join(' ')}  (${batch.inFlight} at once)`,
+        `  ${batch.index}/${plan.batches.length} ${batch.group}: ${batch.hosts.join(' ')}  (${batch.inFlight} at once${gate ? `; then ${gate}` : ''})`,
       );
     }
+    const { drain, health } = plan;
+    lines.push(
+      `each host: drain (up to ${formatDuration(drain.timeoutMs)}), install, health gate (${plural(health.successThreshold, 'pass')} ` +
+        `in a row, every ${formatDuration(health.intervalMs)}, within ${formatDuration(health.timeoutMs)}), back in rotation` +
+        (plan.purpose === 'rollback' ? '; this run finishes a rollback' : ''),
+    );
   }
   for (const warning of plan.warnings) lines.push(`warning: ${warning}`);
   return lines;
+}
+
+function gateText(gate: PausePolicy): string | undefined {
+  if (gate.kind === 'timed') return `pause ${formatDuration(gate.ms)}`;
+  return gate.kind === 'approve' ? 'approve' : undefined;
 }
 
 function changeText(change: PackageChange): string {

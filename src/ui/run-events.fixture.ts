@@ -6,6 +6,7 @@
  */
 import type { RunEvent, RunEventBody } from '../engine/index.js';
 import type { Plan } from '../plan/types.js';
+import type { PausePolicy } from '../spec/model.js';
 import { PLAN_VERSION } from '../plan/types.js';
 import { plural } from './format.js';
 
@@ -58,6 +59,7 @@ export function scenario(options: ScenarioOptions = {}) {
     batchHosts.push(working.slice(taken, taken + size));
     taken += size;
   }
+  const pause: PausePolicy = o.pause === 'timed' ? { kind: 'timed', ms: 30_000 } : { kind: o.pause };
   const plan: Plan = {
     version: PLAN_VERSION,
     rollout: 'web',
@@ -67,8 +69,15 @@ export function scenario(options: ScenarioOptions = {}) {
       batches: sizes.map(() => ({ kind: 'percent', percent: 50 })),
       concurrency: 10,
       maxUnavailable: { kind: 'percent', percent: 50 },
-      pause: o.pause === 'timed' ? { kind: 'timed', ms: 30_000 } : { kind: o.pause },
+      pause,
       onFailure: o.onFailure,
+    },
+    purpose: 'release',
+    drain: { timeoutMs: 30_000 },
+    health: { intervalMs: 1_000, timeoutMs: 60_000, successThreshold: 2 },
+    access: { user: 'root', become: 'none' },
+    loadBalancers: {
+      edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' },
     },
     groups: [
       {
@@ -78,6 +87,7 @@ export function scenario(options: ScenarioOptions = {}) {
         size: o.hosts,
         maxUnavailable: Math.max(1, Math.floor(o.hosts / 2)),
         alreadyOut: [],
+        checks: [],
         hosts: names.map((name, i) => ({
           name,
           address: `127.0.1.${11 + (i % 200)}`,
@@ -103,6 +113,7 @@ export function scenario(options: ScenarioOptions = {}) {
       groupBatches: sizes.length,
       hosts,
       inFlight: hosts.length,
+      gate: i === batchHosts.length - 1 ? { kind: 'none' as const } : pause,
     })),
     warnings: [],
   };

@@ -1,5 +1,6 @@
 /** Runs a whole plan against a FakeWorld in virtual time and hands back everything it did. */
 import { planRollout } from '../../plan/planner.js';
+import type { Plan } from '../../plan/types.js';
 import type { GroupTarget } from '../../spec/model.js';
 import { allOn, rolloutFixture, type RolloutFixture } from '../../testing/rollout-builder.js';
 import type { RunEvent } from '../events.js';
@@ -28,6 +29,8 @@ export interface Scenario {
   initiallyOut?: Record<string, AdminState>;
   /** Per-host installed demo versions that differ from `installedDemo`. */
   installedOn?: Record<string, string>;
+  /** Changes the plan before it runs: the executor must follow the plan, whatever the spec said. */
+  editPlan?: (plan: Plan) => Plan;
 }
 
 export async function runScenario({
@@ -39,6 +42,7 @@ export async function runScenario({
   onEvent,
   initiallyOut,
   installedOn,
+  editPlan,
 }: Scenario) {
   const rollout = rolloutFixture({
     ...fixture,
@@ -46,14 +50,14 @@ export async function runScenario({
   });
   const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
   for (const [host, version] of Object.entries(installedOn ?? {})) installed[host] = { demo: version };
-  const plan = planRollout(rollout, { installed, outOfRotation: Object.keys(initiallyOut ?? {}) });
+  const planned = planRollout(rollout, { installed, outOfRotation: Object.keys(initiallyOut ?? {}) });
+  const plan = editPlan ? editPlan(planned) : planned;
   const maxOut = plan.groups[0]?.maxUnavailable;
   const world = new FakeWorld({ hosts: installed as never, ...(maxOut ? { maxOut } : {}), ...worldOptions });
   for (const [host, state] of Object.entries(initiallyOut ?? {})) world.admin.set(host, state);
   const events: RunEvent[] = [];
   const outcome = await executePlan(
     plan,
-    rollout,
     {
       shells: world.shells(),
       packageManagers: world.packageManagers(),

@@ -40,8 +40,14 @@ export function GatePrompt({
         <Text color="gray">waiting for an answer (lieutenant approve / lieutenant abort)</Text>
       ) : mode.kind === 'choose' ? (
         <Text>
-          <Text color="green">[a]</Text> approve <Text color="red">[x]</Text> abort and roll back{' '}
-          <Text color="yellow">[h]</Text> halt <Text color="cyan">[d]</Text> details
+          <Text color="green">[a]</Text>
+          {' approve  '}
+          <Text color="red">[x]</Text>
+          {' abort and roll back  '}
+          <Text color="yellow">[h]</Text>
+          {' halt  '}
+          <Text color="cyan">[d]</Text>
+          {' details'}
         </Text>
       ) : (
         <Text wrap="truncate-end">

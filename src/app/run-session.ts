@@ -1,0 +1,218 @@
+/**
+ * Opening and closing a run around the engine. Opening: lock the environment,
+ * connect, read the fleet (asking the repositories meanwhile), plan once —
+ * with what an interrupted run left behind applied before the plan is made —,
+ * then the journal, the log and the control channel. Closing: the note in
+ * Git, the journals of superseded runs, the push; then every resource, in
+ * reverse order, whatever happened.
+ */
+import { newRunId } from '../adapters/journal/index.js';
+import {
+  announceGates,
+  autoApprover,
+  createControlApprover,
+  firstAnswer,
+  operatorName,
+  registerActiveRun,
+} from '../control/index.js';
+import { ok, type Result } from '../core/result.js';
+import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunOutcome } from '../engine/index.js';
+import { EXIT_CODE } from '../engine/index.js';
+import { pushDeployState, recordRun } from '../gitops/deployed.js';
+import { acquireLock } from '../gitops/lock.js';
+import { planRollout } from '../plan/planner.js';
+import type { FleetFacts, Plan, PlanOptions } from '../plan/types.js';
+import type { Rollout } from '../spec/model.js';
+import { createRunLogger } from '../ui/log.js';
+import { prefetchAvailability } from './availability-prefetch.js';
+import type { AppFailure } from './failure.js';
+import type { ResumePoint } from './interrupted.js';
+import { observe } from './plan-service.js';
+import { runRecordOf } from './run-record.js';
+import { ensureStateDir } from './state-dir.js';
+import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
+
+/** How the CLI watches and steers a run. */
+export interface RunViews {
+  /** Approve pause gates automatically (never skips a health gate). */
+  yes: boolean;
+  /** Interactive answer sources besides `lieutenant approve` (the TUI). */
+  approvers: Approver[];
+  listeners: RunEventListener[];
+  /** Called once the plan is known, before anything changes (the TUI mounts here). */
+  onPlan?: (plan: Plan, runId: string) => void;
+  onWarning: (message: string) => void;
+  stop: AbortSignal;
+  force: AbortSignal;
+  pollMs?: number;
+  /** Push the run's note and the deployed refs to this remote afterwards (`--push`). */
+  pushTo?: string;
+}
+
+/** The views, plus what the command chose: plan options, the adapters it started loading. */
+export type SessionViews = RunViews & {
+  repoDir: string;
+  planOptions?: PlanOptions;
+  adapters?: Promise<RemoteAdapters>;
+};
+
+export interface Continuation {
+  runId: string;
+  point?: ResumePoint;
+  /** Interrupted runs this one replaces (`revert --run`). */
+  supersedes?: ResumePoint[];
+}
+
+export interface RunSession {
+  runId: string;
+  plan: Plan;
+  deps: EngineDeps;
+  control: RunControl;
+  /** Every event of this part of the run, for the note in Git. */
+  events: RunEvent[];
+  continuation: Continuation;
+  /** Releases everything the session holds, last opened first. */
+  close(): Promise<void>;
+}
+
+export function newContinuation(rollout: Rollout, supersedes?: ResumePoint[]): Continuation {
+  const runId = newRunId(rollout.rollout, new Date());
+  return supersedes ? { runId, supersedes } : { runId };
+}
+
+/** Facts for a resumed run: bring back what it left out; in a rollback, only that batch, to its old versions. */
+export function resumeFacts(facts: FleetFacts, continuation: Continuation): FleetFacts {
+  const { point, supersedes = [] } = continuation;
+  const leftOut = [...(point?.leftOut ?? []), ...supersedes.flatMap((p) => p.leftOut)];
+  const withLeftOut = leftOut.length > 0 ? { ...facts, leftOut } : facts;
+  if (point?.mode !== 'rollback') return withLeftOut;
+  return {
+    ...withLeftOut,
+    targets: point.rollbackTargets,
+    only: [...new Set([...Object.keys(point.rollbackTargets), ...point.leftOut])],
+  };
+}
+
+export async function openRunSession(
+  views: SessionViews,
+  rollout: Rollout,
+  continuation: Continuation,
+): Promise<Result<RunSession, AppFailure>> {
+  const { repoDir } = views;
+  const { runId, point } = continuation;
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const operator = await operatorName(repoDir);
+    await ensureStateDir(repoDir);
+    const lock = await acquireLock(repoDir, rollout.environment, { runId, rollout: rollout.rollout, operator });
+    if (!lock.ok) return { ok: false, error: { exitCode: 4, message: lock.error.message, details: [] } };
+    closers.push(() => lock.value.release());
+    if (lock.value.warning) views.onWarning(lock.value.warning);
+
+    const world = (await (views.adapters ?? loadAdapters())).connect(rollout);
+    closers.push(() => world.shells.closeAll());
+    const early = prefetchAvailability(rollout, world.shells, world.packageManagers, views.force);
+    const observed = await observe(rollout, world, views.force);
+    if (!observed.ok) {
+      await close();
+      return observed;
+    }
+    const plan = planRollout(rollout, resumeFacts(observed.value.facts, continuation), {
+      ...views.planOptions,
+      ...(point?.mode === 'rollback' ? { purpose: 'rollback' as const } : {}),
+    });
+    plan.warnings.forEach(views.onWarning);
+    views.onPlan?.(plan, runId);
+    if (plan.batches.length > 0) await early.started;
+
+    const journal = await localAdapters.openJournal(repoDir, runId);
+    closers.push(() => journal.close());
+    const logger = createRunLogger(repoDir, runId);
+    closers.push(() => logger.close());
+    const active = await registerActiveRun(repoDir, {
+      runId,
+      rollout: rollout.rollout,
+      environment: rollout.environment,
+      operator,
+    });
+    closers.push(() => active.close());
+
+    const events: RunEvent[] = [];
+    const approver = views.yes
+      ? autoApprover(operator)
+      : firstAnswer([...views.approvers, createControlApprover(repoDir, runId)]);
+    return ok({
+      runId,
+      plan,
+      deps: { ...world, packageManagers: early.packageManagers, clock: localAdapters.clock, journal, approver },
+      control: {
+        runId,
+        operator,
+        stop: views.stop,
+        force: views.force,
+        pollMs: views.pollMs,
+        ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1 } : {}),
+        listeners: [
+          (event) => events.push(event),
+          announceGates(active, views.onWarning),
+          logger.listener,
+          ...views.listeners,
+        ],
+      },
+      events,
+      continuation,
+      close,
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** What outlives the run: its note in Git, superseded journals closed, the push. */
+export async function closeRunSession(views: SessionViews, session: RunSession, outcome: RunOutcome): Promise<void> {
+  const { repoDir } = views;
+  const record = runRecordOf(session.events);
+  if (record) await recordRun(repoDir, record);
+  if (outcome.hostsOut.length === 0) {
+    await closeSuperseded(repoDir, session.continuation.supersedes ?? [], session.runId, localAdapters.clock.now());
+  }
+  if (views.pushTo) {
+    const pushed = await pushDeployState(repoDir, views.pushTo);
+    if (!pushed.ok)
+      views.onWarning(
+        `the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`,
+      );
+  }
+}
+
+/** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */
+async function closeSuperseded(
+  repoDir: string,
+  points: readonly ResumePoint[],
+  by: string,
+  now: number,
+): Promise<void> {
+  for (const point of points) {
+    const journal = await localAdapters.openJournal(repoDir, point.runId);
+    try {
+      await journal.append({
+        type: 'run.finished',
+        result: 'aborted',
+        exitCode: EXIT_CODE.aborted,
+        message: `superseded by run ${by}, which brought its hosts back`,
+        changed: [],
+        hostsOut: [],
+        durationMs: now - Date.parse(point.started.at),
+        runId: point.runId,
+        seq: point.lastSeq + 1,
+        at: new Date(now).toISOString(),
+      });
+    } finally {
+      await journal.close();
+    }
+  }
+}
