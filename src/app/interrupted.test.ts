@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/index.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
 import { resumePoint } from './interrupted.js';
+import { resumeFacts } from './run-session.js';
 
 /** The journal as a `kill -9` would leave it: everything up to (and including) the nth event of a type. */
 function cutAt(events: readonly RunEvent[], type: RunEvent['type'], nth = 1): RunEvent[] {
@@ -28,6 +29,33 @@ describe('resumePoint', () => {
     expect(point?.leftOut).toEqual(['web-01']);
     expect(point?.rollbackTargets).toEqual({ 'web-01': { demo: '1.0' } });
     expect(point?.lastStep).toBe('halted with web-01 out of rotation');
+  });
+
+  it('rolls back to what the journal recorded, not to what the host shows: killed in the health gate of a broken release', async () => {
+    // Given a broken release (1.2) killed while web-01's health gate ran: web-01 is on 1.2 and out of rotation
+    const fixture = {
+      groups: [{ hosts: 4, packages: { demo: '1.2' } }],
+      batches: ['50%'],
+      onFailure: 'rollback' as const,
+    };
+    const first = await runScenario({ fixture, world: { broken: ['1.2'] } });
+    const point = resumePoint(cutAt(first.events, 'host.health.checked'));
+    expect(point?.mode).toBe('forward'); // nothing failed yet when it was killed
+    expect(point?.before['web-01']).toEqual({ demo: '1.0' });
+    // When it is resumed on the fleet as it is now
+    const resumed = await runScenario({
+      fixture,
+      world: { broken: ['1.2'] },
+      installedOn: { 'web-01': '1.2' },
+      initiallyOut: { 'web-01': 'maint' },
+      editFacts: (facts) => resumeFacts(facts, { runId: 'run-1', ...(point ? { point } : {}) }),
+    });
+    // Then the batch fails its health gate again and goes back to 1.0 — not to the broken 1.2 web-01 shows now
+    expect(resumed.outcome.result).toBe('rolled-back');
+    expect(resumed.of('host.rollback.started').find((e) => e.host === 'web-01')?.to).toEqual({ demo: '1.0' });
+    expect(resumed.world.installed['web-01']?.demo).toBe('1.0');
+    expect(resumed.world.outOfRotation()).toEqual([]);
+    expect(resumed.world.violations).toEqual([]);
   });
 
   it('is done once a resumed part ended with every host back', async () => {

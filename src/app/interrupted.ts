@@ -19,6 +19,8 @@ export interface ResumePoint {
   mode: 'forward' | 'rollback';
   /** In rollback mode: the versions each host of that batch goes back to (null: removed again). */
   rollbackTargets: Record<string, Versions>;
+  /** What each host the run changed had before it changed it: a later rollback goes back to this. */
+  before: Record<string, Versions>;
   /** Where it stopped, for people: "web-02 upgrade (batch 1/2)". */
   lastStep: string;
 }
@@ -49,7 +51,11 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
       case 'host.return.finished':
         out.delete(event.host);
         break;
-      case 'host.upgrade.finished':
+      // The first record of a host wins: what it had before this run (any part of it) changed it.
+      case 'host.upgrade.started':
+        if (event.before && !before.has(event.host)) before.set(event.host, event.before);
+        break;
+      case 'host.upgrade.finished': // journals written before upgrade.started carried `before`
         if (!before.has(event.host)) before.set(event.host, event.before);
         break;
       case 'host.rollback.started':
@@ -89,6 +95,7 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
     leftOut: [...out],
     mode: rollingBack || halted ? 'rollback' : 'forward',
     rollbackTargets,
+    before: Object.fromEntries(before),
     lastStep,
   };
 }

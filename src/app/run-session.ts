@@ -84,7 +84,12 @@ export function newContinuation(rollout: Rollout, supersedes?: ResumePoint[]): C
 export function resumeFacts(facts: FleetFacts, continuation: Continuation): FleetFacts {
   const { point, supersedes = [] } = continuation;
   const leftOut = [...(point?.leftOut ?? []), ...supersedes.flatMap((p) => p.leftOut)];
-  const withLeftOut = leftOut.length > 0 ? { ...facts, leftOut } : facts;
+  const withLeftOut = {
+    ...facts,
+    ...(leftOut.length > 0 ? { leftOut } : {}),
+    // The journal, not the host as it is now, says what a rollback goes back to.
+    ...(point && Object.keys(point.before).length > 0 ? { before: point.before } : {}),
+  };
   if (point?.mode !== 'rollback') return withLeftOut;
   return {
     ...withLeftOut,

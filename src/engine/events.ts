@@ -48,7 +48,17 @@ export type RunEventBody =
   | { type: 'batch.started'; batch: number; batches: number; group: string; hosts: string[] }
   | { type: 'host.drain.started'; host: string; group: string; loadBalancers: string[] }
   | { type: 'host.drain.finished'; host: string; sessions: number; timedOut: boolean }
-  | { type: 'host.upgrade.started'; host: string; changes: PackageChange[] }
+  | {
+      type: 'host.upgrade.started';
+      host: string;
+      changes: PackageChange[];
+      /**
+       * Write-ahead: what the host had before this run changed it — what a
+       * rollback, and a resumed rollback, installs whatever the host shows
+       * later. (Absent in journals written before it was recorded here.)
+       */
+      before?: Versions;
+    }
   | { type: 'host.upgrade.finished'; host: string; before: Versions; after: Versions }
   | {
       type: 'host.health.checked';

@@ -108,14 +108,16 @@ async function installVersions(
   const changes = names
     .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] ?? null))
     .filter((change) => change.kind !== 'unchanged');
-  await emit({ type: 'host.upgrade.started', host: host.name, changes });
+  // What a rollback goes back to: recorded by an interrupted run that changed this host first, else what it has now.
+  const restore = host.before ?? before.value;
+  await emit({ type: 'host.upgrade.started', host: host.name, changes, before: restore });
   // The adapter verifies every package reached its pin and returns what is installed.
   const pins = Object.fromEntries(changes.map((change) => [change.name, change.to]));
   const after = changes.length > 0 ? await manager.install(shell, pins, env.control.force, before.value) : before;
-  if (!after.ok) return { ok: false, reason: withDetail(after.error), before: before.value };
+  if (!after.ok) return { ok: false, reason: withDetail(after.error), before: restore };
   const now = { ...before.value, ...after.value };
   await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: now });
-  return { ok: true, before: before.value, installed: presentVersions(now), changed: changes.length > 0 };
+  return { ok: true, before: restore, installed: presentVersions(now), changed: changes.length > 0 };
 }
 
 async function healthGate(

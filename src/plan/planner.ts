@@ -101,7 +101,9 @@ function planGroup(
     );
     const isLeftOut = leftOut.has(host.name);
     const excluded = only !== undefined && !only.has(host.name);
+    const before = facts.before?.[host.name];
     return {
+      ...(before ? { before } : {}),
       name: host.name,
       address: host.address,
       group: group.name,

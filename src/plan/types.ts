@@ -32,6 +32,11 @@ export interface HostPlan {
   leftOut: boolean;
   /** Already at its target versions and in rotation: left alone, in no batch. */
   converged: boolean;
+  /**
+   * What the host had before an interrupted run changed it, from that run's
+   * journal: a rollback goes back to this, not to what the host shows now.
+   */
+  before?: Record<string, string | null>;
 }
 
 export interface BatchPlan {
@@ -105,6 +110,8 @@ export interface FleetFacts {
   targets?: Record<string, Record<string, string | null>>;
   /** Plan only these hosts (a resumed rollback touches only its batch). */
   only?: string[];
+  /** host → what it had before an interrupted run changed it (journaled write-ahead). */
+  before?: Record<string, Record<string, string | null>>;
 }
 
 /** Choices of the command, not of the fleet. */

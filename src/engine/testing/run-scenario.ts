@@ -1,6 +1,6 @@
 /** Runs a whole plan against a FakeWorld in virtual time and hands back everything it did. */
 import { planRollout } from '../../plan/planner.js';
-import type { Plan } from '../../plan/types.js';
+import type { FleetFacts, Plan } from '../../plan/types.js';
 import type { GroupTarget } from '../../spec/model.js';
 import { allOn, rolloutFixture, type RolloutFixture } from '../../testing/rollout-builder.js';
 import type { RunEvent } from '../events.js';
@@ -31,6 +31,8 @@ export interface Scenario {
   installedOn?: Record<string, string>;
   /** Changes the plan before it runs: the executor must follow the plan, whatever the spec said. */
   editPlan?: (plan: Plan) => Plan;
+  /** Changes the facts the plan is made from (what a resumed run knows from the journal). */
+  editFacts?: (facts: FleetFacts) => FleetFacts;
 }
 
 export async function runScenario({
@@ -43,6 +45,7 @@ export async function runScenario({
   initiallyOut,
   installedOn,
   editPlan,
+  editFacts,
 }: Scenario) {
   const rollout = rolloutFixture({
     ...fixture,
@@ -50,7 +53,8 @@ export async function runScenario({
   });
   const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
   for (const [host, version] of Object.entries(installedOn ?? {})) installed[host] = { demo: version };
-  const planned = planRollout(rollout, { installed, outOfRotation: Object.keys(initiallyOut ?? {}) });
+  const facts: FleetFacts = { installed, outOfRotation: Object.keys(initiallyOut ?? {}) };
+  const planned = planRollout(rollout, editFacts ? editFacts(facts) : facts);
   const plan = editPlan ? editPlan(planned) : planned;
   const maxOut = plan.groups[0]?.maxUnavailable;
   const world = new FakeWorld({ hosts: installed as never, ...(maxOut ? { maxOut } : {}), ...worldOptions });
