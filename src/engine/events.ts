@@ -14,6 +14,7 @@ export type RunResult =
   | 'nothing-to-do' // the fleet already matched the commit
   | 'rolled-back' // a host failed; its batch is back on the old versions
   | 'halted' // a host failed and was left out of rotation (onFailure: halt)
+  | 'degraded' // every batch went through, but a host of the rollout is not serving at the end (DOWN after its return)
   | 'aborted' // an operator stopped the run (abort at a gate, Ctrl-C)
   | 'invalid'; // preflight refused before any host changed
 
@@ -23,6 +24,7 @@ export const EXIT_CODE: Record<RunResult, number> = {
   'nothing-to-do': 0,
   'rolled-back': 1,
   halted: 1,
+  degraded: 1,
   aborted: 3,
   invalid: 2,
 };

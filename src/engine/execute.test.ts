@@ -262,4 +262,62 @@ describe('executePlan', () => {
     expect(outcome.exitCode).toBe(0);
     expect(world.log).toEqual([]);
   });
+
+  describe('capacity is what the load balancer serves, not what the run did', () => {
+    it('counts a host DOWN before the run against the cap, and ends degraded while it is still down', async () => {
+      // Given five hosts, cap 2, and web-05 (already on 1.1) DOWN by the load balancer's checks before the run
+      const { outcome, world } = await runScenario({
+        fixture: { groups: [{ hosts: 5 }], batches: ['50%', '50%'], maxUnavailable: 2 },
+        installedOn: { 'web-05': '1.1' },
+        world: { down: ['web-05'], maxOut: 2 },
+      });
+      // Then never more than two servers were out counting web-05: the run's own hosts went one at a time
+      expect(world.violations).toEqual([]);
+      expect(world.peakOut).toBe(2);
+      // And the run does not call a fleet with a dead host a success
+      expect(outcome.result).toBe('degraded');
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.message).toContain('web-05 DOWN on edge');
+      expect(Object.values(world.installed).map((v) => v.demo)).toEqual(['1.1', '1.1', '1.1', '1.1', '1.1']);
+    });
+
+    it('counts a host that died after its return, so the next batch never exceeds the cap', async () => {
+      // Given four hosts in halves, cap 2, and web-01 dying right after it is back in rotation
+      const died: string[] = [];
+      const { outcome, world } = await runScenario({
+        fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'], maxUnavailable: 2 },
+        world: { maxOut: 2 },
+        onEvent: (event) => {
+          if (event.type === 'host.return.finished' && event.host === 'web-01') died.push(event.host);
+        },
+        afterEvent: (event, world) => {
+          if (event.type === 'host.return.finished' && event.host === 'web-01') world.sicken('web-01');
+        },
+      });
+      expect(died).toEqual(['web-01']);
+      // Then batch 2 worked one host at a time beside the dead web-01, and the run ends degraded, naming it
+      expect(world.violations).toEqual([]);
+      expect(outcome.result).toBe('degraded');
+      expect(outcome.message).toContain('web-01 DOWN on edge');
+      expect(world.installed['web-04']?.demo).toBe('1.1');
+    });
+
+    it('stops with a message naming the sick hosts when they hold the cap for longer than it waits', async () => {
+      // Given cap 1, and web-04 DOWN before the run: no host of ours can leave rotation
+      const { outcome, world, of } = await runScenario({
+        fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'], maxUnavailable: 1 },
+        installedOn: { 'web-04': '1.1' },
+        world: { down: ['web-04'], maxOut: 1 },
+      });
+      // Then nothing was drained, and the run failed saying who holds the cap
+      expect(world.violations).toEqual([]);
+      expect(world.log.filter((line) => / (drain|maint)$/.test(line))).toEqual([]);
+      expect(outcome.exitCode).toBe(1);
+      expect(
+        of('log')
+          .map((e) => e.message)
+          .join('\n'),
+      ).toContain('web-04 DOWN on edge — not serving');
+    });
+  });
 });

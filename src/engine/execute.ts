@@ -11,6 +11,7 @@ import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
+import { notServing } from './serving.js';
 import type { RunEnv } from './run-env.js';
 
 export interface RunOutcome {
@@ -37,8 +38,21 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     ...(control.resumes ? { resumes: control.resumes } : {}),
   });
 
+  const pollMs = control.pollMs ?? DEFAULT_POLL_MS;
   const availability = new Availability(
     plan.groups.map((g) => ({ group: g.name, max: g.maxUnavailable, alreadyOut: g.alreadyOut })),
+    {
+      notServing: (group, signal) =>
+        notServing(
+          plan,
+          deps.loadBalancers,
+          plan.groups.filter((g) => g.name === group),
+          signal,
+        ),
+      clock: deps.clock,
+      pollMs,
+      waitMs: plan.capacity.waitMs,
+    },
   );
   const changed: string[] = [];
   const env: RunEnv = {
@@ -47,7 +61,7 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     control,
     emit,
     availability,
-    pollMs: control.pollMs ?? DEFAULT_POLL_MS,
+    pollMs,
     failures: new Map(),
   };
 
@@ -143,6 +157,17 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
       );
     }
     if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
+  }
+  // Every batch went through; the promise is a fleet that serves, so ask the load balancers, not our memory.
+  const sick = await notServing(plan, deps.loadBalancers, plan.groups, control.force);
+  if (!sick.ok || sick.value.size > 0) {
+    return finish(
+      'degraded',
+      `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)}, but ` +
+        (sick.ok
+          ? `not every host of the rollout is serving: ${[...sick.value.values()].join('; ')}`
+          : `whether every host is serving could not be checked: ${sick.error.message}`),
+    );
   }
   return finish('succeeded', `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)} ${plan.commit.subject}`);
 }

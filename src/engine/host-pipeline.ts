@@ -45,13 +45,7 @@ export async function moveHost(
   const wasOut = availability.outOfRotation(group.name).includes(host.name);
   const slot = await availability.acquire(group.name, host.name, stopStarting);
   if (slot === 'cancelled') return { kind: 'not-started', reason: 'run stopping' };
-  if (slot === 'blocked') {
-    const out = availability.outOfRotation(group.name);
-    return {
-      kind: 'blocked',
-      reason: `no slot can free up: maxUnavailable ${group.maxUnavailable} is taken by ${out.join(', ')}, out of rotation`,
-    };
-  }
+  if (slot !== 'granted') return { kind: 'blocked', reason: `no slot can free up: ${slot.blocked}` };
   const failed = async (step: HostStep, message: string, before?: Versions): Promise<HostOutcome> => {
     // Adapters name the host in their messages; the event names it already.
     const reason = message.startsWith(`${host.name}: `) ? message.slice(host.name.length + 2) : message;

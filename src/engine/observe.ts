@@ -8,9 +8,10 @@ import pLimit from 'p-limit';
 import type { FleetFacts } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import type { LoadBalancers, PackageManagers, RemoteShells, ServerStatus } from './ports.js';
+import { isUp } from './steps/drain.js';
 
 export interface Observation {
-  facts: Required<Pick<FleetFacts, 'installed' | 'outOfRotation'>>;
+  facts: Required<Pick<FleetFacts, 'installed' | 'outOfRotation' | 'notServing'>>;
   /** host → load balancer → status, for `status`. */
   rotation: Record<string, Record<string, ServerStatus>>;
   problems: string[];
@@ -70,5 +71,9 @@ export async function observeFleet(
   const outOfRotation = Object.entries(rotation)
     .filter(([, byLb]) => Object.values(byLb).some((status) => status.adminState !== 'ready'))
     .map(([host]) => host);
-  return { facts: { installed, outOfRotation }, rotation, problems: problems.sort() };
+  // In rotation by admin state, yet serving nothing: DOWN by the load balancer's own checks.
+  const notServing = Object.entries(rotation)
+    .filter(([host, byLb]) => !outOfRotation.includes(host) && Object.values(byLb).some((status) => !isUp(status)))
+    .map(([host]) => host);
+  return { facts: { installed, outOfRotation, notServing }, rotation, problems: problems.sort() };
 }

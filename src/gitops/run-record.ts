@@ -32,7 +32,15 @@ export interface RunRecord {
   approvals: Approval[];
 }
 
-const RunResultSchema = z.enum(['succeeded', 'nothing-to-do', 'rolled-back', 'halted', 'aborted', 'invalid']);
+const RunResultSchema = z.enum([
+  'succeeded',
+  'nothing-to-do',
+  'rolled-back',
+  'halted',
+  'degraded',
+  'aborted',
+  'invalid',
+]);
 
 const RunRecordSchema = z.object({
   runId: z.string(),

@@ -172,4 +172,15 @@ describe('planRollout', () => {
     const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) }, { purpose: 'rollback' });
     expect(plan.purpose).toBe('rollback');
   });
+
+  it('counts a host DOWN on its load balancer against the cap, and says so', () => {
+    // Given six hosts, cap 50% (3), and web-06 already on 1.1 but DOWN
+    const rollout = rolloutFixture({ groups: [{ hosts: 6 }], batches: ['50%', '50%'], maxUnavailable: '50%' });
+    const installed = { ...allOn(rollout, { demo: '1.0' }), 'web-06': { demo: '1.1' } };
+    const plan = planRollout(rollout, { installed, notServing: ['web-06'] });
+    // Then only two of each batch can be out at once beside it, and the plan names it
+    expect(plan.groups[0]?.notServing).toEqual(['web-06']);
+    expect(plan.batches.map((b) => b.inFlight)).toEqual([2, 2]);
+    expect(plan.warnings.join('\n')).toContain('web-06 is in rotation but DOWN on a load balancer');
+  });
 });

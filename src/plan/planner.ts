@@ -23,7 +23,8 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
   const warnings: string[] = [];
   const pause: PausePolicy = options.skipPauses ? { kind: 'none' } : rollout.strategy.pause;
   const outOfRotation = new Set(facts.outOfRotation ?? []);
-  const groups = rollout.groups.map((group) => planGroup(group, rollout, facts, outOfRotation, warnings));
+  const sick = new Set(facts.notServing ?? []);
+  const groups = rollout.groups.map((group) => planGroup(group, rollout, facts, outOfRotation, sick, warnings));
 
   const batches: BatchPlan[] = [];
   for (const group of groups) {
@@ -31,12 +32,13 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
     const split = splitIntoBatches(pending, rollout.strategy.batches, group.size);
     // A host out of rotation holds a slot until its own batch brings it back;
     // one this plan does not bring back holds it for good.
-    const stuckOut = group.alreadyOut.filter((host) => !pending.includes(host));
+    const unavailable = [...group.alreadyOut, ...group.notServing];
+    const stuckOut = unavailable.filter((host) => !pending.includes(host));
     let reached = new Set<string>();
     let blocked = false;
     split.forEach((hosts, k) => {
       reached = new Set([...reached, ...hosts]);
-      const stillOut = group.alreadyOut.filter((host) => !reached.has(host)).length;
+      const stillOut = unavailable.filter((host) => !reached.has(host)).length;
       const capLeft = Math.max(0, group.maxUnavailable - stillOut);
       blocked ||= capLeft === 0;
       batches.push({
@@ -71,6 +73,8 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
     strategy: { ...rollout.strategy, pause },
     drain: { ...rollout.drain },
     health: { ...rollout.health },
+    // A sick server may recover within the time a host gets to become healthy.
+    capacity: { waitMs: rollout.health.timeoutMs },
     access: { user: rollout.ssh.user, become: rollout.ssh.become },
     loadBalancers: Object.fromEntries(
       Object.entries(rollout.loadBalancers).filter(([name]) => usedBalancers.has(name)),
@@ -86,6 +90,7 @@ function planGroup(
   rollout: Rollout,
   facts: FleetFacts,
   outOfRotation: ReadonlySet<string>,
+  sick: ReadonlySet<string>,
   warnings: string[],
 ): GroupPlan {
   const size = group.hosts.length;
@@ -113,6 +118,13 @@ function planGroup(
       converged: excluded || (!isLeftOut && changes.every((change) => change.kind === 'unchanged')),
     };
   });
+  const notServing = group.hosts.filter((host) => sick.has(host.name) && !outOfRotation.has(host.name));
+  if (notServing.length > 0) {
+    warnings.push(
+      `${group.name}: ${notServing.map((host) => host.name).join(', ')} ${notServing.length === 1 ? 'is' : 'are'} ` +
+        `in rotation but DOWN on a load balancer (serving nothing); counted against maxUnavailable ${maxUnavailable}`,
+    );
+  }
   const biggestBatch = Math.max(0, ...splitIntoBatches(hosts, rollout.strategy.batches, size).map((b) => b.length));
   if (biggestBatch > maxUnavailable) {
     warnings.push(
@@ -127,6 +139,7 @@ function planGroup(
     size,
     maxUnavailable,
     alreadyOut: group.hosts.filter((host) => outOfRotation.has(host.name)).map((host) => host.name),
+    notServing: notServing.map((host) => host.name),
     checks: group.checks,
     hosts,
   };

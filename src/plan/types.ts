@@ -62,6 +62,8 @@ export interface GroupPlan {
   maxUnavailable: number;
   /** Hosts already out of rotation when planned (an earlier halted run); they count against the cap. */
   alreadyOut: string[];
+  /** Hosts in rotation but DOWN by a load balancer's checks when planned; they count against the cap too. */
+  notServing: string[];
   /** Health checks of every host of the group, templates unrendered ({{packages.NAME}} is what the host has). */
   checks: HealthCheckTarget[];
   hosts: HostPlan[];
@@ -85,6 +87,8 @@ export interface Plan {
   strategy: StrategySettings;
   drain: { timeoutMs: number };
   health: HealthPlan;
+  /** How long a host waits for a slot held by servers that serve no traffic (DOWN, taken out by someone else). */
+  capacity: { waitMs: number };
   /** Who runs commands on the hosts; preflight checks that sudo works for this user. */
   access: { user: string; become: 'none' | 'sudo' };
   /** Every load balancer a planned group sits behind, by name. */
@@ -101,6 +105,8 @@ export interface FleetFacts {
   installed: Record<string, Record<string, string | null>>;
   /** Hosts currently out of rotation in a load balancer of their group. */
   outOfRotation?: string[];
+  /** Hosts in rotation but serving nothing: DOWN by a load balancer's own checks. */
+  notServing?: string[];
   /** Hosts an interrupted run left out of rotation: `resume` brings them back. */
   leftOut?: string[];
   /**

@@ -24,7 +24,11 @@ export function planText(plan: Plan): string[] {
             .filter((c) => c.kind !== 'unchanged')
             .map(changeText)
             .join(', ');
-      const out = group.alreadyOut.includes(host.name) ? '  [out of rotation]' : '';
+      const out = group.alreadyOut.includes(host.name)
+        ? '  [out of rotation]'
+        : group.notServing.includes(host.name)
+          ? '  [DOWN: serving nothing]'
+          : '';
       lines.push(`  ${host.name.padEnd(width)}  ${what}${out}`);
     }
   }

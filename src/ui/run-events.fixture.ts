@@ -75,6 +75,7 @@ export function scenario(options: ScenarioOptions = {}) {
     purpose: 'release',
     drain: { timeoutMs: 30_000 },
     health: { intervalMs: 1_000, timeoutMs: 60_000, successThreshold: 2 },
+    capacity: { waitMs: 60_000 },
     access: { user: 'root', become: 'none' },
     loadBalancers: {
       edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' },
@@ -87,6 +88,7 @@ export function scenario(options: ScenarioOptions = {}) {
         size: o.hosts,
         maxUnavailable: Math.max(1, Math.floor(o.hosts / 2)),
         alreadyOut: [],
+        notServing: [],
         checks: [],
         hosts: names.map((name, i) => ({
           name,

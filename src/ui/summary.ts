@@ -12,6 +12,7 @@ export const RESULT_LABEL: Record<RunResult, string> = {
   'nothing-to-do': 'nothing to do',
   'rolled-back': 'failed, rolled back',
   halted: 'failed, halted',
+  degraded: 'failed, degraded',
   aborted: 'aborted',
   invalid: 'refused',
 };

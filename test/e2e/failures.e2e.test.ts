@@ -147,7 +147,7 @@ describe('a failing release against the fleet', () => {
     }
   });
 
-  it('given a version missing from the repository, when run, then exit 2 naming demo=9.9 before any drain, and every host still on 1.0', async () => {
+  it('given a version missing from the repository, when planned and run, then both exit 2 naming demo=9.9 before any drain, and every host still on 1.0', async () => {
     // Given
     const hosts = hostNames(given.fleet);
     const repo = await given.repo();
@@ -155,10 +155,15 @@ describe('a failing release against the fleet', () => {
 
     // When
     const watch = watchFleet(given.fleet);
+    const plan = await runLieutenant(['plan', 'web'], { repo });
     const run = await runLieutenant(['run', 'web', '--yes', '--json'], { repo });
     const watched = await watch.stop();
 
-    // Then
+    // Then plan shows no plan that run would refuse
+    expect(plan.code, plan.output).toBe(2);
+    expect(plan.output).toContain('would refuse this plan at preflight');
+    expect(plan.output).toContain('demo=9.9');
+    expect(plan.output).not.toContain('batches (');
     expect(run.code, run.output).toBe(2);
     expect(run.output).toContain('demo=9.9');
     expect(eventsOf(run.events, 'run.finished').map((event) => event.result)).toEqual(['invalid']);

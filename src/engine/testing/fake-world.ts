@@ -35,11 +35,15 @@ export interface FakeWorldOptions {
   noSudo?: string[];
   /** Cap the world checks continuously (a violation is recorded when exceeded). */
   maxOut?: number;
+  /** Hosts whose backend fails the load balancer's own checks: ready, but DOWN and serving nothing. */
+  down?: string[];
 }
 
 export class FakeWorld {
   readonly installed: Record<string, Versions>;
   readonly admin = new Map<string, AdminState>();
+  /** Servers the load balancer's checks mark DOWN (see `sicken`). */
+  readonly down: Set<string>;
   readonly log: string[] = [];
   readonly violations: string[] = [];
   readonly events: RunEvent[] = [];
@@ -47,16 +51,29 @@ export class FakeWorld {
 
   constructor(private readonly options: FakeWorldOptions) {
     this.installed = structuredClone(options.hosts);
+    this.down = new Set(options.down ?? []);
     for (const host of Object.keys(options.hosts)) this.admin.set(host, 'ready');
   }
 
+  /** Servers that serve no traffic: taken out (drain, maint) or DOWN by the load balancer's checks. */
   outOfRotation(): string[] {
-    return [...this.admin].filter(([, state]) => state !== 'ready').map(([host]) => host);
+    return [...this.admin].filter(([host, state]) => state !== 'ready' || this.down.has(host)).map(([host]) => host);
+  }
+
+  /** The host's backend dies: the load balancer marks it DOWN, whatever its admin state. */
+  sicken(server: string): void {
+    this.down.add(server);
+    this.log.push(`lb ${server} DOWN`);
+    this.checkCap();
   }
 
   private setAdmin(server: string, state: AdminState): void {
     this.admin.set(server, state);
     this.log.push(`lb ${server} ${state}`);
+    this.checkCap();
+  }
+
+  private checkCap(): void {
     const out = this.outOfRotation().length;
     this.peakOut = Math.max(this.peakOut, out);
     if (this.options.maxOut !== undefined && out > this.options.maxOut) {
@@ -134,7 +151,8 @@ export class FakeWorld {
 
   private statusOf(server: string): ServerStatus {
     const adminState = this.admin.get(server) ?? 'ready';
-    const status = adminState === 'maint' ? 'MAINT' : adminState === 'drain' ? 'DRAIN' : 'UP';
+    const status =
+      adminState === 'maint' ? 'MAINT' : adminState === 'drain' ? 'DRAIN' : this.down.has(server) ? 'DOWN' : 'UP';
     return { status, adminState, sessions: 0 };
   }
 

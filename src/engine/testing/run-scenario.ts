@@ -25,6 +25,8 @@ export interface Scenario {
   /** What every host has installed before the run (default demo 1.0). */
   installedDemo?: string;
   onEvent?: (event: RunEvent) => void;
+  /** Changes the world as an event is seen (a host dies after its return…). */
+  afterEvent?: (event: RunEvent, world: FakeWorld) => void;
   /** Servers not in rotation before the run (left by an earlier run), and how. */
   initiallyOut?: Record<string, AdminState>;
   /** Per-host installed demo versions that differ from `installedDemo`. */
@@ -42,6 +44,7 @@ export async function runScenario({
   stop,
   installedDemo,
   onEvent,
+  afterEvent,
   initiallyOut,
   installedOn,
   editPlan,
@@ -76,7 +79,11 @@ export async function runScenario({
       operator: 'alice',
       stop: (stop ?? new AbortController()).signal,
       force: new AbortController().signal,
-      listeners: [(event) => events.push(event), ...(onEvent ? [onEvent] : [])],
+      listeners: [
+        (event) => events.push(event),
+        ...(onEvent ? [onEvent] : []),
+        ...(afterEvent ? [(event: RunEvent) => afterEvent(event, world)] : []),
+      ],
     },
   );
   const of = <T extends RunEvent['type']>(type: T) =>
