@@ -1,6 +1,6 @@
 /**
  * Why a command could not do its work, as a value the CLI turns into an
- * exit code (PRODUCT.md: 2 bad input, 4 locked). Nothing here exits.
+ * exit code (docs/commands.md: 2 bad input, 4 locked). Nothing here exits.
  */
 import { formatSpecError, type SpecError } from '../spec/errors.js';
 

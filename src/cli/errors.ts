@@ -4,7 +4,10 @@
  * a bug. Only main.ts turns these into a process exit status.
  */
 
-/** PRODUCT.md's exit codes, plus 70 (EX_SOFTWARE) for a bug. */
+/**
+ * The exit codes docs/commands.md tabulates (docs-commands.test.ts holds the
+ * table to these): 70 (EX_SOFTWARE) is a bug.
+ */
 export const ExitCode = {
   done: 0,
   rolloutFailed: 1,

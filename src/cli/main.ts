@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './context.js';
 import { describeFailure, ExitCode } from './errors.js';
-import { HELP_SETTINGS, useProductUsage } from './usage.js';
+import { HELP_SETTINGS, useSynopsisUsage } from './usage.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
@@ -83,7 +83,7 @@ export function buildProgram(context: CliContext): Command {
   registerResume(program, context);
   registerWatch(program, context);
 
-  useProductUsage(program);
+  useSynopsisUsage(program);
   for (const command of program.commands) {
     command.configureOutput({
       writeOut: (text) => void context.io.stdout.write(text),

@@ -1,5 +1,5 @@
 /**
- * Commands in --help read as PRODUCT.md's CLI table writes them:
+ * Commands in --help read as the synopses of docs/commands.md write them:
  * `run PLAYBOOK [--yes] [--json] [--rev REV]`, not commander's `run [options] <playbook>`.
  */
 import type { Command } from 'commander';
@@ -24,6 +24,6 @@ export const HELP_SETTINGS = {
 };
 
 /** The usage line of each command (`lieutenant run PLAYBOOK [--yes] …`), once its flags are known. */
-export function useProductUsage(program: Command): void {
+export function useSynopsisUsage(program: Command): void {
   for (const command of program.commands) command.usage(usageTerms(command));
 }

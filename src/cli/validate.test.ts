@@ -7,19 +7,19 @@ const repos: SpecRepo[] = [];
 afterAll(async () => {
   await Promise.all(repos.map((repo) => repo.remove()));
 });
-async function productRepo(edit: (files: Record<string, string>) => void = () => {}, subject = 'Release demo 1.1') {
+async function exampleRepo(edit: (files: Record<string, string>) => void = () => {}, subject = 'Release demo 1.1') {
   const repo = await makeSpecRepo();
   repos.push(repo);
-  const files = await fixtureFiles('product');
+  const files = await fixtureFiles('example');
   edit(files);
   const sha = await repo.commit(files, subject);
   return { repo, sha, files };
 }
 
 describe('lieutenant validate', () => {
-  it('exits 0 and names the commit for a repo holding the PRODUCT.md examples', async () => {
+  it('exits 0 and names the commit for the example rollout repo', async () => {
     // Given the examples committed
-    const { repo, sha } = await productRepo();
+    const { repo, sha } = await exampleRepo();
     const io = captureIo();
     // When validated
     const code = await runCli(['validate', '--repo', repo.dir], io);
@@ -31,7 +31,7 @@ describe('lieutenant validate', () => {
 
   it('exits 2 and points at the injected version', async () => {
     // Given a playbook whose version tries to run a shell command
-    const { repo } = await productRepo((files) => {
+    const { repo } = await exampleRepo((files) => {
       files['playbooks/web.yaml'] = (files['playbooks/web.yaml'] ?? '').replace('demo: "1.1"', 'demo: "1.1; rm -rf /"');
     });
     const io = captureIo();
@@ -47,7 +47,7 @@ describe('lieutenant validate', () => {
   });
 
   it('lists every problem of every file, sorted by file, line and column', async () => {
-    const { repo } = await productRepo((files) => {
+    const { repo } = await exampleRepo((files) => {
       // found in this order: the duplicate address (line 22) before the unknown load balancer (line 17)
       files['playbooks/web.yaml'] = (files['playbooks/web.yaml'] ?? '').replace('rollout: web', 'rollout: webapp');
       files['inventories/staging.yaml'] = (files['inventories/staging.yaml'] ?? '')
@@ -70,7 +70,7 @@ describe('lieutenant validate', () => {
 
   it('reads --rev, accepts --repo before the command, and defaults --repo to the current directory', async () => {
     // Given a good commit followed by a bad one
-    const { repo, sha } = await productRepo();
+    const { repo, sha } = await exampleRepo();
     await repo.commit({ 'playbooks/web.yaml': 'rollout: web\n' }, 'Broken');
     // Then HEAD fails, the older commit passes either way round
     expect(await runCli(['validate'], captureIo(), { cwd: repo.dir })).toBe(2);
@@ -80,7 +80,7 @@ describe('lieutenant validate', () => {
   });
 
   it('warns about uncommitted files on stderr, naming each', async () => {
-    const { repo, files } = await productRepo();
+    const { repo, files } = await exampleRepo();
     await repo.write({ 'playbooks/web.yaml': `${files['playbooks/web.yaml'] ?? ''}\n# wip\n` });
     const io = captureIo();
     expect(await runCli(['validate', '--repo', repo.dir], io)).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * Secrets never reach logs (PRODUCT.md). Two layers: pino's `redact` paths
+ * Secrets never reach logs (docs/safety.md). Two layers: pino's `redact` paths
  * for fields named like a secret, and `redactSecrets` for what paths cannot
  * see — secret-named keys at any depth, credentials inside URLs
  * (`https://user:pw@host`), and `password=…`/`Authorization: Bearer …` text.

@@ -18,7 +18,7 @@ export type RunResult =
   | 'aborted' // an operator stopped the run (abort at a gate, Ctrl-C)
   | 'invalid'; // preflight refused before any host changed
 
-/** Exit codes of PRODUCT.md. */
+/** The exit code of each result, as docs/commands.md tabulates them. */
 export const EXIT_CODE: Record<RunResult, number> = {
   succeeded: 0,
   'nothing-to-do': 0,

@@ -1,8 +1,9 @@
 /**
- * One host through the four steps of PRODUCT.md "What a run does": drain,
- * packages, health gate, back in rotation. The same steps in reverse roll a
- * host back. A host leaves rotation only after it holds an availability slot,
- * and its packages change only after every load balancer has it in maint.
+ * One host through the four steps of docs/safety.md ("One host, step by
+ * step"): drain, packages, health gate, back in rotation. The same steps in
+ * reverse roll a host back. A host leaves rotation only after it holds an
+ * availability slot, and its packages change only after every load balancer
+ * has it in maint.
  */
 import type { HostPlan } from '../plan/types.js';
 import type { HostStep } from './events.js';

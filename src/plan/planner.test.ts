@@ -24,7 +24,7 @@ describe('planRollout', () => {
     ]);
   });
 
-  it('splits five hosts into 3 and 2, with at most 2 of them in flight (PRODUCT.md)', () => {
+  it('splits five hosts into 3 and 2, with at most 2 of them in flight (docs/rollout-repo.md)', () => {
     const rollout = rolloutFixture({ groups: [{ hosts: 5 }], batches: ['50%', '50%'], maxUnavailable: '50%' });
     const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) });
     expect(batchesOf(plan).map((b) => b.length)).toEqual([3, 2]);

@@ -1,10 +1,12 @@
 /**
- * Bad specs, each a small edit of the PRODUCT.md examples, with where the
- * error must point and what it must say. Used by bad-specs.test.ts.
+ * Bad specs, each a small edit of the example rollout repo
+ * (test/fixtures/spec/example: staging's web hosts and playbook web, laid out
+ * as the complete example of docs/rollout-repo.md), with where the error
+ * must point and what it must say. Used by bad-specs.test.ts.
  */
 export interface BadSpecCase {
   name: string;
-  /** file → [text to find in the PRODUCT.md example, replacement]; the text must be there. */
+  /** file → [text to find in the example, replacement]; the text must be there. */
   edit?: Record<string, [string, string][]>;
   /** Extra files, added as they are. */
   add?: Record<string, string>;

@@ -4,17 +4,17 @@ import { formatSpecError, type SpecError } from './errors.js';
 import { loadRepo } from './repo.js';
 import { fixtureFiles, makeSpecRepo, type SpecRepo } from './testing/spec-repo.js';
 
-let product: Record<string, string>;
+let example: Record<string, string>;
 const repos: SpecRepo[] = [];
 beforeAll(async () => {
-  product = await fixtureFiles('product');
+  example = await fixtureFiles('example');
 });
 afterAll(async () => {
   await Promise.all(repos.map((repo) => repo.remove()));
 });
 
 function filesFor(badCase: BadSpecCase): Record<string, string> {
-  const files = { ...product };
+  const files = { ...example };
   for (const [file, edits] of Object.entries(badCase.edit ?? {})) {
     for (const [find, replace] of edits) {
       const text = files[file] ?? '';
@@ -34,7 +34,7 @@ describe('validation of bad specs', () => {
 
   // Each case is its own real repo; they are independent, so they run side by side.
   it.concurrent.for(BAD_SPECS)('$name → $at', async (badCase, { expect }) => {
-    // Given the PRODUCT.md examples with one mistake, committed to a real repo
+    // Given the example rollout repo with one mistake, committed to a real repo
     const repo = await makeSpecRepo();
     repos.push(repo);
     await repo.commit(filesFor(badCase));

@@ -19,13 +19,13 @@ const messages = (result: { ok: boolean; error?: unknown }) =>
 describe('reading specs from git', () => {
   it('reads what is committed and names every uncommitted file in a warning', async () => {
     // Given committed specs, then a modified playbook, a staged inventory edit and an untracked playbook
-    const product = await fixtureFiles('product');
-    const repo = await repoWith(product);
+    const example = await fixtureFiles('example');
+    const repo = await repoWith(example);
     await repo.write({
-      'playbooks/web.yaml': (product['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"'),
+      'playbooks/web.yaml': (example['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"'),
       'playbooks/api.yaml': 'rollout: api\n',
     });
-    await repo.write({ 'inventories/staging.yaml': `${product['inventories/staging.yaml'] ?? ''}\n# edited\n` });
+    await repo.write({ 'inventories/staging.yaml': `${example['inventories/staging.yaml'] ?? ''}\n# edited\n` });
     const { simpleGit } = await import('simple-git');
     await simpleGit(repo.dir).add('inventories/staging.yaml');
     // When the web rollout is loaded
@@ -45,11 +45,11 @@ describe('reading specs from git', () => {
 
   it('reads an older commit with --rev', async () => {
     // Given a release of 1.1 and then of 2.0
-    const product = await fixtureFiles('product');
+    const example = await fixtureFiles('example');
     const repo = await repoWith();
-    const first = await repo.commit(product, 'Release demo 1.1');
+    const first = await repo.commit(example, 'Release demo 1.1');
     await repo.commit(
-      { 'playbooks/web.yaml': (product['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"') },
+      { 'playbooks/web.yaml': (example['playbooks/web.yaml'] ?? '').replace('"1.1"', '"2.0"') },
       'Release demo 2.0',
     );
     // When the older commit (by SHA) and HEAD are loaded
@@ -64,7 +64,7 @@ describe('reading specs from git', () => {
 
   it('refuses a repo with no commits', async () => {
     const repo = await repoWith();
-    await repo.write(await fixtureFiles('product'));
+    await repo.write(await fixtureFiles('example'));
     expect(messages(await loadRepo(repo.dir))).toEqual([
       expect.stringMatching(/has no commits yet: commit playbooks\/ and inventories\/ first/),
     ]);
@@ -81,7 +81,7 @@ describe('reading specs from git', () => {
   });
 
   it('refuses a revision that is not a commit, and one that looks like an option', async () => {
-    const repo = await repoWith(await fixtureFiles('product'));
+    const repo = await repoWith(await fixtureFiles('example'));
     expect(messages(await loadRepo(repo.dir, 'no-such-branch'))).toEqual([
       expect.stringMatching(/^revision "no-such-branch" is not a commit in /),
     ]);
@@ -97,7 +97,7 @@ describe('reading specs from git', () => {
   });
 
   it('names a missing playbook and lists the ones there are', async () => {
-    const repo = await repoWith(await fixtureFiles('product'));
+    const repo = await repoWith(await fixtureFiles('example'));
     const result = await loadRollout(repo.dir, 'api');
     expect(messages(result)).toEqual([
       expect.stringMatching(
@@ -110,8 +110,8 @@ describe('reading specs from git', () => {
   });
 
   it('points at the playbook when its inventory file is missing', async () => {
-    const product = await fixtureFiles('product');
-    const repo = await repoWith({ 'playbooks/web.yaml': product['playbooks/web.yaml'] ?? '' });
+    const example = await fixtureFiles('example');
+    const repo = await repoWith({ 'playbooks/web.yaml': example['playbooks/web.yaml'] ?? '' });
     expect(messages(await loadRollout(repo.dir, 'web'))).toEqual([
       'playbooks/web.yaml:2:12: inventory "staging" does not exist: there is no inventories/staging.yaml; inventories: (none)',
     ]);
@@ -120,7 +120,7 @@ describe('reading specs from git', () => {
   it('checks only the playbook asked for and its inventory', async () => {
     // Given a valid web playbook and another team's broken one
     const repo = await repoWith({
-      ...(await fixtureFiles('product')),
+      ...(await fixtureFiles('example')),
       'playbooks/api.yaml': 'rollout: api\ninventory: 3\n',
     });
     // Then web loads, while validating the whole repo reports the broken one
@@ -132,9 +132,9 @@ describe('reading specs from git', () => {
 
   it('works when the rollout repo is a folder inside a larger git repository', async () => {
     // Given the specs under deploy/ of a monorepo
-    const product = await fixtureFiles('product');
+    const example = await fixtureFiles('example');
     const repo = await repoWith(
-      Object.fromEntries(Object.entries(product).map(([path, text]) => [`deploy/${path}`, text])),
+      Object.fromEntries(Object.entries(example).map(([path, text]) => [`deploy/${path}`, text])),
     );
     await repo.write({ 'deploy/playbooks/web.yaml': 'changed: true\n' });
     // When loaded with --repo deploy

@@ -1,5 +1,5 @@
 /**
- * What runs is what is committed (PRODUCT.md): the specs are read from a Git
+ * What runs is what is committed (docs/rollout-repo.md): the specs are read from a Git
  * revision with `git ls-tree` / `git show`, never from the working tree.
  * Uncommitted edits under playbooks/ and inventories/ are only named in a
  * warning, so nobody wonders why their edit did not apply.

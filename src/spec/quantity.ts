@@ -1,7 +1,7 @@
 /**
  * A number of hosts written as a count (`1`) or a share of a group (`"25%"`).
  * Batch sizes round a share up; `maxUnavailable` rounds it down but never
- * below 1 (PRODUCT.md): five hosts in ["50%", "50%"] are batches of 3 and 2,
+ * below 1 (docs/rollout-repo.md): five hosts in ["50%", "50%"] are batches of 3 and 2,
  * with at most 2 out of rotation at once.
  */
 export type Quantity = { kind: 'count'; count: number } | { kind: 'percent'; percent: number };

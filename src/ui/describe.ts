@@ -1,5 +1,5 @@
 /**
- * One short line per meaningful event, in the words of PRODUCT.md. The line
+ * One short line per meaningful event, in the words of docs/. The line
  * renderer prints these and the TUI shows the last few; noise (every passing
  * health round, step starts the next line already implies) is left out.
  * Reads the view *before* the event, to say things once (a failing check is

@@ -60,5 +60,5 @@ export function clockFormatter(timeZone?: string): (at: string | number) => stri
 /** `3 hosts`, `1 host`. */
 export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** How to undo what a run changed (PRODUCT.md: `git revert` is how a release is rolled back). */
+/** How to undo what a run changed (docs/gitops.md: a release is rolled back by reverting its commit). */
 export const revertHint = (sha: string): string => `lieutenant revert ${shortSha(sha)} --run`;

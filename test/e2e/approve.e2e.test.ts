@@ -1,9 +1,9 @@
 /**
- * PRODUCT.md: the pause gate waits "for approval (interactive, or `lieutenant
- * approve` from another terminal)". Here both sides are real processes: a
- * headless `lieutenant run web` (stdout is a pipe, no --yes, `pause: approve`)
- * and `lieutenant approve` / `abort` started beside it, as an operator in
- * another terminal would.
+ * docs/safety.md, pause gates: `pause: approve` waits for an answer from the
+ * terminal UI or from another terminal (`lieutenant approve`, `abort`). Here
+ * both sides are real processes: a headless `lieutenant run web` (stdout is
+ * a pipe, no --yes, `pause: approve`) and `lieutenant approve` / `abort`
+ * started beside it, as an operator in another terminal would.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listActiveRuns } from '../../src/control/index.js';

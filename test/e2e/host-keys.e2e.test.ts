@@ -1,6 +1,6 @@
 /**
- * PRODUCT.md: "Unknown or changed SSH host keys are refused (unless
- * accept-new for an unknown one)" — against the fleet's real sshd host keys,
+ * docs/safety.md: "Unknown or changed SSH host keys are refused (an unknown
+ * one is accepted only under `hostKeyPolicy: accept-new`)" — against the fleet's real sshd host keys,
  * through the CLI, with the known_hosts file the inventory names.
  */
 import { readFile, writeFile } from 'node:fs/promises';

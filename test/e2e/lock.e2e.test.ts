@@ -1,5 +1,5 @@
 /**
- * One run per environment (PRODUCT.md): a second run while the first waits at
+ * One run per environment (docs/safety.md): a second run while the first waits at
  * its pause gate is refused with exit 4, naming the holder; the first is then
  * answered from "another terminal" with `lieutenant abort`.
  */

@@ -1,6 +1,6 @@
 /**
- * PRODUCT.md: "An interrupted run can always be resumed; `status` shows any
- * host left out of rotation, and `resume` brings it back." The run is a real
+ * docs/safety.md: "an interrupted run can always be resumed, and `status`
+ * shows any host it left out of rotation", and `resume` brings it back. The run is a real
  * `node bin/lieutenant.js` process, killed with SIGKILL (its whole process
  * group) at the moment its write-ahead journal says a step has begun: mid-drain,
  * mid-upgrade, at a pause gate. Then `status`, then `lieutenant resume --yes`

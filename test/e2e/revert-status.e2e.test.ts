@@ -1,6 +1,6 @@
 /**
- * PRODUCT.md: "`git revert` is how it is rolled back", and `status` shows
- * "per host installed vs committed versions, drift". A release goes out, a
+ * docs/gitops.md: "A release is rolled back by reverting its commit", and
+ * `status` shows every host's installed against its deployed versions, and drift. A release goes out, a
  * host is changed by hand behind Lieutenant's back (status must name exactly
  * that host), then `lieutenant revert --run --yes` makes the revert commit and
  * brings every host — the drifted one too — back to the previous version.

@@ -1,7 +1,8 @@
 /**
  * The happy path against the real fleet (OpenSSH, apt, HAProxy): taboot's
  * halves and an odd group under a tight cap, with a rotation sampler and
- * live traffic watching every moment — PRODUCT.md's safety promises 1 and 2.
+ * live traffic watching every moment — docs/safety.md: maxUnavailable, and no
+ * failed request through HAProxy.
  */
 import { describe, expect, it } from 'vitest';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';

@@ -1,5 +1,6 @@
 /**
- * PRODUCT.md: `lieutenant run` shows the "Ink TUI when stdout is a terminal".
+ * docs/commands.md: `lieutenant run` shows a terminal UI "when standard
+ * output and standard input are both terminals".
  * Here the real command (`node bin/lieutenant.js run web`, no --yes,
  * `pause: approve`) runs in a real terminal — tmux, 120x40, xterm-256color —
  * against the real fleet; the test reads the screen and answers the gate with

@@ -163,7 +163,7 @@ describe('the local fleet', () => {
     expect([...(await haproxyStatuses(fleet)).values()]).toEqual(['UP', 'UP', 'UP', 'UP']);
   });
 
-  it('writes an inventory in the PRODUCT.md format', async () => {
+  it('writes an inventory in the format of docs/rollout-repo.md', async () => {
     const inventory = parse(await readFile(fleet.inventoryPath, 'utf8'));
     expect(inventory).toEqual({
       environment: 'staging',

@@ -13,7 +13,7 @@ export interface InventoryParams {
 }
 
 /**
- * The fleet as a PRODUCT.md inventory: group `web` on apt behind load balancer
+ * The fleet as an inventory (docs/rollout-repo.md): group `web` on apt behind load balancer
  * `edge`, key and known_hosts as absolute paths into the fleet dir, so the file
  * works from any rollout repo it is copied into.
  */
@@ -43,7 +43,7 @@ export function inventoryYaml(params: InventoryParams): string {
       },
     },
   });
-  // One line per host and per check, as in PRODUCT.md's example.
+  // One line per host and per check, as in docs/rollout-repo.md's example.
   doc.commentBefore = ' The local test fleet (test/fleet): written by `npm run fleet -- up`; rewritten at every up.';
   const group = doc.getIn(['groups', 'web']) as YAMLMap;
   for (const item of (group.get('hosts') as YAMLMap).items) if (item.value instanceof YAMLMap) item.value.flow = true;

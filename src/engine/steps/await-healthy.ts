@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md, step 3, the health gate: every check of the group must pass
+ * docs/safety.md, step 3, the health gate: every check of the group must pass
  * `successThreshold` rounds in a row within `health.timeout`.
  */
 import type { HealthCheckTarget, HostTarget } from '../../spec/model.js';

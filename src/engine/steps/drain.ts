@@ -47,7 +47,7 @@ async function statusEverywhere(
 }
 
 /**
- * PRODUCT.md, step 1: `drain` on every load balancer, wait until the server's
+ * docs/safety.md, step 1: `drain` on every load balancer, wait until the server's
  * sessions reach 0 on all of them (or the timeout), then `maint` on all.
  * A timeout is not a failure: the server goes to maint with `timedOut: true`.
  */
@@ -109,7 +109,7 @@ export function isUp(status: ServerStatus): boolean {
   return status.adminState === 'ready' && (status.status === 'UP' || status.status === 'no check');
 }
 
-/** PRODUCT.md, step 4: `ready` on every load balancer, then wait until each reports the server UP. */
+/** docs/safety.md, step 4: `ready` on every load balancer, then wait until each reports the server UP. */
 export async function returnHost(
   lbs: readonly LoadBalancer[],
   server: string,

@@ -88,7 +88,7 @@ async function withIdentity(dir: string, git: SimpleGit): Promise<TestRepo> {
   };
 }
 
-/** A playbook as PRODUCT.md shows it, pinning `demo` to `version`. */
+/** A playbook like docs/rollout-repo.md's example, pinning `demo` to `version`. */
 export function playbookYaml(opts: { rollout: string; inventory: string; version: string; group?: string }): string {
   const group = opts.group ?? 'web';
   return [

@@ -44,7 +44,11 @@ export async function makeSpecRepo(options: { init?: boolean } = {}): Promise<Sp
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/spec/', import.meta.url));
 
-/** The files of a fixture folder under test/fixtures/spec/, path → text. */
+/**
+ * The files of a fixture folder under test/fixtures/spec/, path → text.
+ * `example` is a small valid rollout repo for tests of the validator; the
+ * examples users read are tested straight from docs/ (docs-examples.test.ts).
+ */
 export async function fixtureFiles(name: string): Promise<Record<string, string>> {
   const root = join(FIXTURES, name);
   const entries = await readdir(root, { recursive: true, withFileTypes: true });

@@ -3,7 +3,7 @@
  * fleet's inventory (optionally a subset of its hosts, another known_hosts,
  * another host-key policy) and a `web` playbook tuned for fast tests, with
  * demo pinned to what the fleet runs. A release is then one more commit,
- * as PRODUCT.md says: `commitVersion(repo, '1.1')`.
+ * as docs/gitops.md says: `commitVersion(repo, '1.1')`.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
