@@ -3,12 +3,16 @@ import type { Command } from 'commander';
 import { statusService } from '../app/status-service.js';
 import { statusText } from '../ui/status-text.js';
 import { repoDirOf, type CliContext } from './context.js';
+import { ExitCode } from './errors.js';
 import { reportFailure } from './report.js';
 
 export function register(program: Command, context: CliContext): void {
   program
     .command('status [env]')
-    .description('what runs where: installed vs committed versions, drift, hosts out of rotation, the last run')
+    .description(
+      'what runs where: installed vs deployed versions, drift, hosts out of rotation, the last run; ' +
+        'exits 1 when a host is unreachable or not serving',
+    )
     .option('--json', 'one JSON object per line: hosts, then environments')
     .action(async (environment: string | undefined, flags: { json?: boolean }, command: Command) => {
       const { io } = context;
@@ -25,5 +29,7 @@ export function register(program: Command, context: CliContext): void {
       } else {
         io.stdout.write(`${statusText(report.value).join('\n')}\n`);
       }
+      // A fleet with a host unreachable or out of rotation is not fine, whatever else the report says.
+      if (report.value.environments.some((env) => env.problems.length > 0)) context.setExitCode(ExitCode.rolloutFailed);
     });
 }

@@ -16,10 +16,16 @@ function lines(stdout: string): Array<Record<string, unknown>> {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** `status --json`: host name → its status line. Fails the test unless the command exits 0. */
+/**
+ * `status --json`: host name → its status line. Fails the test unless the
+ * command exits 0, or 1 exactly when it reports a problem (a host
+ * unreachable or out of rotation).
+ */
 export async function statusHosts(repo: Pick<RolloutRepo, 'dir'>): Promise<Record<string, HostStatus>> {
   const status = await runLieutenant(['status', '--json'], { repo });
-  expect(status.code, status.output).toBe(0);
+  const environments = lines(status.stdout).filter((line) => line.type === 'environment');
+  const problems = environments.flatMap((env) => (env.problems as string[] | undefined) ?? []);
+  expect(status.code, status.output).toBe(problems.length > 0 ? 1 : 0);
   const hosts = lines(status.stdout).filter((line) => line.type === 'host') as unknown as HostStatus[];
   return Object.fromEntries(hosts.map((host) => [host.host, host]));
 }
