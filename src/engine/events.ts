@@ -77,6 +77,10 @@ export type RunEventBody =
   | { type: 'host.done'; host: string; changed: boolean }
   | { type: 'host.failed'; host: string; group: string; step: HostStep; reason: string; outOfRotation: boolean }
   | { type: 'host.rollback.started'; host: string; to: Versions }
+  /** A host the run holds out of rotation was found `ready` again (a load balancer restart or reload) and put back in maint. */
+  | { type: 'host.rotation.reasserted'; host: string; loadBalancer: string; found: string; ok: boolean }
+  /** A load balancer's process changed under the run: every host it holds is checked at once. */
+  | { type: 'lb.restarted'; loadBalancer: string; detail: string }
   | { type: 'host.rollback.finished'; host: string; ok: boolean; reason?: string }
   | { type: 'batch.finished'; batch: number; batches: number; ok: boolean }
   | {

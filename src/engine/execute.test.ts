@@ -320,4 +320,47 @@ describe('executePlan', () => {
       ).toContain('web-04 DOWN on edge — not serving');
     });
   });
+
+  describe('keeps out what it took out, whatever restarts the load balancer', () => {
+    it('puts a host back in maint before installing when a restart made it ready after its drain', async () => {
+      // Given the load balancer restarts (every server back ready) right after web-01 was drained
+      const { outcome, world, of } = await runScenario({
+        fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'], concurrency: 1 },
+        afterEvent: (event, world) => {
+          if (event.type === 'host.drain.finished' && event.host === 'web-01') world.restartLoadBalancer();
+        },
+      });
+      // Then web-01 was taken out again before its install, the incident is journaled, and nothing ran on a serving host
+      expect(world.violations).toEqual([]);
+      expect(of('host.rotation.reasserted').map((e) => [e.host, e.found, e.ok])).toEqual([
+        ['web-01', 'UP (ready)', true],
+      ]);
+      const log = world.log.join('\n');
+      expect(log.indexOf('lb restarted')).toBeLessThan(log.lastIndexOf('lb web-01 maint'));
+      expect(log.lastIndexOf('lb web-01 maint')).toBeLessThan(log.indexOf('install web-01'));
+      expect(outcome.result).toBe('succeeded');
+    });
+
+    it('notices a restart during a health gate and re-asserts every held host, naming the restart', async () => {
+      // Given a restart while web-01's health gate runs (a slow check: several rounds)
+      let restarted = false;
+      const { world, of } = await runScenario({
+        fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'], successThreshold: 5 },
+        afterEvent: (event, world) => {
+          if (!restarted && event.type === 'host.health.checked' && event.host === 'web-01') {
+            restarted = true;
+            world.restartLoadBalancer();
+          }
+        },
+      });
+      expect(world.violations).toEqual([]);
+      // The hosts in flight were put back in maint, and the journal says why
+      expect(
+        of('host.rotation.reasserted')
+          .map((e) => e.host)
+          .sort(),
+      ).toEqual(['web-01', 'web-02']);
+      expect(of('lb.restarted').length).toBeLessThanOrEqual(1);
+    });
+  });
 });

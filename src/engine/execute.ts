@@ -12,6 +12,7 @@ import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
+import { RotationKeeper } from './rotation-keeper.js';
 import type { RunEnv } from './run-env.js';
 
 export interface RunOutcome {
@@ -24,6 +25,8 @@ export interface RunOutcome {
 
 // The runtime API answers in a millisecond: polling it often costs nothing and shortens every drain and return.
 const DEFAULT_POLL_MS = 100;
+// Hosts held out are re-checked every this many polls: half a second at the default poll.
+const KEEPER_POLLS = 5;
 
 export async function executePlan(plan: Plan, deps: EngineDeps, control: RunControl): Promise<RunOutcome> {
   const started = deps.clock.now();
@@ -55,14 +58,23 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     },
   );
   const changed: string[] = [];
+  const keeper = new RotationKeeper(emit, deps.clock);
   const env: RunEnv = {
     plan,
     deps,
     control,
     emit,
     availability,
+    keeper,
     pollMs,
     failures: new Map(),
+  };
+  // Until the run's end, the hosts it holds out are re-checked every few polls (and at once after a restart).
+  const watching = new AbortController();
+  const watcher = keeper.watch(pollMs * KEEPER_POLLS, AbortSignal.any([watching.signal, control.force]));
+  const stopWatching = async () => {
+    watching.abort();
+    await watcher;
   };
 
   // Journaled when asked, so the record shows who stopped the run and how.
@@ -81,6 +93,7 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
   const finish = async (reached: RunResult, message: string): Promise<RunOutcome> => {
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
+    await stopWatching();
     const result =
       plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
@@ -93,83 +106,94 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     return outcome;
   };
 
-  if (plan.batches.length === 0) {
-    return finish('nothing-to-do', `every host already matches ${plan.commit.sha.slice(0, 7)}`);
+  try {
+    return await runBatches();
+  } finally {
+    await stopWatching(); // a bug thrown mid-run must not leave the watcher polling
   }
 
-  const checked = await preflight(plan, deps, control.force);
-  await emit({ type: 'preflight.finished', ok: checked.problems.length === 0, problems: checked.problems });
-  if (checked.problems.length > 0) {
-    return finish('invalid', `preflight failed, nothing was changed on any host: ${checked.problems.join('; ')}`);
-  }
-
-  for (const batch of plan.batches) {
-    if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);
-    await emit({
-      type: 'batch.started',
-      batch: batch.index,
-      batches: plan.batches.length,
-      group: batch.group,
-      hosts: batch.hosts,
-    });
-    const result = await runBatch(batch, env);
-    for (const [host, outcome] of result.outcomes) if (outcome.kind === 'done' && outcome.changed) changed.push(host);
-
-    if (control.force.aborted) {
-      await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
-      return finish(
-        'aborted',
-        'forced stop: steps in flight were abandoned; run `lieutenant resume` to bring hosts back',
-      );
+  async function runBatches(): Promise<RunOutcome> {
+    if (plan.batches.length === 0) {
+      return finish('nothing-to-do', `every host already matches ${plan.commit.sha.slice(0, 7)}`);
     }
-    if (result.failed) {
-      const failedHosts = [...env.failures.keys()].join(', ');
-      if (plan.strategy.onFailure === 'rollback') {
-        const rolledBack = await rollBackBatch(batch, result, env);
-        for (const [host, outcome] of result.outcomes)
-          if (outcome.kind === 'done' && rolledBack) removeFrom(changed, host);
+
+    const checked = await preflight(plan, deps, control.force);
+    await emit({ type: 'preflight.finished', ok: checked.problems.length === 0, problems: checked.problems });
+    if (checked.problems.length > 0) {
+      return finish('invalid', `preflight failed, nothing was changed on any host: ${checked.problems.join('; ')}`);
+    }
+
+    for (const batch of plan.batches) {
+      if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);
+      await emit({
+        type: 'batch.started',
+        batch: batch.index,
+        batches: plan.batches.length,
+        group: batch.group,
+        hosts: batch.hosts,
+      });
+      const result = await runBatch(batch, env);
+      for (const [host, outcome] of result.outcomes) if (outcome.kind === 'done' && outcome.changed) changed.push(host);
+
+      if (control.force.aborted) {
         await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
         return finish(
-          'rolled-back',
-          rolledBack
-            ? `batch ${batch.index} failed on ${failedHosts}; its hosts are back on their previous versions and in rotation`
-            : `batch ${batch.index} failed on ${failedHosts}; the rollback did not complete for every host`,
+          'aborted',
+          'forced stop: steps in flight were abandoned; run `lieutenant resume` to bring hosts back',
         );
       }
-      await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
-      return finish('halted', `halted: ${describeOut(env)}`);
-    }
-    await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: true });
-    if (control.stop.aborted) return finish('aborted', `stopped after batch ${batch.index}/${plan.batches.length}`);
+      if (result.failed) {
+        const failedHosts = [...env.failures.keys()].join(', ');
+        if (plan.strategy.onFailure === 'rollback') {
+          const rolledBack = await rollBackBatch(batch, result, env);
+          for (const [host, outcome] of result.outcomes)
+            if (outcome.kind === 'done' && rolledBack) removeFrom(changed, host);
+          await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
+          return finish(
+            'rolled-back',
+            rolledBack
+              ? `batch ${batch.index} failed on ${failedHosts}; its hosts are back on their previous versions and in rotation`
+              : `batch ${batch.index} failed on ${failedHosts}; the rollback did not complete for every host`,
+          );
+        }
+        await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
+        return finish('halted', `halted: ${describeOut(env)}`);
+      }
+      await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: true });
+      if (control.stop.aborted) return finish('aborted', `stopped after batch ${batch.index}/${plan.batches.length}`);
 
-    const answer = await pauseGate(batch, env);
-    if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
-    if ('failure' in answer)
-      return finish('halted', `the pause gate after batch ${batch.index} could not be answered: ${answer.failure}`);
-    if (answer.decision === 'abort') {
-      const rolledBack = await rollBackBatch(batch, result, env);
-      for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
+      const answer = await pauseGate(batch, env);
+      if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
+      if ('failure' in answer)
+        return finish('halted', `the pause gate after batch ${batch.index} could not be answered: ${answer.failure}`);
+      if (answer.decision === 'abort') {
+        const rolledBack = await rollBackBatch(batch, result, env);
+        for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
+        return finish(
+          'aborted',
+          rolledBack
+            ? `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`
+            : `aborted by ${answer.by} after batch ${batch.index}; the rollback did not complete: ${describeOut(env)}`,
+        );
+      }
+      if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
+    }
+    // Every batch went through; the promise is a fleet that serves, so ask the load balancers, not our memory.
+    const sick = await notServing(plan, deps.loadBalancers, plan.groups, control.force);
+    if (!sick.ok || sick.value.size > 0) {
       return finish(
-        'aborted',
-        rolledBack
-          ? `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`
-          : `aborted by ${answer.by} after batch ${batch.index}; the rollback did not complete: ${describeOut(env)}`,
+        'degraded',
+        `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)}, but ` +
+          (sick.ok
+            ? `not every host of the rollout is serving: ${[...sick.value.values()].join('; ')}`
+            : `whether every host is serving could not be checked: ${sick.error.message}`),
       );
     }
-    if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
-  }
-  // Every batch went through; the promise is a fleet that serves, so ask the load balancers, not our memory.
-  const sick = await notServing(plan, deps.loadBalancers, plan.groups, control.force);
-  if (!sick.ok || sick.value.size > 0) {
     return finish(
-      'degraded',
-      `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)}, but ` +
-        (sick.ok
-          ? `not every host of the rollout is serving: ${[...sick.value.values()].join('; ')}`
-          : `whether every host is serving could not be checked: ${sick.error.message}`),
+      'succeeded',
+      `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)} ${plan.commit.subject}`,
     );
   }
-  return finish('succeeded', `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)} ${plan.commit.subject}`);
 }
 
 function removeFrom(list: string[], item: string): void {

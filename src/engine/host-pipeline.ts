@@ -68,14 +68,24 @@ export async function moveHost(
     const held = await holdOutOfRotation(lbs, host.lbServer, rotation);
     if (!held.ok) return failed('drain', held.error.message);
   }
+  // From here until its return the keeper holds it out, whatever restarts the load balancer.
+  env.keeper.hold(host.name, host.lbServer, lbs);
 
+  // Never install on a host that serves: a reload may have put it back since the drain.
+  const stillOut = await env.keeper.ensureOut(host.name, force);
+  if (!stillOut.ok) return failed('upgrade', stillOut.reason);
   const upgraded = await installVersions(env, host, shell.value, wanted, await reading);
   if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);
 
   // Checks see what the host really has ({{packages.demo}} after a rollback is the old version).
+  const outForHealth = await env.keeper.ensureOut(host.name, force);
+  if (!outForHealth.ok) return failed('health', outForHealth.reason, upgraded.before);
   const healthy = await healthGate(env, host, shell.value, upgraded.installed);
   if (!healthy.ok) return failed('health', healthy.reason, upgraded.before);
 
+  const outUntilReturn = await env.keeper.ensureOut(host.name, force);
+  if (!outUntilReturn.ok) return failed('return', outUntilReturn.reason, upgraded.before);
+  env.keeper.release(host.name);
   await emit({ type: 'host.return.started', host: host.name });
   const returned = await returnHost(lbs, host.lbServer, { ...rotation, timeoutMs: env.plan.health.timeoutMs });
   if (!returned.ok) return failed('return', returned.error.message, upgraded.before);

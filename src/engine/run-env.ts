@@ -5,6 +5,7 @@
  */
 import type { Plan, GroupPlan, HostPlan } from '../plan/types.js';
 import type { Availability } from './availability.js';
+import type { RotationKeeper } from './rotation-keeper.js';
 import type { EngineDeps, RunControl } from './deps.js';
 import type { LoadBalancer, Versions } from './ports.js';
 import type { Emit } from './emitter.js';
@@ -15,6 +16,8 @@ export interface RunEnv {
   control: RunControl;
   emit: Emit;
   availability: Availability;
+  /** Keeps the hosts the run took out of rotation out, through load balancer restarts. */
+  keeper: RotationKeeper;
   pollMs: number;
   /** Why each host that failed is out of rotation. */
   failures: Map<string, string>;

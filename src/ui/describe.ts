@@ -109,6 +109,16 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
       const reason = event.reason === undefined || event.reason === '' ? '' : `: "${event.reason}"`;
       return { level: event.decision === 'approve' ? 'info' : 'warn', text: `gate ${verb} by ${event.by}${reason}` };
     }
+    case 'host.rotation.reasserted':
+      return {
+        level: event.ok ? 'warn' : 'error',
+        text: `${event.host} was back in rotation on ${event.loadBalancer} (${event.found}) while out for its upgrade; ${event.ok ? 'put in maint again' : 'maint refused'}`,
+      };
+    case 'lb.restarted':
+      return {
+        level: 'warn',
+        text: `load balancer ${event.loadBalancer} restarted (${event.detail}); re-checking the hosts held out`,
+      };
     case 'run.stopping':
       return { level: 'warn', text: `stopping${event.force ? ' now (forced)' : ''}: ${event.reason}` };
     case 'run.finished':

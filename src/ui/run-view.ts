@@ -175,6 +175,8 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
     case 'run.finished':
       return finish(view, event, at);
     case 'log':
+    case 'host.rotation.reasserted':
+    case 'lb.restarted':
       return view;
   }
 }

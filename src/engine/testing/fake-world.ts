@@ -60,6 +60,17 @@ export class FakeWorld {
     return [...this.admin].filter(([host, state]) => state !== 'ready' || this.down.has(host)).map(([host]) => host);
   }
 
+  /** The load balancer's process id: a restart changes it. */
+  lbPid = 1000;
+
+  /** A restart without a server-state file: every server comes back ready, under a new process. */
+  restartLoadBalancer(): void {
+    for (const server of this.admin.keys()) this.admin.set(server, 'ready');
+    this.lbPid += 1;
+    this.log.push('lb restarted');
+    this.checkCap();
+  }
+
   /** The host's backend dies: the load balancer marks it DOWN, whatever its admin state. */
   sicken(server: string): void {
     this.down.add(server);
@@ -145,6 +156,7 @@ export class FakeWorld {
         this.setAdmin(server, state);
         return okVoid;
       },
+      info: async () => ok({ pid: this.lbPid, uptimeSec: 1 }),
     };
     return { get: () => lb };
   }
