@@ -138,8 +138,8 @@ export function createRuntimeClient(endpoint: RuntimeEndpoint, options: RuntimeC
         return fail(failure.message, failure.detail);
       }
       lastFailure = failure;
-      const wait = jittered(Math.min(backoff.maxMs, backoff.firstMs * 2 ** (attempts - 1)));
-      if (Date.now() + wait > deadline) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
         usage.failures++;
         return fail(
           `${failure.message} — still so after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s. ${advice(failure, name, maxConnections, attemptTimeoutMs)}`,
@@ -147,6 +147,8 @@ export function createRuntimeClient(endpoint: RuntimeEndpoint, options: RuntimeC
         );
       }
       usage.retries++;
+      // The last wait is cut short so that one attempt lands at the deadline itself.
+      const wait = Math.min(left, jittered(Math.min(backoff.maxMs, backoff.firstMs * 2 ** (attempts - 1))));
       if (!(await sleep(wait, signal))) {
         usage.failures++;
         return fail(`${where}: aborted while retrying "${command}" after: ${failure.message}`);

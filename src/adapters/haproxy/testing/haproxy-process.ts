@@ -40,8 +40,10 @@ export interface TestHaproxy {
   /** Stops (or restarts) one backend's listener, so HAProxy's checks fail (or pass) for real. */
   stopBackend(server: string): Promise<void>;
   startBackend(server: string): Promise<void>;
-  /** HAProxy itself: stopped, then started again (a new process), the backends left running. */
-  restart(): Promise<void>;
+  /** HAProxy itself stopped (its socket file left behind, as HAProxy does), the backends left running… */
+  stopHaproxy(): Promise<void>;
+  /** …and started again: a new process on the same configuration. */
+  startHaproxy(): Promise<void>;
   /** HAProxy's pid now. */
   pid(): number;
   stop(): Promise<void>;
@@ -130,9 +132,12 @@ export async function startTestHaproxy(servers = ['web-01', 'web-02', 'web-03'])
       }),
     stopBackend,
     startBackend,
-    restart: async () => {
+    stopHaproxy: async () => {
       await haproxy?.stop();
-      haproxy = await startHaproxyProcess(dir, socket);
+      haproxy = undefined;
+    },
+    startHaproxy: async () => {
+      haproxy ??= await startHaproxyProcess(dir, socket);
     },
     pid: () => haproxy?.pid ?? 0,
     stop,
