@@ -139,7 +139,9 @@ async function main(signal: AbortSignal): Promise<void> {
     const phases = new Map<string, Phases[]>();
     const usages = new Map<string, RuntimeUsage[]>();
     log(
-      `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
+      LARGE
+        ? `${REPEATS} runs of Lieutenant alone (the others are not run at scale), the fleet reset to demo 1.0 before every run`
+        : `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
     );
     for (let round = 1; round <= REPEATS; round++) {
       // Each round starts one contender later (L C B A, C B A L, …): no contender always runs first, or after the same one.
