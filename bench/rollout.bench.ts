@@ -1,7 +1,9 @@
 // npm run bench: how long Lieutenant takes for one real rollout, against the
 // lower bound of a plain parallel-OpenSSH bash script and (when installed)
-// an Ansible rolling update, on a fleet of its own (6 hosts, 127.0.7, .fleet/bench).
-// Figures only — nothing here passes or fails. See bench/README.md.
+// an Ansible rolling update, on a fleet of its own (6 hosts, 127.0.7, .fleet/bench),
+// and what each rollout cost HAProxy's runtime API.
+// BENCH_HOSTS=100: the large scenario instead — Lieutenant alone, 3 runs, batches of 50.
+// Figures only — nothing here passes or fails (except a rollout that fails). See bench/README.md.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +20,16 @@ import { median, rssMethod, timeCommand, type Timed } from './measure.js';
 import { lieutenantPhases, medianPhases, type Phases } from './phases.js';
 import { reportLines, type Contender } from './report.js';
 import { benchRollout } from './rollout.js';
+import { describeUsage, medianUsage, runtimeApiUsage } from './runtime-api.js';
+import type { RuntimeUsage } from '../src/adapters/haproxy/index.js';
 
-const FLEET_DIR = join(REPO_ROOT, '.fleet', 'bench');
-const PREFIX = '127.0.7';
-const HOSTS = 6;
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const STANDARD_HOSTS = 6;
+const HOSTS = Number(process.env.BENCH_HOSTS ?? STANDARD_HOSTS);
+/** Beyond the standard 6 hosts only Lieutenant runs: the scenario checks it holds up at scale (see README). */
+const LARGE = HOSTS !== STANDARD_HOSTS;
+const PREFIX = process.env.BENCH_PREFIX ?? '127.0.7';
+const FLEET_DIR = join(REPO_ROOT, '.fleet', LARGE ? `bench-${HOSTS}` : 'bench');
+const REPEATS = Number(process.env.BENCH_REPEATS ?? (LARGE ? 3 : 5));
 const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
 /** What bin/ runs in this checkout: dist/ when `npm ci` (prepare) or `npm run build` made it and no source changed since. */
 const BIN_ROW = `lieutenant run (bin/: ${cliEntry(REPO_ROOT).built ? 'dist/' : 'tsx'})`;
@@ -51,6 +58,10 @@ async function main(signal: AbortSignal): Promise<void> {
   const started = Date.now();
   const log = (line: string) => console.log(line);
   let repo: RolloutRepo | undefined;
+  if (!Number.isInteger(HOSTS) || HOSTS < 2 || HOSTS > 239)
+    throw new Error(`BENCH_HOSTS=${process.env.BENCH_HOSTS}: a whole number of hosts from 2 to 239`);
+  if (!/^127\.\d{1,3}\.\d{1,3}$/.test(PREFIX))
+    throw new Error(`BENCH_PREFIX=${PREFIX}: a loopback prefix such as 127.0.7`);
   const work = await mkdtemp(join(tmpdir(), 'lieutenant-bench-'));
   try {
     const fleet = await startFleet({ dir: FLEET_DIR, hosts: HOSTS, prefix: PREFIX });
@@ -62,7 +73,8 @@ async function main(signal: AbortSignal): Promise<void> {
       playbook: {
         strategy: {
           batches: ['50%', '50%'],
-          concurrency: 10,
+          // The whole batch at once: 50 hosts draining and returning together at 100 hosts.
+          concurrency: Math.max(10, Math.ceil(HOSTS / 2)),
           maxUnavailable: '50%',
           pause: 'none',
           onFailure: 'rollback',
@@ -79,11 +91,12 @@ async function main(signal: AbortSignal): Promise<void> {
     const repoDir = repo.dir;
     const script = join(work, 'lower-bound.sh');
     await writeFile(script, lowerBoundScript(fleet, rollout), { mode: 0o755 });
-    const missing = await ansibleMissing();
+    // At scale only Lieutenant runs: the others would take minutes a run and measure nothing new there.
+    const missing = LARGE ? 'not run at scale' : await ansibleMissing();
     const ansible = missing === undefined ? await writeAnsibleFiles(fleet, rollout, work) : undefined;
-    const compiled = await buildLieutenant(join(FLEET_DIR, 'build'));
+    const compiled = LARGE ? { skipped: 'not run at scale' } : await buildLieutenant(join(FLEET_DIR, 'build'));
 
-    const runners: Runner[] = [
+    const allRunners: Runner[] = [
       {
         name: BIN_ROW,
         run: (s) =>
@@ -112,6 +125,7 @@ async function main(signal: AbortSignal): Promise<void> {
           }
         : { name: 'ansible-playbook', skipped: missing ?? 'skipped', run: () => Promise.reject(new Error('skipped')) },
     ];
+    const runners = LARGE ? allRunners.filter((runner) => runner.name === BIN_ROW) : allRunners;
     const contenders: Contender[] = runners.map((runner) => ({
       name: runner.name,
       wallMs: [],
@@ -120,11 +134,14 @@ async function main(signal: AbortSignal): Promise<void> {
     }));
 
     log(
-      `rollout: demo 1.0 → ${rollout.version} in ${rollout.batches.length} batches (${rollout.batches.map((b) => b.join(' ')).join(' | ')}); drain, apt, health ${rollout.successThreshold}× every ${rollout.healthIntervalMs} ms, return`,
+      `rollout: demo 1.0 → ${rollout.version} in ${rollout.batches.length} batches (${rollout.batches.map((b) => (b.length > 6 ? `${b[0]} … ${b.at(-1)}, ${b.length} hosts` : b.join(' '))).join(' | ')}); drain, apt, health ${rollout.successThreshold}× every ${rollout.healthIntervalMs} ms, return`,
     );
     const phases = new Map<string, Phases[]>();
+    const usages = new Map<string, RuntimeUsage[]>();
     log(
-      `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
+      LARGE
+        ? `${REPEATS} runs of Lieutenant alone (the others are not run at scale), the fleet reset to demo 1.0 before every run`
+        : `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
     );
     for (let round = 1; round <= REPEATS; round++) {
       // Each round starts one contender later (L C B A, C B A L, …): no contender always runs first, or after the same one.
@@ -143,8 +160,10 @@ async function main(signal: AbortSignal): Promise<void> {
             await lieutenantPhases(repoDir, timed.startedAt, timed.exitedAt),
           ]);
         contender.peakRssKiB.push(timed.peakRssKiB);
+        const usage = runner.name.startsWith('lieutenant') ? await runtimeApiUsage(repoDir) : undefined;
+        if (usage) usages.set(runner.name, [...(usages.get(runner.name) ?? []), usage]);
         log(
-          `  run ${round}/${REPEATS} ${runner.name}: ${(timed.wallMs / 1000).toFixed(2)} s, peak RSS ${timed.peakRssKiB === undefined ? 'n/a' : `${(timed.peakRssKiB / 1024).toFixed(1)} MiB`}`,
+          `  run ${round}/${REPEATS} ${runner.name}: ${(timed.wallMs / 1000).toFixed(2)} s, peak RSS ${timed.peakRssKiB === undefined ? 'n/a' : `${(timed.peakRssKiB / 1024).toFixed(1)} MiB`}${usage ? `, ${describeUsage(usage)}` : ''}`,
         );
       }
     }
@@ -166,6 +185,11 @@ async function main(signal: AbortSignal): Promise<void> {
       log(`where ${name} spends it (median of its journals):`);
       for (const [phase, ms] of medianPhases(runs)) log(`  ${phase.padEnd(42)}${(ms / 1000).toFixed(2)} s`);
     }
+    log('');
+    log(
+      `HAProxy runtime API per rollout of ${HOSTS} hosts (median of the run logs; "at most": the highest of any run):`,
+    );
+    for (const [name, runs] of usages) log(`  ${name}: ${describeUsage(medianUsage(runs))}`);
     log('');
     log(
       `CLI start-up alone, node bin/lieutenant.js --version: ${(median(startup) / 1000).toFixed(2)} s${cliEntry(REPO_ROOT).built ? ' (it runs the compiled dist/)' : ' (sources through tsx: dist/ is older than src/, or not built)'}`,

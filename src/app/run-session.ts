@@ -137,6 +137,11 @@ export async function openRunSession(
     closers.push(() => journal.close());
     const logger = createRunLogger(repoDir, runId);
     closers.push(() => logger.close());
+    // Closers run last-in first: this line is the log's last, written once the run is over.
+    closers.push(async () => {
+      const usage = world.loadBalancerUsage?.();
+      if (usage) logger.note('haproxy.runtime-api', { loadBalancers: usage });
+    });
     const active = await registerActiveRun(repoDir, {
       runId,
       rollout: rollout.rollout,

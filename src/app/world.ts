@@ -13,6 +13,7 @@ import { systemClock } from '../adapters/clock.js';
 import { journalPath, openJournal, type FileJournal } from '../adapters/journal/index.js';
 import type { Clock, HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/index.js';
 import type { Rollout } from '../spec/model.js';
+import type { RuntimeUsage } from '../adapters/haproxy/index.js';
 
 /** The fleet's side, for one rollout's SSH settings. */
 export interface World {
@@ -20,6 +21,8 @@ export interface World {
   packageManagers: PackageManagers;
   loadBalancers: LoadBalancers;
   probe: HealthProbe;
+  /** Runtime-API commands and connections per load balancer so far, for the run log (absent in fakes). */
+  loadBalancerUsage?(): Record<string, RuntimeUsage>;
 }
 
 export interface RemoteAdapters {
@@ -53,11 +56,16 @@ async function importRemoteAdapters(): Promise<RemoteAdapters> {
     import('../adapters/health/index.js'),
   ]);
   return {
-    connect: (rollout) => ({
-      shells: ssh.createRemoteShells(rollout.ssh),
-      packageManagers: packages.createPackageManagers(),
-      loadBalancers: haproxy.createLoadBalancers(),
-      probe: health.createHealthProbe(),
-    }),
+    connect: (rollout) => {
+      // One client per load balancer for the whole run: observation, every host, rollback.
+      const loadBalancers = haproxy.createLoadBalancers();
+      return {
+        shells: ssh.createRemoteShells(rollout.ssh),
+        packageManagers: packages.createPackageManagers(),
+        loadBalancers,
+        probe: health.createHealthProbe(),
+        loadBalancerUsage: () => loadBalancers.usage(),
+      };
+    },
   };
 }

@@ -67,8 +67,19 @@ export interface ServerStatus {
   sessions: number;
 }
 
+/** Which process answers: changes when the load balancer restarts (not on a seamless reload of the same pid). */
+export interface LoadBalancerInfo {
+  pid: number;
+  /** When that process started, epoch ms. */
+  startedAtMs: number;
+  uptimeSec: number;
+  version: string;
+}
+
 export interface LoadBalancer {
   readonly name: string;
+  /** One cheap read (HAProxy: `show info`), to tell a restart mid-run. */
+  info(signal?: AbortSignal): Promise<Result<LoadBalancerInfo>>;
   /** Every named server exists in the backend (checked before anything changes). */
   verify(servers: readonly string[], signal?: AbortSignal): Promise<Result<void>>;
   status(server: string, signal?: AbortSignal): Promise<Result<ServerStatus>>;
@@ -84,6 +95,11 @@ export interface LoadBalancerProcess {
   uptimeSec: number;
 }
 
+/**
+ * One client per load balancer of the inventory, shared by every host of the
+ * run: `get` returns the same one for the same target, and concurrent reads
+ * through it may be served by one request to the load balancer.
+ */
 export interface LoadBalancers {
   get(target: HaproxyTarget): LoadBalancer;
 }

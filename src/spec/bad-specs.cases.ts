@@ -102,6 +102,18 @@ export const BAD_SPECS: BadSpecCase[] = [
     says: 'ssh.port: expected a number, found "ssh"',
   },
   {
+    name: 'runtime-API connections above the bound',
+    edit: { [INV]: [['    backend: app\n', '    backend: app\n    maxConnections: 64\n']] },
+    at: 'inventories/staging.yaml:14:21',
+    says: 'loadBalancers.edge.maxConnections: expected a whole number of connections from 1 to 50, found the number 64',
+  },
+  {
+    name: 'runtime-API connections of 0',
+    edit: { [INV]: [['    backend: app\n', '    backend: app\n    maxConnections: 0\n']] },
+    at: 'inventories/staging.yaml:14:21',
+    says: 'loadBalancers.edge.maxConnections: expected a whole number of connections from 1 to 50, found the number 0',
+  },
+  {
     name: 'successThreshold of 0',
     edit: { [PB]: [['successThreshold: 2', 'successThreshold: 0']] },
     at: 'playbooks/web.yaml:16:21',

@@ -92,7 +92,13 @@ describe('the examples of docs/', () => {
       become: 'none',
     });
     expect(rollout.loadBalancers).toEqual({
-      edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' },
+      edge: {
+        name: 'edge',
+        type: 'haproxy',
+        endpoint: { path: '/run/haproxy/admin.sock' },
+        backend: 'app',
+        maxConnections: 3,
+      },
     });
     expect(
       rollout.groups.map((group) => group.hosts.map((host) => `${host.name}@${host.address}=${host.lbServer}`)),

@@ -34,6 +34,8 @@ export interface HaproxyTarget {
   /** `{ path }` for a unix socket, `{ host, port }` for tcp://. */
   endpoint: { path: string } | { host: string; port: number };
   backend: string;
+  /** Runtime-API connections open at once, for the whole run. */
+  maxConnections: number;
 }
 
 export interface HostTarget {

@@ -13,7 +13,7 @@ const baseInventory = {
   environment: 'prod',
   loadBalancers: {
     edge: { type: 'haproxy', socket: '/run/haproxy.sock', backend: 'app' },
-    inner: { type: 'haproxy', socket: 'tcp://127.0.0.1:9999', backend: 'api' },
+    inner: { type: 'haproxy', socket: 'tcp://127.0.0.1:9999', backend: 'api', maxConnections: 8 },
   },
   groups: {
     web: {
@@ -88,6 +88,11 @@ describe('normaliseRollout', () => {
       name: 'unix socket and tcp endpoints',
       pick: (r) => [r.loadBalancers.edge?.endpoint, r.loadBalancers.inner?.endpoint],
       expected: [{ path: '/run/haproxy.sock' }, { host: '127.0.0.1', port: 9999 }],
+    },
+    {
+      name: 'runtime-API connections: 3 unless set',
+      pick: (r) => [r.loadBalancers.edge?.maxConnections, r.loadBalancers.inner?.maxConnections],
+      expected: [3, 8],
     },
     {
       name: 'a command check with its defaults',

@@ -99,7 +99,7 @@ function sshSettings(ssh: SshSpec, path: (written: string) => string): SshSettin
 function haproxyTarget(name: string, spec: LoadBalancerSpec): HaproxyTarget {
   const tcp = /^tcp:\/\/([^\s:/]+):(\d+)$/.exec(spec.socket);
   const endpoint = tcp ? { host: tcp[1] ?? '', port: Number(tcp[2]) } : { path: spec.socket };
-  return { name, type: spec.type, endpoint, backend: spec.backend };
+  return { name, type: spec.type, endpoint, backend: spec.backend, maxConnections: spec.maxConnections };
 }
 
 function healthCheck(check: HealthCheckSpec): HealthCheckTarget {

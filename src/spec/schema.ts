@@ -66,6 +66,18 @@ export const HaproxyLoadBalancer = z.strictObject({
     .regex(/^(\/.+|tcp:\/\/[^\s:/]+:\d{1,5})$/, 'an absolute unix socket path or tcp://HOST:PORT')
     .meta({ description: 'HAProxy runtime API: unix socket path, or tcp://HOST:PORT' }),
   backend: z.string().regex(HAPROXY_NAME, 'an HAProxy backend name'),
+  maxConnections: z
+    .number({ error: 'a whole number of connections from 1 to 50' })
+    .int('a whole number of connections from 1 to 50')
+    .min(1, 'a whole number of connections from 1 to 50')
+    .max(50, 'a whole number of connections from 1 to 50')
+    .default(3)
+    .meta({
+      description:
+        'Runtime-API connections Lieutenant opens at once to this socket, shared by every host of a run. ' +
+        'HAProxy serves 10 per "stats socket" line without "maxconn": keep this below its limit, ' +
+        'leaving room for other clients',
+    }),
 });
 
 export const LoadBalancer = HaproxyLoadBalancer;

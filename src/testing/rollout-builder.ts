@@ -70,7 +70,13 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
       keepaliveIntervalMs: 5_000,
     },
     loadBalancers: {
-      edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' },
+      edge: {
+        name: 'edge',
+        type: 'haproxy',
+        endpoint: { path: '/run/haproxy/admin.sock' },
+        backend: 'app',
+        maxConnections: 3,
+      },
     },
     groups,
     strategy: {

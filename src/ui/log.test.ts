@@ -82,6 +82,19 @@ describe('run logger (pino)', () => {
     expect(text).toContain('ssh: retrying with password=');
   });
 
+  it('given what an adapter measured, when noted at the end of a run, then it is one info line after the events', async () => {
+    const logger = createRunLogger(repo, 'run-3');
+    scenario({ hosts: 2 }).failure().forEach(logger.listener);
+    const usage = { edge: { commands: 40, connections: 41, retries: 1, failures: 0, peakConnections: 3 } };
+    logger.note('haproxy.runtime-api', { loadBalancers: usage });
+    await logger.close();
+    const lines = (await readFile(logger.path, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ runId: 'run-3', level: 30, msg: 'haproxy.runtime-api', loadBalancers: usage });
+  });
+
   it('given ordinary text, when redacted, then it is left alone', () => {
     expect(redactText('web-01 demo 1.0 → 1.1; tokens of appreciation')).toBe(
       'web-01 demo 1.0 → 1.1; tokens of appreciation',

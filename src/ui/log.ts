@@ -12,6 +12,8 @@ import { CENSOR, REDACT_PATHS, redactSecrets } from '../core/redact.js';
 export interface RunLogger {
   readonly path: string;
   readonly listener: RunEventListener;
+  /** A line that is not an event (what the adapters measured, at the end of the run), at info level. */
+  note(message: string, fields: Record<string, unknown>): void;
   /** Flushes and closes the file. */
   close(): Promise<void>;
 }
@@ -46,7 +48,8 @@ export function createRunLogger(repoDir: string, runId: string): RunLogger {
       destination.end();
     });
   };
-  return { path, listener, close };
+  const note = (message: string, fields: Record<string, unknown>) => logger.info(redactSecrets(fields), message);
+  return { path, listener, note, close };
 }
 
 function levelOf(event: RunEvent): PinoLevel {

@@ -78,7 +78,13 @@ export function scenario(options: ScenarioOptions = {}) {
     capacity: { waitMs: 60_000 },
     access: { user: 'root', become: 'none' },
     loadBalancers: {
-      edge: { name: 'edge', type: 'haproxy', endpoint: { path: '/run/haproxy/admin.sock' }, backend: 'app' },
+      edge: {
+        name: 'edge',
+        type: 'haproxy',
+        endpoint: { path: '/run/haproxy/admin.sock' },
+        backend: 'app',
+        maxConnections: 3,
+      },
     },
     groups: [
       {

@@ -4,7 +4,9 @@
  * live traffic watching every moment — docs/safety.md: maxUnavailable, and no
  * failed request through HAProxy.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { runLogPath } from '../../src/ui/log.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { eventsOf, journals, runLieutenant } from './support/lieutenant.js';
@@ -40,6 +42,14 @@ describe('lieutenant run against the fleet', () => {
     const served = Object.keys(watched.traffic.servedBy).join(' ');
     expect(served).toContain('demo 1.0');
     expect(served).toContain('demo 1.1');
+    // One runtime-API client served the whole run within its 3 connections, and its log's last line says so.
+    const [firstRun] = await journals(repo);
+    const logLines = (await readFile(runLogPath(repo.dir, firstRun?.runId ?? ''), 'utf8')).trimEnd().split('\n');
+    expect(JSON.parse(logLines.at(-1) ?? '{}')).toMatchObject({
+      msg: 'haproxy.runtime-api',
+      loadBalancers: { edge: { failures: 0, peakConnections: expect.any(Number) } },
+    });
+    expect(JSON.parse(logLines.at(-1) ?? '{}').loadBalancers.edge.peakConnections).toBeLessThanOrEqual(3);
 
     // When: the same commit again
     const rewatch = watchFleet(given.fleet);

@@ -13,6 +13,9 @@ export const FRONTEND_PORT = 8080;
 export const RUNTIME_API_PORT = 9999;
 
 /**
+ * The `stats socket` lines are stock, as on most operators' machines: no
+ * `maxconn`, so HAProxy serves 10 connections at once on each and refuses
+ * more with EAGAIN — the tests meet the limit users meet.
  * Health checks every 300 ms, two in a row to change state (rise 2 / fall 2):
  * a server is seen UP or DOWN about 0.6 s after it changes — fast enough for
  * tests that wait for `UP`, and two samples keep one slow answer from flapping it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminStateFromBits, parseServersState, parseShowStat, splitCsvLine } from './answers.js';
+import { adminStateFromBits, parseServersState, parseShowInfo, parseShowStat, splitCsvLine } from './answers.js';
 
 // Captured from HAProxy 2.6 (`show stat app 4 -1`, trimmed to the first columns plus one quoted field).
 const SHOW_STAT = [
@@ -68,5 +68,40 @@ describe('adminStateFromBits', () => {
 describe('splitCsvLine', () => {
   it('given empty fields, when split, then they are kept in place', () => {
     expect(splitCsvLine('a,,b,')).toEqual(['a', '', 'b', '']);
+  });
+});
+
+describe('parseShowInfo', () => {
+  it('given HAProxy 2.6 answering show info, then pid, uptime, start time and version are read', () => {
+    const answer = [
+      'Name: HAProxy',
+      'Version: 2.6.12-1+deb12u4',
+      'Pid: 19288',
+      'Uptime: 0d 0h00m02s',
+      'Uptime_sec: 2',
+      'Start_time_sec: 1796173889',
+      'Tainted: 0',
+      '',
+      '',
+    ].join('\n');
+    expect(parseShowInfo(answer)).toEqual({
+      pid: 19288,
+      uptimeSec: 2,
+      startTimeSec: 1796173889,
+      version: '2.6.12-1+deb12u4',
+    });
+  });
+
+  it('given an older HAProxy without Start_time_sec, then the start time is left to be derived', () => {
+    expect(parseShowInfo('Pid: 7\nUptime_sec: 30\n\n')).toEqual({
+      pid: 7,
+      uptimeSec: 30,
+      startTimeSec: undefined,
+      version: '',
+    });
+  });
+
+  it('given an error message instead, then nothing is read', () => {
+    expect(parseShowInfo('Permission denied\n\n')).toBeUndefined();
   });
 });

@@ -79,3 +79,30 @@ export function adminStateFromBits(bits: number): AdminState {
   if (bits & ANY_DRAIN) return 'drain';
   return 'ready';
 }
+
+export interface ShowInfo {
+  pid: number;
+  uptimeSec: number;
+  /** Start_time_sec (HAProxy ≥ 2.5); older ones only say how long ago. */
+  startTimeSec: number | undefined;
+  version: string;
+}
+
+/** `show info`: "Name: value" lines; undefined when there is no Pid (then it is an error message). */
+export function parseShowInfo(answer: string): ShowInfo | undefined {
+  const fields = new Map<string, string>();
+  for (const line of answer.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  const pid = Number(fields.get('Pid'));
+  const uptimeSec = Number(fields.get('Uptime_sec'));
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isFinite(uptimeSec)) return undefined;
+  const start = Number(fields.get('Start_time_sec'));
+  return {
+    pid,
+    uptimeSec,
+    startTimeSec: fields.has('Start_time_sec') && Number.isFinite(start) ? start : undefined,
+    version: fields.get('Version') ?? '',
+  };
+}

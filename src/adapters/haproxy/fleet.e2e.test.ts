@@ -28,6 +28,7 @@ const edgeTarget = (endpoint: HaproxyTarget['endpoint']): HaproxyTarget => ({
   type: 'haproxy',
   endpoint,
   backend: 'app',
+  maxConnections: 3,
 });
 
 describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {

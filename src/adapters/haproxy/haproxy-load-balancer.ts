@@ -1,33 +1,35 @@
 /**
  * The `LoadBalancer` port over HAProxy's runtime API. Reads combine
  * `show stat` (status, sessions) with `show servers state` (admin state, see
- * answers.ts for why); writes are `set server BACKEND/SERVER state X`, whose
- * only good answer is an empty one.
+ * answers.ts for why), and concurrent reads share one (coalesced-read.ts);
+ * writes are `set server BACKEND/SERVER state X`, whose only good answer is an
+ * empty one. Every command goes through the load balancer's one
+ * `RuntimeClient` (bounded connections, retries).
  */
 import type { AdminState, LoadBalancer, ServerStatus } from '../../engine/index.js';
 import { fail, ok, okVoid } from '../../core/result.js';
 import type { Result } from '../../core/result.js';
 import type { HaproxyTarget } from '../../spec/model.js';
 import { HAPROXY_NAME } from '../../spec/names.js';
-import { adminStateFromBits, parseServersState, parseShowStat } from './answers.js';
-import { runtimeError, sendCommand } from './runtime-api.js';
+import { adminStateFromBits, parseServersState, parseShowInfo, parseShowStat } from './answers.js';
+import { coalescedRead } from './coalesced-read.js';
+import { describeEndpoint, runtimeError } from './runtime-api.js';
+import type { RuntimeClient } from './runtime-client.js';
 
-export interface HaproxyOptions {
-  /** Per command: connect, send, read the whole answer. */
-  timeoutMs?: number;
-}
-
-export const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
+/** Reads of many hosts within this long share one `show stat`; a quarter of the engine's 100 ms poll. */
+export const DEFAULT_READ_TICK_MS = 25;
 
 /** Rows of `show stat` that are not servers. */
 const AGGREGATES = new Set(['FRONTEND', 'BACKEND']);
 
-export function createHaproxyLoadBalancer(target: HaproxyTarget, options: HaproxyOptions = {}): LoadBalancer {
+export function createHaproxyLoadBalancer(
+  target: HaproxyTarget,
+  client: RuntimeClient,
+  readTickMs = DEFAULT_READ_TICK_MS,
+): LoadBalancer {
   const { name, backend } = target;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
 
-  const run = (command: string, signal?: AbortSignal) =>
-    sendCommand(target.endpoint, command, signal ? { name, timeoutMs, signal } : { name, timeoutMs });
+  const run = (command: string, signal?: AbortSignal) => client.send(command, signal);
 
   const badName = (kind: string, value: string): Result<never> | undefined =>
     HAPROXY_NAME.test(value)
@@ -72,7 +74,7 @@ export function createHaproxyLoadBalancer(target: HaproxyTarget, options: Haprox
     return ok(servers);
   }
 
-  async function statuses(signal?: AbortSignal): Promise<Result<Map<string, ServerStatus>>> {
+  async function readStatuses(signal?: AbortSignal): Promise<Result<Map<string, ServerStatus>>> {
     const [stat, admin] = await Promise.all([stats(signal), adminBits(signal)]);
     if (!stat.ok) return stat;
     if (!admin.ok) return admin;
@@ -86,8 +88,22 @@ export function createHaproxyLoadBalancer(target: HaproxyTarget, options: Haprox
     return ok(result);
   }
 
+  const statuses = coalescedRead(readStatuses, readTickMs, () =>
+    fail(`${name}: HAProxy runtime API at ${describeEndpoint(target.endpoint)}: aborted while reading "${backend}"`),
+  );
+
   return {
     name,
+
+    async info(signal) {
+      const answer = await run('show info', signal);
+      if (!answer.ok) return answer;
+      const info = parseShowInfo(answer.value);
+      if (!info) return refused('show info', answer.value);
+      // Before HAProxy 2.5 there is no Start_time_sec: derived from the uptime, it may move by a second between reads.
+      const startedAtSec = info.startTimeSec ?? Math.round(Date.now() / 1000) - info.uptimeSec;
+      return ok({ pid: info.pid, startedAtMs: startedAtSec * 1000, uptimeSec: info.uptimeSec, version: info.version });
+    },
 
     async verify(servers, signal) {
       for (const server of servers) {

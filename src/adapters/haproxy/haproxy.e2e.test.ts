@@ -15,12 +15,13 @@ import type { TestHaproxy } from './testing/haproxy-process.js';
 
 let haproxy: TestHaproxy;
 let edge: LoadBalancer;
-const loadBalancers = createLoadBalancers({ timeoutMs: 2_000 });
+const loadBalancers = createLoadBalancers({ attemptTimeoutMs: 2_000 });
 const target = (endpoint: HaproxyTarget['endpoint'], backend = BACKEND): HaproxyTarget => ({
   name: 'edge',
   type: 'haproxy',
   endpoint,
   backend,
+  maxConnections: 3,
 });
 const rotation = (timeoutMs: number) => ({
   timeoutMs,

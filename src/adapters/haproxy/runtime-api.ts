@@ -1,14 +1,15 @@
 /**
  * The HAProxy runtime API, one command per connection: write `command\n`,
  * read until HAProxy closes (non-interactive mode). No socat, no shell.
- * Transport problems (missing socket, refused, silence, abort) come back as
- * failure values naming the load balancer; interpreting the answer is the
+ * This is one attempt; runtime-client.ts queues, bounds and retries them.
+ * Transport problems come back as failure values naming the load balancer
+ * and saying whether trying again may help; interpreting the answer is the
  * caller's job.
  */
 import { connect } from 'node:net';
 import type { HaproxyTarget } from '../../spec/model.js';
-import { fail, ok } from '../../core/result.js';
-import type { Result } from '../../core/result.js';
+import { ok } from '../../core/result.js';
+import type { Failure, Result } from '../../core/result.js';
 
 export type RuntimeEndpoint = HaproxyTarget['endpoint'];
 
@@ -19,8 +20,34 @@ export interface CommandOptions {
   signal?: AbortSignal;
 }
 
+/** Why an attempt failed, in a word: an errno code (EAGAIN…), or timeout, short-read, aborted, unsafe, too-large. */
+export type AttemptCause = string;
+
+export interface AttemptFailure extends Failure {
+  cause: AttemptCause;
+  /** The same command may succeed if tried again: the socket was busy, reloading, or cut the answer short. */
+  transient: boolean;
+}
+
 /** An answer larger than this is not a runtime API answer we asked for. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Busy (EAGAIN: the socket's accept queue is full), restarting or reloading
+ * (ECONNREFUSED, ECONNRESET, EPIPE), or slow. Not ENOENT or EACCES: a wrong
+ * path or wrong permissions do not fix themselves, and HAProxy replaces its
+ * socket file atomically on reload.
+ */
+const TRANSIENT = new Set([
+  'EAGAIN',
+  'EWOULDBLOCK',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'timeout',
+  'short-read',
+]);
 
 export function describeEndpoint(endpoint: RuntimeEndpoint): string {
   return 'path' in endpoint ? endpoint.path : `tcp://${endpoint.host}:${endpoint.port}`;
@@ -32,18 +59,23 @@ export function describeEndpoint(endpoint: RuntimeEndpoint): string {
  */
 const SAFE_COMMAND = /^[\x20-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 
+const failure = (cause: AttemptCause, message: string, detail?: string): Result<never, AttemptFailure> => ({
+  ok: false,
+  error: { message, cause, transient: TRANSIENT.has(cause), ...(detail === undefined ? {} : { detail }) },
+});
+
 export function sendCommand(
   endpoint: RuntimeEndpoint,
   command: string,
   options: CommandOptions,
-): Promise<Result<string>> {
+): Promise<Result<string, AttemptFailure>> {
   const where = `${options.name}: HAProxy runtime API at ${describeEndpoint(endpoint)}`;
   if (!SAFE_COMMAND.test(command)) {
     return Promise.resolve(
-      fail(`${options.name}: refusing to send an unsafe runtime API command`, JSON.stringify(command)),
+      failure('unsafe', `${options.name}: refusing to send an unsafe runtime API command`, JSON.stringify(command)),
     );
   }
-  if (options.signal?.aborted) return Promise.resolve(fail(`${where}: aborted before "${command}"`));
+  if (options.signal?.aborted) return Promise.resolve(failure('aborted', `${where}: aborted before "${command}"`));
 
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -52,7 +84,7 @@ export function sendCommand(
     const socket =
       'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port });
 
-    const finish = (result: Result<string>): void => {
+    const finish = (result: Result<string, AttemptFailure>): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -60,9 +92,9 @@ export function sendCommand(
       socket.destroy();
       resolve(result);
     };
-    const onAbort = (): void => finish(fail(`${where}: aborted during "${command}"`));
+    const onAbort = (): void => finish(failure('aborted', `${where}: aborted during "${command}"`));
     const timer = setTimeout(
-      () => finish(fail(`${where}: no complete answer to "${command}" within ${options.timeoutMs} ms`)),
+      () => finish(failure('timeout', `${where}: no complete answer to "${command}" within ${options.timeoutMs} ms`)),
       options.timeoutMs,
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -72,12 +104,25 @@ export function sendCommand(
     socket.on('connect', () => socket.write(`${command}\n`));
     socket.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_ANSWER_BYTES) finish(fail(`${where}: answer to "${command}" exceeds ${MAX_ANSWER_BYTES} bytes`));
+      if (size > MAX_ANSWER_BYTES)
+        finish(failure('too-large', `${where}: answer to "${command}" exceeds ${MAX_ANSWER_BYTES} bytes`));
       else chunks.push(chunk);
     });
-    socket.on('end', () => finish(ok(Buffer.concat(chunks).toString('utf8'))));
+    socket.on('end', () => {
+      const answer = Buffer.concat(chunks).toString('utf8');
+      // Every complete answer ends with a newline ("\n" alone for a `set` that
+      // worked): nothing, or a cut line, means HAProxy closed mid-answer.
+      if (!answer.endsWith('\n'))
+        finish(
+          failure(
+            'short-read',
+            `${where}: the connection closed before a complete answer to "${command}" (short read, ${size} bytes)`,
+          ),
+        );
+      else finish(ok(answer));
+    });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      finish(fail(`${where}: ${explain(error)}`, error.message));
+      finish(failure(error.code ?? error.message, `${where}: ${explain(error)}`, error.message));
     });
   });
 }
@@ -90,6 +135,12 @@ function explain(error: NodeJS.ErrnoException): string {
       return 'connection refused (ECONNREFUSED); HAProxy is not listening';
     case 'EACCES':
       return 'permission denied (EACCES) on the socket';
+    case 'EAGAIN':
+    case 'EWOULDBLOCK':
+      return `the socket's connection queue is full (${error.code}); HAProxy is serving its "maxconn" connections on it`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `HAProxy closed the connection mid-command (${error.code})`;
     default:
       return error.code ? `${error.code}: ${error.message}` : error.message;
   }

@@ -30,6 +30,7 @@ function fakeLoadBalancer(
   const lb: LoadBalancer & { calls: string[] } = {
     name,
     calls,
+    info: async () => ok({ pid: 1, startedAtMs: 0, uptimeSec: 0, version: 'fake' }),
     verify: async () => okVoid,
     status: async (server): Promise<Result<ServerStatus>> => {
       calls.push(`status ${server} @${clock.now()}`);

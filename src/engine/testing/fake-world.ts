@@ -146,6 +146,7 @@ export class FakeWorld {
   loadBalancers(): LoadBalancers {
     const lb: LoadBalancer = {
       name: 'edge',
+      info: async () => ok({ pid: 1, startedAtMs: 0, uptimeSec: 0, version: 'fake' }),
       verify: async (servers) => {
         const unknown = servers.filter((s) => !this.admin.has(s));
         return unknown.length === 0 ? okVoid : fail(`edge: no server ${unknown.join(', ')} in backend app`);
