@@ -86,13 +86,6 @@ export interface LoadBalancer {
   /** All servers of the backend, for status and the safety sampler. */
   statuses(signal?: AbortSignal): Promise<Result<Map<string, ServerStatus>>>;
   setState(server: string, state: AdminState, signal?: AbortSignal): Promise<Result<void>>;
-  /** Which process answers (HAProxy's `show info`): a new pid or a smaller uptime means it restarted or reloaded. */
-  info?(signal?: AbortSignal): Promise<Result<LoadBalancerProcess>>;
-}
-
-export interface LoadBalancerProcess {
-  pid: number;
-  uptimeSec: number;
 }
 
 /**

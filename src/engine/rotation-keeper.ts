@@ -9,7 +9,7 @@
  * is checked at once.
  */
 import type { Emit } from './emitter.js';
-import type { Clock, LoadBalancer, LoadBalancerProcess } from './ports.js';
+import type { Clock, LoadBalancer, LoadBalancerInfo } from './ports.js';
 
 interface Held {
   server: string;
@@ -19,7 +19,7 @@ interface Held {
 export class RotationKeeper {
   private readonly held = new Map<string, Held>();
   /** load balancer → the process it was last seen as. */
-  private readonly seen = new Map<string, LoadBalancerProcess>();
+  private readonly seen = new Map<string, LoadBalancerInfo>();
   private wakeOnHold: (() => void) | undefined;
 
   constructor(
@@ -91,7 +91,6 @@ export class RotationKeeper {
   private async noticeRestarts(signal: AbortSignal): Promise<void> {
     const lbs = new Map([...this.held.values()].flatMap((held) => held.lbs.map((lb) => [lb.name, lb] as const)));
     for (const [name, lb] of lbs) {
-      if (!lb.info) continue;
       const info = await lb.info(signal);
       if (!info.ok) continue; // unreadable: ensureOut reports it per host
       const now = info.value;

@@ -146,7 +146,6 @@ export class FakeWorld {
   loadBalancers(): LoadBalancers {
     const lb: LoadBalancer = {
       name: 'edge',
-      info: async () => ok({ pid: 1, startedAtMs: 0, uptimeSec: 0, version: 'fake' }),
       verify: async (servers) => {
         const unknown = servers.filter((s) => !this.admin.has(s));
         return unknown.length === 0 ? okVoid : fail(`edge: no server ${unknown.join(', ')} in backend app`);
@@ -157,7 +156,7 @@ export class FakeWorld {
         this.setAdmin(server, state);
         return okVoid;
       },
-      info: async () => ok({ pid: this.lbPid, uptimeSec: 1 }),
+      info: async () => ok({ pid: this.lbPid, startedAtMs: this.lbPid * 1_000, uptimeSec: 1, version: 'fake' }),
     };
     return { get: () => lb };
   }
