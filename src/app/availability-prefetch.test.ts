@@ -9,7 +9,7 @@ function recordingManagers(missing: string[] = []) {
   const asked: string[] = [];
   const manager: PackageManager = {
     kind: 'apt',
-    installed: async () => ok({}),
+    installed: async () => ok({ versions: {}, unsettled: {} }),
     install: async () => ok({}),
     ensureAvailable: async (shell, wanted) => {
       asked.push(`${shell.host} ${Object.values(wanted).join(',')}`);

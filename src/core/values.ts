@@ -7,6 +7,18 @@
 /** Package name → version; null: not installed. */
 export type Versions = Record<string, string | null>;
 
+/**
+ * What a host has of some packages. A package on disk at a version but not
+ * fully installed (dpkg: unpacked, half-configured…, after an interrupted
+ * install) is at that version — a known state, never "absent" — and named in
+ * `unsettled` with its state, so that it is repaired even when its version is
+ * the one wanted.
+ */
+export interface Installed {
+  versions: Versions;
+  unsettled: Record<string, string>;
+}
+
 export type AdminState = 'ready' | 'drain' | 'maint';
 
 /** Argo-style measurement: a failed check is a value, not an exception. */

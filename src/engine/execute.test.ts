@@ -363,4 +363,37 @@ describe('executePlan', () => {
       expect(of('lb.restarted').length).toBeLessThanOrEqual(1);
     });
   });
+
+  describe('a package an interrupted install left unfinished', () => {
+    it('is repaired when it is already at the committed version, not skipped as unchanged', async () => {
+      // Given web-01 has demo 1.1 unpacked but not configured (an install was killed), and 1.1 is committed
+      const { outcome, world, plan } = await runScenario({
+        fixture: { groups: [{ hosts: 2 }], batches: ['100%'] },
+        installedOn: { 'web-01': '1.1' },
+        unsettledOn: { 'web-01': { demo: 'unpacked' } },
+      });
+      // Then the plan says so, and the run installs it properly out of rotation
+      expect(plan.groups[0]?.hosts[0]?.changes).toEqual([
+        { name: 'demo', from: '1.1', to: '1.1', kind: 'repair', unsettled: 'unpacked' },
+      ]);
+      expect(outcome.result).toBe('succeeded');
+      expect(world.log).toContain('install web-01 demo=1.1');
+      expect(world.unsettled['web-01']).toBeUndefined();
+      expect(world.violations).toEqual([]);
+    });
+
+    it('is rolled back to its version, never removed, when the release fails', async () => {
+      // Given web-01 has demo 1.0 half-configured, and the broken 1.2 is committed
+      const { outcome, world, of } = await runScenario({
+        fixture: { groups: [{ hosts: 2, packages: { demo: '1.2' } }], batches: ['100%'], onFailure: 'rollback' },
+        world: { broken: ['1.2'] },
+        unsettledOn: { 'web-01': { demo: 'half-configured' } },
+      });
+      // Then the rollback installs 1.0 again: the package was there before the run, so it stays
+      expect(outcome.result).toBe('rolled-back');
+      expect(of('host.rollback.started').find((e) => e.host === 'web-01')?.to).toEqual({ demo: '1.0' });
+      expect(world.installed['web-01']?.demo).toBe('1.0');
+      expect(world.outOfRotation()).toEqual([]);
+    });
+  });
 });

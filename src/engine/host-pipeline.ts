@@ -7,8 +7,8 @@
  */
 import type { HostPlan } from '../plan/types.js';
 import type { HostStep } from './events.js';
-import type { RemoteShell, Versions } from './ports.js';
-import type { Result } from '../core/result.js';
+import type { Installed, RemoteShell, Versions } from './ports.js';
+import { ok, type Result } from '../core/result.js';
 import { groupOf, loadBalancersOf, type RunEnv } from './run-env.js';
 import { packageChange } from '../plan/planner.js';
 import { presentVersions } from '../plan/versions.js';
@@ -94,7 +94,7 @@ export async function moveHost(
   return { kind: 'done', changed: upgraded.changed, before: upgraded.before };
 }
 
-type Installed =
+type Upgraded =
   | { ok: true; before: Versions; installed: Record<string, string>; changed: boolean }
   | { ok: false; reason: string; before?: Versions };
 
@@ -103,25 +103,28 @@ async function installVersions(
   host: HostPlan,
   shell: RemoteShell,
   wanted: Versions,
-  before: Result<Versions>,
-): Promise<Installed> {
+  read: Result<Installed>,
+): Promise<Upgraded> {
   const { emit } = env;
   const group = groupOf(env, host.group);
   const manager = env.deps.packageManagers[group.packageManager];
   const names = Object.keys(wanted);
-  if (!before.ok) return { ok: false, reason: before.error.message };
+  if (!read.ok) return { ok: false, reason: read.error.message };
+  const { versions: before, unsettled } = read.value;
   const changes = names
-    .map((name) => packageChange(group.packageManager, name, before.value[name] ?? null, wanted[name] ?? null))
+    .map((name) =>
+      packageChange(group.packageManager, name, before[name] ?? null, wanted[name] ?? null, unsettled[name]),
+    )
     .filter((change) => change.kind !== 'unchanged');
   // What a rollback goes back to: recorded by an interrupted run that changed this host first, else what it has now.
-  const restore = host.before ?? before.value;
+  const restore = host.before ?? before;
   await emit({ type: 'host.upgrade.started', host: host.name, changes, before: restore });
   // The adapter verifies every package reached its pin and returns what is installed.
   const pins = Object.fromEntries(changes.map((change) => [change.name, change.to]));
-  const after = changes.length > 0 ? await manager.install(shell, pins, env.control.force, before.value) : before;
+  const after = changes.length > 0 ? await manager.install(shell, pins, env.control.force, read.value) : ok(before);
   if (!after.ok) return { ok: false, reason: withDetail(after.error), before: restore };
-  const now = { ...before.value, ...after.value };
-  await emit({ type: 'host.upgrade.finished', host: host.name, before: before.value, after: now });
+  const now = { ...before, ...after.value };
+  await emit({ type: 'host.upgrade.finished', host: host.name, before, after: now });
   return { ok: true, before: restore, installed: presentVersions(now), changed: changes.length > 0 };
 }
 

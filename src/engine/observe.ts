@@ -11,7 +11,7 @@ import type { LoadBalancers, PackageManagers, RemoteShells, ServerStatus } from 
 import { isUp } from './steps/drain.js';
 
 export interface Observation {
-  facts: Required<Pick<FleetFacts, 'installed' | 'outOfRotation' | 'notServing'>>;
+  facts: Required<Pick<FleetFacts, 'installed' | 'unsettled' | 'outOfRotation' | 'notServing'>>;
   /** host → load balancer → status, for `status`. */
   rotation: Record<string, Record<string, ServerStatus>>;
   problems: string[];
@@ -32,6 +32,7 @@ export async function observeFleet(
   const limit = pLimit(concurrency);
   const problems: string[] = [];
   const installed: FleetFacts['installed'] = {};
+  const unsettled: NonNullable<FleetFacts['unsettled']> = {};
   const rotation: Observation['rotation'] = {};
 
   const readHosts = rollout.groups.flatMap((group) =>
@@ -45,7 +46,8 @@ export async function observeFleet(
           signal,
         );
         if (!versions.ok) return void problems.push(versions.error.message); // adapters name the host
-        installed[host.name] = versions.value;
+        installed[host.name] = versions.value.versions;
+        if (Object.keys(versions.value.unsettled).length > 0) unsettled[host.name] = versions.value.unsettled;
       }),
     ),
   );
@@ -75,5 +77,5 @@ export async function observeFleet(
   const notServing = Object.entries(rotation)
     .filter(([host, byLb]) => !outOfRotation.includes(host) && Object.values(byLb).some((status) => !isUp(status)))
     .map(([host]) => host);
-  return { facts: { installed, outOfRotation, notServing }, rotation, problems: problems.sort() };
+  return { facts: { installed, unsettled, outOfRotation, notServing }, rotation, problems: problems.sort() };
 }

@@ -6,10 +6,10 @@
 import type { HealthCheckTarget, HostTarget, HaproxyTarget } from '../spec/model.js';
 import type { PackageManagerKind } from '../spec/schema.js';
 import type { Result } from '../core/result.js';
-import type { AdminState, GateAnswer, Measurement, Versions } from '../core/values.js';
+import type { AdminState, GateAnswer, Installed, Measurement, Versions } from '../core/values.js';
 import type { RunEvent } from './events.js';
 
-export type { AdminState, GateAnswer, GateDecision, Measurement, Versions } from '../core/values.js';
+export type { AdminState, GateAnswer, GateDecision, Installed, Measurement, Versions } from '../core/values.js';
 
 // ------------------------------------------------------------ remote shell
 
@@ -42,17 +42,18 @@ export interface RemoteShells {
 
 export interface PackageManager {
   readonly kind: PackageManagerKind;
-  /** Installed version of each package, null when not installed. */
-  installed(shell: RemoteShell, names: readonly string[], signal?: AbortSignal): Promise<Result<Versions>>;
+  /** Installed version of each package (null when not installed), and which are unsettled. */
+  installed(shell: RemoteShell, names: readonly string[], signal?: AbortSignal): Promise<Result<Installed>>;
   /** Fails, naming each one, when the repositories lack a wanted version (checked before any drain). */
   ensureAvailable(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>>;
   /**
    * Brings packages to exactly these versions (upgrade or downgrade; null:
    * not installed, removed without taking anything that depends on it) and
-   * returns what is installed afterwards, verified against `wanted`.
+   * returns what is installed afterwards, verified against `wanted` (an
+   * unsettled package does not count as reached: it is repaired first).
    * `before`, when the caller has just read it, saves reading it again.
    */
-  install(shell: RemoteShell, wanted: Versions, signal?: AbortSignal, before?: Versions): Promise<Result<Versions>>;
+  install(shell: RemoteShell, wanted: Versions, signal?: AbortSignal, before?: Installed): Promise<Result<Versions>>;
 }
 
 export type PackageManagers = Record<PackageManagerKind, PackageManager>;

@@ -102,7 +102,7 @@ function planGroup(
     if (installed === undefined) throw new Error(`planRollout: no installed versions for host ${host.name}`);
     const target = facts.targets?.[host.name] ?? group.packages;
     const changes = Object.entries(target).map(([name, to]) =>
-      packageChange(group.packageManager, name, installed[name] ?? null, to),
+      packageChange(group.packageManager, name, installed[name] ?? null, to, facts.unsettled?.[host.name]?.[name]),
     );
     const isLeftOut = leftOut.has(host.name);
     const excluded = only !== undefined && !only.has(host.name);
@@ -150,15 +150,17 @@ export function packageChange(
   name: string,
   from: string | null,
   to: string | null,
+  /** The package's unfinished state on the host, if an interrupted install left one. */
+  unsettled?: string,
 ): PackageChange {
   let kind: ChangeKind;
   if (to === null) kind = from === null ? 'unchanged' : 'remove';
   else if (from === null) kind = 'install';
   else {
     const order = compareVersions(manager, from, to);
-    kind = order === 0 ? 'unchanged' : order < 0 ? 'upgrade' : 'downgrade';
+    kind = order === 0 ? (unsettled ? 'repair' : 'unchanged') : order < 0 ? 'upgrade' : 'downgrade';
   }
-  return { name, from, to, kind };
+  return unsettled ? { name, from, to, kind, unsettled } : { name, from, to, kind };
 }
 
 /** Hosts of the plan that will change, in batch order. */

@@ -10,7 +10,8 @@ import type { HaproxyTarget, HealthCheckTarget, PausePolicy, StrategySettings } 
 
 export const PLAN_VERSION = 2 as const;
 
-export type ChangeKind = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'unchanged';
+/** `repair`: already at the version, but an interrupted install left it unfinished (unpacked, half-configured). */
+export type ChangeKind = 'install' | 'upgrade' | 'downgrade' | 'remove' | 'repair' | 'unchanged';
 
 export interface PackageChange {
   name: string;
@@ -19,6 +20,8 @@ export interface PackageChange {
   /** null: removed — only a rollback asks it, of a package the release newly installed. */
   to: string | null;
   kind: ChangeKind;
+  /** The package's unfinished state on the host before the change (dpkg: unpacked, half-configured…). */
+  unsettled?: string;
 }
 
 export interface HostPlan {
@@ -103,6 +106,8 @@ export interface Plan {
 export interface FleetFacts {
   /** host → package → installed version, or null when absent. */
   installed: Record<string, Record<string, string | null>>;
+  /** host → package → its unfinished state (dpkg unpacked, half-configured…): at its version, but to be repaired. */
+  unsettled?: Record<string, Record<string, string>>;
   /** Hosts currently out of rotation in a load balancer of their group. */
   outOfRotation?: string[];
   /** Hosts in rotation but serving nothing: DOWN by a load balancer's own checks. */

@@ -68,5 +68,6 @@ function gateText(gate: PausePolicy): string | undefined {
 function changeText(change: PackageChange): string {
   if (change.kind === 'install') return `${change.name} install ${change.to}`;
   if (change.kind === 'remove') return `${change.name} ${change.from} removed`;
+  if (change.kind === 'repair') return `${change.name} ${change.from} (${change.unsettled ?? 'unsettled'}: repair)`;
   return `${change.name} ${change.from} → ${change.to} (${change.kind})`;
 }

@@ -35,7 +35,7 @@ describe('apt over SSH', () => {
   it('Given a fresh host, When reading installed versions, Then demo is 1.0 and an unknown package is null', async () => {
     expect(await apt.installed(shell, ['demo', 'no-such-package-lt'])).toEqual({
       ok: true,
-      value: { demo: '1.0', 'no-such-package-lt': null },
+      value: { versions: { demo: '1.0', 'no-such-package-lt': null }, unsettled: {} },
     });
   });
 
@@ -50,7 +50,10 @@ describe('apt over SSH', () => {
   it('Given demo 1.0, When installing 1.1 and then 1.0 again, Then dpkg shows each version in turn', async () => {
     expect(await apt.install(shell, { demo: '1.1' })).toEqual({ ok: true, value: { demo: '1.1' } });
     expect(await dpkgVersion()).toBe('1.1');
-    expect(await apt.installed(shell, ['demo'])).toEqual({ ok: true, value: { demo: '1.1' } });
+    expect(await apt.installed(shell, ['demo'])).toEqual({
+      ok: true,
+      value: { versions: { demo: '1.1' }, unsettled: {} },
+    });
     expect(await apt.install(shell, { demo: '1.0' })).toEqual({ ok: true, value: { demo: '1.0' } });
     expect(await dpkgVersion()).toBe('1.0');
   });

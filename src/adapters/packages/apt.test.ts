@@ -39,19 +39,25 @@ describe('apt commands', () => {
 
 describe('parseDpkgQuery', () => {
   it.each([
-    ['installed', out('demo\t1.0\tii \n'), { demo: '1.0' }],
-    ['held but installed', out('demo\t1.1\thi \n'), { demo: '1.1' }],
-    ['removed, config kept', out('demo\t1.0\trc \n'), { demo: null }],
-    ['never installed but known', out('demo\t\tun \n'), { demo: null }],
-    ['half-configured', out('demo\t1.2\tiF \n'), { demo: null }],
-    ['unknown to dpkg (exit 1)', out('', 'dpkg-query: no packages found matching demo\n', 1), { demo: null }],
-  ])('Given %s, When parsed, Then %j', (_, output, expected) => {
-    expect(parseDpkgQuery(output, ['demo'])).toEqual({ ok: true, value: expected });
+    ['installed', out('demo\t1.0\tii \n'), { demo: '1.0' }, {}],
+    ['held but installed', out('demo\t1.1\thi \n'), { demo: '1.1' }, {}],
+    ['removed, config kept', out('demo\t1.0\trc \n'), { demo: null }, {}],
+    ['never installed but known', out('demo\t\tun \n'), { demo: null }, {}],
+    // An interrupted install leaves the package on disk at its version: known, flagged, never "absent"
+    ['unpacked, not configured', out('demo\t1.2\tiU \n'), { demo: '1.2' }, { demo: 'unpacked' }],
+    ['half-configured', out('demo\t1.2\tiF \n'), { demo: '1.2' }, { demo: 'half-configured' }],
+    ['half-installed, reinstall required', out('demo\t1.2\tiHR\n'), { demo: '1.2' }, { demo: 'half-installed' }],
+    ['unknown to dpkg (exit 1)', out('', 'dpkg-query: no packages found matching demo\n', 1), { demo: null }, {}],
+  ])('Given %s, When parsed, Then %j', (_, output, versions, unsettled) => {
+    expect(parseDpkgQuery(output, ['demo'])).toEqual({ ok: true, value: { versions, unsettled } });
   });
 
   it('Given one known and one unknown package, When parsed, Then each gets its own answer', () => {
     const output = out('curl\t7.88.1-10\tii \n', 'dpkg-query: no packages found matching demo\n', 1);
-    expect(parseDpkgQuery(output, ['curl', 'demo'])).toEqual({ ok: true, value: { curl: '7.88.1-10', demo: null } });
+    expect(parseDpkgQuery(output, ['curl', 'demo'])).toEqual({
+      ok: true,
+      value: { versions: { curl: '7.88.1-10', demo: null }, unsettled: {} },
+    });
   });
 
   it("Given a real error, When parsed, Then it fails with dpkg-query's words", () => {

@@ -4,7 +4,7 @@
  * only the identical version string ("1.1" is not "1.1-1"), as `apt-get
  * install name=version` requires.
  */
-import type { ExecOutput, Versions } from '../../engine/index.js';
+import type { ExecOutput, Installed, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
@@ -16,23 +16,41 @@ export function dpkgQueryCommand(names: readonly string[]): Command {
   return { argv: ['dpkg-query', '-W', `-f=${DPKG_QUERY_FORMAT}`, ...names], privileged: false, okCodes: [1] };
 }
 
+/** dpkg's second status letter for a package on disk that an interrupted install left unfinished. */
+const UNSETTLED: Record<string, string> = {
+  U: 'unpacked',
+  F: 'half-configured',
+  H: 'half-installed',
+  W: 'triggers-awaited',
+  t: 'triggers-pending',
+};
+
 /**
- * Lines "name\tversion\tii ". Only status `i` (installed) counts: a package
- * removed with its config kept (`rc`) or half-installed is not at any
- * version, so the engine installs it properly.
+ * Lines "name\tversion\tii ". Installed (`i`) is at its version; so is a
+ * package an interrupted install left on disk (`iU`, `iF`…), flagged as
+ * unsettled — never read as absent, or a rollback would remove it. Removed
+ * with its config kept (`rc`) or never installed is null.
  */
-export function parseDpkgQuery(output: ExecOutput, names: readonly string[]): Result<Versions> {
+export function parseDpkgQuery(output: ExecOutput, names: readonly string[]): Result<Installed> {
   const unexpected = output.stderr
     .split('\n')
     .filter((line) => line.trim() !== '' && !/no packages found matching/i.test(line));
   if (output.code !== 0 && unexpected.length > 0) return fail(`dpkg-query failed: ${unexpected.join('; ')}`);
   const versions: Versions = Object.fromEntries(names.map((name) => [name, null]));
+  const unsettled: Record<string, string> = {};
   for (const line of output.stdout.split('\n')) {
     const [name, version, status] = line.split('\t');
     if (name === undefined || version === undefined || status === undefined || !(name in versions)) continue;
-    if (status[1] === 'i' && version !== '') versions[name] = version;
+    if (version === '') continue;
+    const state = status[1] ?? '';
+    if (state === 'i') versions[name] = version;
+    const unfinished = UNSETTLED[state];
+    if (unfinished !== undefined) {
+      versions[name] = version;
+      unsettled[name] = unfinished;
+    }
   }
-  return ok(versions);
+  return ok({ versions, unsettled });
 }
 
 export function madisonCommand(names: readonly string[]): Command {
@@ -88,4 +106,6 @@ export const apt: PackageManagerDefinition = {
   satisfies: (pin, version) => pin === version,
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [aptInstallCommand(wanted)]),
   removeCommand: dpkgRemoveCommand,
+  // Configures what an interrupted dpkg left unpacked or half-configured; a no-op when nothing is.
+  repair: { argv: ['dpkg', '--configure', '-a'], privileged: true },
 };

@@ -5,7 +5,7 @@
  * each package manager is tested by the commands it builds and the sample
  * outputs it parses.
  */
-import type { ExecOutput, Versions } from '../../engine/index.js';
+import type { ExecOutput, Installed, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import type { PackageManagerKind } from '../../spec/schema.js';
 
@@ -20,7 +20,7 @@ export interface PackageManagerDefinition {
   kind: PackageManagerKind;
   queryInstalled(names: readonly string[]): Command;
   /** Every asked name gets a version or null; an unexpected output is a failure (the host is added by the caller). */
-  parseInstalled(output: ExecOutput, names: readonly string[]): Result<Versions>;
+  parseInstalled(output: ExecOutput, names: readonly string[]): Result<Installed>;
   /** Versions the repositories offer; `afterRefresh` is the second look, once metadata was refreshed. */
   queryAvailable(names: readonly string[], afterRefresh: boolean): Command;
   parseAvailable(output: ExecOutput): Map<string, string[]>;
@@ -35,4 +35,6 @@ export interface PackageManagerDefinition {
    * that depends on them (dpkg --remove, rpm -e — never apt-get/dnf remove).
    */
   removeCommand(names: readonly string[]): Command;
+  /** Finishes what an interrupted install left unsettled (dpkg --configure -a); undefined when nothing can be. */
+  repair: Command | undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecOptions, ExecOutput, RemoteShell } from '../../engine/index.js';
+import type { ExecOptions, ExecOutput, Installed, RemoteShell, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { ok } from '../../core/result.js';
 import { apt, DPKG_QUERY_FORMAT } from './apt.js';
@@ -22,6 +22,9 @@ function scriptedHost(answers: Array<[prefix: string, output: Partial<ExecOutput
 }
 
 const manager = createPackageManager(apt);
+
+/** What a host has when no install was interrupted there. */
+const settled = (versions: Versions): Installed => ({ versions, unsettled: {} });
 
 describe('ensureAvailable', () => {
   it('Given the version is listed, When checked, Then apt-get update is not run', async () => {
@@ -81,7 +84,7 @@ describe('install', () => {
       ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
       ['dpkg-query', { stdout: 'demo\t1.1\tii \n' }],
     ]);
-    expect(await manager.install(host.shell, { demo: '1.1' }, undefined, { demo: '1.0' })).toEqual({
+    expect(await manager.install(host.shell, { demo: '1.1' }, undefined, settled({ demo: '1.0' }))).toEqual({
       ok: true,
       value: { demo: '1.1' },
     });
@@ -113,10 +116,12 @@ describe('install', () => {
       ['dpkg --remove', {}],
       ['dpkg-query', { stdout: 'demo\t1.0\tii \ndemo-addon\t1.0\trc \n' }],
     ]);
-    const result = await manager.install(host.shell, { demo: '1.0', 'demo-addon': null }, undefined, {
-      demo: '1.2',
-      'demo-addon': '1.0',
-    });
+    const result = await manager.install(
+      host.shell,
+      { demo: '1.0', 'demo-addon': null },
+      undefined,
+      settled({ demo: '1.2', 'demo-addon': '1.0' }),
+    );
     expect(result).toEqual({ ok: true, value: { demo: '1.0', 'demo-addon': null } });
     expect(host.ran[0]).toMatch(/^# env DEBIAN_FRONTEND=noninteractive apt-get install .* demo=1\.0$/);
     expect(host.ran.slice(1)).toEqual([
@@ -135,7 +140,12 @@ describe('install', () => {
         },
       ],
     ]);
-    const result = await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': '1.0' });
+    const result = await manager.install(
+      host.shell,
+      { 'demo-addon': null },
+      undefined,
+      settled({ 'demo-addon': '1.0' }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.message).toBe('web-01: dpkg --remove demo-addon exited 1');
@@ -146,7 +156,9 @@ describe('install', () => {
     const host = scriptedHost([
       ['dpkg-query', { stdout: '', stderr: 'dpkg-query: no packages found matching demo-addon\n', code: 1 }],
     ]);
-    expect(await manager.install(host.shell, { 'demo-addon': null }, undefined, { 'demo-addon': null })).toEqual({
+    expect(
+      await manager.install(host.shell, { 'demo-addon': null }, undefined, settled({ 'demo-addon': null })),
+    ).toEqual({
       ok: true,
       value: { 'demo-addon': null },
     });

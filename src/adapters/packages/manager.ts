@@ -6,7 +6,7 @@
  * unless every package is at its pin — a held or replaced package must not
  * pass as upgraded.
  */
-import type { PackageManager, RemoteShell, Versions } from '../../engine/index.js';
+import type { Installed, PackageManager, RemoteShell, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok, okVoid } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
@@ -28,8 +28,8 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     shell: RemoteShell,
     names: readonly string[],
     signal?: AbortSignal,
-  ): Promise<Result<Versions>> {
-    if (names.length === 0) return ok({});
+  ): Promise<Result<Installed>> {
+    if (names.length === 0) return ok({ versions: {}, unsettled: {} });
     const output = await runCommand(shell, definition.queryInstalled(names), signal);
     if (!output.ok) return output;
     const versions = definition.parseInstalled(output.value, names);
@@ -53,7 +53,7 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     if (notOffered.length === 0) return ok([]);
     const have = await installed(shell, notOffered, signal);
     if (!have.ok) return have;
-    return ok(notOffered.filter((name) => !definition.satisfies(wanted[name] ?? '', have.value[name] ?? '')));
+    return ok(notOffered.filter((name) => !definition.satisfies(wanted[name] ?? '', have.value.versions[name] ?? '')));
   }
 
   async function ensureAvailable(
@@ -75,36 +75,47 @@ export function createPackageManager(definition: PackageManagerDefinition): Pack
     return fail(`${shell.host}: not in the ${definition.kind} repositories: ${pinList(absent.value, wanted)}`);
   }
 
-  /** Installs the pins first, then removes (what a rollback removes is what the old versions no longer need). */
+  /**
+   * Finishes what an interrupted install left (when anything is unsettled),
+   * installs the pins, then removes (what a rollback removes is what the old
+   * versions no longer need).
+   */
   async function install(
     shell: RemoteShell,
     wanted: Versions,
     signal?: AbortSignal,
-    known?: Versions,
+    known?: Installed,
   ): Promise<Result<Versions>> {
     const names = Object.keys(wanted);
     if (names.length === 0) return ok({});
-    const before = known && names.every((name) => name in known) ? ok(known) : await installed(shell, names, signal);
-    if (!before.ok) return before;
+    const read =
+      known && names.every((name) => name in known.versions) ? ok(known) : await installed(shell, names, signal);
+    if (!read.ok) return read;
+    const before = read.value.versions;
+    const unsettled = Object.keys(read.value.unsettled).length > 0;
     const pins = presentVersions(wanted);
-    const removals = names.filter((name) => wanted[name] === null && before.value[name] !== null);
+    const removals = names.filter((name) => wanted[name] === null && before[name] !== null);
     const commands = [
-      ...definition.installCommands(pins, before.value),
+      ...(unsettled && definition.repair ? [definition.repair] : []),
+      ...definition.installCommands(pins, before),
       ...(removals.length > 0 ? [definition.removeCommand(removals)] : []),
     ];
     for (const command of commands) {
       const done = await runCommand(shell, command, signal);
       if (!done.ok) return done;
     }
-    const after = await installed(shell, names, signal);
-    if (!after.ok) return after;
-    const reached = (pin: string | null, version: string | null) =>
-      pin === null ? version === null : version !== null && definition.satisfies(pin, version);
-    const wrong = names.filter((name) => !reached(wanted[name] ?? null, after.value[name] ?? null));
-    if (wrong.length === 0) return after;
-    const found = wrong.map(
-      (name) => `${name} is ${after.value[name] ?? 'not installed'}, wanted ${wanted[name] ?? 'not installed'}`,
-    );
+    const reread = await installed(shell, names, signal);
+    if (!reread.ok) return reread;
+    const after = reread.value.versions;
+    const left = reread.value.unsettled;
+    const reached = (name: string, pin: string | null, version: string | null) =>
+      pin === null ? version === null : version !== null && definition.satisfies(pin, version) && !(name in left);
+    const wrong = names.filter((name) => !reached(name, wanted[name] ?? null, after[name] ?? null));
+    if (wrong.length === 0) return ok(after);
+    const found = wrong.map((name) => {
+      const state = left[name];
+      return `${name} is ${after[name] ?? 'not installed'}${state ? ` (${state})` : ''}, wanted ${wanted[name] ?? 'not installed'}`;
+    });
     return fail(`${shell.host}: after ${definition.kind} install, ${found.join('; ')}`);
   }
 

@@ -40,7 +40,7 @@ describe('rpm -q', () => {
     const output = out('demo\t0:1.1-3.el9\npackage nope is not installed\ncurl\t2:7.76-1\n', '', 1);
     expect(parseRpmQuery(output, ['demo', 'nope', 'curl'])).toEqual({
       ok: true,
-      value: { demo: '1.1-3.el9', nope: null, curl: '2:7.76-1' },
+      value: { versions: { demo: '1.1-3.el9', nope: null, curl: '2:7.76-1' }, unsettled: {} },
     });
   });
 

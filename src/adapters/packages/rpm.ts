@@ -9,7 +9,7 @@
  * 1.1-3, and "2:1.1" only epoch 2. Installed versions are reported as rpm
  * prints them, without a zero epoch: "1.1-3.el9", "2:1.1-3".
  */
-import type { ExecOutput, Versions } from '../../engine/index.js';
+import type { ExecOutput, Installed, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
@@ -57,7 +57,7 @@ export function rpmQueryCommand(names: readonly string[]): Command {
  * for the others. With several versions installed (install-only packages
  * such as kernels) the last one rpm lists is reported.
  */
-export function parseRpmQuery(output: ExecOutput, names: readonly string[]): Result<Versions> {
+export function parseRpmQuery(output: ExecOutput, names: readonly string[]): Result<Installed> {
   const versions: Versions = Object.fromEntries(names.map((name) => [name, null]));
   let understood = 0;
   for (const line of output.stdout.split('\n')) {
@@ -74,7 +74,8 @@ export function parseRpmQuery(output: ExecOutput, names: readonly string[]): Res
       `rpm -q failed (exit ${output.code}): ${(output.stderr || output.stdout).trim().split('\n').slice(-3).join('; ')}`,
     );
   }
-  return ok(versions);
+  // rpm's database has no half-installed state to read: an interrupted transaction leaves the package listed or not.
+  return ok({ versions, unsettled: {} });
 }
 
 /** rpm refuses when an installed package depends on one of them; dnf/yum/zypper remove would take those too. */
@@ -88,4 +89,5 @@ export const rpmDatabase = {
   parseInstalled: parseRpmQuery,
   satisfies: rpmPinMatches,
   removeCommand: rpmEraseCommand,
+  repair: undefined,
 } satisfies Partial<PackageManagerDefinition>;

@@ -41,6 +41,8 @@ export interface FakeWorldOptions {
 
 export class FakeWorld {
   readonly installed: Record<string, Versions>;
+  /** host → package → unfinished state an interrupted install left (dpkg unpacked…), repaired by the next install. */
+  readonly unsettled: Record<string, Record<string, string>> = {};
   readonly admin = new Map<string, AdminState>();
   /** Servers the load balancer's checks mark DOWN (see `sicken`). */
   readonly down: Set<string>;
@@ -118,7 +120,11 @@ export class FakeWorld {
       kind: 'apt',
       installed: async (shell, names) => {
         const have = this.installed[shell.host] ?? {};
-        return ok(Object.fromEntries(names.map((name) => [name, have[name] ?? null])));
+        const unsettled = this.unsettled[shell.host] ?? {};
+        return ok({
+          versions: Object.fromEntries(names.map((name) => [name, have[name] ?? null])),
+          unsettled: Object.fromEntries(names.flatMap((name) => (unsettled[name] ? [[name, unsettled[name]]] : []))),
+        });
       },
       ensureAvailable: async (_shell, wanted) => {
         const missing = Object.entries(wanted).filter(
@@ -137,6 +143,7 @@ export class FakeWorld {
             .join(' ')}`,
         );
         Object.assign((this.installed[shell.host] ??= {}), wanted);
+        delete this.unsettled[shell.host]; // the adapter repairs what an interrupted install left first
         return ok({ ...wanted });
       },
     };

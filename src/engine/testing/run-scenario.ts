@@ -33,6 +33,8 @@ export interface Scenario {
   installedOn?: Record<string, string>;
   /** Changes the plan before it runs: the executor must follow the plan, whatever the spec said. */
   editPlan?: (plan: Plan) => Plan;
+  /** host → package → the unfinished state an interrupted install left there (dpkg unpacked…). */
+  unsettledOn?: Record<string, Record<string, string>>;
   /** Changes the facts the plan is made from (what a resumed run knows from the journal). */
   editFacts?: (facts: FleetFacts) => FleetFacts;
 }
@@ -49,6 +51,7 @@ export async function runScenario({
   installedOn,
   editPlan,
   editFacts,
+  unsettledOn,
 }: Scenario) {
   const rollout = rolloutFixture({
     ...fixture,
@@ -56,12 +59,17 @@ export async function runScenario({
   });
   const installed = allOn(rollout, { demo: installedDemo ?? '1.0' });
   for (const [host, version] of Object.entries(installedOn ?? {})) installed[host] = { demo: version };
-  const facts: FleetFacts = { installed, outOfRotation: Object.keys(initiallyOut ?? {}) };
+  const facts: FleetFacts = {
+    installed,
+    outOfRotation: Object.keys(initiallyOut ?? {}),
+    ...(unsettledOn ? { unsettled: unsettledOn } : {}),
+  };
   const planned = planRollout(rollout, editFacts ? editFacts(facts) : facts);
   const plan = editPlan ? editPlan(planned) : planned;
   const maxOut = plan.groups[0]?.maxUnavailable;
   const world = new FakeWorld({ hosts: installed as never, ...(maxOut ? { maxOut } : {}), ...worldOptions });
   for (const [host, state] of Object.entries(initiallyOut ?? {})) world.admin.set(host, state);
+  Object.assign(world.unsettled, structuredClone(unsettledOn ?? {}));
   const events: RunEvent[] = [];
   const outcome = await executePlan(
     plan,
