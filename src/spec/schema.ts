@@ -5,6 +5,7 @@
  * turns a valid spec into the numbers the planner and engine use.
  */
 import { z } from 'zod';
+import { ADDRESS_WORDS, addressProblem } from './addresses.js';
 import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
 import { DURATION_PATTERN, describeBounds, isWithin, type DurationBounds } from './duration.js';
 import { PERCENT_PATTERN } from './quantity.js';
@@ -141,9 +142,13 @@ export const HealthCheck = z
 
 export const Host = z.strictObject({
   address: z
-    .string()
-    .regex(ADDRESS, 'an IP address or DNS name')
-    .max(LENGTH_BOUNDS.address, `an address of at most ${LENGTH_BOUNDS.address} characters`),
+    .string({ error: ADDRESS_WORDS })
+    .max(LENGTH_BOUNDS.address, { error: `an address of at most ${LENGTH_BOUNDS.address} characters`, abort: true })
+    .regex(ADDRESS, { error: ADDRESS_WORDS, abort: true })
+    .refine((address) => addressProblem(address) === undefined, {
+      error: (issue) => `${ADDRESS_WORDS} (this is ${addressProblem(String(issue.input))})`,
+    })
+    .meta({ description: 'IPv4, IPv6 (::1 or [::1]) or a DNS name; SSH and the checks dial it without [ ]' }),
   lbServer: z
     .string()
     .regex(HAPROXY_NAME, 'an HAProxy server name')
@@ -179,7 +184,11 @@ export const Inventory = z
 // ----------------------------------------------------------------- playbook
 
 export const Target = z.strictObject({
-  packages: z.record(PackageName, PackageVersion),
+  packages: z
+    .record(PackageName, PackageVersion)
+    .refine((packages) => Object.keys(packages).length > 0, {
+      error: 'at least one package, as NAME: "VERSION"; a target without packages changes nothing',
+    }),
 });
 
 export const Strategy = z.strictObject({
@@ -234,7 +243,9 @@ export const Playbook = z
     rollout: name('rollout'),
     inventory: name('inventory').meta({ description: 'The environment: inventories/<inventory>.yaml' }),
     description: text.optional(),
-    targets: z.record(name('group'), Target),
+    targets: z.record(name('group'), Target).refine((targets) => Object.keys(targets).length > 0, {
+      error: 'at least one group, as GROUP: { packages: { NAME: "VERSION" } }; a playbook without targets changes nothing',
+    }),
     strategy: Strategy.default(Strategy.parse({})),
     health: HealthPolicy.default(HealthPolicy.parse({})),
     drain: DrainPolicy.default(DrainPolicy.parse({})),
