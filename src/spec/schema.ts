@@ -184,11 +184,9 @@ export const Inventory = z
 // ----------------------------------------------------------------- playbook
 
 export const Target = z.strictObject({
-  packages: z
-    .record(PackageName, PackageVersion)
-    .refine((packages) => Object.keys(packages).length > 0, {
-      error: 'at least one package, as NAME: "VERSION"; a target without packages changes nothing',
-    }),
+  packages: z.record(PackageName, PackageVersion).refine((packages) => Object.keys(packages).length > 0, {
+    error: 'at least one package, as NAME: "VERSION"; a target without packages changes nothing',
+  }),
 });
 
 export const Strategy = z.strictObject({
@@ -207,7 +205,8 @@ export const Strategy = z.strictObject({
     .int()
     .min(COUNT_BOUNDS.concurrency[0])
     .max(COUNT_BOUNDS.concurrency[1])
-    .default(1).meta({ description: 'Hosts worked on at once inside a batch' }),
+    .default(1)
+    .meta({ description: 'Hosts worked on at once inside a batch' }),
   maxUnavailable: quantity(COUNT_BOUNDS.maxUnavailable).default(1).meta({
     description: 'Hard cap on hosts of a group out of rotation at any moment, across the whole rollout',
   }),
@@ -244,7 +243,8 @@ export const Playbook = z
     inventory: name('inventory').meta({ description: 'The environment: inventories/<inventory>.yaml' }),
     description: text.optional(),
     targets: z.record(name('group'), Target).refine((targets) => Object.keys(targets).length > 0, {
-      error: 'at least one group, as GROUP: { packages: { NAME: "VERSION" } }; a playbook without targets changes nothing',
+      error:
+        'at least one group, as GROUP: { packages: { NAME: "VERSION" } }; a playbook without targets changes nothing',
     }),
     strategy: Strategy.default(Strategy.parse({})),
     health: HealthPolicy.default(HealthPolicy.parse({})),

@@ -33,6 +33,7 @@ export interface TemplateContext {
 
 /** Resolves every template; validation guarantees they all exist. */
 export function renderTemplate(text: string, context: TemplateContext): string {
+  if (!text.includes('{{')) return text;
   return text.replace(TEMPLATE, (whole, inner: string) => {
     const parsed = REFERENCE.exec(inner.trim());
     if (!parsed) return whole;

@@ -27,6 +27,8 @@ export function badRenderedUrl(
   const entries = Object.entries(hosts);
   for (const [name, host] of perHost ? entries : entries.slice(0, 1)) {
     const rendered = renderTemplate(url, { host: { name, address: dialledAddress(host.address) }, packages: versions });
+    // The common case, valid, costs one parse; the reason is worked out only for the one reported.
+    if (URL.canParse(rendered) && /^https?:/.test(rendered) && !/^https?:\/\/[^/]*:0(\/|$)/.test(rendered)) continue;
     const reason = urlProblem(rendered, url);
     if (reason !== undefined) return { host: name, rendered, reason };
   }

@@ -106,7 +106,7 @@ export function checkTree(document: Document.Parsed<ParsedNode>): TreeProblem[] 
     } else if (isSeq(node)) {
       for (const item of node.items) measure = grow(measure, visit(item as Node | null, depth + 1));
     }
-    measured.set(node, measure);
+    if (node.anchor) measured.set(node, measure); // only anchors are looked up again
     return measure;
   };
 
