@@ -67,7 +67,7 @@ export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Resul
     );
   }
   const [subject, listing, warnings] = await Promise.all([
-    git.raw(['show', '-s', '--format=%s', sha]).then((out) => out.trim()),
+    git.raw(['show', '-s', '--format=%s', sha]).then((out) => printable(out.trim())),
     git.raw(['ls-tree', '-r', '-z', '--full-name', sha, '--', ...SPEC_FOLDERS]),
     uncommittedWarnings(git, prefix, sha),
   ]);

@@ -96,6 +96,12 @@ export const HOSTILE_SPECS: BadSpecCase[] = [
     says: 'group "constructor" is not in inventories/staging.yaml',
   },
   {
+    name: 'a host named by a plain number (JavaScript would move it first)',
+    edit: { [INV]: [['web-04:', '2:']] },
+    at: 'inventories/staging.yaml:22:7',
+    says: 'invalid key "2": expected a host name that is not a plain whole number',
+  },
+  {
     name: 'a list as a key',
     edit: { [INV]: [['      web-04: { address: 127.0.1.14 }', '      ? [a, b]\n      : { address: 127.0.1.14 }']] },
     at: 'inventories/staging.yaml:22:9',

@@ -17,6 +17,16 @@ const name = (what: string) =>
     .regex(NAME, `a ${what} name: letters, digits, "-", "_" and ".", starting with a letter or digit`)
     .max(LENGTH_BOUNDS.name, `a ${what} name of at most ${LENGTH_BOUNDS.name} characters`);
 
+/**
+ * Hosts and groups are kept in the order written (batches follow it), but
+ * JavaScript moves keys that are plain whole numbers ("2") before all others:
+ * such a name would silently reorder the rollout, so it is refused.
+ */
+const orderedName = (what: string) =>
+  name(what).refine((text) => !/^(0|[1-9][0-9]*)$/.test(text), {
+    error: `a ${what} name that is not a plain whole number (it would be moved before the others, changing the order); add a letter, e.g. "h2"`,
+  });
+
 /** A duration between two bounds (bounds.ts): "597h" is refused, not turned into 1 ms by Node's timers. */
 export function duration(bounds: DurationBounds) {
   const words = `a duration ${describeBounds(bounds)}, such as "500ms", "30s" or "5m"`;
@@ -164,7 +174,7 @@ export const Group = z.strictObject({
     .union([name('load balancer'), z.array(name('load balancer')).min(1)])
     .optional()
     .meta({ description: 'One load balancer or a list; the host is drained on every one' }),
-  hosts: z.record(name('host'), Host),
+  hosts: z.record(orderedName('host'), Host),
   health: z.array(HealthCheck).default([]),
 });
 
@@ -174,7 +184,7 @@ export const Inventory = z
     environment: name('environment'),
     ssh: SshOptions.default(SshOptions.parse({})),
     loadBalancers: z.record(name('load balancer'), LoadBalancer).default({}),
-    groups: z.record(name('group'), Group),
+    groups: z.record(orderedName('group'), Group),
   })
   .meta({
     title: 'Lieutenant inventory',
@@ -242,7 +252,7 @@ export const Playbook = z
     rollout: name('rollout'),
     inventory: name('inventory').meta({ description: 'The environment: inventories/<inventory>.yaml' }),
     description: text.optional(),
-    targets: z.record(name('group'), Target).refine((targets) => Object.keys(targets).length > 0, {
+    targets: z.record(orderedName('group'), Target).refine((targets) => Object.keys(targets).length > 0, {
       error:
         'at least one group, as GROUP: { packages: { NAME: "VERSION" } }; a playbook without targets changes nothing',
     }),
