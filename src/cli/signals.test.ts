@@ -31,7 +31,7 @@ describe('Ctrl-C and SIGTERM', () => {
     // Given a rollout repo to validate
     const repo = await makeSpecRepo();
     repos.push(repo);
-    await repo.commit(await fixtureFiles('product'));
+    await repo.commit(await fixtureFiles('example'));
     // When the real entry point receives SIGTERM while validate runs
     const ended = await cliReceivingSigterm(['validate', '--repo', repo.dir]);
     // Then the signal ended it: no handler swallowed it while validation went on

@@ -25,7 +25,7 @@ const timeout = Math.max(30_000, RUNS * 200);
 
 let product: Files;
 beforeAll(async () => {
-  product = await fixtureFiles('product');
+  product = await fixtureFiles('example');
 });
 
 function snapshot(files: Files): RevisionSnapshot {

@@ -12,7 +12,7 @@ const INV = 'inventories/staging.yaml';
 let product: Record<string, string>;
 const repos: SpecRepo[] = [];
 beforeAll(async () => {
-  product = await fixtureFiles('product');
+  product = await fixtureFiles('example');
 });
 afterAll(async () => {
   await Promise.all(repos.map((repo) => repo.remove()));

@@ -1,6 +1,6 @@
 /**
  * fast-check generators of rollout repos that are nearly right: the
- * PRODUCT.md examples with one field changed, one key renamed, or one piece
+ * examples (docs/rollout-repo.md) with one field changed, one key renamed, or one piece
  * of YAML spliced into the text, plus YAML made of random tokens. The fields
  * come from the zod schema itself (every key it allows at every map of the
  * examples), so a field added to the schema is fuzzed without touching this.
