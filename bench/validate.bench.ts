@@ -1,7 +1,7 @@
 /**
  * How long `lieutenant validate` takes on a large inventory: 10,000 to
  * 100,000 hosts in one group (each `hN: { address: … }`), an http check
- * templated per host, and the PRODUCT.md playbook targeting the group. Each
+ * templated per host, and the example playbook targeting the group. Each
  * size is committed to a real rollout repo and validated through `loadRepo`
  * (git read, YAML, schema, rules) and, for the phases, in memory. The target
  * is 100,000 hosts in under 5 s; the figures are printed, nothing asserted.
@@ -39,7 +39,7 @@ const time = <T>(work: () => T): [T, number] => {
   return [result, performance.now() - start];
 };
 
-const product = await fixtureFiles('product');
+const product = await fixtureFiles('example');
 console.log('hosts     total (git+all)   yaml      schema    rules     target');
 for (const hosts of SIZES) {
   const text = inventory(hosts);
