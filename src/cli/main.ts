@@ -26,7 +26,18 @@ export interface RunCliOptions {
   cwd?: string;
   signal?: AbortSignal;
   forceSignal?: AbortSignal;
+  /** Called before a command that stops cleanly on `signal` starts (main.ts takes over Ctrl-C and SIGTERM then). */
+  onStoppableCommand?: () => void;
 }
+
+/**
+ * Commands that turn Ctrl-C and SIGTERM into a clean stop through the
+ * context's signals. Every other command (validate, history, approve, abort,
+ * revert) changes nothing a signal could leave half-done, so it keeps the
+ * operating system's default: the signal ends it at once, even in the middle
+ * of validating a large inventory.
+ */
+export const STOPPABLE_COMMANDS: ReadonlySet<string> = new Set(['run', 'resume', 'watch', 'plan', 'status']);
 
 /** Runs one invocation (`argv` without node and script) and returns its exit status. */
 export async function runCli(
@@ -45,6 +56,9 @@ export async function runCli(
     },
   };
   const program = buildProgram(context);
+  program.hook('preAction', (_program, command) => {
+    if (STOPPABLE_COMMANDS.has(command.name())) options.onStoppableCommand?.();
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -100,9 +114,11 @@ function packageVersion(): string {
 }
 
 /**
- * The process entry. Ctrl-C escalates: the first aborts `signal` (a run
- * finishes the hosts in flight), the second `force` (a run abandons them,
- * journaled, for `resume`), a third exits at once. The status becomes the exit code.
+ * The process entry. For the commands that stop cleanly (STOPPABLE_COMMANDS),
+ * Ctrl-C and SIGTERM escalate: the first aborts `signal` (a run finishes the
+ * hosts in flight), the second `force` (a run abandons them, journaled, for
+ * `resume`), a third exits at once. Other commands end at once on either.
+ * The status becomes the exit code.
  */
 export async function main(): Promise<void> {
   const stop = new AbortController();
@@ -112,8 +128,10 @@ export async function main(): Promise<void> {
     if (stop.signal.aborted) force.abort(new Error('forced (Ctrl-C twice)'));
     else stop.abort(new Error('interrupted (Ctrl-C)'));
   };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+  const takeOverInterrupts = () => {
+    process.on('SIGINT', onInterrupt);
+    process.on('SIGTERM', onInterrupt);
+  };
   // Every SSH command, probe and wait of a run listens to the run's signals (or
   // to signals made from them), dozens at once on a large fleet: by design, not a leak.
   setMaxListeners(0);
@@ -128,6 +146,7 @@ export async function main(): Promise<void> {
     process.exitCode = await runCli(process.argv.slice(2), undefined, {
       signal: stop.signal,
       forceSignal: force.signal,
+      onStoppableCommand: takeOverInterrupts,
     });
   } finally {
     process.off('SIGINT', onInterrupt);

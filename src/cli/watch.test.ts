@@ -55,6 +55,8 @@ describe('lieutenant watch flags', () => {
   it.each([
     [{ interval: 'soon' }, '--interval soon is not a duration'],
     [{ interval: '10ms' }, '--interval 10ms is too short'],
+    [{ interval: '600h' }, '--interval 600h is too long'],
+    [{ driftAlertAfter: '25h' }, '--drift-alert-after 25h is too long'],
     [{ driftAlertAfter: '5 minutes' }, '--drift-alert-after 5 minutes is not a duration'],
     [{ listen: '127.0.0.1:8787' }, '--listen needs --secret-file FILE'],
     [{ secretFile: '/s' }, '--secret-file is only used with --listen ADDR:PORT'],

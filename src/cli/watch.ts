@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { watchService, type WatchRequest } from '../app/watch-service.js';
-import { parseDuration } from '../spec/duration.js';
+import { boundMs, describeBounds, parseDuration, type DurationBounds } from '../spec/duration.js';
 import { createJsonRenderer } from '../ui/json.js';
 import { createLineRenderer } from '../ui/lines.js';
 import { repoDirOf, type CliContext } from './context.js';
@@ -62,10 +62,12 @@ export function register(program: Command, context: CliContext): void {
 
 /** Flags → request; what cannot work is refused before anything starts (exit 2). */
 export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
-  const intervalMs = duration('--interval', flags.interval);
-  if (intervalMs < 100)
-    throw new AbortError(`--interval ${flags.interval} is too short`, 'use 100ms or more, e.g. --interval 30s');
-  const driftAlertAfterMs = duration('--drift-alert-after', flags.driftAlertAfter);
+  const intervalMs = duration('--interval', flags.interval, WATCH_DURATION_BOUNDS.interval);
+  const driftAlertAfterMs = duration(
+    '--drift-alert-after',
+    flags.driftAlertAfter,
+    WATCH_DURATION_BOUNDS.driftAlertAfter,
+  );
   if (flags.listen !== undefined && flags.secretFile === undefined)
     throw new AbortError(
       '--listen needs --secret-file FILE',
@@ -120,10 +122,20 @@ export async function watchCommand(
   }
 }
 
-function duration(flag: string, text: string): number {
+/** The flags' bounds, like the spec's (bounds.ts): a day at most, so no timer overflows into a spin. */
+export const WATCH_DURATION_BOUNDS = {
+  interval: { min: '100ms', max: '24h' },
+  driftAlertAfter: { min: '0s', max: '24h' },
+} as const satisfies Record<string, DurationBounds>;
+
+function duration(flag: string, text: string, bounds: DurationBounds): number {
   const ms = parseDuration(text);
   if (ms === undefined)
     throw new AbortError(`${flag} ${text} is not a duration`, 'durations look like 500ms, 30s, 5m, 1h');
+  if (ms < boundMs(bounds.min))
+    throw new AbortError(`${flag} ${text} is too short`, `use a duration ${describeBounds(bounds)}`);
+  if (ms > boundMs(bounds.max))
+    throw new AbortError(`${flag} ${text} is too long`, `use a duration ${describeBounds(bounds)}`);
   return ms;
 }
 

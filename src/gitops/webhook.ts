@@ -3,12 +3,15 @@
  * secret (X-Hub-Signature-256: HMAC-SHA256 of the raw body). Nothing runs for
  * a delivery whose signature does not verify; a delivery id seen before is
  * ignored, since GitHub redelivers. The secret is never logged or echoed.
+ * Slow or many connections are bounded (WEBHOOK_LIMITS), and so is the
+ * number of refusals reported one by one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rejectionLog } from './rejection-log.js';
 
 export interface PushNotice {
   deliveryId: string;
@@ -32,7 +35,22 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** How many delivery ids are remembered for de-duplication. Default 1000. */
   rememberDeliveries?: number;
+  /** A request whose headers have not all arrived by then is refused (408). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A request not fully received (headers and body) by then is refused (408). Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Connections open at once; more are closed as they arrive. Default 64. */
+  maxConnections?: number;
+  /** Refusals reported one by one per window, the rest as one summary. Default 10 per 60 s. */
+  rejectionReports?: { perWindow: number; windowMs: number };
 }
+
+export const WEBHOOK_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  maxConnections: 64,
+  rejectionReports: { perWindow: 10, windowMs: 60_000 },
+} as const;
 
 export interface WebhookServer {
   /** http://HOST:PORT/ */
@@ -52,8 +70,9 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
   // Insertion-ordered, so the oldest id is forgotten first.
   const seen = new Set<string>();
 
+  const rejections = rejectionLog(options.onRejected, options.rejectionReports ?? WEBHOOK_LIMITS.rejectionReports);
   const refuse = (res: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void => {
-    options.onRejected?.({ status, reason });
+    rejections.report({ status, reason });
     reply(res, status, reason, headers);
   };
 
@@ -78,11 +97,20 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
     return reply(res, 202, 'queued');
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => reply(res, 500, 'internal error'));
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  const headersTimeout = options.headersTimeoutMs ?? WEBHOOK_LIMITS.headersTimeoutMs;
+  const requestTimeout = Math.max(headersTimeout, options.requestTimeoutMs ?? WEBHOOK_LIMITS.requestTimeoutMs);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // Node checks these deadlines only this often (30 s by default): a 10 s limit was enforced after ~30-60 s.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
+      handle(req, res).catch(() => reply(res, 500, 'internal error'));
+    },
+  );
+  server.maxConnections = options.maxConnections ?? WEBHOOK_LIMITS.maxConnections;
   server.listen(options.port, options.host);
   await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
   const { port } = server.address() as AddressInfo;
@@ -91,6 +119,7 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
     address: `http://${host}:${port}/`,
     port,
     close: async () => {
+      rejections.close();
       const closed = once(server, 'close');
       server.close();
       server.closeAllConnections();

@@ -49,7 +49,7 @@ export const BAD_SPECS: BadSpecCase[] = [
     name: 'two documents in one file',
     edit: { [PB]: [['drain:', '---\ndrain:']] },
     at: 'playbooks/web.yaml:17:1',
-    says: 'multiple documents',
+    says: 'a spec file holds one YAML document: remove this "---" line',
   },
   // unknown keys
   {
@@ -154,7 +154,7 @@ export const BAD_SPECS: BadSpecCase[] = [
     name: 'unknown pause',
     edit: { [PB]: [['pause: approve', 'pause: sometimes']] },
     at: 'playbooks/web.yaml:11:10',
-    says: 'strategy.pause: expected approve, none, or a duration such as "500ms", "30s" or "5m", found "sometimes"',
+    says: 'strategy.pause: expected approve, none, or a duration from 1s to 24h, such as "30s", found "sometimes"',
   },
   {
     name: 'misspelt pause word',
@@ -173,13 +173,13 @@ export const BAD_SPECS: BadSpecCase[] = [
     name: 'duration with a space',
     edit: { [PB]: [['interval: 1s', 'interval: 1 sec']] },
     at: 'playbooks/web.yaml:14:13',
-    says: 'health.interval: expected a duration such as "500ms", "30s" or "5m", found "1 sec"',
+    says: 'health.interval: expected a duration from 100ms to 10m, such as "500ms", "30s" or "5m", found "1 sec"',
   },
   {
     name: 'duration as a number',
     edit: { [PB]: [['timeout: 30s', 'timeout: 30']] },
     at: 'playbooks/web.yaml:18:12',
-    says: 'drain.timeout: expected a duration such as "500ms", "30s" or "5m", found the number 30',
+    says: 'drain.timeout: expected a duration from 0s to 24h, such as "500ms", "30s" or "5m", found the number 30',
   },
   {
     name: 'share above 100%',

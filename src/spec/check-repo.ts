@@ -2,7 +2,9 @@
  * Every spec file at a revision through every stage: YAML, schema, then the
  * cross-field rules — collecting all problems in one pass, sorted.
  */
-import { specError, sortSpecErrors, type SpecError } from './errors.js';
+import { formatSpecError, printable, specError, sortSpecErrors, type SpecError } from './errors.js';
+import { NAME } from './names.js';
+import { inventoryWarnings, playbookWarnings } from './warnings.js';
 import type { RevisionSnapshot } from './git-source.js';
 import { inventoryRules } from './inventory-rules.js';
 import { playbookRules } from './playbook-rules.js';
@@ -26,14 +28,21 @@ export function specFiles(
     if (!path.startsWith(`${folder}/`)) continue;
     const rest = path.slice(folder.length + 1);
     const kind = folder === 'playbooks' ? 'playbook' : 'inventory';
-    if (rest.includes('/'))
+    if (!NAME.test(stemOf(rest)) && (rest.endsWith('.yaml') || rest.endsWith('.yml')))
+      result.errors.push(
+        specError(
+          path,
+          `not read: a ${kind}'s file name is its name: letters, digits, "-", "_" and ".", starting with a letter or digit`,
+        ),
+      );
+    else if (rest.includes('/'))
       result.errors.push(specError(path, `not read: a ${kind} lives directly in ${folder}/, as ${folder}/<name>.yaml`));
     else if (rest.endsWith('.yml'))
       result.errors.push(
         specError(path, `not read: rename it to ${folder}/${stemOf(rest)}.yaml (Lieutenant reads .yaml files)`),
       );
     else if (rest.endsWith('.yaml')) result.paths.push(path);
-    else result.warnings.push(`${path}: ignored, not a ${kind} (only ${folder}/<name>.yaml files are read)`);
+    else result.warnings.push(printable(`${path}: ignored, not a ${kind} (only ${folder}/<name>.yaml files are read)`));
   }
   return result;
 }
@@ -44,7 +53,10 @@ export function checkRepo(snapshot: RevisionSnapshot, only?: ReadonlySet<string>
   const wanted = (path: string) => only === undefined || only.has(path);
   const inventoryFiles = specFiles(snapshot.files.keys(), 'inventories');
   const playbookFiles = specFiles(snapshot.files.keys(), 'playbooks');
-  const errors = [...inventoryFiles.errors, ...playbookFiles.errors].filter((error) => wanted(error.file));
+  const errors = [...snapshot.problems, ...inventoryFiles.errors, ...playbookFiles.errors].filter((error) =>
+    wanted(error.file),
+  );
+  const warnings: SpecError[] = [];
 
   const inventories = new Map<string, ValidFile<InventorySpec>>();
   for (const path of inventoryFiles.paths.filter(wanted)) {
@@ -53,6 +65,7 @@ export function checkRepo(snapshot: RevisionSnapshot, only?: ReadonlySet<string>
     else {
       inventories.set(checked.value.stem, checked.value);
       errors.push(...inventoryRules(checked.value));
+      warnings.push(...inventoryWarnings(checked.value));
     }
   }
   const index = { present: inventoryFiles.paths.map(stemOf), valid: inventories };
@@ -63,12 +76,18 @@ export function checkRepo(snapshot: RevisionSnapshot, only?: ReadonlySet<string>
     else {
       playbooks.set(checked.value.stem, checked.value);
       errors.push(...playbookRules(checked.value, index));
+      warnings.push(...playbookWarnings(checked.value, index));
     }
   }
   return {
     playbooks,
     inventories,
     errors: sortSpecErrors(errors),
-    warnings: [...snapshot.warnings, ...inventoryFiles.warnings, ...playbookFiles.warnings],
+    warnings: [
+      ...snapshot.warnings,
+      ...inventoryFiles.warnings,
+      ...playbookFiles.warnings,
+      ...sortSpecErrors(warnings).map(formatSpecError),
+    ],
   };
 }

@@ -20,11 +20,25 @@ export function specError(
   return { file, line: at.line, col: at.col, message };
 }
 
-/** `file:line:col: message`, shortened when there is no position (or no file). */
+/** `file:line:col: message`, shortened when there is no position (or no file); safe to print. */
 export function formatSpecError(error: SpecError): string {
-  if (error.file === '') return error.message;
-  if (error.line === 0) return `${error.file}: ${error.message}`;
-  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
+  const [file, message] = [printable(error.file), printable(error.message)];
+  if (file === '') return message;
+  if (error.line === 0) return `${file}: ${message}`;
+  return `${file}:${error.line}:${error.col}: ${message}`;
+}
+
+/**
+ * Keys and file names come from the repo, and a message quotes them: control
+ * characters (terminal escapes, newlines that would forge another line) and
+ * bidirectional overrides are shown as `\x1b`, `\u202e`, never sent raw.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** By file, line, column; identical problems (reached twice) are reported once. */

@@ -3,12 +3,16 @@
  * unique hosts, addresses and load-balancer server names, load balancers
  * that exist, and health-check templates that name something real.
  */
+import { addressKey } from './addresses.js';
 import { checkStrings } from './check-strings.js';
 import { specError, type SpecError } from './errors.js';
 import type { InventorySpec } from './schema.js';
 import type { ValidFile } from './spec-file.js';
 import { didYouMean, listOf } from './suggest.js';
 import { templateUses } from './templates.js';
+import { badRenderedUrl, type BadUrl } from './url-check.js';
+import { formatPath } from './issue-messages.js';
+import type { PathSegment } from './yaml-source.js';
 
 export function inventoryRules(inventory: ValidFile<InventorySpec>): SpecError[] {
   return [
@@ -16,7 +20,24 @@ export function inventoryRules(inventory: ValidFile<InventorySpec>): SpecError[]
     ...uniqueHosts(inventory),
     ...loadBalancerRefs(inventory),
     ...templateRefs(inventory),
+    ...healthUrls(inventory),
   ];
+}
+
+/** Every http check's URL, filled in for every host of its group, is a URL (versions stand in as "0"). */
+function healthUrls({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
+  return Object.entries(spec.groups).flatMap(([groupName, group]) =>
+    group.health.flatMap((check, index) => {
+      const bad = check.http && badRenderedUrl(check.http.url, group.hosts, undefined);
+      if (!bad) return [];
+      const path = ['groups', groupName, 'health', index, 'http', 'url'];
+      return [specError(file, badUrlMessage(path, bad), yaml.at(path))];
+    }),
+  );
+}
+
+export function badUrlMessage(path: readonly PathSegment[], bad: BadUrl): string {
+  return `${formatPath(path)}: for host "${bad.host}" it becomes ${JSON.stringify(bad.rendered)}: ${bad.reason}`;
 }
 
 function environmentName({ file, stem, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
@@ -33,7 +54,7 @@ function environmentName({ file, stem, yaml, spec }: ValidFile<InventorySpec>): 
 function uniqueHosts({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[] {
   const errors: SpecError[] = [];
   const names = new Map<string, string>();
-  const addresses = new Map<string, string>();
+  const addresses = new Map<string, { host: string; written: string }>();
   const servers = new Map<string, string>(); // `${lb}\0${server}` → host
   for (const [groupName, group] of Object.entries(spec.groups)) {
     const balancers = group.loadBalancer === undefined ? [] : [group.loadBalancer].flat();
@@ -49,16 +70,19 @@ function uniqueHosts({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError[
           ),
         );
       names.set(hostName, groupName);
-      const sameAddress = addresses.get(host.address);
-      if (sameAddress !== undefined)
+      // `::1` and `[::1]`, `Web.example.com` and `web.example.com.` are one machine.
+      const key = addressKey(host.address);
+      const same = addresses.get(key);
+      if (same !== undefined) {
+        const spelt = same.written === host.address ? '' : ` (as ${same.written})`;
         errors.push(
           specError(
             file,
-            `address ${host.address} is already used by host "${sameAddress}": each host needs its own address`,
+            `address ${host.address} is already used by host "${same.host}"${spelt}: each host needs its own address`,
             yaml.at([...path, 'address']),
           ),
         );
-      addresses.set(host.address, hostName);
+      } else addresses.set(key, { host: hostName, written: host.address });
       const server = host.lbServer ?? hostName;
       for (const balancer of balancers) {
         const other = servers.get(`${balancer}\0${server}`);

@@ -80,8 +80,11 @@ function issueError(yaml: YamlFile, schema: z.ZodType, issue: Issue): SpecError[
       ];
     }
     case 'custom': {
+      // A refinement of a single value (a duration out of its bounds) says what it found.
+      if (typeof found === 'string' || typeof found === 'number')
+        return [specError(yaml.file, `${where}expected ${issue.message}, found ${describe(found)}`, atValue)];
       const keys =
-        found !== null && typeof found === 'object' && !Array.isArray(found)
+        found !== null && typeof found === 'object' && !Array.isArray(found) && Object.keys(found).length > 0
           ? ` (found: ${listOf(Object.keys(found))})`
           : '';
       return [specError(yaml.file, `${where}${issue.message}${keys}`, atValue)];

@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { dialledAddress } from './addresses.js';
 import { parseDuration } from './duration.js';
 import type {
   GroupTarget,
@@ -41,7 +42,7 @@ export function normaliseRollout(
       Object.entries(inventory.loadBalancers).map(([name, spec]) => [name, haproxyTarget(name, spec)]),
     ),
     groups: Object.entries(playbook.targets).flatMap(([name, target]): GroupTarget[] => {
-      const group = inventory.groups[name];
+      const group = Object.hasOwn(inventory.groups, name) ? inventory.groups[name] : undefined;
       if (!group) return []; // validation rejects this; nothing to run for a group that does not exist
       return [
         {
@@ -50,7 +51,7 @@ export function normaliseRollout(
           loadBalancers: group.loadBalancer === undefined ? [] : [group.loadBalancer].flat(),
           hosts: Object.entries(group.hosts).map(([hostName, host]) => ({
             name: hostName,
-            address: host.address,
+            address: dialledAddress(host.address),
             group: name,
             lbServer: host.lbServer ?? hostName,
           })),

@@ -6,7 +6,8 @@
  */
 import { checkStrings } from './check-strings.js';
 import { specError, type SpecError } from './errors.js';
-import { templateText } from './inventory-rules.js';
+import { badUrlMessage, templateText } from './inventory-rules.js';
+import { badRenderedUrl } from './url-check.js';
 import { DEBIAN_PACKAGE_NAME, DEBIAN_VERSION, RPM_PACKAGE_NAME, RPM_VERSION } from './names.js';
 import type { GroupSpec, InventorySpec, PackageManagerKind, PlaybookSpec } from './schema.js';
 import type { ValidFile } from './spec-file.js';
@@ -47,7 +48,8 @@ export function playbookRules(playbook: ValidFile<PlaybookSpec>, inventories: In
   if (!inventory) return errors; // its own errors are reported with the inventory
   const groups = Object.keys(inventory.spec.groups);
   for (const [groupName, target] of Object.entries(spec.targets)) {
-    const group = inventory.spec.groups[groupName];
+    // Own keys only: a target named "constructor" is not Object.prototype's.
+    const group = Object.hasOwn(inventory.spec.groups, groupName) ? inventory.spec.groups[groupName] : undefined;
     if (!group) {
       errors.push(
         specError(
@@ -81,6 +83,7 @@ export function playbookRules(playbook: ValidFile<PlaybookSpec>, inventories: In
       }
     }
     errors.push(...packageTemplates(playbook, inventory, groupName, group, Object.keys(target.packages)));
+    errors.push(...versionedUrls(playbook, inventory, groupName, group, target.packages));
   }
   return errors;
 }
@@ -103,6 +106,24 @@ function packageTemplates(
     }
   }
   return errors;
+}
+
+/** URLs with {{packages.NAME}} are valid with the versions this playbook sets, too (reported in the inventory). */
+function versionedUrls(
+  playbook: ValidFile<PlaybookSpec>,
+  inventory: ValidFile<InventorySpec>,
+  groupName: string,
+  group: GroupSpec,
+  packages: Record<string, string>,
+): SpecError[] {
+  return group.health.flatMap((check, index) => {
+    if (!check.http || !templateUses(check.http.url).some((use) => use.reference.kind === 'package')) return [];
+    const bad = badRenderedUrl(check.http.url, group.hosts, packages);
+    if (!bad) return [];
+    const path = ['groups', groupName, 'health', index, 'http', 'url'];
+    const message = `${badUrlMessage(path, bad)} (with the versions ${playbook.file} sets)`;
+    return [specError(inventory.file, message, inventory.yaml.at(path))];
+  });
 }
 
 interface PackageRules {

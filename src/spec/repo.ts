@@ -87,6 +87,10 @@ export async function loadRollout(
   const { files, commit, repoDir: dir } = snapshot.value;
   const playbookPath = `playbooks/${name}.yaml`;
   const text = files.get(playbookPath);
+  const unreadable = snapshot.value.problems.filter(
+    (problem) => problem.file === playbookPath || playbookPath.startsWith(`${problem.file}/`),
+  );
+  if (unreadable.length > 0) return { ok: false, error: unreadable };
   if (text === undefined) {
     const known = [...files.keys()].filter((path) => /^playbooks\/[^/]+\.yaml$/.test(path)).map(stemOf);
     return {

@@ -5,30 +5,63 @@
  * turns a valid spec into the numbers the planner and engine use.
  */
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
+import { ADDRESS_WORDS, addressProblem } from './addresses.js';
+import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
+import { DURATION_PATTERN, describeBounds, isWithin, type DurationBounds } from './duration.js';
 import { PERCENT_PATTERN } from './quantity.js';
 import { ADDRESS, HAPROXY_NAME, NAME, PACKAGE_NAME, PACKAGE_VERSION } from './names.js';
 
 const name = (what: string) =>
-  z.string().regex(NAME, `a ${what} name: letters, digits, "-", "_" and ".", starting with a letter or digit`);
+  z
+    .string()
+    .regex(NAME, `a ${what} name: letters, digits, "-", "_" and ".", starting with a letter or digit`)
+    .max(LENGTH_BOUNDS.name, `a ${what} name of at most ${LENGTH_BOUNDS.name} characters`);
 
-export const Duration = z
-  .string({ error: 'a duration such as "500ms", "30s" or "5m"' })
-  .regex(DURATION_PATTERN, 'a duration such as "500ms", "30s" or "5m"')
-  .meta({ description: 'A duration: a whole number and a unit, ms | s | m | h', examples: ['500ms', '30s', '5m'] });
+/**
+ * Hosts and groups are kept in the order written (batches follow it), but
+ * JavaScript moves keys that are plain whole numbers ("2") before all others:
+ * such a name would silently reorder the rollout, so it is refused.
+ */
+const orderedName = (what: string) =>
+  name(what).refine((text) => !/^(0|[1-9][0-9]*)$/.test(text), {
+    error: `a ${what} name that is not a plain whole number (it would be moved before the others, changing the order); add a letter, e.g. "h2"`,
+  });
+
+/** A duration between two bounds (bounds.ts): "597h" is refused, not turned into 1 ms by Node's timers. */
+export function duration(bounds: DurationBounds) {
+  const words = `a duration ${describeBounds(bounds)}, such as "500ms", "30s" or "5m"`;
+  return z
+    .string({ error: words })
+    .regex(DURATION_PATTERN, { error: words, abort: true })
+    .refine((text) => isWithin(text, bounds), { error: words })
+    .meta({
+      description: `A duration ${describeBounds(bounds)}: a whole number and a unit, ms | s | m | h`,
+      examples: [bounds.min, bounds.max],
+    });
+}
 
 const percent = z.string().regex(PERCENT_PATTERN, 'a share of the group such as "25%" (1% to 100%)');
-const count = z.number().int('a whole number of hosts').min(1, 'at least 1 host');
-export const Quantity = z
-  .union([count, percent], { error: 'a number of hosts (1) or a share of the group ("50%")' })
-  .meta({ description: 'A number of hosts, or a share of the group written "N%"' });
+const count = (bounds: readonly [number, number]) =>
+  z
+    .number()
+    .int('a whole number of hosts')
+    .min(bounds[0], `at least ${bounds[0]} host`)
+    .max(bounds[1], `at most ${bounds[1]} hosts`);
+const quantity = (bounds: readonly [number, number]) =>
+  z
+    .union([count(bounds), percent], { error: 'a number of hosts (1) or a share of the group ("50%")' })
+    .meta({ description: `A number of hosts (${bounds[0]} to ${bounds[1]}), or a share of the group written "N%"` });
+export const Quantity = quantity(COUNT_BOUNDS.batch);
 
 const PackageName = z
   .string()
-  .regex(PACKAGE_NAME, 'a package name: letters, digits and "+ - . _", starting with a letter or digit');
+  .regex(PACKAGE_NAME, 'a package name: letters, digits and "+ - . _", starting with a letter or digit')
+  .max(LENGTH_BOUNDS.packageName, `a package name of at most ${LENGTH_BOUNDS.packageName} characters`);
 const PackageVersion = z
   .string({ error: 'a version string; quote it so YAML keeps it as written, e.g. "1.10"' })
-  .regex(PACKAGE_VERSION, 'a package version: letters, digits and ". + ~ ^ _ -", an optional "EPOCH:" first');
+  .regex(PACKAGE_VERSION, 'a package version: letters, digits and ". + ~ ^ _ -", an optional "EPOCH:" first')
+  .max(LENGTH_BOUNDS.packageVersion, `a package version of at most ${LENGTH_BOUNDS.packageVersion} characters`);
+const text = z.string().max(LENGTH_BOUNDS.text, `at most ${LENGTH_BOUNDS.text} characters`);
 
 // ---------------------------------------------------------------- inventory
 
@@ -53,9 +86,9 @@ export const SshOptions = z
       .enum(['none', 'sudo'])
       .default('none')
       .meta({ description: 'sudo: a non-root user with passwordless sudo' }),
-    connectTimeout: Duration.default('10s'),
-    commandTimeout: Duration.default('10m'),
-    keepaliveInterval: Duration.default('5s'),
+    connectTimeout: duration(DURATION_BOUNDS['ssh.connectTimeout']).default('10s'),
+    commandTimeout: duration(DURATION_BOUNDS['ssh.commandTimeout']).default('10m'),
+    keepaliveInterval: duration(DURATION_BOUNDS['ssh.keepaliveInterval']).default('5s'),
   })
   .meta({ description: 'How Lieutenant reaches every host of the inventory over SSH' });
 
@@ -86,25 +119,27 @@ export const HttpCheck = z.strictObject({
   url: z
     .string()
     .regex(/^https?:\/\/\S+$/, 'an http:// or https:// URL; templates such as {{host.address}} are allowed')
+    .max(LENGTH_BOUNDS.url, `a URL of at most ${LENGTH_BOUNDS.url} characters`)
     .meta({ description: 'May use {{host.address}}, {{host.name}}, {{packages.NAME}}' }),
   status: z.number().int().min(100).max(599).default(200),
-  bodyContains: z.string().optional(),
-  timeout: Duration.default('5s'),
+  bodyContains: text.optional(),
+  timeout: duration(DURATION_BOUNDS['http.timeout']).default('5s'),
 });
 
 export const TcpCheck = z.strictObject({
   port: z.number().int().min(1).max(65535),
-  timeout: Duration.default('5s'),
+  timeout: duration(DURATION_BOUNDS['tcp.timeout']).default('5s'),
 });
 
 export const CommandCheck = z.strictObject({
   argv: z
-    .array(z.string().min(1))
+    .array(text.min(1))
     .min(1)
+    .max(LENGTH_BOUNDS.argv)
     .meta({ description: 'Program and arguments run over SSH on the host; each is quoted, templates allowed' }),
   exitCode: z.number().int().min(0).max(255).default(0),
-  stdoutContains: z.string().optional(),
-  timeout: Duration.default('30s'),
+  stdoutContains: text.optional(),
+  timeout: duration(DURATION_BOUNDS['command.timeout']).default('30s'),
 });
 
 /** Each check is a map with exactly one key naming its kind: `- http: {...}`. */
@@ -116,7 +151,14 @@ export const HealthCheck = z
   .meta({ description: 'One check: http, tcp or command' });
 
 export const Host = z.strictObject({
-  address: z.string().regex(ADDRESS, 'an IP address or DNS name'),
+  address: z
+    .string({ error: ADDRESS_WORDS })
+    .max(LENGTH_BOUNDS.address, { error: `an address of at most ${LENGTH_BOUNDS.address} characters`, abort: true })
+    .regex(ADDRESS, { error: ADDRESS_WORDS, abort: true })
+    .refine((address) => addressProblem(address) === undefined, {
+      error: (issue) => `${ADDRESS_WORDS} (this is ${addressProblem(String(issue.input))})`,
+    })
+    .meta({ description: 'IPv4, IPv6 (::1 or [::1]) or a DNS name; SSH and the checks dial it without [ ]' }),
   lbServer: z
     .string()
     .regex(HAPROXY_NAME, 'an HAProxy server name')
@@ -132,7 +174,7 @@ export const Group = z.strictObject({
     .union([name('load balancer'), z.array(name('load balancer')).min(1)])
     .optional()
     .meta({ description: 'One load balancer or a list; the host is drained on every one' }),
-  hosts: z.record(name('host'), Host),
+  hosts: z.record(orderedName('host'), Host),
   health: z.array(HealthCheck).default([]),
 });
 
@@ -142,7 +184,7 @@ export const Inventory = z
     environment: name('environment'),
     ssh: SshOptions.default(SshOptions.parse({})),
     loadBalancers: z.record(name('load balancer'), LoadBalancer).default({}),
-    groups: z.record(name('group'), Group),
+    groups: z.record(orderedName('group'), Group),
   })
   .meta({
     title: 'Lieutenant inventory',
@@ -152,32 +194,56 @@ export const Inventory = z
 // ----------------------------------------------------------------- playbook
 
 export const Target = z.strictObject({
-  packages: z.record(PackageName, PackageVersion),
+  packages: z.record(PackageName, PackageVersion).refine((packages) => Object.keys(packages).length > 0, {
+    error: 'at least one package, as NAME: "VERSION"; a target without packages changes nothing',
+  }),
 });
 
 export const Strategy = z.strictObject({
   batches: z
-    .union([Quantity, z.array(Quantity).min(1, 'at least one batch size')])
+    .union([
+      Quantity,
+      z
+        .array(Quantity)
+        .min(COUNT_BOUNDS.batchList[0], 'at least one batch size')
+        .max(COUNT_BOUNDS.batchList[1], `at most ${COUNT_BOUNDS.batchList[1]} batch sizes`),
+    ])
     .default(['100%'])
     .meta({ description: 'Batch sizes in order; the last one repeats until every host is done' }),
-  concurrency: z.number().int().min(1).default(1).meta({ description: 'Hosts worked on at once inside a batch' }),
-  maxUnavailable: Quantity.default(1).meta({
+  concurrency: z
+    .number()
+    .int()
+    .min(COUNT_BOUNDS.concurrency[0])
+    .max(COUNT_BOUNDS.concurrency[1])
+    .default(1)
+    .meta({ description: 'Hosts worked on at once inside a batch' }),
+  maxUnavailable: quantity(COUNT_BOUNDS.maxUnavailable).default(1).meta({
     description: 'Hard cap on hosts of a group out of rotation at any moment, across the whole rollout',
   }),
   pause: z
-    .union([z.enum(['approve', 'none']), Duration], { error: 'approve, none, or a duration such as "30s"' })
+    .union([z.enum(['approve', 'none']), duration(DURATION_BOUNDS['strategy.pause'])], {
+      // The words (approve, none) are prepended from the schema itself: issue-messages.ts.
+      error: `a duration ${describeBounds(DURATION_BOUNDS['strategy.pause'])}, such as "30s"`,
+    })
     .default('none'),
   onFailure: z.enum(['rollback', 'halt']).default('rollback'),
 });
 
 export const HealthPolicy = z.strictObject({
-  interval: Duration.default('1s'),
-  timeout: Duration.default('60s'),
-  successThreshold: z.number().int().min(1).default(1),
+  interval: duration(DURATION_BOUNDS['health.interval']).default('1s'),
+  timeout: duration(DURATION_BOUNDS['health.timeout']).default('60s'),
+  successThreshold: z
+    .number()
+    .int()
+    .min(COUNT_BOUNDS.successThreshold[0])
+    .max(COUNT_BOUNDS.successThreshold[1])
+    .default(1),
 });
 
 export const DrainPolicy = z.strictObject({
-  timeout: Duration.default('30s').meta({ description: 'Wait for current sessions to reach 0, then maint' }),
+  timeout: duration(DURATION_BOUNDS['drain.timeout'])
+    .default('30s')
+    .meta({ description: 'Wait for current sessions to reach 0 (0s to 24h; 0s: at once), then maint' }),
 });
 
 export const Playbook = z
@@ -185,8 +251,11 @@ export const Playbook = z
     $schema: z.string().optional(),
     rollout: name('rollout'),
     inventory: name('inventory').meta({ description: 'The environment: inventories/<inventory>.yaml' }),
-    description: z.string().optional(),
-    targets: z.record(name('group'), Target),
+    description: text.optional(),
+    targets: z.record(orderedName('group'), Target).refine((targets) => Object.keys(targets).length > 0, {
+      error:
+        'at least one group, as GROUP: { packages: { NAME: "VERSION" } }; a playbook without targets changes nothing',
+    }),
     strategy: Strategy.default(Strategy.parse({})),
     health: HealthPolicy.default(HealthPolicy.parse({})),
     drain: DrainPolicy.default(DrainPolicy.parse({})),

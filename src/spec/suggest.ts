@@ -29,6 +29,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return match === undefined ? '' : ` (did you mean "${match}"?)`;
 }
 
-export function listOf(values: readonly string[]): string {
-  return values.length === 0 ? '(none)' : values.join(', ');
+/** At most 20 of them: an inventory of 100,000 hosts must not make a message of 100,000 names. */
+export function listOf(values: readonly string[], limit = 20): string {
+  if (values.length === 0) return '(none)';
+  if (values.length <= limit) return values.join(', ');
+  return `${values.slice(0, limit).join(', ')} and ${values.length - limit} more`;
 }

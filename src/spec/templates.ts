@@ -33,10 +33,12 @@ export interface TemplateContext {
 
 /** Resolves every template; validation guarantees they all exist. */
 export function renderTemplate(text: string, context: TemplateContext): string {
+  if (!text.includes('{{')) return text;
   return text.replace(TEMPLATE, (whole, inner: string) => {
     const parsed = REFERENCE.exec(inner.trim());
     if (!parsed) return whole;
-    if (parsed[3] !== undefined) return context.packages[parsed[3]] ?? whole;
+    if (parsed[3] !== undefined)
+      return Object.hasOwn(context.packages, parsed[3]) ? (context.packages[parsed[3]] ?? whole) : whole;
     return parsed[2] === 'name' ? context.host.name : context.host.address;
   });
 }

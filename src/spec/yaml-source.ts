@@ -4,8 +4,9 @@
  * cross-field rule's) becomes `file:line:col` at the offending key or value.
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node, ParsedNode } from 'yaml';
+import type { Document, Node, Pair, ParsedNode, YAMLMap } from 'yaml';
 import { specError, type SpecError } from './errors.js';
+import { checkTree, MAX_DEPTH } from './yaml-limits.js';
 
 export type PathSegment = string | number | symbol;
 export interface Position {
@@ -30,14 +31,27 @@ export interface YamlFile {
 
 export function parseYaml(file: string, text: string): YamlFile {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found by checkTree, in linear time (the library's check is quadratic).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const position = (offset: number): Position => lineCounter.linePos(offset);
   const errors = document.errors.map((error) =>
-    specError(file, yamlMessage(error.code, error.message, text, error.pos[0]), position(error.pos[0])),
+    specError(file, yamlMessage(error.code, error.message), position(error.pos[0])),
   );
+  if (errors.length === 0)
+    errors.push(...checkTree(document).map((problem) => specError(file, problem.message, position(problem.offset))));
+  const index = new WeakMap<object, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, name: string): Pair | undefined => {
+    let pairs = index.get(map);
+    if (pairs === undefined) {
+      pairs = new Map();
+      for (const item of map.items) if (!pairs.has(keyText(item.key))) pairs.set(keyText(item.key), item);
+      index.set(map, pairs);
+    }
+    return pairs.get(name);
+  };
 
   const nodeRange = (path: readonly PathSegment[], part: 'key' | 'value'): [number, number] => {
-    const found = walk(document, path);
+    const found = walk(document, path, pairOf);
     const node = part === 'key' ? (found.key ?? found.value) : (found.value ?? found.key);
     return node?.range ? [node.range[0], node.range[1]] : [0, 0];
   };
@@ -45,7 +59,8 @@ export function parseYaml(file: string, text: string): YamlFile {
   return {
     file,
     text,
-    value: errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 }),
+    // checkTree has bounded what aliases expand to; the library's alias count would refuse 101 `*std`.
+    value: errors.length > 0 ? undefined : document.toJS({ maxAliasCount: -1 }),
     errors,
     at: (path, part = 'value') => position(nodeRange(path, part)[0]),
     within: (path, needle) => {
@@ -54,7 +69,7 @@ export function parseYaml(file: string, text: string): YamlFile {
       return position(index < 0 ? start : start + index);
     },
     sourceOf: (path) => {
-      const found = walk(document, path);
+      const found = walk(document, path, pairOf);
       if (!found.exact || !found.value?.range) return undefined;
       return text.slice(found.value.range[0], found.value.range[1]).trim();
     },
@@ -69,13 +84,17 @@ interface Found {
   exact: boolean;
 }
 
-function walk(document: Document.Parsed<ParsedNode>, path: readonly PathSegment[]): Found {
+function walk(
+  document: Document.Parsed<ParsedNode>,
+  path: readonly PathSegment[],
+  pairOf: (map: YAMLMap, name: string) => Pair | undefined,
+): Found {
   let current: Node | null = document.contents;
   let key: Node | undefined;
   for (const segment of path) {
     if (isAlias(current)) current = current.resolve(document) ?? null;
     if (isMap(current)) {
-      const pair = current.items.find((item) => keyText(item.key) === String(segment));
+      const pair = pairOf(current, String(segment));
       if (!pair) return { key, value: current, exact: false };
       key = (pair.key as Node | null) ?? undefined;
       current = (pair.value as Node | null) ?? null;
@@ -94,12 +113,12 @@ function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
 }
 
-/** The yaml library's message without its own " at line L, column C" suffix, with the duplicate named. */
-function yamlMessage(code: string, message: string, text: string, offset: number): string {
-  if (code === 'DUPLICATE_KEY') {
-    const key = /^["']?([^"':\n]*)/.exec(text.slice(offset))?.[1]?.trim() ?? '';
-    return `duplicate key "${key}": each key may appear only once in a map`;
-  }
+/** The yaml library's message in the user's terms, without its own " at line L, column C" suffix. */
+function yamlMessage(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS')
+    return 'a spec file holds one YAML document: remove this "---" line, or split the file (one spec per file)';
+  if (code === 'RESOURCE_EXHAUSTION' || /call stack/i.test(message))
+    return `nested too deeply to read (a spec needs fewer than 10 levels, at most ${MAX_DEPTH}): is a bracket or indent wrong?`;
   const firstLine = message.split('\n')[0] ?? message;
   return `YAML syntax error: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`;
 }
