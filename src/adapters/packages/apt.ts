@@ -8,6 +8,7 @@ import type { ExecOutput, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
+import { aptLock } from './locks.js';
 
 export const DPKG_QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
 
@@ -62,11 +63,10 @@ export function aptInstallCommand(wanted: Readonly<Record<string, string>>): Com
       '-y',
       '-q',
       '--allow-downgrades',
-      // Keep the host's own config files; wait for a dpkg lock (unattended-upgrades) rather than fail at once.
+      // Keep the host's own config files. A held dpkg lock fails at once (no DPkg::Lock::Timeout):
+      // manager.ts waits for it and tries again, as for every package manager.
       '-o',
       'Dpkg::Options::=--force-confold',
-      '-o',
-      'DPkg::Lock::Timeout=120',
       ...Object.entries(wanted).map(([name, version]) => `${name}=${version}`),
     ],
     privileged: true,
@@ -88,4 +88,5 @@ export const apt: PackageManagerDefinition = {
   satisfies: (pin, version) => pin === version,
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [aptInstallCommand(wanted)]),
   removeCommand: dpkgRemoveCommand,
+  lockHolder: aptLock,
 };

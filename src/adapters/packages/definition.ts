@@ -8,6 +8,7 @@
 import type { ExecOutput, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import type { PackageManagerKind } from '../../spec/schema.js';
+import type { LockReader } from './locks.js';
 
 export interface Command {
   argv: string[];
@@ -35,4 +36,6 @@ export interface PackageManagerDefinition {
    * that depends on them (dpkg --remove, rpm -e — never apt-get/dnf remove).
    */
   removeCommand(names: readonly string[]): Command;
+  /** What holds the lock a failed command could not get (its stderr), or undefined when it failed for another reason. */
+  lockHolder: LockReader;
 }
