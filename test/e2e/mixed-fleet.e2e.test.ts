@@ -6,18 +6,19 @@
  * zypp/history) — and `plan` and `status` name it. Then what goes wrong on
  * the RPM side: a broken release with a new package, rolled back (the
  * package removed with rpm -e), and a version the repository lacks, refused
- * before any drain.
+ * before any drain; and a lock another zypper holds, waited for.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADDON_PACKAGE, BROKEN_VERSION, DEFAULT_SUDO_USER, INITIAL_VERSION } from '../fleet/fleet.js';
+import { ADDON_PACKAGE, BROKEN_VERSION, DEFAULT_SUDO_USER, INITIAL_VERSION, waitFor } from '../fleet/fleet.js';
 import type { Fleet } from '../fleet/fleet.js';
 import { hostPaths } from '../fleet/paths.js';
 import type { Plan } from '../../src/plan/types.js';
 import { allOn, installedVersions, rotation, rpmVersionsOf } from './support/fleet-state.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
-import { eventsOf, hostsMentioned, lastJournal, runLieutenant } from './support/lieutenant.js';
+import { eventsOf, hostsMentioned, lastJournal, runLieutenant, startLieutenant } from './support/lieutenant.js';
+import { LOCKS, holdLock } from './support/lock-holder.js';
 import { pick, statusHosts } from './support/reports.js';
 import { commitPackages, commitVersion } from './support/rollout-repo.js';
 import { commitSshLogin, linesMatching } from './support/ssh-login.js';
@@ -147,6 +148,42 @@ describe('one rollout across apt, dnf and zypper hosts', () => {
       expect(others.every((host) => !hostsMentioned(journal).includes(host))).toBe(true);
     },
   );
+
+  it("given zypper's lock held by another process on suse-01 when the run reaches it, when the holder lets go a few tries later, then the host waited for it (zypper refused it meanwhile) and the run succeeds", async () => {
+    // Given only the suse group changes, and a running zypper holds the lock
+    const fleet = given.fleet;
+    const [host] = rpmHosts(fleet, 'suse');
+    if (host === undefined) throw new Error('no suse hosts');
+    const repo = await given.repo({ groups: GROUPS });
+    await commitPackages(repo, { demo: '1.1' }, undefined, ['suse']);
+    const zypperLog = join(hostPaths(fleet.dir, host).root, 'var', 'log', 'zypper.log');
+    const mark = (await readFile(zypperLog).catch(() => Buffer.alloc(0))).length;
+    const refusals = async () =>
+      linesMatching(
+        (await readFile(zypperLog)).subarray(mark).toString('utf8'),
+        /CAUGHT: +System management is locked by the application with pid \d+ \(zypper\)/,
+      ).length;
+    const held = await holdLock(fleet, host, LOCKS.zypperShell);
+
+    // When the run starts, and the holder lets go once zypper has refused Lieutenant twice
+    let run;
+    try {
+      const started = startLieutenant(['run', 'web', '--yes'], { repo });
+      await waitFor(async () => (await refusals()) >= 2, {
+        what: `two lock refusals in ${zypperLog}`,
+        timeoutMs: 60_000,
+      });
+      await held.release();
+      run = await started.result;
+    } finally {
+      await held.release();
+    }
+
+    // Then
+    expect(run.code, run.output).toBe(0);
+    expect(await rpmVersionsOf(fleet, 'demo', [host])).toEqual({ [host]: '1.1-1' });
+    expect(await rotation(fleet, everyHost(fleet))).toEqual(allUp(everyHost(fleet)));
+  });
 
   it('given demo 9.9 for the fedora group (not in its repository) and 1.1 for web, when run, then exit 2 naming each fedora host and the missing pin, before any host leaves rotation, nothing changed', async () => {
     // Given

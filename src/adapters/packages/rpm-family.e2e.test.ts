@@ -99,6 +99,11 @@ describe.each(CASES)('$kind on $host', ({ kind, host, lock, holder }) => {
       ok: false,
       error: { message: `${host}: not in the ${kind} repositories: demo=9.9` },
     });
+    // A name no repository knows: dnf list exits 1 and zypper search 104 for it, which are answers, not failures
+    expect(await manager.ensureAvailable(shell, { 'no-such-package-lt': '1.0' })).toEqual({
+      ok: false,
+      error: { message: `${host}: not in the ${kind} repositories: no-such-package-lt=1.0` },
+    });
     expect(await rpmEvr(host)).toBe('0:1.0-1');
   });
 

@@ -58,8 +58,9 @@ export async function holdLock(fleet: Fleet, host: string, command: string): Pro
     throw new Error(`${(error as Error).message}: ${output}`);
   }
   return {
+    // Idempotent: a test may release early and again in its finally.
     async release() {
-      child.stdin.end();
+      if (!child.stdin.writableEnded) child.stdin.end();
       await exited;
     },
   };
