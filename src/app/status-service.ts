@@ -16,11 +16,20 @@ import { badInput, specFailure, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
+import { compareVersions } from '../plan/versions.js';
+import type { PackageManagerKind } from '../spec/schema.js';
+
+/** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
+function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
+  return installed !== null && compareVersions(manager, installed, pin) === 0;
+}
 
 export interface HostStatus {
   environment: string;
   rollout: string;
   group: string;
+  /** The group's package manager: how this host installs (apt, dnf, yum, zypper). */
+  packageManager: PackageManagerKind;
   host: string;
   address: string;
   installed: Versions;
@@ -28,7 +37,7 @@ export interface HostStatus {
   expected: Record<string, string>;
   /** What HEAD wants. */
   committed: Record<string, string>;
-  /** Installed differs from expected. */
+  /** Installed does not satisfy expected (as the package manager reads a pin: RPM "1.1" is met by 1.1-3). */
   drift: string[];
   rotation: Record<string, ServerStatus>;
   outOfRotation: boolean;
@@ -134,13 +143,14 @@ async function rolloutStatus(
           environment: current.environment,
           rollout,
           group: group.name,
+          packageManager: group.packageManager,
           host: host.name,
           address: host.address,
           installed,
           expected,
           committed: group.packages,
           drift: Object.entries(expected)
-            .filter(([name, version]) => installed[name] !== version)
+            .filter(([name, version]) => !meetsPin(group.packageManager, installed[name] ?? null, version))
             .map(([name]) => name),
           rotation,
           // Unknown rotation (a load balancer could not be read) is reported as a problem, not as "in".

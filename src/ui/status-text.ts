@@ -27,7 +27,7 @@ export function statusText(report: StatusReport): string[] {
     const hosts = report.hosts.filter((h) => h.environment === env.environment);
     if (hosts.length === 0) continue;
     const width = Math.max(4, ...hosts.map((h) => h.host.length));
-    lines.push(`  ${'host'.padEnd(width)}  installed → expected            rotation`);
+    lines.push(`  ${'host'.padEnd(width)}  ${'manager'.padEnd(7)}  installed → expected            rotation`);
     for (const host of hosts) {
       const versions = Object.entries(host.expected)
         .map(
@@ -42,7 +42,9 @@ export function statusText(report: StatusReport): string[] {
       const flags = [host.drift.length > 0 ? 'DRIFT' : '', host.outOfRotation ? 'OUT OF ROTATION' : '']
         .filter(Boolean)
         .join(' ');
-      lines.push(`  ${host.host.padEnd(width)}  ${versions.padEnd(30)}  ${rotation}${flags ? `  ${flags}` : ''}`);
+      lines.push(
+        `  ${host.host.padEnd(width)}  ${host.packageManager.padEnd(7)}  ${versions.padEnd(30)}  ${rotation}${flags ? `  ${flags}` : ''}`,
+      );
     }
   }
   return lines;

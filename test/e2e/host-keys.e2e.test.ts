@@ -15,9 +15,12 @@ import { describeWatched, watchFleet } from './support/watch.js';
 
 const given = useFreshFleet();
 
-/** address → "ssh-ed25519 AAAA…" from the fleet's own known_hosts (written from the hosts' key files). */
+/** address → "ssh-ed25519 AAAA…" of the Debian hosts (the repo's inventory) from the fleet's own known_hosts (written from the hosts' key files). */
 async function fleetHostKeys(): Promise<Map<string, string>> {
-  const lines = (await readFile(given.fleet.knownHostsPath, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+  const addresses = new Set(given.fleet.hosts.map((host) => host.address));
+  const lines = (await readFile(given.fleet.knownHostsPath, 'utf8'))
+    .split('\n')
+    .filter((line) => addresses.has(line.split(/\s+/)[0] ?? ''));
   return new Map(
     lines.map((line) => {
       const [address = '', type = '', key = ''] = line.split(/\s+/);

@@ -1,11 +1,11 @@
-// npm run fleet -- up|down|status [--hosts N] [--dir DIR] [--prefix 127.0.1] [--environment staging] [--sudo-user NAME|none]
+// npm run fleet -- up|down|status [--hosts N] [--dnf N] [--zypper N] [--dir DIR] [--prefix 127.0.1] [--environment staging] [--sudo-user NAME|none]
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Fleet } from './fleet.js';
+import type { Fleet, HostFlavour } from './fleet.js';
 import { DEFAULT_FLEET_DIR, DEFAULT_SUDO_USER, readFleet, serverStatuses, startFleet, stopFleet } from './fleet.js';
 
 const USAGE =
-  `usage: npm run fleet -- up|down|status [--hosts N] [--dir DIR] [--prefix 127.0.1] [--environment staging] ` +
+  `usage: npm run fleet -- up|down|status [--hosts N (Debian, apt)] [--dnf N] [--zypper N] [--dir DIR] [--prefix 127.0.1] [--environment staging] ` +
   `[--sudo-user NAME|none  (default ${DEFAULT_SUDO_USER})]`;
 
 function seconds(since: number): string {
@@ -18,7 +18,7 @@ function describe(fleet: Fleet): string {
     `  inventory   ${fleet.inventoryPath}`,
     `  ssh key     ${fleet.identityFile}  (known_hosts: ${fleet.knownHostsPath})`,
     `  haproxy     ${fleet.haproxy.socket}  ${fleet.haproxy.tcpSocket ?? ''}  frontend ${fleet.haproxy.frontendUrl}`,
-    `  hosts       ${fleet.hosts.map((host) => `${host.name}=${host.address}`).join(' ')}`,
+    `  hosts       ${[...fleet.hosts, ...fleet.rpmHosts].map((host) => `${host.name}=${host.address}`).join(' ')}`,
     first
       ? `  try         ssh -i ${fleet.identityFile} -o UserKnownHostsFile=${fleet.knownHostsPath} root@${first.address} hostname`
       : '',
@@ -30,23 +30,31 @@ function describe(fleet: Fleet): string {
     .join('\n');
 }
 
+const RPM_VERSION = "rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}' demo | sed 's/^(none)://'";
+const VERSION_QUERY: Record<HostFlavour, string> = {
+  apt: "dpkg-query -W -f='${Version}' demo",
+  dnf: RPM_VERSION,
+  zypper: RPM_VERSION,
+};
+
 async function status(dir: string): Promise<number> {
   const fleet = await readFleet(dir);
   if (!fleet) {
     console.log(`no fleet running in ${dir}`);
     return 1;
   }
+  const hosts = [...fleet.hosts, ...fleet.rpmHosts];
   const [versions, servers] = await Promise.all([
-    Promise.all(fleet.hosts.map((host) => fleet.ssh(host.name, "dpkg-query -W -f='${Version}' demo"))),
+    Promise.all(hosts.map((host) => fleet.ssh(host.name, VERSION_QUERY[host.packageManager]))),
     serverStatuses(fleet.haproxy.socket).catch((error: Error) => new Map([['*', `unreachable: ${error.message}`]])),
   ]);
   console.log(`fleet in ${dir} (${fleet.environment}, prefix ${fleet.prefix})`);
-  console.log(`  ${'HOST'.padEnd(8)}${'ADDRESS'.padEnd(14)}${'DEMO'.padEnd(8)}HAPROXY`);
-  fleet.hosts.forEach((host, i) => {
+  console.log(`  ${'HOST'.padEnd(10)}${'ADDRESS'.padEnd(14)}${'MANAGER'.padEnd(8)}${'DEMO'.padEnd(10)}HAPROXY`);
+  hosts.forEach((host, i) => {
     const result = versions[i];
     const version = result?.code === 0 ? result.stdout.trim() || '-' : `ssh failed (${result?.code})`;
     console.log(
-      `  ${host.name.padEnd(8)}${host.address.padEnd(14)}${version.padEnd(8)}${servers.get(host.name) ?? servers.get('*') ?? '?'}`,
+      `  ${host.name.padEnd(10)}${host.address.padEnd(14)}${host.packageManager.padEnd(8)}${version.padEnd(10)}${servers.get(host.name) ?? servers.get('*') ?? '?'}`,
     );
   });
   console.log(describe(fleet));
@@ -59,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       hosts: { type: 'string' },
+      dnf: { type: 'string' },
+      zypper: { type: 'string' },
       dir: { type: 'string' },
       prefix: { type: 'string' },
       environment: { type: 'string' },
@@ -74,19 +84,21 @@ async function main(argv: string[]): Promise<number> {
   const dir = values.dir ?? DEFAULT_FLEET_DIR;
   const started = Date.now();
   if (command === 'up') {
-    const hosts = values.hosts === undefined ? undefined : Number(values.hosts);
+    const count = (value: string | undefined) => (value === undefined ? undefined : Number(value));
     // The e2e suite reuses a fleet started here (LIEUTENANT_FLEET_DIR), and its become: sudo test needs the deploy user.
     const sudoUser = values['sudo-user'] ?? DEFAULT_SUDO_USER;
     const fleet = await startFleet({
       dir,
-      hosts,
+      hosts: count(values.hosts),
+      dnfHosts: count(values.dnf),
+      zypperHosts: count(values.zypper),
       prefix: values.prefix,
       environment: values.environment,
       log: (line) => console.log(`  ${line}`),
       ...(sudoUser === 'none' ? {} : { sudoUser }),
     });
     console.log(
-      `fleet up: ${fleet.hosts.length} hosts in ${seconds(started)} (${relative(process.cwd(), fleet.dir) || '.'})`,
+      `fleet up: ${fleet.hosts.length + fleet.rpmHosts.length} hosts in ${seconds(started)} (${relative(process.cwd(), fleet.dir) || '.'})`,
     );
     console.log(describe(fleet));
     console.log(`  stop with   npm run fleet -- down${values.dir ? ` --dir ${values.dir}` : ''}`);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseShowStat } from './haproxy.js';
 import { isFleetCommand } from './processes.js';
+import { parse } from 'yaml';
+import { inventoryYaml } from './inventory.js';
+import { rpmEvr, rpmSources } from './rpm-repo.js';
 
 describe('parseShowStat', () => {
   it('keys each line by the header columns, quoted commas included', () => {
@@ -44,5 +47,64 @@ describe('isFleetCommand', () => {
     expect(isFleetCommand(['sshd:', '/usr/sbin/sshd', '-f', `${dir}/e2e/hosts/web-01/sshd_config`], dir)).toBe(false);
     expect(isFleetCommand(['vim', `${dir}/haproxy.cfg`], dir)).toBe(false);
     expect(isFleetCommand(['node', 'tsx', 'test/fleet/cli.ts', 'down', '--dir', dir], dir)).toBe(false);
+  });
+});
+
+describe('inventoryYaml', () => {
+  const params = {
+    environment: 'staging',
+    identityFile: '/f/id_ed25519',
+    knownHosts: '/f/known_hosts',
+    socket: '/f/haproxy.sock',
+    backend: 'app',
+  };
+
+  it('Given Debian, dnf and zypper hosts, When written, Then each kind is its own group with its package manager, all behind load balancer edge', () => {
+    // Given
+    const hosts = [
+      { name: 'web-01', address: '127.0.1.11', packageManager: 'apt' as const },
+      { name: 'fedora-01', address: '127.0.1.12', packageManager: 'dnf' as const },
+      { name: 'suse-01', address: '127.0.1.13', packageManager: 'zypper' as const },
+    ];
+    // When
+    const inventory = parse(inventoryYaml({ ...params, hosts })) as {
+      groups: Record<string, { packageManager: string; loadBalancer: string; hosts: Record<string, unknown> }>;
+    };
+    // Then
+    expect(
+      Object.entries(inventory.groups).map(([name, group]) => [
+        name,
+        group.packageManager,
+        group.loadBalancer,
+        Object.keys(group.hosts),
+      ]),
+    ).toEqual([
+      ['web', 'apt', 'edge', ['web-01']],
+      ['fedora', 'dnf', 'edge', ['fedora-01']],
+      ['suse', 'zypper', 'edge', ['suse-01']],
+    ]);
+  });
+
+  it('Given hosts from a state written before RPM hosts (no packageManager), When written, Then they are the apt group web', () => {
+    const inventory = parse(inventoryYaml({ ...params, hosts: [{ name: 'web-01', address: '127.0.1.11' }] })) as {
+      groups: Record<string, { packageManager: string }>;
+    };
+    expect(Object.entries(inventory.groups).map(([name, group]) => [name, group.packageManager])).toEqual([
+      ['web', 'apt'],
+    ]);
+  });
+});
+
+describe('rpmSources', () => {
+  it('Given the RPM repository, When listed, Then it has every demo version as release 1, the broken one marked, 2.0-3, 1:2.0-3 and the add-on', () => {
+    expect(rpmSources().map((source) => `${source.name} ${rpmEvr(source)}${source.broken ? ' broken' : ''}`)).toEqual([
+      'demo 1.0-1',
+      'demo 1.1-1',
+      'demo 1.2-1 broken',
+      'demo 2.0-1',
+      'demo 2.0-3',
+      'demo 1:2.0-3',
+      'demo-addon 1.0-1',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildAptRepo } from './apt-repo.js';
+import { buildRpmRepo } from './rpm-repo.js';
 import { assertReadableBy, assertSudoLogin, ensureSudoUser } from './deploy-user.js';
 import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
 import { fleetFromState } from './handle.js';
@@ -9,7 +10,7 @@ import type { HostSpec } from './host.js';
 import { awaitHostReady, prepareHost, spawnHost } from './host.js';
 import { writeInventory } from './inventory.js';
 import { generateKeyPair, writeKnownHosts } from './keys.js';
-import { DEFAULT_FLEET_DIR, DEFAULT_PREFIX, fleetPaths, hostAddress, hostName } from './paths.js';
+import { DEFAULT_FLEET_DIR, DEFAULT_PREFIX, fleetPaths, hostAddress, hostName, rpmHostName } from './paths.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { commandLine, isAlive, isFleetCommand } from './processes.js';
 import { isListening } from './probe.js';
@@ -19,6 +20,9 @@ import { fleetEndpoints, stopFleet } from './stop.js';
 import type { Fleet, FleetOptions } from './types.js';
 
 export type { Fleet, FleetHost, FleetOptions } from './types.js';
+export type { HostFlavour } from './host.js';
+export { RPM_EXTRA_DEMOS, rpmEvr } from './rpm-repo.js';
+export { RPM_GROUPS } from './paths.js';
 export type { CommandResult } from './exec.js';
 export {
   ADDON_PACKAGE,
@@ -45,14 +49,44 @@ function checkedOptions(options: FleetOptions) {
   const hosts = options.hosts ?? DEFAULT_HOSTS;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const environment = options.environment ?? 'staging';
+  const dnfHosts = options.dnfHosts ?? 0;
+  const zypperHosts = options.zypperHosts ?? 0;
   // Paths go into sshd_config and sources.list (split on whitespace) and mount options (split on , and :).
   if (/[\s"',:]/.test(dir)) throw new Error(`fleet dir must not contain whitespace, quotes, commas or colons: ${dir}`);
-  if (!Number.isInteger(hosts) || hosts < 1 || hosts > 239) throw new Error(`hosts must be 1…239, got ${hosts}`);
+  if (!Number.isInteger(hosts) || hosts < 0 || hosts > 239) throw new Error(`hosts must be 0…239, got ${hosts}`);
+  for (const [what, count] of [
+    ['dnf hosts', dnfHosts],
+    ['zypper hosts', zypperHosts],
+  ] as const)
+    if (!Number.isInteger(count) || count < 0) throw new Error(`${what} must be a whole number ≥ 0, got ${count}`);
+  if (hosts + dnfHosts + zypperHosts < 1 || hosts + dnfHosts + zypperHosts > 239)
+    throw new Error(`a fleet has 1…239 hosts in all, got ${hosts + dnfHosts + zypperHosts}`);
   if (!/^127\.(\d{1,3})\.(\d{1,3})$/.test(prefix) || prefix.split('.').some((part) => Number(part) > 255)) {
     throw new Error(`prefix must be a loopback /24 such as 127.0.1, got ${prefix}`);
   }
   if (!/^[a-z][a-z0-9-]*$/.test(environment)) throw new Error(`environment must be a simple name, got ${environment}`);
-  return { dir, hosts, prefix, environment };
+  return { dir, hosts, dnfHosts, zypperHosts, prefix, environment };
+}
+
+/** Debian hosts first (web-01 = PREFIX.11 …), then dnf hosts, then zypper hosts, on the next addresses. */
+function hostSpecs(apt: number, dnf: number, zypper: number, prefix: string): HostSpec[] {
+  const specs: HostSpec[] = Array.from({ length: apt }, (_, i) => ({
+    name: hostName(i + 1),
+    address: hostAddress(prefix, i + 1),
+    packageManager: 'apt',
+  }));
+  for (const [manager, count] of [
+    ['dnf', dnf],
+    ['zypper', zypper],
+  ] as const) {
+    for (let i = 1; i <= count; i++)
+      specs.push({
+        name: rpmHostName(manager, i),
+        address: hostAddress(prefix, specs.length + 1),
+        packageManager: manager,
+      });
+  }
+  return specs;
 }
 
 /** Fails before anything starts when another fleet or a system service holds the fleet's ports. */
@@ -81,15 +115,23 @@ async function assertNotInUse(dir: string): Promise<void> {
   }
 }
 
+function rpmBuildTools(tools: Awaited<ReturnType<typeof ensurePrerequisites>>) {
+  const { rpmbuild, createrepo_c } = tools;
+  if (!rpmbuild || !createrepo_c)
+    throw new Error('RPM hosts need rpmbuild and createrepo_c (apt-get install rpm createrepo-c)');
+  return { rpmbuild, createrepo_c };
+}
+
 /**
  * Brings a fleet up: apt repo, keys, N hosts started in parallel (each on demo
  * 1.0), HAProxy with every server UP, inventory. A stale fleet in the same dir
  * is torn down first; a failed up tears down what it started.
  */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
-  const { dir, hosts: count, prefix, environment } = checkedOptions(options);
+  const { dir, hosts: aptCount, dnfHosts, zypperHosts, prefix, environment } = checkedOptions(options);
   const log = options.log ?? (() => {});
-  const tools = await ensurePrerequisites(log);
+  const rpm = dnfHosts + zypperHosts > 0;
+  const tools = await ensurePrerequisites(log, { rpm });
   await assertNotInUse(dir);
   await stopFleet(dir);
   if (options.sudoUser) {
@@ -98,10 +140,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   }
 
   const paths = fleetPaths(dir);
-  const specs: HostSpec[] = Array.from({ length: count }, (_, i) => ({
-    name: hostName(i + 1),
-    address: hostAddress(prefix, i + 1),
-  }));
+  const specs = hostSpecs(aptCount, dnfHosts, zypperHosts, prefix);
+  const count = specs.length;
   const state: FleetState = {
     version: 1,
     dir,
@@ -116,17 +156,23 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   await mkdir(paths.hosts, { recursive: true });
 
   try {
-    log('building the apt repository and keys');
-    const [repo, clientKey] = await Promise.all([
+    log(`building the apt ${rpm ? 'and RPM repositories' : 'repository'} and keys`);
+    const [repo, clientKey, rpmRepo] = await Promise.all([
       buildAptRepo(paths.repo, tools),
       generateKeyPair(tools['ssh-keygen'], paths.identityFile, 'lieutenant-fleet'),
+      rpm ? buildRpmRepo(paths.rpmRepo, rpmBuildTools(tools)) : undefined,
     ]);
     // Public keys only; sshd reads the file as the user logging in, and the deploy user is not root.
     await writeFile(paths.authorizedKeys, `${clientKey}\n`);
     await chmod(paths.authorizedKeys, 0o644);
     if (options.sudoUser) await assertReadableBy(options.sudoUser, paths.authorizedKeys, tools);
     log(`preparing ${count} hosts`);
-    const context = { tools, sourcesLine: repo.sourcesLine, authorizedKeys: paths.authorizedKeys };
+    const context = {
+      tools,
+      sourcesLine: repo.sourcesLine,
+      authorizedKeys: paths.authorizedKeys,
+      ...(rpmRepo ? { rpmRepoFile: rpmRepo.repoFile } : {}),
+    };
     const hostKeys = await Promise.all(specs.map((spec) => prepareHost(dir, spec, context)));
     await writeKnownHosts(
       paths.knownHosts,

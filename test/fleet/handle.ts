@@ -1,6 +1,6 @@
 import { runCommand } from './exec.js';
 import { BACKEND, haproxyCommand } from './haproxy.js';
-import { fleetPaths, haproxyAddress } from './paths.js';
+import { RPM_GROUPS, fleetPaths, haproxyAddress } from './paths.js';
 import type { FleetState } from './state.js';
 import { stopFleet } from './stop.js';
 import type { Fleet } from './types.js';
@@ -43,11 +43,19 @@ export function fleetFromState(state: FleetState): Fleet {
     tcpSocket: `tcp://${haproxyAddress(state.prefix)}:9999`,
     frontendUrl: `http://${haproxyAddress(state.prefix)}:8080`,
   };
+  const hosts = state.hosts.map(({ name, address, pid, packageManager = 'apt' }) => ({
+    name,
+    address,
+    pid,
+    packageManager,
+    group: packageManager === 'apt' ? 'web' : RPM_GROUPS[packageManager],
+  }));
   const fleet: Fleet = {
     dir: state.dir,
     prefix: state.prefix,
     environment: state.environment,
-    hosts: state.hosts.map(({ name, address, pid }) => ({ name, address, pid })),
+    hosts: hosts.filter((host) => host.packageManager === 'apt'),
+    rpmHosts: hosts.filter((host) => host.packageManager !== 'apt'),
     inventoryPath: paths.inventory,
     identityFile: paths.identityFile,
     knownHostsPath: paths.knownHosts,

@@ -2,9 +2,10 @@
 # The first process of a fleet host. unshare (see host.ts) started it in fresh,
 # private mount and UTS namespaces; it gives the host its name and its own
 # package state, then becomes the host's sshd. Arguments, never interpolated:
-#   HOME NAME ADDRESS SSHD NODE SERVICE_JS [INSTALL_VERSION]
+#   HOME NAME ADDRESS SSHD NODE SERVICE_JS FLAVOUR [INSTALL_VERSION]
+# FLAVOUR is apt (a Debian host) or dnf / zypper (an RPM host: host-init-rpm.sh).
 set -eu
-home=$1 name=$2 address=$3 sshd=$4 node=$5 service=$6 install_version=${7:-}
+home=$1 name=$2 address=$3 sshd=$4 node=$5 service=$6 flavour=$7 install_version=${8:-}
 root=$home/root
 
 hostname "$name"
@@ -23,6 +24,10 @@ fi
 for dir in var/lib/apt var/cache/apt etc/apt opt var/log; do
   mount --bind "$root/$dir" "/$dir"
 done
+if [ "$flavour" != apt ]; then
+  # An RPM host: its own rpm database, dnf/zypper state and repositories.
+  . "$(dirname "$0")/host-init-rpm.sh"
+fi
 # A real host resolves its own name; sudo warns "unable to resolve host" on
 # every command otherwise. The machine's /etc/hosts plus this host, privately.
 { cat /etc/hosts; printf '%s %s\n' "$address" "$name"; } >"$root/etc/hosts"
@@ -33,9 +38,16 @@ mount --bind "$root/etc/hosts" /etc/hosts
 mount --bind "$root/root" /root
 
 if [ -n "$install_version" ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --allow-downgrades "demo=$install_version"
+  case $flavour in
+    apt)
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --allow-downgrades "demo=$install_version"
+      ;;
+    # 0: pins epoch 0, which dnf would otherwise leave open (see src/adapters/packages/dnf.ts).
+    dnf) dnf install -y -q "demo-0:$install_version" ;;
+    zypper) zypper --non-interactive --quiet install --oldpackage "demo=0:$install_version" ;;
+  esac
 fi
 
 # The service shares this namespace, so it sees this host's /opt/demo.

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INITIAL_VERSION } from './apt-repo.js';
 import { generateKeyPair } from './keys.js';
@@ -11,9 +11,14 @@ import { mountNamespace } from './processes.js';
 import { httpGet, readBanner } from './probe.js';
 import { waitFor } from './wait.js';
 
+/** What a host runs: a Debian host with apt, or an RPM host with dnf (Fedora-like) or zypper (SUSE-like). */
+export type HostFlavour = 'apt' | 'dnf' | 'zypper';
+
 export interface HostSpec {
   name: string;
   address: string;
+  /** Absent: apt (fleet states written before RPM hosts existed). */
+  packageManager?: HostFlavour;
 }
 
 export const SERVICE_PORT = 8080;
@@ -35,6 +40,37 @@ const PRIVATE_DIRS = [
   'etc/apt/auth.conf.d',
   'root',
 ];
+
+/** An RPM host's own rpm, dnf and zypper state (see host-init-rpm.sh); /etc/dnf and /etc/zypp start as the machine's. */
+const RPM_PRIVATE_DIRS = [
+  'var/lib/rpm',
+  'etc/rpm',
+  'etc/yum.repos.d',
+  'var/cache/dnf',
+  'var/lib/dnf',
+  'var/lib/zypp',
+  'var/cache/zypp',
+  'usr-local-bin/upper',
+  'usr-local-bin/work',
+];
+
+/** Lays out what host-init-rpm.sh mounts: the rpm database path, the fleet repository for dnf and zypper, yum as dnf. */
+async function prepareRpmRoot(root: string, flavour: HostFlavour, repoFile: string): Promise<void> {
+  for (const sub of RPM_PRIVATE_DIRS) await mkdir(join(root, sub), { recursive: true });
+  await cp('/etc/dnf', join(root, 'etc/dnf'), { recursive: true });
+  await cp('/etc/zypp', join(root, 'etc/zypp'), { recursive: true });
+  await mkdir(join(root, 'etc/zypp/repos.d'), { recursive: true });
+  await mkdir(join(root, 'etc/dnf/vars'), { recursive: true });
+  await writeFile(
+    join(root, 'etc/rpm/macros.fleet'),
+    "# The RPM distributions' database path (Debian's rpm uses ~/.rpmdb).\n%_dbpath /var/lib/rpm\n",
+  );
+  // No system-release package to read $releasever from; dnf says so on every command otherwise.
+  await writeFile(join(root, 'etc/dnf/vars/releasever'), 'fleet\n');
+  await writeFile(join(root, 'etc/yum.repos.d/fleet.repo'), repoFile);
+  await writeFile(join(root, 'etc/zypp/repos.d/fleet.repo'), repoFile);
+  if (flavour === 'dnf') await symlink('/usr/bin/dnf', join(root, 'usr-local-bin/upper/yum'));
+}
 
 // The sandbox user _apt may not be able to read a repository under a private
 // directory; the translations are not in the repo, so apt need not ask for them.
@@ -74,11 +110,16 @@ Subsystem sftp internal-sftp
 export async function prepareHost(
   dir: string,
   host: HostSpec,
-  context: { tools: Tools; sourcesLine: string; authorizedKeys: string },
+  context: { tools: Tools; sourcesLine: string; authorizedKeys: string; rpmRepoFile?: string },
 ): Promise<string> {
   const paths = hostPaths(dir, host.name);
   await rm(paths.home, { recursive: true, force: true });
   for (const sub of PRIVATE_DIRS) await mkdir(join(paths.root, sub), { recursive: true });
+  const flavour = host.packageManager ?? 'apt';
+  if (flavour !== 'apt') {
+    if (context.rpmRepoFile === undefined) throw new Error(`${host.name}: an RPM host needs the RPM repository`);
+    await prepareRpmRoot(paths.root, flavour, context.rpmRepoFile);
+  }
   await writeFile(
     join(paths.root, 'etc/apt/sources.list'),
     `# Only the fleet's local repository.\n${context.sourcesLine}\n`,
@@ -90,7 +131,7 @@ export async function prepareHost(
 
 /**
  * Starts the host: unshare gives it its own mount and UTS namespaces, host-init.sh
- * mounts its private dirs, installs `installVersion` (if any) with apt-get, starts
+ * mounts its private dirs, installs `installVersion` (if any) with apt-get, dnf or zypper, starts
  * the service and execs sshd. Detached in its own process group so the fleet
  * outlives the process that started it; `down` kills that group.
  */
@@ -118,6 +159,7 @@ export function spawnHost(
         tools.sshd,
         process.execPath,
         join(FLEET_SOURCE_DIR, 'service.js'),
+        host.packageManager ?? 'apt',
         installVersion ?? '',
       ],
       {

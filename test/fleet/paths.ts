@@ -16,6 +16,7 @@ export function fleetPaths(dir: string) {
     knownHosts: join(dir, 'known_hosts'),
     authorizedKeys: join(dir, 'authorized_keys'),
     repo: join(dir, 'repo'),
+    rpmRepo: join(dir, 'rpm-repo'),
     haproxyConfig: join(dir, 'haproxy.cfg'),
     haproxyPid: join(dir, 'haproxy.pid'),
     haproxySocket: join(dir, 'haproxy.sock'),
@@ -40,6 +41,13 @@ export function hostPaths(dir: string, name: string) {
 
 export function hostName(index: number): string {
   return `web-${String(index).padStart(2, '0')}`;
+}
+
+/** RPM hosts are named after the distributions whose package manager they run: fedora-01 (dnf), suse-01 (zypper). */
+export const RPM_GROUPS = { dnf: 'fedora', zypper: 'suse' } as const;
+
+export function rpmHostName(manager: keyof typeof RPM_GROUPS, index: number): string {
+  return `${RPM_GROUPS[manager]}-${String(index).padStart(2, '0')}`;
 }
 
 /** Host i (1-based) gets prefix.(10+i); .250 is HAProxy, so at most 239 hosts. */

@@ -24,9 +24,21 @@ const REQUIREMENTS = {
   getent: 'libc-bin',
 } as const;
 
+/** What RPM hosts need besides (rpm-repo.ts, host-init-rpm.sh): only installed when a fleet has any. */
+const RPM_REQUIREMENTS = {
+  rpm: 'rpm',
+  rpmbuild: 'rpm',
+  createrepo_c: 'createrepo-c',
+  dnf: 'dnf',
+  zypper: 'zypper',
+} as const;
+
+const ALL_REQUIREMENTS = { ...REQUIREMENTS, ...RPM_REQUIREMENTS };
+
 export type Tool = keyof typeof REQUIREMENTS;
+export type RpmTool = keyof typeof RPM_REQUIREMENTS;
 /** Absolute paths: sshd refuses to start from a relative one (it re-executes itself per connection). */
-export type Tools = Record<Tool, string>;
+export type Tools = Record<Tool, string> & Partial<Record<RpmTool, string>>;
 
 // sbin directories are searched even when PATH lacks them (non-root shells often do).
 const SEARCH_DIRS = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'];
@@ -44,10 +56,13 @@ async function findExecutable(command: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function locateTools(): Promise<{ found: Partial<Tools>; missing: Tool[] }> {
-  const found: Partial<Tools> = {};
-  const missing: Tool[] = [];
-  for (const tool of Object.keys(REQUIREMENTS) as Tool[]) {
+type AnyTool = Tool | RpmTool;
+
+async function locateTools(rpm: boolean): Promise<{ found: Partial<Record<AnyTool, string>>; missing: AnyTool[] }> {
+  const found: Partial<Record<AnyTool, string>> = {};
+  const missing: AnyTool[] = [];
+  const wanted = Object.keys(rpm ? ALL_REQUIREMENTS : REQUIREMENTS) as AnyTool[];
+  for (const tool of wanted) {
     const path = await findExecutable(tool);
     if (path) found[tool] = path;
     else missing.push(tool);
@@ -55,8 +70,8 @@ async function locateTools(): Promise<{ found: Partial<Tools>; missing: Tool[] }
   return { found, missing };
 }
 
-function packagesFor(tools: readonly Tool[]): string[] {
-  return [...new Set(tools.map((tool) => REQUIREMENTS[tool]))];
+function packagesFor(tools: readonly AnyTool[]): string[] {
+  return [...new Set(tools.map((tool) => ALL_REQUIREMENTS[tool]))];
 }
 
 /**
@@ -85,13 +100,17 @@ async function aptInstall(packages: readonly string[]): Promise<void> {
 }
 
 /**
- * Makes sure this machine can run a fleet: root, and the programs above. As root,
- * missing ones are installed with apt-get (one update, one install); otherwise
- * the error says exactly what to install.
+ * Makes sure this machine can run a fleet: root, and the programs above (with
+ * `rpm`, those RPM hosts need too). As root, missing ones are installed with
+ * apt-get (one update, one install); otherwise the error says exactly what to install.
  */
-export async function ensurePrerequisites(log: (line: string) => void = () => {}): Promise<Tools> {
+export async function ensurePrerequisites(
+  log: (line: string) => void = () => {},
+  options: { rpm?: boolean } = {},
+): Promise<Tools> {
   const isRoot = process.getuid?.() === 0;
-  let { found, missing } = await locateTools();
+  const rpm = options.rpm ?? false;
+  let { found, missing } = await locateTools(rpm);
   if (!isRoot) {
     const install =
       missing.length > 0 ? `\nMissing: ${missing.join(', ')} (apt-get install ${packagesFor(missing).join(' ')}).` : '';
@@ -104,7 +123,7 @@ export async function ensurePrerequisites(log: (line: string) => void = () => {}
     const packages = packagesFor(missing);
     log(`installing ${packages.join(' ')} (missing: ${missing.join(', ')})`);
     await aptInstall(packages);
-    ({ found, missing } = await locateTools());
+    ({ found, missing } = await locateTools(rpm));
     if (missing.length > 0) throw new Error(`still missing after apt-get install: ${missing.join(', ')}`);
   }
   // sshd's privilege-separation directory; packages create it only when systemd starts sshd.

@@ -1,6 +1,7 @@
 import { ADDON_PACKAGE, INITIAL_VERSION } from './apt-repo.js';
 import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
 import { awaitHostReady, spawnHost } from './host.js';
+import type { HostFlavour } from './host.js';
 import type { Tools } from './prerequisites.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { commandLine, findHostProcesses, isAlive, isFleetCommand, terminate } from './processes.js';
@@ -8,6 +9,10 @@ import type { FleetState, HostState } from './state.js';
 import { readState, writeState } from './state.js';
 import type { Fleet } from './types.js';
 import { fleetFromState } from './handle.js';
+
+/** "demo 0:1.0-1"; the add-on only when installed. */
+const RPM_QUERY = `rpm -q --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n' demo ${ADDON_PACKAGE} 2>/dev/null | grep -v 'is not installed' || true`;
+const RPM_EXPECTED = `demo 0:${INITIAL_VERSION}-1`;
 
 async function isRunning(pid: number, dir: string): Promise<boolean> {
   return (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir);
@@ -22,13 +27,32 @@ async function restartHost(state: FleetState, host: HostState, tools: Tools): Pr
   host.mountNamespace = (await awaitHostReady(state.dir, host, child)).mountNamespace;
 }
 
-// --allow-downgrades: a test may have left 1.1 or 2.0; dpkg --configure -a finishes an apt run a test interrupted;
-// and the add-on a test installed goes (--purge: no config left behind either).
-const INSTALL_INITIAL =
-  `export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a && ` +
-  `apt-get install -y -q --allow-downgrades demo=${INITIAL_VERSION} && dpkg --purge ${ADDON_PACKAGE}`;
-/** "demo 1.0 ii", and a line for the add-on only when dpkg knows it at all. */
-const QUERY_PACKAGES = `dpkg-query -W -f='\${Package} \${Version} \${db:Status-Abbrev}\\n' demo ${ADDON_PACKAGE} 2>/dev/null || true`;
+/** Per package manager: how to read demo and the add-on, what that reads when reset, and how to get there. */
+const RESET: Record<HostFlavour, { query: string; expected: string; install: string }> = {
+  apt: {
+    /** "demo 1.0 ii", and a line for the add-on only when dpkg knows it at all. */
+    query: `dpkg-query -W -f='\${Package} \${Version} \${db:Status-Abbrev}\\n' demo ${ADDON_PACKAGE} 2>/dev/null || true`,
+    expected: `demo ${INITIAL_VERSION} ii`,
+    // --allow-downgrades: a test may have left 1.1 or 2.0; dpkg --configure -a finishes an apt run a test interrupted;
+    // and the add-on a test installed goes (--purge: no config left behind either).
+    install:
+      `export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a && ` +
+      `apt-get install -y -q --allow-downgrades demo=${INITIAL_VERSION} && dpkg --purge ${ADDON_PACKAGE}`,
+  },
+  dnf: {
+    query: RPM_QUERY,
+    expected: RPM_EXPECTED,
+    // 0: keeps dnf off 1:… builds; rpm -e of an add-on that is not there is not a failure here.
+    install: `dnf install -y -q demo-0:${INITIAL_VERSION}-1 && { ! rpm -q ${ADDON_PACKAGE} >/dev/null || rpm -e ${ADDON_PACKAGE}; }`,
+  },
+  zypper: {
+    query: RPM_QUERY,
+    expected: RPM_EXPECTED,
+    install:
+      `zypper --non-interactive --quiet install --oldpackage demo=0:${INITIAL_VERSION}-1 && ` +
+      `{ ! rpm -q ${ADDON_PACKAGE} >/dev/null || rpm -e ${ADDON_PACKAGE}; }`,
+  },
+};
 
 /**
  * Puts a running fleet back in its starting state, so an e2e file can begin
@@ -39,7 +63,8 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   const state = await readState(fleet.dir);
   if (!state?.haproxy) throw new Error(`no fleet state in ${fleet.dir}: start one with startFleet()`);
   let tools: Tools | undefined;
-  const needTools = async () => (tools ??= await ensurePrerequisites());
+  const rpm = state.hosts.some((host) => (host.packageManager ?? 'apt') !== 'apt');
+  const needTools = async () => (tools ??= await ensurePrerequisites(() => {}, { rpm }));
 
   for (const host of state.hosts)
     if (!(await isRunning(host.pid, state.dir))) await restartHost(state, host, await needTools());
@@ -50,21 +75,23 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   const current = fleetFromState(state);
 
   await Promise.all(
-    current.hosts.map(async (host) => {
-      const query = await current.ssh(host.name, QUERY_PACKAGES);
-      if (query.code === 0 && query.stdout.trim() === `demo ${INITIAL_VERSION} ii`) return;
-      const install = await current.ssh(host.name, INSTALL_INITIAL);
+    [...current.hosts, ...current.rpmHosts].map(async (host) => {
+      const reset = RESET[host.packageManager];
+      const query = await current.ssh(host.name, reset.query);
+      if (query.code === 0 && query.stdout.trim() === reset.expected) return;
+      const install = await current.ssh(host.name, reset.install);
       if (install.code !== 0)
         throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
     }),
   );
-  for (const host of current.hosts) {
+  const all = [...current.hosts, ...current.rpmHosts];
+  for (const host of all) {
     await current.haproxyCommand(`set server ${BACKEND}/${host.name} state ready`);
     await current.haproxyCommand(`enable health ${BACKEND}/${host.name}`);
   }
   await awaitServersUp(
     current.haproxy.socket,
-    current.hosts.map((host) => host.name),
+    all.map((host) => host.name),
   );
   return current;
 }

@@ -1,9 +1,12 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { HostFlavour } from './host.js';
 import { fleetPaths } from './paths.js';
 
 export interface HostState {
   name: string;
   address: string;
+  /** Absent: apt (states written before RPM hosts existed). */
+  packageManager?: HostFlavour;
   /** The host's group leader: unshare → host-init.sh → sshd, one pid throughout. */
   pid: number;
   /** "mnt:[4026532…]", known once the host is up; every process in it belongs to the host. */

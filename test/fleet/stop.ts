@@ -1,4 +1,5 @@
 import { readdir, rm } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { haproxyAddress, fleetPaths, hostPaths } from './paths.js';
 import { commandLine, findFleetProcesses, isAlive, isFleetCommand, terminate } from './processes.js';
@@ -62,9 +63,19 @@ export async function stopFleet(dirOption: string): Promise<void> {
     throw new Error(`fleet ${dir}: processes would not exit: ${[...new Set([...left, ...stubborn])].join(', ')}`);
   }
   if (state) {
-    const listening = [];
-    for (const [address, port] of fleetEndpoints(state))
-      if (await isListening(address, port, 200)) listening.push(`${address}:${port}`);
+    // A process that has just exited may hold its listening socket a moment longer (seen under heavy load):
+    // what still listens after a few seconds is someone else's.
+    const stillListening = async () => {
+      const listening = [];
+      for (const [address, port] of fleetEndpoints(state))
+        if (await isListening(address, port, 200)) listening.push(`${address}:${port}`);
+      return listening;
+    };
+    let listening = await stillListening();
+    for (let tries = 0; listening.length > 0 && tries < 25; tries++) {
+      await delay(200);
+      listening = await stillListening();
+    }
     if (listening.length > 0)
       throw new Error(`fleet ${dir} is down but something still listens on ${listening.join(', ')}`);
   }

@@ -1,8 +1,13 @@
 import type { CommandResult } from './exec.js';
+import type { HostFlavour } from './host.js';
 
 export interface FleetOptions {
-  /** How many hosts (web-01 … web-NN); default 6. */
+  /** How many Debian hosts (web-01 … web-NN, apt, group `web`); default 6. */
   hosts?: number;
+  /** How many RPM hosts running dnf (fedora-01 …, group `fedora`), after the Debian ones; default 0. */
+  dnfHosts?: number;
+  /** How many RPM hosts running zypper (suse-01 …, group `suse`), after the dnf ones; default 0. */
+  zypperHosts?: number;
   /** Where the fleet keeps its state, keys, host roots and logs; default <repo>/.fleet. */
   dir?: string;
   /** Loopback /24 the fleet lives in: host i is PREFIX.(10+i), HAProxy PREFIX.250; default 127.0.1. */
@@ -29,11 +34,17 @@ export interface FleetHost {
   name: string;
   address: string;
   pid: number;
+  packageManager: HostFlavour;
+  /** The inventory group: web (apt), fedora (dnf), suse (zypper). */
+  group: string;
 }
 
 export interface Fleet {
   dir: string;
+  /** The Debian hosts (group `web`, apt): what most tests roll out to. */
   hosts: FleetHost[];
+  /** The RPM hosts (groups `fedora` with dnf, `suse` with zypper), behind the same HAProxy backend; often none. */
+  rpmHosts: FleetHost[];
   prefix: string;
   environment: string;
   inventoryPath: string;

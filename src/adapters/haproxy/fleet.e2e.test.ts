@@ -45,7 +45,8 @@ describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
   });
 
   it('given the fleet, when statuses are read over the unix socket and over tcp://, then both list every host UP and ready', async () => {
-    const names = fleet.hosts.map((host) => host.name);
+    // Every server of the backend: the Debian hosts, then the RPM ones behind the same HAProxy.
+    const names = [...fleet.hosts, ...fleet.rpmHosts].map((host) => host.name);
     const overUnix = await edge.statuses();
     expect(overUnix.ok && [...overUnix.value.keys()]).toEqual(names);
     if (overUnix.ok)

@@ -5,6 +5,7 @@ import { INITIAL_VERSION, readFleet, resetFleet } from '../../../test/fleet/flee
 import type { RemoteShell, RemoteShells } from '../../engine/index.js';
 import { createRemoteShells } from '../ssh/remote-shells.js';
 import { createPackageManagers } from './package-managers.js';
+import { LOCKS, holdLock } from '../../../test/e2e/support/lock-holder.js';
 
 // apt for real, over our own SSH adapter, on one host of the shared e2e fleet,
 // reset first (files run in any order) and put back on demo 1.0 afterwards.
@@ -65,5 +66,28 @@ describe('apt over SSH', () => {
     expect(result.error.message).toBe(`${shell.host}: apt-get install demo=9.9 exited 100`);
     expect(result.error.detail).toContain("Version '9.9' for 'demo' was not found");
     expect(await dpkgVersion()).toBe('1.0');
+  });
+});
+
+describe('apt with the dpkg lock held by another process', () => {
+  it('Given an fcntl lock on /var/lib/dpkg/lock-frontend (as apt takes it), When installing, Then apt-get waits the bound, fails naming the holder, and dpkg is unchanged; once released, the install passes', async () => {
+    const quick = createPackageManagers({ lockWait: { timeoutMs: 3_000, intervalMs: 500 } }).apt;
+    const held = await holdLock(fleet, shell.host, LOCKS.dpkgFrontend);
+    let result;
+    try {
+      result = await quick.install(shell, { demo: '1.1' });
+    } finally {
+      await held.release();
+    }
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toMatch(
+      new RegExp(
+        `^${shell.host}: apt-get install demo=1\\.1: /var/lib/dpkg/lock-frontend is held by process \\d+ \\(python3\\); gave up after waiting 3 s for it$`,
+      ),
+    );
+    expect(await dpkgVersion()).toBe('1.0');
+    expect(await quick.install(shell, { demo: '1.1' })).toEqual({ ok: true, value: { demo: '1.1' } });
+    expect(await quick.install(shell, { demo: '1.0' })).toEqual({ ok: true, value: { demo: '1.0' } });
   });
 });

@@ -8,6 +8,7 @@ import type { ExecOutput, Installed, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
+import { aptLock } from './locks.js';
 
 export const DPKG_QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
 
@@ -80,11 +81,10 @@ export function aptInstallCommand(wanted: Readonly<Record<string, string>>): Com
       '-y',
       '-q',
       '--allow-downgrades',
-      // Keep the host's own config files; wait for a dpkg lock (unattended-upgrades) rather than fail at once.
+      // Keep the host's own config files. A held dpkg lock fails at once (no DPkg::Lock::Timeout):
+      // manager.ts waits for it and tries again, as for every package manager.
       '-o',
       'Dpkg::Options::=--force-confold',
-      '-o',
-      'DPkg::Lock::Timeout=120',
       ...Object.entries(wanted).map(([name, version]) => `${name}=${version}`),
     ],
     privileged: true,
@@ -108,4 +108,5 @@ export const apt: PackageManagerDefinition = {
   removeCommand: dpkgRemoveCommand,
   // Configures what an interrupted dpkg left unpacked or half-configured; a no-op when nothing is.
   repair: { argv: ['dpkg', '--configure', '-a'], privileged: true },
+  lockHolder: aptLock,
 };

@@ -8,6 +8,7 @@
 import type { ExecOutput, Installed, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import type { PackageManagerKind } from '../../spec/schema.js';
+import type { LockReader } from './locks.js';
 
 export interface Command {
   argv: string[];
@@ -37,4 +38,6 @@ export interface PackageManagerDefinition {
   removeCommand(names: readonly string[]): Command;
   /** Finishes what an interrupted install left unsettled (dpkg --configure -a); undefined when nothing can be. */
   repair: Command | undefined;
+  /** What holds the lock a failed command could not get (its stderr), or undefined when it failed for another reason. */
+  lockHolder: LockReader;
 }

@@ -5,18 +5,32 @@
  * installed version, see dnf(8) "install"), so one command serves upgrades
  * and downgrades. yum 3 refuses to install a lower version, so yum splits
  * the work into `yum install` and `yum downgrade`.
+ *
+ * A pin without an epoch means epoch 0 (rpm.ts), but dnf reads `demo-2.0` as
+ * "2.0 in any epoch" and picks the highest: 1:2.0-3 over 2.0-3. So the
+ * epoch is always spelled out: `demo-0:2.0`.
+ *
+ * `exit_on_lock`: a held dnf lock fails the command at once (exit 200)
+ * instead of waiting for ever; manager.ts waits a bounded time and tries again.
  */
 import type { ExecOutput, Versions } from '../../engine/index.js';
 import { compareRpm } from '../../plan/versions.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
+import { dnfLock } from './locks.js';
 import { rpmDatabase } from './rpm.js';
 
-const nevr = (name: string, version: string) => `${name}-${version}`;
+const nevr = (name: string, version: string) => `${name}-${/^\d+:/.test(version) ? '' : '0:'}${version}`;
+
+const EXIT_ON_LOCK = '--setopt=exit_on_lock=True';
 
 export function dnfListCommand(tool: 'dnf' | 'yum', names: readonly string[], afterRefresh: boolean): Command {
   // Exit 1 is "No matching Packages to list": an answer (none), not a failure.
   const refresh = afterRefresh && tool === 'dnf' ? ['--refresh'] : [];
-  return { argv: [tool, 'list', '--showduplicates', '-q', ...refresh, ...names], privileged: false, okCodes: [1] };
+  return {
+    argv: [tool, 'list', '--showduplicates', '-q', EXIT_ON_LOCK, ...refresh, ...names],
+    privileged: false,
+    okCodes: [1],
+  };
 }
 
 const EVR = /^(\d+:)?[^\s:-]+-[^\s:-]+$/;
@@ -47,7 +61,10 @@ export function parseDnfList(output: ExecOutput): Map<string, string[]> {
 }
 
 export function dnfInstallCommand(wanted: Readonly<Record<string, string>>): Command {
-  return { argv: ['dnf', 'install', '-y', ...Object.entries(wanted).map(([n, v]) => nevr(n, v))], privileged: true };
+  return {
+    argv: ['dnf', 'install', '-y', EXIT_ON_LOCK, ...Object.entries(wanted).map(([n, v]) => nevr(n, v))],
+    privileged: true,
+  };
 }
 
 /** yum: upgrades and new installs through `install`, lower versions through `downgrade`. */
@@ -60,8 +77,8 @@ export function yumInstallCommands(wanted: Readonly<Record<string, string>>, ins
     (lower ? down : up).push(nevr(name, version));
   }
   return [
-    ...(up.length > 0 ? [{ argv: ['yum', 'install', '-y', ...up], privileged: true }] : []),
-    ...(down.length > 0 ? [{ argv: ['yum', 'downgrade', '-y', ...down], privileged: true }] : []),
+    ...(up.length > 0 ? [{ argv: ['yum', 'install', '-y', EXIT_ON_LOCK, ...up], privileged: true }] : []),
+    ...(down.length > 0 ? [{ argv: ['yum', 'downgrade', '-y', EXIT_ON_LOCK, ...down], privileged: true }] : []),
   ];
 }
 
@@ -72,6 +89,7 @@ export const dnf: PackageManagerDefinition = {
   parseAvailable: parseDnfList,
   refresh: undefined, // `--refresh` on the second look
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [dnfInstallCommand(wanted)]),
+  lockHolder: dnfLock,
 };
 
 export const yum: PackageManagerDefinition = {
@@ -79,6 +97,7 @@ export const yum: PackageManagerDefinition = {
   ...rpmDatabase,
   queryAvailable: (names, afterRefresh) => dnfListCommand('yum', names, afterRefresh),
   parseAvailable: parseDnfList,
-  refresh: { argv: ['yum', 'clean', 'expire-cache'], privileged: true },
+  refresh: { argv: ['yum', 'clean', 'expire-cache', EXIT_ON_LOCK], privileged: true },
   installCommands: yumInstallCommands,
+  lockHolder: dnfLock,
 };

@@ -177,3 +177,55 @@ describe('install', () => {
     });
   });
 });
+
+describe('a lock another process holds', () => {
+  const LOCKED = {
+    code: 100,
+    stderr:
+      'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 9417 (unattended-upgr)\n' +
+      'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?\n',
+  };
+  const quick = createPackageManager(apt, { timeoutMs: 200, intervalMs: 20 });
+
+  it('Given apt-get finds the dpkg lock held once, When installing, Then it waits and tries again, and passes', async () => {
+    const host = scriptedHost([
+      ['env DEBIAN_FRONTEND=noninteractive apt-get install', LOCKED],
+      ['env DEBIAN_FRONTEND=noninteractive apt-get install', {}],
+      ['dpkg-query', { stdout: 'demo\t1.1\tii \n' }],
+    ]);
+    expect(await quick.install(host.shell, { demo: '1.1' }, undefined, settled({ demo: '1.0' }))).toEqual({
+      ok: true,
+      value: { demo: '1.1' },
+    });
+    expect(host.ran.filter((line) => line.includes('apt-get install'))).toHaveLength(2);
+  });
+
+  it('Given the lock stays held, When installing, Then it gives up after the bound, naming the lock and its holder', async () => {
+    const host = scriptedHost(
+      Array.from({ length: 50 }, () => ['env DEBIAN_FRONTEND=noninteractive apt-get install', LOCKED] as const).map(
+        ([prefix, output]) => [prefix, output] as [string, Partial<ExecOutput>],
+      ),
+    );
+    const started = Date.now();
+    const result = await quick.install(host.shell, { demo: '1.1' }, undefined, settled({ demo: '1.0' }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toMatch(
+      /^web-01: apt-get install demo=1\.1: \/var\/lib\/dpkg\/lock-frontend is held by process 9417 \(unattended-upgr\); gave up after waiting 0 s for it$/,
+    );
+    expect(result.error.detail).toContain('Unable to acquire the dpkg frontend lock');
+    expect(host.ran.length).toBeGreaterThan(2);
+  });
+
+  it('Given a failure that is not a lock, When installing, Then it is not tried again', async () => {
+    const host = scriptedHost([
+      [
+        'env DEBIAN_FRONTEND=noninteractive apt-get install',
+        { code: 100, stderr: "E: Version '9.9' for 'demo' was not found\n" },
+      ],
+    ]);
+    expect((await quick.install(host.shell, { demo: '9.9' }, undefined, settled({ demo: '1.0' }))).ok).toBe(false);
+    expect(host.ran).toHaveLength(1);
+  });
+});

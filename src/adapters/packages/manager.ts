@@ -11,19 +11,63 @@ import type { Result } from '../../core/result.js';
 import { fail, ok, okVoid } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 import { presentVersions } from '../../plan/versions.js';
-import { run } from './remote-run.js';
+import { describeCommand, run } from './remote-run.js';
 
-const runCommand = (shell: RemoteShell, command: Command, signal: AbortSignal | undefined) =>
-  run(shell, command.argv, {
-    privileged: command.privileged,
-    signal,
-    ...(command.okCodes ? { okCodes: command.okCodes } : {}),
+/**
+ * How long a command waits for a package-manager lock another process holds
+ * (unattended-upgrades, an operator's own dnf), trying again every
+ * `intervalMs`; then the host fails, naming the lock and its holder.
+ */
+export interface LockWait {
+  timeoutMs: number;
+  intervalMs: number;
+}
+
+export const DEFAULT_LOCK_WAIT: LockWait = { timeoutMs: 120_000, intervalMs: 2_000 };
+
+const pause = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 const pinList = (names: readonly string[], wanted: Readonly<Record<string, string>>) =>
   names.map((name) => `${name}=${wanted[name]}`).join(', ');
 
-export function createPackageManager(definition: PackageManagerDefinition): PackageManager {
+export function createPackageManager(
+  definition: PackageManagerDefinition,
+  lockWait: LockWait = DEFAULT_LOCK_WAIT,
+): PackageManager {
+  /** Runs a command; while it fails on a lock another process holds, tries again until lockWait.timeoutMs. */
+  async function runCommand(shell: RemoteShell, command: Command, signal: AbortSignal | undefined) {
+    const started = Date.now();
+    for (;;) {
+      const result = await run(shell, command.argv, {
+        privileged: command.privileged,
+        signal,
+        ...(command.okCodes ? { okCodes: command.okCodes } : {}),
+      });
+      if (result.ok) return result;
+      const holder = definition.lockHolder(result.error.detail ?? '');
+      if (holder === undefined || signal?.aborted) return result;
+      const waited = Date.now() - started;
+      if (waited + lockWait.intervalMs > lockWait.timeoutMs) {
+        const seconds = Math.round(waited / 1000);
+        return fail(
+          `${shell.host}: ${describeCommand(command.argv)}: ${holder}; gave up after waiting ${seconds} s for it`,
+          result.error.detail,
+        );
+      }
+      await pause(lockWait.intervalMs, signal);
+    }
+  }
+
   async function installed(
     shell: RemoteShell,
     names: readonly string[],

@@ -51,12 +51,20 @@ describe('rpm -q', () => {
 
 describe('dnf and yum', () => {
   it('Given a second look, When listing with dnf, Then metadata is refreshed by --refresh', () => {
-    expect(dnfListCommand('dnf', ['demo'], false).argv).toEqual(['dnf', 'list', '--showduplicates', '-q', 'demo']);
+    expect(dnfListCommand('dnf', ['demo'], false).argv).toEqual([
+      'dnf',
+      'list',
+      '--showduplicates',
+      '-q',
+      '--setopt=exit_on_lock=True',
+      'demo',
+    ]);
     expect(dnfListCommand('dnf', ['demo'], true).argv).toEqual([
       'dnf',
       'list',
       '--showduplicates',
       '-q',
+      '--setopt=exit_on_lock=True',
       '--refresh',
       'demo',
     ]);
@@ -82,9 +90,9 @@ describe('dnf and yum', () => {
     });
   });
 
-  it('Given pins, When installing with dnf, Then one install of name-version does upgrades and downgrades', () => {
+  it('Given pins, When installing with dnf, Then one install of name-epoch:version does upgrades and downgrades, failing at once on a held lock', () => {
     expect(dnfInstallCommand({ demo: '1.1', curl: '2:7.76-1' })).toEqual({
-      argv: ['dnf', 'install', '-y', 'demo-1.1', 'curl-2:7.76-1'],
+      argv: ['dnf', 'install', '-y', '--setopt=exit_on_lock=True', 'demo-0:1.1', 'curl-2:7.76-1'],
       privileged: true,
     });
   });
@@ -95,8 +103,8 @@ describe('dnf and yum', () => {
       { up: '1.0-1', down: '1.1-1', fresh: null },
     );
     expect(commands).toEqual([
-      { argv: ['yum', 'install', '-y', 'up-1.1', 'fresh-3.0'], privileged: true },
-      { argv: ['yum', 'downgrade', '-y', 'down-1.0'], privileged: true },
+      { argv: ['yum', 'install', '-y', '--setopt=exit_on_lock=True', 'up-0:1.1', 'fresh-0:3.0'], privileged: true },
+      { argv: ['yum', 'downgrade', '-y', '--setopt=exit_on_lock=True', 'down-0:1.0'], privileged: true },
     ]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { ExecOutput } from '../../engine/index.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
+import { zypperLock } from './locks.js';
 import { rpmDatabase } from './rpm.js';
 
 /** zypper's exit code when a search finds nothing (ZYPPER_EXIT_INF_CAP_NOT_FOUND). */
@@ -60,4 +61,5 @@ export const zypper: PackageManagerDefinition = {
   parseAvailable: parseZypperSearch,
   refresh: { argv: ['zypper', '--non-interactive', 'refresh'], privileged: true },
   installCommands: (wanted) => (Object.keys(wanted).length === 0 ? [] : [zypperInstallCommand(wanted)]),
+  lockHolder: zypperLock,
 };

@@ -7,6 +7,7 @@ const host = (name: string, installed: string, overrides: Partial<HostStatus> = 
   environment: 'staging',
   rollout: 'web',
   group: 'web',
+  packageManager: 'apt',
   host: name,
   address: '127.0.0.1',
   installed: { demo: installed },

@@ -34,7 +34,30 @@ export function allOn(hosts: readonly string[], version: string): Record<string,
   return Object.fromEntries(hosts.map((host) => [host, version]));
 }
 
-/** server → HAProxy status (UP, MAINT, DRAIN…). */
-export async function rotation(fleet: Fleet): Promise<Record<string, string>> {
-  return Object.fromEntries(await serverStatuses(fleet.haproxy.socket, fleet.haproxy.backend));
+/**
+ * server → HAProxy status (UP, MAINT, DRAIN…), for `hosts` (default: the Debian
+ * hosts; the RPM hosts share the backend and are left out unless named).
+ */
+export async function rotation(
+  fleet: Fleet,
+  hosts: readonly string[] = fleet.hosts.map((host) => host.name),
+): Promise<Record<string, string>> {
+  const statuses = await serverStatuses(fleet.haproxy.socket, fleet.haproxy.backend);
+  return Object.fromEntries(hosts.map((host) => [host, statuses.get(host) ?? 'MISSING']));
+}
+
+/** host → installed demo version as rpm prints it ("1.1-1", "1:2.0-3"; '' when absent), on RPM hosts. */
+export async function rpmVersionsOf(
+  fleet: Fleet,
+  name: string,
+  hosts: readonly string[] = fleet.rpmHosts.map((host) => host.name),
+): Promise<Record<string, string>> {
+  const answers = await Promise.all(
+    hosts.map(async (host) => {
+      const answer = await fleet.ssh(host, `rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}' ${name} || true`);
+      const version = answer.stdout.includes('is not installed') ? '' : answer.stdout.trim().replace(/^\(none\):/, '');
+      return [host, version] as const;
+    }),
+  );
+  return Object.fromEntries(answers);
 }

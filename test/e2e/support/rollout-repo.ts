@@ -32,6 +32,12 @@ export interface RolloutRepoOptions {
   /** Contents of the repo's own `known_hosts` (the inventory then points at `./known_hosts`); default: the fleet's file. */
   knownHosts?: string;
   hostKeyPolicy?: 'strict' | 'accept-new';
+  /**
+   * Groups of the fleet's inventory the repo keeps, each a target of the `web`
+   * playbook (default: `web`, the Debian hosts); `['web', 'fedora', 'suse']`
+   * adds the RPM hosts (test/fleet README). `hosts` then picks from all of them.
+   */
+  groups?: string[];
 }
 
 export interface RolloutRepo {
@@ -50,11 +56,11 @@ export const FAST_PLAYBOOK = {
   drain: { timeout: '5s' },
 } as const;
 
-function playbookDocument(overrides: PlaybookOverrides, demo: string) {
+function playbookDocument(overrides: PlaybookOverrides, demo: string, groups: readonly string[] = ['web']) {
   return {
     rollout: 'web',
     inventory: 'staging',
-    targets: { web: { packages: { demo } } },
+    targets: Object.fromEntries(groups.map((group) => [group, { packages: { demo } as Record<string, string> }])),
     strategy: { ...FAST_PLAYBOOK.strategy, ...overrides.strategy },
     health: { ...FAST_PLAYBOOK.health, ...overrides.health },
     drain: { ...FAST_PLAYBOOK.drain, ...overrides.drain },
@@ -63,16 +69,25 @@ function playbookDocument(overrides: PlaybookOverrides, demo: string) {
 
 interface InventoryDoc {
   ssh: Record<string, unknown>;
-  groups: { web: { hosts: Record<string, unknown> } };
+  groups: Record<string, { hosts: Record<string, unknown> }>;
 }
 
 async function inventoryFor(fleet: Fleet, options: RolloutRepoOptions): Promise<string> {
   const inventory = parse(await readFile(fleet.inventoryPath, 'utf8')) as InventoryDoc;
+  const groups = options.groups ?? ['web'];
+  const missing = groups.filter((group) => !(group in inventory.groups));
+  if (missing.length > 0) throw new Error(`the fleet has no group ${missing.join(', ')} (RPM hosts: --dnf/--zypper)`);
+  inventory.groups = Object.fromEntries(groups.map((group) => [group, inventory.groups[group] ?? { hosts: {} }]));
   if (options.hosts) {
-    const all = inventory.groups.web.hosts;
-    const unknown = options.hosts.filter((name) => !(name in all));
+    const wanted = options.hosts;
+    const all = Object.assign({}, ...Object.values(inventory.groups).map((group) => group.hosts)) as Record<
+      string,
+      unknown
+    >;
+    const unknown = wanted.filter((name) => !(name in all));
     if (unknown.length > 0) throw new Error(`no such fleet hosts: ${unknown.join(', ')}`);
-    inventory.groups.web.hosts = Object.fromEntries(options.hosts.map((name) => [name, all[name]]));
+    for (const group of Object.values(inventory.groups))
+      group.hosts = Object.fromEntries(Object.entries(group.hosts).filter(([name]) => wanted.includes(name)));
   }
   if (options.knownHosts !== undefined) inventory.ssh.knownHosts = './known_hosts';
   if (options.hostKeyPolicy) inventory.ssh.hostKeyPolicy = options.hostKeyPolicy;
@@ -89,7 +104,7 @@ export async function makeRolloutRepo(fleet: Fleet, options: RolloutRepoOptions 
   await mkdir(join(dir, 'inventories'));
   await mkdir(join(dir, 'playbooks'));
   await writeFile(join(dir, 'inventories', 'staging.yaml'), await inventoryFor(fleet, options));
-  await writeFile(playbookPath, stringify(playbookDocument(options.playbook ?? {}, INITIAL_VERSION)));
+  await writeFile(playbookPath, stringify(playbookDocument(options.playbook ?? {}, INITIAL_VERSION, options.groups)));
   // known_hosts is operator state (accept-new appends to it), like .lieutenant/: kept out of the commits.
   await writeFile(join(dir, '.gitignore'), '.lieutenant/\nknown_hosts\n');
   const knownHostsPath = options.knownHosts === undefined ? fleet.knownHostsPath : join(dir, 'known_hosts');
@@ -108,14 +123,19 @@ export async function commitVersion(
   return commitPackages(repo, { demo: version }, overrides);
 }
 
-/** Commits a release of these packages (others keep their pins): "Release demo 1.2, demo-addon 1.0". Returns the commit sha. */
+/**
+ * Commits a release of these packages (others keep their pins): "Release demo 1.2, demo-addon 1.0", to every
+ * target group, or to `groups` only. Returns the commit sha.
+ */
 export async function commitPackages(
   repo: RolloutRepo,
   packages: Record<string, string>,
   overrides?: PlaybookOverrides,
+  groups?: readonly string[],
 ): Promise<string> {
   const current = parse(await readFile(repo.playbookPath, 'utf8')) as ReturnType<typeof playbookDocument>;
-  current.targets.web.packages = { ...current.targets.web.packages, ...packages };
+  for (const [group, target] of Object.entries(current.targets))
+    if (!groups || groups.includes(group)) target.packages = { ...target.packages, ...packages };
   if (overrides) {
     current.strategy = { ...current.strategy, ...overrides.strategy };
     current.health = { ...current.health, ...overrides.health };

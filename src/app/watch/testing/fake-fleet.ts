@@ -61,6 +61,7 @@ export function fakeFleet(repoDir: string, hosts: string[], version: string): Fa
             environment: 'staging',
             rollout: 'web',
             group: 'web',
+            packageManager: 'apt',
             host,
             address: '127.0.0.1',
             installed: { demo: installed },
