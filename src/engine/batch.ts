@@ -18,7 +18,11 @@ export interface BatchResult {
 
 export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResult> {
   const failure = new AbortController();
-  const stopStarting = AbortSignal.any([env.control.stop, failure.signal]);
+  const stopStarting = AbortSignal.any([
+    env.control.stop,
+    failure.signal,
+    ...(env.control.abort ? [env.control.abort] : []),
+  ]);
   // inFlight is 0 when hosts already out use up the cap: one at a time, and the guard says why none can start.
   const limit = pLimit(Math.max(1, batch.inFlight));
   const outcomes = new Map<string, HostOutcome>();

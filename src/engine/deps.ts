@@ -1,5 +1,14 @@
 /** Everything the engine needs from outside, handed in (no hidden state). */
-import type { Approver, Clock, HealthProbe, Journal, LoadBalancers, PackageManagers, RemoteShells } from './ports.js';
+import type {
+  Approver,
+  Clock,
+  GateAnswer,
+  HealthProbe,
+  Journal,
+  LoadBalancers,
+  PackageManagers,
+  RemoteShells,
+} from './ports.js';
 import type { RunEventListener } from './events.js';
 
 export interface EngineDeps {
@@ -12,6 +21,16 @@ export interface EngineDeps {
   approver: Approver;
 }
 
+/** Who aborted the run and why, from an abort signal's reason. */
+export function abortAnswer(signal: AbortSignal): GateAnswer {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'object' && reason !== null && 'by' in reason && typeof reason.by === 'string') {
+    const why = 'reason' in reason && typeof reason.reason === 'string' ? reason.reason : undefined;
+    return why === undefined ? { decision: 'abort', by: reason.by } : { decision: 'abort', by: reason.by, reason: why };
+  }
+  return { decision: 'abort', by: 'an operator' };
+}
+
 export interface RunControl {
   runId: string;
   operator: string;
@@ -19,6 +38,12 @@ export interface RunControl {
   stop: AbortSignal;
   /** Second Ctrl-C: abandon the steps in flight too (hosts may stay out; `resume` brings them back). */
   force: AbortSignal;
+  /**
+   * `lieutenant abort`, at any moment: start nothing new, finish the hosts in
+   * flight, roll the current batch back, end aborted. Its `reason` is the
+   * operator's answer (who, why).
+   */
+  abort?: AbortSignal;
   listeners: RunEventListener[];
   /** How often load balancers are polled while draining or returning. */
   pollMs?: number;

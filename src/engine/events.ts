@@ -92,7 +92,14 @@ export type RunEventBody =
       until?: number;
       summary: string;
     }
-  | { type: 'gate.answered'; decision: GateDecision; by: string; reason?: string }
+  | {
+      type: 'gate.answered';
+      decision: GateDecision;
+      by: string;
+      reason?: string;
+      /** Set when `lieutenant abort` came while the run was working on this batch, not waiting at a gate. */
+      during?: number;
+    }
   | { type: 'run.stopping'; reason: string; force: boolean }
   | {
       type: 'run.finished';

@@ -396,4 +396,25 @@ describe('executePlan', () => {
       expect(world.outOfRotation()).toEqual([]);
     });
   });
+
+  it('takes an operator abort at any moment: hosts in flight finish, the batch is rolled back, the run ends aborted', async () => {
+    // Given an abort sent while web-01 of batch 1 is upgrading (not at a gate)
+    const abort = new AbortController();
+    const { outcome, world, of } = await runScenario({
+      fixture: { groups: [{ hosts: 4 }], batches: ['50%', '50%'], concurrency: 1 },
+      control: { abort: abort.signal },
+      onEvent: (event) => {
+        if (event.type === 'host.upgrade.started' && event.host === 'web-01')
+          abort.abort({ decision: 'abort', by: 'carol', reason: 'error rate up' });
+      },
+    });
+    // Then web-01 finished and went back to 1.0, web-02 never started, batch 2 never ran, exit 3
+    expect(outcome.result).toBe('aborted');
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.message).toBe('aborted by carol during batch 1; batch 1 rolled back');
+    expect(Object.values(world.installed).map((v) => v.demo)).toEqual(['1.0', '1.0', '1.0', '1.0']);
+    expect(world.log.some((line) => /web-0[234]/.test(line))).toBe(false);
+    expect(world.outOfRotation()).toEqual([]);
+    expect(of('gate.answered')).toMatchObject([{ decision: 'abort', by: 'carol', reason: 'error rate up', during: 1 }]);
+  });
 });

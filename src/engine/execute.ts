@@ -6,7 +6,7 @@
 import type { Plan } from '../plan/types.js';
 import { Availability } from './availability.js';
 import { rollBackBatch, runBatch } from './batch.js';
-import type { EngineDeps, RunControl } from './deps.js';
+import { abortAnswer, type EngineDeps, type RunControl } from './deps.js';
 import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { pauseGate } from './gate.js';
@@ -125,6 +125,9 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
 
     for (const batch of plan.batches) {
       if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);
+      if (control.abort?.aborted) {
+        return finish('aborted', `aborted by ${abortAnswer(control.abort).by} before batch ${batch.index}`);
+      }
       await emit({
         type: 'batch.started',
         batch: batch.index,
@@ -140,6 +143,20 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
         return finish(
           'aborted',
           'forced stop: steps in flight were abandoned; run `lieutenant resume` to bring hosts back',
+        );
+      }
+      if (control.abort?.aborted) {
+        // An operator's abort mid-batch: the hosts in flight finished; the batch goes back, as at a gate.
+        const answer = abortAnswer(control.abort);
+        await emit({ type: 'gate.answered', ...answer, during: batch.index });
+        const rolledBack = await rollBackBatch(batch, result, env);
+        for (const host of batch.hosts) if (!env.failures.has(host) && rolledBack) removeFrom(changed, host);
+        await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: false });
+        return finish(
+          'aborted',
+          rolledBack
+            ? `aborted by ${answer.by} during batch ${batch.index}; batch ${batch.index} rolled back`
+            : `aborted by ${answer.by} during batch ${batch.index}; the rollback did not complete: ${describeOut(env)}`,
         );
       }
       if (result.failed) {

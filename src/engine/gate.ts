@@ -5,6 +5,7 @@
  */
 import type { BatchPlan } from '../plan/types.js';
 import type { GateAnswer } from './ports.js';
+import { abortAnswer } from './deps.js';
 import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
 
 /** 'stopped': the operator stopped the run; `failure`: no answer can come (the approver broke). */
@@ -15,7 +16,11 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
   const summary = batchSummary(batch, env);
   const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary };
   const waiting = new AbortController();
-  const stopWaiting = AbortSignal.any([env.control.stop, waiting.signal]);
+  const stopWaiting = AbortSignal.any([
+    env.control.stop,
+    waiting.signal,
+    ...(env.control.abort ? [env.control.abort] : []),
+  ]);
   let answer: GateAnswer | { failure: string } | undefined;
   if (pause.kind === 'approve') {
     await env.emit({ type: 'gate.waiting', afterBatch: batch.index, batches, pause: 'approve', summary });
@@ -29,6 +34,8 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
     answer = await raceAbort(Promise.race([timer, env.deps.approver.await(request, stopWaiting)]), stopWaiting);
   }
   waiting.abort();
+  // `lieutenant abort` through the run's abort signal answers the gate as an abort.
+  if (env.control.abort?.aborted && !env.control.stop.aborted) answer = abortAnswer(env.control.abort);
   if (!answer || env.control.stop.aborted) return 'stopped';
   if ('failure' in answer) {
     await env.emit({ type: 'log', level: 'error', message: `the pause gate could not be answered: ${answer.failure}` });

@@ -107,7 +107,8 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
     case 'gate.answered': {
       const verb = { approve: 'approved', abort: 'aborted', halt: 'halted' }[event.decision];
       const reason = event.reason === undefined || event.reason === '' ? '' : `: "${event.reason}"`;
-      return { level: event.decision === 'approve' ? 'info' : 'warn', text: `gate ${verb} by ${event.by}${reason}` };
+      const what = event.during === undefined ? 'gate' : `batch ${event.during}`;
+      return { level: event.decision === 'approve' ? 'info' : 'warn', text: `${what} ${verb} by ${event.by}${reason}` };
     }
     case 'host.rotation.reasserted':
       return {

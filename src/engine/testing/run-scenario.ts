@@ -5,6 +5,7 @@ import type { GroupTarget } from '../../spec/model.js';
 import { allOn, rolloutFixture, type RolloutFixture } from '../../testing/rollout-builder.js';
 import type { RunEvent } from '../events.js';
 import { executePlan } from '../execute.js';
+import type { RunControl } from '../deps.js';
 import type { AdminState, Approver } from '../ports.js';
 import { createManualClock } from './manual-clock.js';
 import { FakeWorld, scriptedApprover, type FakeWorldOptions } from './fake-world.js';
@@ -33,6 +34,8 @@ export interface Scenario {
   installedOn?: Record<string, string>;
   /** Changes the plan before it runs: the executor must follow the plan, whatever the spec said. */
   editPlan?: (plan: Plan) => Plan;
+  /** Extra steering of the run (an operator's abort signal…). */
+  control?: Partial<Pick<RunControl, 'abort'>>;
   /** host → package → the unfinished state an interrupted install left there (dpkg unpacked…). */
   unsettledOn?: Record<string, Record<string, string>>;
   /** Changes the facts the plan is made from (what a resumed run knows from the journal). */
@@ -52,6 +55,7 @@ export async function runScenario({
   editPlan,
   editFacts,
   unsettledOn,
+  control,
 }: Scenario) {
   const rollout = rolloutFixture({
     ...fixture,
@@ -87,6 +91,7 @@ export async function runScenario({
       operator: 'alice',
       stop: (stop ?? new AbortController()).signal,
       force: new AbortController().signal,
+      ...control,
       listeners: [
         (event) => events.push(event),
         ...(onEvent ? [onEvent] : []),
