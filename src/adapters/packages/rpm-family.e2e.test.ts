@@ -88,7 +88,7 @@ describe.each(CASES)('$kind on $host', ({ kind, host, lock, holder }) => {
   it('Given a fresh host, When reading installed versions, Then demo is 1.0-1 and an unknown package is null', async () => {
     expect(await manager.installed(shell, ['demo', 'no-such-package-lt'])).toEqual({
       ok: true,
-      value: { demo: '1.0-1', 'no-such-package-lt': null },
+      value: { versions: { demo: '1.0-1', 'no-such-package-lt': null }, unsettled: {} },
     });
   });
 
