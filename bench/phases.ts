@@ -3,7 +3,8 @@
  * observing the fleet (spawn → run.started), preflight, each batch, and the
  * way out (run.finished → process exit: git note, closing connections).
  */
-import { journalPath, listRuns, readJournal } from '../src/adapters/journal/index.js';
+import { readJournal } from '../src/adapters/journal/index.js';
+import { journalPath, listRuns } from '../src/state/index.js';
 import { median } from './measure.js';
 
 export type Phases = Record<string, number>;

@@ -5,9 +5,8 @@
  * connections, retries, failures and peak of connections open at once.
  */
 import { readFile } from 'node:fs/promises';
-import { listRuns } from '../src/adapters/journal/index.js';
 import type { RuntimeUsage } from '../src/adapters/haproxy/index.js';
-import { runLogPath } from '../src/ui/log.js';
+import { listRuns, runLogPath } from '../src/state/index.js';
 import { median } from './measure.js';
 
 /** Summed over the load balancers (the bench has one); undefined when the newest run logged none. */

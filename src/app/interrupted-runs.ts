@@ -1,5 +1,6 @@
 /** Runs whose journal has no end and whose process is gone: what `resume` can finish. */
-import { journalPath, listRuns, readJournal } from '../adapters/journal/index.js';
+import { readJournal } from '../adapters/journal/index.js';
+import { journalPath, listRuns } from '../state/index.js';
 import { listActiveRuns } from '../control/index.js';
 import { resumePoint, type ResumePoint } from './interrupted.js';
 

@@ -6,7 +6,6 @@
  * Git, the journals of superseded runs, the push; then every resource, in
  * reverse order, whatever happened.
  */
-import { newRunId } from '../adapters/journal/index.js';
 import {
   announceGates,
   autoApprover,
@@ -19,7 +18,6 @@ import { ok, type Result } from '../core/result.js';
 import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunOutcome } from '../engine/index.js';
 import { EXIT_CODE } from '../engine/index.js';
 import { pushDeployState, recordRun } from '../gitops/deployed.js';
-import { acquireLock } from '../gitops/lock.js';
 import { planRollout } from '../plan/planner.js';
 import type { FleetFacts, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
@@ -29,7 +27,7 @@ import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
 import { observe } from './plan-service.js';
 import { runRecordOf } from './run-record.js';
-import { ensureStateDir } from './state-dir.js';
+import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
 
 /** How the CLI watches and steers a run. */

@@ -10,7 +10,8 @@
  * holds the promise; nothing is cached here.
  */
 import { systemClock } from '../adapters/clock.js';
-import { journalPath, openJournal, type FileJournal } from '../adapters/journal/index.js';
+import { openJournal, type FileJournal } from '../adapters/journal/index.js';
+import { journalPath } from '../state/index.js';
 import type { Clock, HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/index.js';
 import type { Rollout } from '../spec/model.js';
 import type { RuntimeUsage } from '../adapters/haproxy/index.js';

@@ -8,9 +8,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { activeDir, activeFile, controlDir } from './paths.js';
+import { activeDir, activeFile, controlDir, isAlive } from '../state/index.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { isAlive } from './liveness.js';
 
 const ActiveGate = z.object({
   afterBatch: z.number().int(),

@@ -10,7 +10,7 @@ import { registerActiveRun, type ActiveRunHandle } from './active-runs.js';
 import { sendAnswer } from './answers.js';
 import { createControlApprover } from './control-approver.js';
 import { announceGates } from './gate-announcer.js';
-import { controlDir } from './paths.js';
+import { controlDir } from '../state/index.js';
 
 const request: GateRequest = {
   runId: 'run-1',

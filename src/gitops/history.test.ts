@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from './deployed.js';
 import { loadHistory } from './history.js';
-import { acquireLock } from './lock.js';
+import { acquireLock } from '../state/index.js';
 import { createGitSandbox, twoReleases } from './testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
 import { aRunRecord } from './testing/run-record.js';

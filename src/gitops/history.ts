@@ -4,11 +4,10 @@
  * only in this machine's journals (`.lieutenant/runs/*.jsonl`) and show as
  * `running` (their holder still has the lock) or `interrupted`.
  */
-import { join } from 'node:path';
 import type { EventOf, HostOut, RunEvent, RunResult } from '../engine/index.js';
-import { listRuns, readJournal, RUNS_DIR } from '../adapters/journal/index.js';
+import { readJournal } from '../adapters/journal/index.js';
+import { journalPath, listRuns, readLock } from '../state/index.js';
 import { runRecords } from './deployed.js';
-import { readLock } from './lock.js';
 import type { Approval, RunRecord } from './run-record.js';
 
 export type HistoryResult = RunResult | 'running' | 'interrupted';
@@ -79,7 +78,7 @@ type JournalRun = Omit<HistoryEntry, 'result'> & { result: RunResult | undefined
 async function journalRuns(repoDir: string): Promise<Map<string, JournalRun>> {
   const byRun = new Map<string, RunEvent[]>();
   for (const file of await listRuns(repoDir)) {
-    const { events } = await readJournal(join(repoDir, RUNS_DIR, `${file}.jsonl`)).catch(() => ({ events: [] }));
+    const { events } = await readJournal(journalPath(repoDir, file)).catch(() => ({ events: [] }));
     for (const event of events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
   }
   const runs = new Map<string, JournalRun>();

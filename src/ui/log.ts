@@ -4,10 +4,10 @@
  * asynchronous (pino's SonicBoom), so the engine's emit never waits on disk;
  * `close()` flushes at the end of the run.
  */
-import { join } from 'node:path';
 import { pino, type Level as PinoLevel } from 'pino';
 import type { RunEvent, RunEventListener } from '../engine/index.js';
 import { CENSOR, REDACT_PATHS, redactSecrets } from '../core/redact.js';
+import { runLogPath } from '../state/index.js';
 
 export interface RunLogger {
   readonly path: string;
@@ -17,9 +17,6 @@ export interface RunLogger {
   /** Flushes and closes the file. */
   close(): Promise<void>;
 }
-
-export const runLogPath = (repoDir: string, runId: string): string =>
-  join(repoDir, '.lieutenant', 'logs', `${runId}.log`);
 
 export function createRunLogger(repoDir: string, runId: string): RunLogger {
   const path = runLogPath(repoDir, runId);

@@ -7,7 +7,8 @@
  * in a fresh process, with a rotation sampler and live traffic watching.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { journalPath, readJournal } from '../../src/adapters/journal/index.js';
+import { readJournal } from '../../src/adapters/journal/index.js';
+import { journalPath } from '../../src/state/index.js';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';

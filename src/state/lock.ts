@@ -10,9 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { isAlive } from '../control/liveness.js';
+import { isAlive } from './liveness.js';
+import { lockPath, locksDir } from './layout.js';
 import { ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 
@@ -59,17 +59,13 @@ export interface LockStatus {
 
 const ATTEMPTS = 5;
 
-export function lockPath(repoDir: string, environment: string): string {
-  return join(repoDir, '.lieutenant', 'locks', `${environment}.lock`);
-}
-
 export async function acquireLock(
   repoDir: string,
   environment: string,
   holder: LockHolder,
 ): Promise<Result<Lock, LockHeld>> {
   const path = lockPath(repoDir, environment);
-  await mkdir(join(repoDir, '.lieutenant', 'locks'), { recursive: true });
+  await mkdir(locksDir(repoDir), { recursive: true });
   const mine: LockInfo = {
     pid: process.pid,
     user: currentUser(),

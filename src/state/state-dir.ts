@@ -6,9 +6,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stateDir } from './layout.js';
 
 export async function ensureStateDir(repoDir: string): Promise<string> {
-  const dir = join(repoDir, '.lieutenant');
+  const dir = stateDir(repoDir);
   await mkdir(dir, { recursive: true });
   // 'wx': an operator's own .gitignore there is left alone.
   await writeFile(join(dir, '.gitignore'), '# Lieutenant runtime state: journals, logs, locks. Never committed.\n*\n', {

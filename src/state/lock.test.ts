@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, lockPath, readLock } from './lock.js';
+import { lockPath } from './layout.js';
+import { acquireLock, readLock } from './lock.js';
 
 const holder = (runId: string) => ({ runId, rollout: 'web', operator: 'alice' });
 
