@@ -8,6 +8,7 @@
 import type { EventOf, RunEvent } from '../engine/index.js';
 import type { Versions } from '../engine/index.js';
 import { rollbackTarget } from '../engine/index.js';
+import { foldJournal } from './journal-fold.js';
 
 export interface ResumePoint {
   runId: string;
@@ -27,64 +28,22 @@ export interface ResumePoint {
 
 /** undefined when the run finished with every host in rotation (nothing to resume) or never started. */
 export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefined {
-  const started = events.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
-  if (!started) return undefined;
-  // A resumed run appends to the same journal: only its last part's end counts.
-  const lastPart = events.slice(events.findLastIndex((e) => e.type === 'run.started'));
-  const ended = lastPart.find((e): e is EventOf<'run.finished'> => e.type === 'run.finished');
+  const fold = foldJournal(events);
+  if (!fold) return undefined;
+  const { started, finished: ended, last } = fold;
   if (ended && ended.hostsOut.length === 0) return undefined;
 
-  const out = new Set<string>();
-  const before = new Map<string, Versions>();
-  let batchHosts: string[] = [];
-  let rollingBack = false;
-  let batch = 'before the first batch';
-  for (const event of events) {
-    switch (event.type) {
-      case 'batch.started':
-        batchHosts = event.hosts;
-        batch = `batch ${event.batch}/${event.batches}`;
-        break;
-      case 'host.drain.started':
-        out.add(event.host);
-        break;
-      case 'host.return.finished':
-        out.delete(event.host);
-        break;
-      // The first record of a host wins: what it had before this run (any part of it) changed it.
-      case 'host.upgrade.started':
-        if (event.before && !before.has(event.host)) before.set(event.host, event.before);
-        break;
-      case 'host.upgrade.finished': // journals written before upgrade.started carried `before`
-        if (!before.has(event.host)) before.set(event.host, event.before);
-        break;
-      case 'host.rollback.started':
-        rollingBack = true;
-        before.set(event.host, event.to);
-        break;
-      case 'host.failed':
-        if (started.plan.strategy.onFailure === 'rollback') rollingBack = true;
-        break;
-      case 'gate.answered':
-        if (event.decision === 'abort') rollingBack = true;
-        break;
-      default:
-        break;
-    }
-  }
-
-  const last = events.at(-1) ?? started;
   const lastStep = ended
     ? `${ended.result} with ${ended.hostsOut.map((out) => out.host).join(', ')} out of rotation`
-    : `${'host' in last ? `${last.host} ` : ''}${last.type} (${batch})`;
+    : `${'host' in last ? `${last.host} ` : ''}${last.type} (${fold.batch})`;
   // A halted run left its failed hosts out on purpose, the rest of its batch healthy in rotation: only those come back.
   const halted = ended?.result === 'halted';
   const rollbackTargets: ResumePoint['rollbackTargets'] = {};
-  if (rollingBack || halted) {
+  if (fold.rollingBack || halted) {
     const planned = new Map(started.plan.groups.flatMap((g) => g.hosts).map((h) => [h.name, h]));
-    for (const name of halted ? (ended?.hostsOut.map((out) => out.host) ?? []) : batchHosts) {
+    for (const name of halted ? (ended?.hostsOut.map((out) => out.host) ?? []) : fold.batchHosts) {
       const host = planned.get(name);
-      const target = host ? rollbackTarget(host, before.get(name)) : {};
+      const target = host ? rollbackTarget(host, fold.before.get(name)) : {};
       if (Object.keys(target).length > 0) rollbackTargets[name] = target;
     }
   }
@@ -92,10 +51,10 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
     runId: started.runId,
     started,
     lastSeq: last.seq,
-    leftOut: [...out],
-    mode: rollingBack || halted ? 'rollback' : 'forward',
+    leftOut: fold.leftOut,
+    mode: fold.rollingBack || halted ? 'rollback' : 'forward',
     rollbackTargets,
-    before: Object.fromEntries(before),
+    before: Object.fromEntries(fold.before),
     lastStep,
   };
 }

@@ -26,7 +26,7 @@ import { prefetchAvailability } from './availability-prefetch.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
 import { observe } from './plan-service.js';
-import { runRecordOf } from './run-record.js';
+import { runRecordOf } from './journal-fold.js';
 import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
 

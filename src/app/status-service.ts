@@ -9,7 +9,7 @@ import { observeFleet } from '../engine/index.js';
 import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { deployedCommit } from '../gitops/deployed.js';
-import { loadHistory, type HistoryEntry } from '../gitops/history.js';
+import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../state/index.js';
 import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from '../gitops/deployed.js';
-import type { HistoryEntry } from '../gitops/history.js';
+import type { HistoryEntry } from '../app/history-service.js';
 import { createGitSandbox } from '../gitops/testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
 import { aRunRecord } from '../gitops/testing/run-record.js';

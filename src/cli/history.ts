@@ -4,8 +4,8 @@
  * runs come from `loadHistory` (Git notes + local journals).
  */
 import type { Command } from 'commander';
-import { loadHistory } from '../gitops/history.js';
-import type { HistoryEntry } from '../gitops/history.js';
+import { loadHistory } from '../app/history-service.js';
+import type { HistoryEntry } from '../app/history-service.js';
 import { formatElapsed, shortSha } from '../ui/format.js';
 import { repoDirOf } from './context.js';
 import type { CliContext } from './context.js';

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { HostStatus } from '../../../src/app/status-service.js';
-import type { HistoryEntry } from '../../../src/gitops/history.js';
+import type { HistoryEntry } from '../../../src/app/history-service.js';
 import { runLieutenant } from './lieutenant.js';
 import type { RolloutRepo } from './rollout-repo.js';
 

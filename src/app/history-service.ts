@@ -4,11 +4,12 @@
  * only in this machine's journals (`.lieutenant/runs/*.jsonl`) and show as
  * `running` (their holder still has the lock) or `interrupted`.
  */
-import type { EventOf, HostOut, RunEvent, RunResult } from '../engine/index.js';
+import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
 import { readJournal } from '../adapters/journal/index.js';
 import { journalPath, listRuns, readLock } from '../state/index.js';
-import { runRecords } from './deployed.js';
-import type { Approval, RunRecord } from './run-record.js';
+import { runRecords } from '../gitops/deployed.js';
+import type { Approval, RunRecord } from '../gitops/run-record.js';
+import { foldJournal } from './journal-fold.js';
 
 export type HistoryResult = RunResult | 'running' | 'interrupted';
 
@@ -93,31 +94,10 @@ async function journalRuns(repoDir: string): Promise<Map<string, JournalRun>> {
 }
 
 function summarise(runId: string, events: RunEvent[]): JournalRun | undefined {
-  const started = events.find((e): e is EventOf<'run.started'> => e.type === 'run.started');
-  if (started === undefined) return undefined; // nothing happened worth showing
-  const finished = events.findLast((e): e is EventOf<'run.finished'> => e.type === 'run.finished');
-  const last = events.at(-1) ?? started;
-  const approvals: Approval[] = [];
-  let afterBatch = 0;
-  for (const event of events) {
-    if (event.type === 'gate.waiting') afterBatch = event.afterBatch;
-    if (event.type === 'gate.answered') {
-      const { by, decision, reason, at } = event;
-      approvals.push(
-        reason === undefined ? { by, decision, at, afterBatch } : { by, decision, reason, at, afterBatch },
-      );
-    }
-  }
-  const changed = new Set<string>();
-  const out = new Map<string, HostOut>();
-  for (const event of events) {
-    if (event.type === 'host.done' && event.changed) changed.add(event.host);
-    if (event.type === 'host.failed' && event.outOfRotation)
-      out.set(event.host, { host: event.host, group: event.group, reason: event.reason });
-    if (event.type === 'host.return.finished') out.delete(event.host);
-  }
-  const end = finished ?? last;
-  const run: JournalRun = {
+  const fold = foldJournal(events);
+  if (fold === undefined) return undefined; // nothing happened worth showing
+  const { started, finished, last } = fold;
+  return {
     runId,
     environment: started.environment,
     rollout: started.rollout,
@@ -125,13 +105,12 @@ function summarise(runId: string, events: RunEvent[]): JournalRun | undefined {
     operator: started.operator,
     startedAt: started.at,
     finishedAt: finished?.at,
-    durationMs: Date.parse(end.at) - Date.parse(started.at),
+    durationMs: Date.parse((finished ?? last).at) - Date.parse(started.at),
     result: finished?.result,
-    approvals,
-    hostsChanged: finished?.changed ?? [...changed],
-    hostsOut: finished?.hostsOut ?? [...out.values()],
+    approvals: fold.approvals,
+    hostsChanged: fold.hostsChanged,
+    hostsOut: fold.hostsOut,
+    ...(fold.resumes === undefined ? {} : { resumes: fold.resumes }),
     source: 'journal',
   };
-  if (started.resumes !== undefined) run.resumes = started.resumes;
-  return run;
 }

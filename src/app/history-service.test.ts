@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordRun } from './deployed.js';
-import { loadHistory } from './history.js';
+import { recordRun } from '../gitops/deployed.js';
+import { loadHistory } from './history-service.js';
 import { acquireLock } from '../state/index.js';
-import { createGitSandbox, twoReleases } from './testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
-import { aRunRecord } from './testing/run-record.js';
+import { createGitSandbox, twoReleases } from '../gitops/testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
+import { aRunRecord } from '../gitops/testing/run-record.js';
 
 /** Writes `.lieutenant/runs/<runId>.jsonl` the way the journal does: one event per line, seq from 1. */
 async function writeJournal(repoDir: string, runId: string, bodies: Array<Record<string, unknown>>, firstAt: string) {
@@ -135,6 +135,36 @@ describe('loadHistory', () => {
       ['r4', 'interrupted', undefined, 'r5'],
     ]);
     expect(history[0]?.finishedAt).toBe('2025-01-04T10:01:00.000Z');
+  });
+
+  it('shows a halted run whose resume was interrupted as interrupted: only the last part of a journal ends it', async () => {
+    // Given a run that halted with web-01 out, then a resume (same journal) killed mid-way
+    const halted = {
+      type: 'run.finished',
+      result: 'halted',
+      exitCode: 1,
+      message: 'halted',
+      changed: [],
+      hostsOut: [{ host: 'web-01', group: 'web', reason: 'health' }],
+      durationMs: 60_000,
+    };
+    await writeJournal(
+      repo.dir,
+      'r6',
+      [
+        started({ sha: v11, subject: 'web: demo 1.1' }),
+        halted,
+        started({ sha: v11, subject: 'web: demo 1.1' }, { resumes: 'r6' }),
+        { type: 'host.return.started', host: 'web-01' },
+      ],
+      '2025-01-05T09:00:00.000Z',
+    );
+
+    // When the history is read
+    const [entry] = await loadHistory(repo.dir);
+
+    // Then the run is interrupted (its resume never ended), not halted
+    expect(entry).toMatchObject({ runId: 'r6', result: 'interrupted', finishedAt: undefined });
   });
 
   it('keeps to one environment when asked, and skips torn journal lines', async () => {
