@@ -8,7 +8,7 @@ import type { SimpleGit } from 'simple-git';
 import { fail, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 import { deployedCommits } from './deployed.js';
-import { resolveCommit } from './git.js';
+import { resolveCommit, revisionProblem } from './git.js';
 
 export interface RevertTarget {
   sha: string;
@@ -25,7 +25,7 @@ export async function chooseRevertTarget(
   const { commit, environment, rollout } = options;
   if (commit !== undefined) {
     const sha = await resolveCommit(git, commit);
-    if (sha === undefined) return fail(`${commit} is not a commit of the rollout repo`);
+    if (sha === undefined) return fail(revisionProblem(commit) ?? `${commit} is not a commit of the rollout repo`);
     return ok({
       sha,
       ...(environment === undefined ? {} : { environment }),

@@ -119,6 +119,29 @@ describe('revertRelease', () => {
     });
   });
 
+  it('refuses a revision range and a bare repository, saying what to give instead', async () => {
+    // Given a range as the commit to revert
+    const range = await revertRelease(repo.dir, { commit: 'HEAD~1..HEAD' });
+    expect(range).toMatchObject({
+      ok: false,
+      error: { message: 'revision "HEAD~1..HEAD" is a range, not one commit (give a commit SHA, a branch or a tag)' },
+    });
+    // And a bare clone as the rollout repo
+    const bare = join(sandbox.root, 'bare.git');
+    await simpleGit().raw(['clone', '-q', '--bare', repo.dir, bare]);
+    const inBare = await revertRelease(bare, { environment: 'staging' });
+    expect(inBare).toMatchObject({
+      ok: false,
+      error: {
+        message: expect.stringMatching(
+          /^rollout repo .*bare\.git is a bare repository; Lieutenant works in a checkout/,
+        ),
+      },
+    });
+    // Then nothing was committed
+    expect(await repo.head()).toBe(v11);
+  });
+
   it('says when nothing was deployed to the environment', async () => {
     const result = await revertRelease(repo.dir, { environment: 'prod' });
     expect(result).toMatchObject({ ok: false, error: { message: 'nothing has been deployed to prod yet' } });

@@ -7,7 +7,7 @@ import type { SimpleGit } from 'simple-git';
 import { fail, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 import { changedPlaybooks, isReverted, playbookInventory } from './changes.js';
-import { commitSubject, gitAt, shortSha, uncommittedFiles } from './git.js';
+import { commitSubject, gitAt, repositoryProblem, shortSha, uncommittedFiles } from './git.js';
 import { chooseRevertTarget } from './revert-target.js';
 import type { RevertTarget } from './revert-target.js';
 
@@ -35,6 +35,8 @@ export interface RevertDone {
 const PLAYBOOK = /^playbooks\/([^/]+)\.yaml$/;
 
 export async function revertRelease(repoDir: string, options: RevertOptions = {}): Promise<Result<RevertDone>> {
+  const notRepo = await repositoryProblem(repoDir);
+  if (notRepo !== undefined) return fail(notRepo);
   const git = gitAt(repoDir);
   const branch = (await git.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
   if (branch === 'HEAD') return fail('HEAD is detached; check out the branch to revert on');

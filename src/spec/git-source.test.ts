@@ -96,6 +96,49 @@ describe('reading specs from git', () => {
     expect(messages(await loadRepo(`${repo.dir}/missing`))).toEqual([expect.stringMatching(/no such directory/)]);
   });
 
+  it('refuses a revision range, naming it: one commit runs, never a range', async () => {
+    // Given a repo with two commits
+    const repo = await repoWith(await fixtureFiles('example'));
+    await repo.commit({ 'README.md': 'x\n' }, 'second');
+    // When a range is given as the revision, Then it is named as a range (no stack trace)
+    for (const rev of ['HEAD..HEAD', 'HEAD~1...HEAD', '^HEAD', 'HEAD^!']) {
+      expect(messages(await loadRepo(repo.dir, rev))).toEqual([
+        `revision "${rev}" is a range, not one commit (give a commit SHA, a branch or a tag)`,
+      ]);
+    }
+  });
+
+  it('refuses a bare repository and a .git directory, saying to use a checkout', async () => {
+    // Given a bare clone of a rollout repo
+    const repo = await repoWith(await fixtureFiles('example'));
+    const { simpleGit } = await import('simple-git');
+    const bare = `${repo.dir}-bare.git`;
+    await simpleGit().raw(['clone', '-q', '--bare', repo.dir, bare]);
+    const cleanup = await makeSpecRepo({ init: false });
+    repos.push({ ...cleanup, remove: () => import('node:fs/promises').then((fs) => fs.rm(bare, { recursive: true })) });
+    // When it is given as the rollout repo, Then it is refused, saying what to do
+    expect(messages(await loadRepo(bare))).toEqual([
+      `rollout repo ${bare} is a bare repository; Lieutenant works in a checkout of it (git clone ${bare}, then --repo the clone)`,
+    ]);
+    expect(messages(await loadRepo(`${repo.dir}/.git`))).toEqual([
+      expect.stringMatching(/is not in a working tree \(a \.git directory\?\); give the checkout with --repo DIR$/),
+    ]);
+  });
+
+  it('refuses a submodule under playbooks/, naming it', async () => {
+    // Given a rollout repo whose playbooks/shared is a submodule (a gitlink entry)
+    const repo = await repoWith(await fixtureFiles('example'));
+    const { simpleGit } = await import('simple-git');
+    const git = simpleGit(repo.dir);
+    const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
+    await git.raw(['update-index', '--add', '--cacheinfo', `160000,${head},playbooks/shared`]);
+    await git.raw(['-c', 'user.name=t', '-c', 'user.email=t@t.invalid', 'commit', '-q', '-m', 'add a submodule']);
+    // When the specs are read, Then the submodule is named with how to fix it
+    expect(messages(await loadRepo(repo.dir))).toEqual([
+      'playbooks/shared: a git submodule, which Lieutenant does not read: commit the files themselves into this repo',
+    ]);
+  });
+
   it('names a missing playbook and lists the ones there are', async () => {
     const repo = await repoWith(await fixtureFiles('example'));
     const result = await loadRollout(repo.dir, 'api');

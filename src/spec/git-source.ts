@@ -5,10 +5,11 @@
  * warning, so nobody wonders why their edit did not apply.
  */
 import { isUtf8 } from 'node:buffer';
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ok, type Result } from '../core/result.js';
+import { repositoryProblem, resolveCommit, revisionProblem, shortSha } from '../gitops/git.js';
 import { printable, specError, type SpecError } from './errors.js';
 
 export const SPEC_FOLDERS = ['playbooks', 'inventories'] as const;
@@ -28,32 +29,17 @@ const failWith = (message: string): Result<never, SpecError[]> => ({ ok: false, 
 
 export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Result<RevisionSnapshot, SpecError[]>> {
   const dir = resolve(repoDir);
-  const isDir = await stat(dir).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (!isDir) return failWith(`rollout repo ${dir}: no such directory (give the rollout repo with --repo DIR)`);
+  const notRepo = await repositoryProblem(dir);
+  if (notRepo !== undefined) return failWith(notRepo);
   // Independent questions go to git at once (a git process each; simple-git runs up to 8 together).
   const git = simpleGit({ baseDir: await realpath(dir), maxConcurrentProcesses: 8 });
-  const badRev = rev.startsWith('-') || rev.trim() === '';
+  const badRev = revisionProblem(rev);
+  if (badRev !== undefined) return failWith(badRev);
   const [prefix, sha] = await Promise.all([
-    git.raw(['rev-parse', '--show-prefix']).then(
-      (out) => out.trim(),
-      () => undefined,
-    ),
-    badRev
-      ? ''
-      : git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).then(
-          (out) => out.trim(),
-          () => '',
-        ),
+    git.raw(['rev-parse', '--show-prefix']).then((out) => out.trim()),
+    resolveCommit(git, rev),
   ]);
-  if (prefix === undefined)
-    return failWith(
-      `rollout repo ${dir}: not a git repository (run "git init" there, or give the rollout repo with --repo DIR)`,
-    );
-  if (badRev) return failWith(`revision "${rev}": not a commit (give a commit, branch or tag)`);
-  if (sha === '') {
+  if (sha === undefined) {
     const anyCommit = await git.raw(['rev-list', '-n', '1', '--all']).then(
       (out) => out.trim(),
       () => '',
@@ -153,7 +139,7 @@ async function uncommittedWarnings(git: SimpleGit, prefix: string, sha: string):
     const state = [staged, unstaged].filter((code) => code !== ' ').map((code) => STATES[code] ?? code);
     const how = [...new Set(state)].join(', ') + (staged !== ' ' && staged !== '?' ? ', staged but not committed' : '');
     const path = entry.slice(3).slice(prefix.length);
-    warnings.push(`${path}: uncommitted changes ignored (${how}); using commit ${sha.slice(0, 7)}`);
+    warnings.push(`${path}: uncommitted changes ignored (${how}); using commit ${shortSha(sha)}`);
   }
   return warnings.sort();
 }
