@@ -9,6 +9,9 @@ import { readJournal } from '../adapters/journal/index.js';
 import { journalPath, listRuns, readLock } from '../state/index.js';
 import { runRecords } from '../gitops/deployed.js';
 import type { Approval, RunRecord } from '../gitops/run-record.js';
+import { ok, type Result } from '../core/result.js';
+import { gitAt, repositoryProblem } from '../gitops/git.js';
+import { badInput, stateProblem, type AppFailure } from './failure.js';
 import { foldJournal } from './journal-fold.js';
 
 export type HistoryResult = RunResult | 'running' | 'interrupted';
@@ -35,6 +38,45 @@ export interface HistoryEntry {
   resumes?: string;
   /** Where it was found: a Git note (finished), or only a local journal. */
   source: 'note' | 'journal';
+}
+
+/**
+ * `lieutenant history`: the runs, after checking there is a rollout repo with
+ * sound local state, and that an environment asked for exists (an inventory
+ * at HEAD, or one that ever ran) — a typo is exit 2, not "no runs yet".
+ */
+export async function historyService(request: {
+  repoDir: string;
+  environment?: string;
+}): Promise<Result<HistoryEntry[], AppFailure>> {
+  const { repoDir, environment } = request;
+  const notRepo = await repositoryProblem(repoDir);
+  if (notRepo !== undefined) return { ok: false, error: badInput(notRepo) };
+  const problem = await stateProblem(repoDir);
+  if (problem) return { ok: false, error: problem };
+  const all = await loadHistory(repoDir);
+  if (environment === undefined) return ok(all);
+  const known = new Set([...(await inventoriesAtHead(repoDir)), ...all.map((entry) => entry.environment)]);
+  if (!known.has(environment)) {
+    const listed = [...known].sort().join(', ');
+    return {
+      ok: false,
+      error: badInput(`no environment ${environment} in ${repoDir}`, [
+        known.size === 0 ? 'no inventories/*.yaml at HEAD and no runs yet' : `environments: ${listed}`,
+      ]),
+    };
+  }
+  return ok(all.filter((entry) => entry.environment === environment));
+}
+
+async function inventoriesAtHead(repoDir: string): Promise<string[]> {
+  const listing = await gitAt(repoDir)
+    .raw(['ls-tree', '--name-only', 'HEAD', 'inventories/'])
+    .catch(() => '');
+  return listing
+    .split('\n')
+    .map((path) => /^inventories\/([^/]+)\.yaml$/.exec(path)?.[1])
+    .filter((name): name is string => name !== undefined);
 }
 
 export async function loadHistory(repoDir: string, filter: { environment?: string } = {}): Promise<HistoryEntry[]> {

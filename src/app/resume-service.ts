@@ -17,7 +17,9 @@ export interface ResumeRequest extends RunViews {
 }
 
 export async function resumeService(request: ResumeRequest): Promise<Result<RunDone, AppFailure>> {
-  const interrupted = await findInterrupted(request.repoDir);
+  const found = await findInterrupted(request.repoDir);
+  if (!found.ok) return found;
+  const interrupted = found.value;
   const candidates = request.run ? interrupted.filter((p) => p.runId === request.run) : interrupted;
   if (candidates.length === 0) {
     return {

@@ -58,9 +58,9 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
   warnings.forEach(request.onWarning);
   const views = { ...request, adapters, planOptions: { skipPauses: request.skipPauses ?? false } };
 
-  const interrupted = (await findInterrupted(request.repoDir)).filter(
-    (p) => p.started.environment === rollout.environment,
-  );
+  const found = await findInterrupted(request.repoDir);
+  if (!found.ok) return found;
+  const interrupted = found.value.filter((p) => p.started.environment === rollout.environment);
   const same = interrupted.find(
     (p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha,
   );

@@ -111,7 +111,7 @@ export async function openRunSession(
     const operator = await operatorName(repoDir);
     await ensureStateDir(repoDir);
     const lock = await acquireLock(repoDir, rollout.environment, { runId, rollout: rollout.rollout, operator });
-    if (!lock.ok) return { ok: false, error: { exitCode: 4, message: lock.error.message, details: [] } };
+    if (!lock.ok) return { ok: false, error: lock.error };
     closers.push(() => lock.value.release());
     if (lock.value.warning) views.onWarning(lock.value.warning);
 

@@ -12,7 +12,7 @@ import { deployedCommit } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../state/index.js';
 import { loadRepo } from '../spec/repo.js';
-import { badInput, specFailure, type AppFailure } from './failure.js';
+import { badInput, specFailure, stateProblem, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
@@ -68,6 +68,8 @@ export async function statusService(request: {
   const adapters = loadAdapters(); // while git reads the specs
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
+  const problem = await stateProblem(request.repoDir);
+  if (problem) return { ok: false, error: problem };
   const environments = [...repo.value.inventories.keys()].filter(
     (env) => !request.environment || env === request.environment,
   );

@@ -4,68 +4,9 @@ import type { HistoryEntry } from '../app/history-service.js';
 import { createGitSandbox } from '../gitops/testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
 import { aRunRecord } from '../gitops/testing/run-record.js';
-import { formatHistory, history } from './history.js';
+import { history } from './history.js';
 import { runCli } from './main.js';
 import { captureIo } from './testing.js';
-
-const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
-
-const entry = (overrides: Partial<HistoryEntry>): HistoryEntry => ({
-  runId: 'r1',
-  environment: 'staging',
-  rollout: 'web',
-  commit: { sha: SHA, subject: 'web: demo 1.1' },
-  operator: 'alice',
-  startedAt: '2025-01-02T10:00:00.000Z',
-  finishedAt: '2025-01-02T10:04:30.000Z',
-  durationMs: 270_000,
-  result: 'succeeded',
-  approvals: [],
-  hostsChanged: [],
-  hostsOut: [],
-  source: 'note',
-  ...overrides,
-});
-
-describe('formatHistory', () => {
-  it('prints one row per run with its gate answers and hosts left out below it', () => {
-    const text = formatHistory(
-      [
-        entry({
-          runId: 'r2',
-          startedAt: '2025-01-03T08:15:00.000Z',
-          durationMs: 65_000,
-          finishedAt: undefined,
-          result: 'interrupted',
-          resumedBy: 'r3',
-          operator: 'bob',
-          commit: { sha: SHA, subject: 'web: demo 2.0, a subject far too long to fit the column' },
-          approvals: [
-            { by: 'carol', decision: 'approve', reason: 'graphs flat', at: '2025-01-03T08:16:00.000Z', afterBatch: 1 },
-          ],
-          hostsOut: [{ host: 'web-03', group: 'web', reason: 'ssh lost' }],
-        }),
-        entry({
-          approvals: [{ by: 'alice', decision: 'abort', at: '2025-01-02T10:02:00.000Z', afterBatch: 2 }],
-          result: 'aborted',
-        }),
-      ],
-      'UTC',
-    );
-
-    expect(text).toBe(
-      [
-        'STARTED           WHERE        COMMIT   SUBJECT                                   OPERATOR  DURATION  RESULT',
-        '2025-01-03 08:15  staging/web  abcdef0  web: demo 2.0, a subject far too long t…  bob       1m 05s    interrupted (resumed by r3)',
-        '    approved after batch 1 by carol: graphs flat',
-        '    out of rotation: web-03 (ssh lost)',
-        '2025-01-02 10:00  staging/web  abcdef0  web: demo 1.1                             alice     4m 30s    aborted',
-        '    aborted after batch 2 by alice',
-        '',
-      ].join('\n'),
-    );
-  });
-});
 
 describe('lieutenant history', () => {
   let sandbox: GitSandbox;
@@ -123,9 +64,29 @@ describe('lieutenant history', () => {
   });
 
   it('says so when there are no runs', async () => {
-    await repo.commit('empty', {});
+    await repo.commit('prod', { 'inventories/prod.yaml': 'environment: prod\n' });
     const io = captureIo();
-    await history({ repoDir: repo.dir, environment: 'prod', json: false }, { io });
+    expect(await history({ repoDir: repo.dir, environment: 'prod', json: false }, { io })).toBe(0);
     expect(io.out()).toBe('no runs in prod yet\n');
+  });
+
+  it('exits 2 for an environment that has no inventory and never ran, listing the ones there are', async () => {
+    // Given a repo with a staging inventory and a prod run noted
+    const sha = await repo.commit('staging', { 'inventories/staging.yaml': 'environment: staging\n' });
+    await recordRun(repo.dir, aRunRecord({ commit: sha, runId: 'r1', environment: 'prod' }));
+    // When the history of a mistyped environment is asked for
+    const io = captureIo();
+    const code = await runCli(['history', 'stagign', '--repo', repo.dir], io);
+    // Then it is refused, naming the environments there are
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`environments: prod, staging\nlieutenant: no environment stagign in ${repo.dir}\n`);
+    expect(io.out()).toBe('');
+  });
+
+  it('exits 2 in a directory that is not a git repository', async () => {
+    const io = captureIo();
+    const code = await runCli(['history', '--repo', sandbox.root], io);
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/^lieutenant: rollout repo .* not a git repository \(run "git init" there/);
   });
 });

@@ -1,15 +1,16 @@
 /**
  * `lieutenant history [ENV] [--json]`: past runs — commit, who, when, how
  * long, result, and every answer at a pause gate with its reason. Thin: the
- * runs come from `loadHistory` (Git notes + local journals).
+ * runs come from `historyService` (Git notes + local journals), the table
+ * from ui/history-text.ts.
  */
 import type { Command } from 'commander';
-import { loadHistory } from '../app/history-service.js';
-import type { HistoryEntry } from '../app/history-service.js';
-import { formatElapsed, shortSha } from '../ui/format.js';
+import { historyService } from '../app/history-service.js';
+import { formatHistory } from '../ui/history-text.js';
 import { repoDirOf } from './context.js';
 import type { CliContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { reportFailure } from './report.js';
 
 export interface HistoryOptions {
   repoDir: string;
@@ -31,8 +32,9 @@ export function register(program: Command, context: CliContext): void {
 }
 
 export async function history(options: HistoryOptions, { io }: Pick<CliContext, 'io'>): Promise<number> {
-  const filter = options.environment === undefined ? {} : { environment: options.environment };
-  const entries = await loadHistory(options.repoDir, filter);
+  const found = await historyService(options);
+  if (!found.ok) return reportFailure(found.error, { io });
+  const entries = found.value;
   if (options.json) {
     for (const entry of entries) io.stdout.write(`${JSON.stringify(entry)}\n`);
   } else if (entries.length === 0) {
@@ -41,67 +43,4 @@ export async function history(options: HistoryOptions, { io }: Pick<CliContext, 
     io.stdout.write(formatHistory(entries));
   }
   return ExitCode.done;
-}
-
-const HEADINGS = ['STARTED', 'WHERE', 'COMMIT', 'SUBJECT', 'OPERATOR', 'DURATION', 'RESULT'] as const;
-const SUBJECT_WIDTH = 40;
-
-/** A table, one row per run, with its gate answers indented below it. */
-export function formatHistory(entries: readonly HistoryEntry[], timeZone?: string): string {
-  const rows = entries.map((entry) => [
-    formatStart(entry.startedAt, timeZone),
-    `${entry.environment}/${entry.rollout}`,
-    shortSha(entry.commit.sha),
-    truncate(entry.commit.subject, SUBJECT_WIDTH),
-    entry.operator,
-    entry.durationMs === undefined ? '-' : formatElapsed(entry.durationMs),
-    resultText(entry),
-  ]);
-  const widths = HEADINGS.map((heading, column) =>
-    Math.max(heading.length, ...rows.map((row) => row[column]?.length ?? 0)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-
-  const out = [line(HEADINGS)];
-  entries.forEach((entry, index) => {
-    out.push(line(rows[index] ?? []));
-    for (const approval of entry.approvals) {
-      const verb = approval.decision === 'approve' ? 'approved' : approval.decision === 'abort' ? 'aborted' : 'halted';
-      const reason = approval.reason === undefined ? '' : `: ${approval.reason}`;
-      out.push(`    ${verb} after batch ${approval.afterBatch} by ${approval.by}${reason}`);
-    }
-    for (const host of entry.hostsOut) out.push(`    out of rotation: ${host.host} (${host.reason})`);
-  });
-  return `${out.join('\n')}\n`;
-}
-
-function resultText(entry: HistoryEntry): string {
-  if (entry.resumedBy !== undefined) return `${entry.result} (resumed by ${entry.resumedBy})`;
-  if (entry.resumes !== undefined) return `${entry.result} (resumes ${entry.resumes})`;
-  return entry.result;
-}
-
-/** `2025-01-02 10:00` in the machine's time zone (or the one given, for tests). */
-function formatStart(iso: string, timeZone?: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    ...(timeZone === undefined ? {} : { timeZone }),
-  }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-}
-
-function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

@@ -5,6 +5,7 @@
  */
 export * from './layout.js';
 export { acquireLock, describeHolder, isStale, readLock } from './lock.js';
+export { checkState, type StateProblem } from './check.js';
 export type { Lock, LockHeld, LockHolder, LockInfo, LockStatus } from './lock.js';
 export { isAlive } from './liveness.js';
 export { listRuns, newRunId } from './runs.js';

@@ -8,30 +8,22 @@
  * over; a second, short-lived guard file makes that takeover single-winner.
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { z } from 'zod';
-import { isAlive } from './liveness.js';
-import { lockPath, locksDir } from './layout.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
+import { isAlive } from './liveness.js';
+import { lockPath, locksDir } from './layout.js';
+import { readLockFile, type LockInfo, type LockRead } from './lock-file.js';
+
+export type { LockInfo } from './lock-file.js';
 
 export interface LockHolder {
   runId: string;
   rollout: string;
   operator: string;
 }
-
-const LockInfoSchema = z.object({
-  pid: z.number().int(),
-  user: z.string(),
-  host: z.string(),
-  since: z.string(),
-  runId: z.string(),
-  rollout: z.string(),
-  operator: z.string(),
-});
-export type LockInfo = z.infer<typeof LockInfoSchema>;
 
 export interface Lock {
   environment: string;
@@ -43,12 +35,16 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+/** Why the lock was not taken: held by a run (exit 4), or a lock file that is not a lock (exit 2). */
 export interface LockHeld {
   environment: string;
   path: string;
   /** Undefined when the lock file cannot be read. */
   holder: LockInfo | undefined;
+  exitCode: ExitCode;
   message: string;
+  /** How to fix it, when there is something to fix. */
+  details: string[];
 }
 
 export interface LockStatus {
@@ -86,11 +82,11 @@ export async function acquireLock(
     for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
       if (await linkExclusive(draft, path)) return ok(made());
       const current = await readLockFile(path);
-      if (current === 'missing') continue; // released between our link and read
-      if (current === 'unreadable' || !isStale(current)) return held(environment, path, current);
-      const takeover = await takeOver(path, draft, current);
+      if (current.kind === 'missing') continue; // released between our link and read
+      if (current.kind === 'unreadable' || !isStale(current.info)) return held(environment, path, current);
+      const takeover = await takeOver(path, draft, current.info);
       if (takeover === 'taken') {
-        return ok(made(`took over a stale lock from pid ${current.pid} (run ${current.runId})`));
+        return ok(made(`took over a stale lock from pid ${current.info.pid} (run ${current.info.runId})`));
       }
       // 'busy': another process is taking it over right now (a few syscalls); 'changed': someone
       // released or took it over meanwhile. Either way, look again.
@@ -102,11 +98,11 @@ export async function acquireLock(
   }
 }
 
-/** What `status` shows: the holder of the environment's lock, if any. */
+/** What `status` shows: the holder of the environment's lock, if any (checkState has refused a lock that is not one). */
 export async function readLock(repoDir: string, environment: string): Promise<LockStatus | undefined> {
   const current = await readLockFile(lockPath(repoDir, environment));
-  if (current === 'missing' || current === 'unreadable') return undefined;
-  return { holder: current, stale: isStale(current) };
+  if (current.kind !== 'held') return undefined;
+  return { holder: current.info, stale: isStale(current.info) };
 }
 
 /** A holder on this host whose process no longer exists. Another host's lock is never stale to us. */
@@ -120,14 +116,12 @@ export function describeHolder(environment: string, info: LockInfo): string {
 
 // ------------------------------------------------------------------ helpers
 
-type ReadOutcome = LockInfo | 'missing' | 'unreadable';
-
 async function takeOver(path: string, draft: string, stale: LockInfo): Promise<'taken' | 'busy' | 'changed'> {
   const guard = `${path}.takeover`;
   if (!(await linkExclusive(draft, guard))) {
     const other = await readLockFile(guard);
     // A takeover that crashed half-way leaves its guard behind; clear it and retry.
-    if (other !== 'missing' && other !== 'unreadable' && isStale(other)) {
+    if (other.kind === 'held' && isStale(other.info)) {
       await rm(guard, { force: true });
       return 'changed';
     }
@@ -135,7 +129,7 @@ async function takeOver(path: string, draft: string, stale: LockInfo): Promise<'
   }
   try {
     const again = await readLockFile(path);
-    if (again === 'missing' || again === 'unreadable' || !sameHolder(again, stale)) return 'changed';
+    if (again.kind !== 'held' || !sameHolder(again.info, stale)) return 'changed';
     const fresh = `${draft}.fresh`;
     await link(draft, fresh);
     await rename(fresh, path);
@@ -145,26 +139,45 @@ async function takeOver(path: string, draft: string, stale: LockInfo): Promise<'
   }
 }
 
-function held(environment: string, path: string, current: ReadOutcome): Result<never, LockHeld> {
-  if (current === 'missing' || current === 'unreadable') {
+function held(environment: string, path: string, current: LockRead): Result<never, LockHeld> {
+  if (current.kind === 'missing') {
+    const message = `the lock of ${environment} (${path}) kept changing hands; try again`;
+    return {
+      ok: false,
+      error: { environment, path, holder: undefined, exitCode: ExitCode.locked, message, details: [] },
+    };
+  }
+  if (current.kind === 'unreadable') {
     return {
       ok: false,
       error: {
         environment,
         path,
         holder: undefined,
-        message: `${environment} is locked by an unreadable lock file ${path}; remove it if no run is active`,
+        exitCode: ExitCode.badInput,
+        message: `the lock file ${path} of ${environment} is not a lock Lieutenant wrote (${current.reason})`,
+        details: [`if no run is active in ${environment}, remove it (rm -r ${path})`],
       },
     };
   }
-  return { ok: false, error: { environment, path, holder: current, message: describeHolder(environment, current) } };
+  return {
+    ok: false,
+    error: {
+      environment,
+      path,
+      holder: current.info,
+      exitCode: ExitCode.locked,
+      message: describeHolder(environment, current.info),
+      details: [],
+    },
+  };
 }
 
 async function releaseIfOurs(path: string, mine: LockInfo): Promise<void> {
   // Nobody takes over a lock whose holder is alive, so between this read and
   // the unlink the file cannot change hands while we are running.
   const current = await readLockFile(path);
-  if (current !== 'missing' && current !== 'unreadable' && sameHolder(current, mine)) {
+  if (current.kind === 'held' && sameHolder(current.info, mine)) {
     await rm(path, { force: true });
   }
 }
@@ -186,22 +199,6 @@ async function writeDurably(path: string, content: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-async function readLockFile(path: string): Promise<ReadOutcome> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return 'missing';
-    throw error;
-  }
-  try {
-    const parsed = LockInfoSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : 'unreadable';
-  } catch {
-    return 'unreadable';
   }
 }
 

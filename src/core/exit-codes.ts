@@ -1,0 +1,18 @@
+/**
+ * The one table of exit codes (PRODUCT.md), plus 70 (EX_SOFTWARE) for a bug.
+ * Services return failures carrying one of these; only the CLI exits.
+ */
+export const ExitCode = {
+  /** Done, or nothing to do. */
+  done: 0,
+  /** The rollout failed: rolled back or halted. */
+  rolloutFailed: 1,
+  /** Bad input (a spec, a flag, a repository, state on disk); nothing was changed on any host. */
+  badInput: 2,
+  /** Stopped by an operator. */
+  aborted: 3,
+  /** Another run holds the environment's lock. */
+  locked: 4,
+  internal: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../app/history-service.js';
+import { formatHistory } from './history-text.js';
+
+const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
+
+const entry = (overrides: Partial<HistoryEntry>): HistoryEntry => ({
+  runId: 'r1',
+  environment: 'staging',
+  rollout: 'web',
+  commit: { sha: SHA, subject: 'web: demo 1.1' },
+  operator: 'alice',
+  startedAt: '2025-01-02T10:00:00.000Z',
+  finishedAt: '2025-01-02T10:04:30.000Z',
+  durationMs: 270_000,
+  result: 'succeeded',
+  approvals: [],
+  hostsChanged: [],
+  hostsOut: [],
+  source: 'note',
+  ...overrides,
+});
+
+describe('formatHistory', () => {
+  it('prints one row per run with its gate answers and hosts left out below it', () => {
+    const text = formatHistory(
+      [
+        entry({
+          runId: 'r2',
+          startedAt: '2025-01-03T08:15:00.000Z',
+          durationMs: 65_000,
+          finishedAt: undefined,
+          result: 'interrupted',
+          resumedBy: 'r3',
+          operator: 'bob',
+          commit: { sha: SHA, subject: 'web: demo 2.0, a subject far too long to fit the column' },
+          approvals: [
+            { by: 'carol', decision: 'approve', reason: 'graphs flat', at: '2025-01-03T08:16:00.000Z', afterBatch: 1 },
+          ],
+          hostsOut: [{ host: 'web-03', group: 'web', reason: 'ssh lost' }],
+        }),
+        entry({
+          approvals: [{ by: 'alice', decision: 'abort', at: '2025-01-02T10:02:00.000Z', afterBatch: 2 }],
+          result: 'aborted',
+        }),
+      ],
+      'UTC',
+    );
+
+    expect(text).toBe(
+      [
+        'STARTED           WHERE        COMMIT   SUBJECT                                   OPERATOR  DURATION  RESULT',
+        '2025-01-03 08:15  staging/web  abcdef0  web: demo 2.0, a subject far too long t…  bob       1m 05s    interrupted (resumed by r3)',
+        '    approved after batch 1 by carol: graphs flat',
+        '    out of rotation: web-03 (ssh lost)',
+        '2025-01-02 10:00  staging/web  abcdef0  web: demo 1.1                             alice     4m 30s    aborted',
+        '    aborted after batch 2 by alice',
+        '',
+      ].join('\n'),
+    );
+  });
+});
