@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODE } from '../engine/index.js';
 import { markedTable, readDoc } from '../testing/docs-markdown.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { buildProgram } from './main.js';
 import { captureIo } from './testing.js';
 import { usageTerms } from './usage.js';

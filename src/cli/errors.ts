@@ -4,19 +4,7 @@
  * a bug. Only main.ts turns these into a process exit status.
  */
 
-/**
- * The exit codes docs/commands.md tabulates (docs-commands.test.ts holds the
- * table to these): 70 (EX_SOFTWARE) is a bug.
- */
-export const ExitCode = {
-  done: 0,
-  rolloutFailed: 1,
-  badInput: 2,
-  aborted: 3,
-  locked: 4,
-  internal: 70,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+import { ExitCode } from '../core/exit-codes.js';
 
 export class AbortError extends Error {
   override readonly name = 'AbortError';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { statusService } from '../app/status-service.js';
 import { statusText } from '../ui/status-text.js';
 import { repoDirOf, type CliContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { reportFailure } from './report.js';
 
 export function register(program: Command, context: CliContext): void {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { formatSpecError } from '../spec/errors.js';
 import { inspectRepo } from '../spec/repo.js';
 import { repoDirOf, type CliContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 
 export interface ValidateOptions {
   repoDir: string;

@@ -15,7 +15,7 @@ import { repoDirOf, type CliContext } from './context.js';
 import { AbortError } from './errors.js';
 import { interruptions } from './interrupt.js';
 import { reportFailure } from './report.js';
-import { createWatchLineRenderer } from './watch-lines.js';
+import { createWatchLineRenderer } from '../ui/watch-lines.js';
 
 export interface WatchFlags {
   remote?: string;

@@ -1,11 +1,12 @@
 /**
- * The one table of exit codes (PRODUCT.md), plus 70 (EX_SOFTWARE) for a bug.
- * Services return failures carrying one of these; only the CLI exits.
+ * The one table of exit codes, as docs/commands.md tabulates them
+ * (cli/docs-commands.test.ts holds the table to these), plus 70 (EX_SOFTWARE)
+ * for a bug. Services return failures carrying one of these; only the CLI exits.
  */
 export const ExitCode = {
   /** Done, or nothing to do. */
   done: 0,
-  /** The rollout failed: rolled back or halted. */
+  /** The rollout failed: rolled back, halted, or degraded. */
   rolloutFailed: 1,
   /** Bad input (a spec, a flag, a repository, state on disk); nothing was changed on any host. */
   badInput: 2,

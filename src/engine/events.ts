@@ -6,6 +6,7 @@
  */
 import type { Plan, PackageChange } from '../plan/types.js';
 import type { GateDecision, Measurement, Versions } from '../core/values.js';
+import { ExitCode } from '../core/exit-codes.js';
 
 export type HostStep = 'preflight' | 'drain' | 'upgrade' | 'health' | 'return' | 'rollback';
 
@@ -18,15 +19,15 @@ export type RunResult =
   | 'aborted' // an operator stopped the run (abort at a gate, Ctrl-C)
   | 'invalid'; // preflight refused before any host changed
 
-/** The exit code of each result, as docs/commands.md tabulates them. */
-export const EXIT_CODE: Record<RunResult, number> = {
-  succeeded: 0,
-  'nothing-to-do': 0,
-  'rolled-back': 1,
-  halted: 1,
-  degraded: 1,
-  aborted: 3,
-  invalid: 2,
+/** The exit code of each result, as docs/commands.md tabulates them, from the one table (core/exit-codes.ts). */
+export const EXIT_CODE: Record<RunResult, ExitCode> = {
+  succeeded: ExitCode.done,
+  'nothing-to-do': ExitCode.done,
+  'rolled-back': ExitCode.rolloutFailed,
+  halted: ExitCode.rolloutFailed,
+  degraded: ExitCode.rolloutFailed,
+  aborted: ExitCode.aborted,
+  invalid: ExitCode.badInput,
 };
 
 export interface HostOut {

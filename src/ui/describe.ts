@@ -6,10 +6,8 @@
  * reported when its reason changes, not every interval).
  */
 import type { RunEvent } from '../engine/index.js';
-import type { RunView } from './run-view-model.js';
+import type { Level, RunView } from './run-view-model.js';
 import { formatElapsed, plural, shortSha, versionChanges, versionsText } from './format.js';
-
-export type Level = 'info' | 'warn' | 'error';
 
 export interface Described {
   level: Level;

@@ -6,7 +6,9 @@ import type { HostOut, HostStep, RunResult } from '../engine/index.js';
 import type { GateDecision, Measurement, Versions } from '../engine/index.js';
 import type { Plan } from '../plan/types.js';
 import { createHostTable, type HostTable } from './host-table.js';
-import type { Level } from './describe.js';
+
+/** How loud a line is: the plain renderer and the TUI colour by it. */
+export type Level = 'info' | 'warn' | 'error';
 
 export type HostState =
   | 'waiting'

@@ -10,7 +10,8 @@ import {
   type TestRepo,
 } from '../../gitops/testing/git-fixture.js';
 import type { PushNotice } from '../../gitops/webhook.js';
-import { createCycle, type Cycle, type CycleConfig } from './cycle.js';
+import { createCycle } from './cycle.js';
+import type { Cycle, CycleConfig } from './ports.js';
 import type { WatchEventBody, WatchEventType } from './events.js';
 import type { Alert, Notifier } from './notify.js';
 import { fakeFleet, type FakeFleet } from './testing/fake-fleet.js';

@@ -10,7 +10,7 @@
  */
 import { isReverted } from '../../gitops/changes.js';
 import { deployedCommit } from '../../gitops/deployed.js';
-import type { CycleConfig, CyclePorts } from './cycle.js';
+import type { CycleConfig, CyclePorts } from './ports.js';
 import { driftOf } from './drift.js';
 import { createDriftTracker } from './drift-tracker.js';
 import type { WatchEventBody } from './events.js';

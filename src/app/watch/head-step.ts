@@ -4,21 +4,20 @@
  * head changed (see pending.ts). An invalid head runs nothing anywhere: the
  * errors are reported once per commit, as `file:line:col` lines and an alert.
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import { formatSpecError } from '../../spec/errors.js';
 import { isReverted } from '../../gitops/changes.js';
 import { deployedCommit } from '../../gitops/deployed.js';
 import { commitSubject, gitAt, isAncestor, resolveCommit } from '../../gitops/git.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import { loadRepo, type RepoSpecs } from '../../spec/repo.js';
-import type { CycleConfig, CyclePorts } from './cycle.js';
+import type { CycleConfig, CyclePorts, SaidLines } from './ports.js';
 import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 import { pendingRollouts } from './pending.js';
 import { attemptRun } from './run-step.js';
 
-export interface HeadState {
-  /** Keys of lines already said (skips, invalid heads, blocked runs). */
-  said: Set<string>;
+export interface HeadState extends SaidLines {
   /** The head the previous cycle saw. */
   lastHead?: string;
 }
@@ -53,7 +52,7 @@ export async function applyHead(
         branch: config.branch,
         message: `the rollout repo has no branch ${config.branch}`,
       });
-    return { kind: 'no-branch', exitCode: 2 };
+    return { kind: 'no-branch', exitCode: ExitCode.badInput };
   }
   // New to this watcher: the head moved since the last cycle, or the first fetch brought it.
   const before = state.lastHead ?? arrived.fetchedFrom;
@@ -81,7 +80,7 @@ export async function applyHead(
         after: push.after,
         reason: `the head ${head.slice(0, 7)} is invalid`,
       });
-    return { kind: 'invalid', sha: head, exitCode: 2 };
+    return { kind: 'invalid', sha: head, exitCode: ExitCode.badInput };
   }
 
   for (const push of pushes) {

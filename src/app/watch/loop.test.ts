@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../engine/testing/manual-clock.js';
 import type { PushNotice } from '../../gitops/webhook.js';
-import type { Trigger } from './cycle.js';
+import type { Trigger } from './ports.js';
 import { startWatchLoop } from './loop.js';
 
 const push = (deliveryId: string): PushNotice => ({

@@ -8,7 +8,7 @@
  * sees the same signal (its run stops safely) and the loop ends after it.
  */
 import type { Clock } from '../../engine/index.js';
-import type { Cycle, Trigger } from './cycle.js';
+import type { Cycle, Trigger } from './ports.js';
 
 export interface WatchLoopOptions {
   clock: Clock;

@@ -5,9 +5,8 @@
  * once per reason and tried again next cycle. A run that ended badly is
  * alerted (`run-failed`).
  */
-import type { CyclePorts, WatchRunRequest } from './cycle.js';
+import type { CyclePorts, SaidLines, WatchRunRequest } from './ports.js';
 import type { WatchEventBody } from './events.js';
-import type { HeadState } from './head-step.js';
 import { sendAlert } from './notify.js';
 
 export type RunAttempt = { kind: 'ran'; exitCode: number } | { kind: 'blocked'; exitCode: number };
@@ -15,7 +14,7 @@ export type RunAttempt = { kind: 'ran'; exitCode: number } | { kind: 'blocked'; 
 export async function attemptRun(
   ports: Pick<CyclePorts, 'run' | 'notify'>,
   emit: (event: WatchEventBody) => void,
-  state: Pick<HeadState, 'said'>,
+  state: SaidLines,
   request: WatchRunRequest & { environment: string },
 ): Promise<RunAttempt> {
   const { rollout, environment, rev, cause } = request;

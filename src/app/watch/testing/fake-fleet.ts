@@ -13,7 +13,7 @@ import { ok, type Result } from '../../../core/result.js';
 import type { AppFailure } from '../../failure.js';
 import type { RunDone } from '../../run-service.js';
 import type { HostStatus, StatusReport } from '../../status-service.js';
-import type { WatchRunRequest } from '../cycle.js';
+import type { WatchRunRequest } from '../ports.js';
 
 export interface FakeFleet {
   installed: Record<string, string>;

@@ -4,8 +4,8 @@
  */
 import type { DriftedHost, WatchEvent, WatchEventListener } from '../app/watch/events.js';
 import { formatDuration } from '../spec/duration.js';
-import type { TextSink } from '../ui/format.js';
-import { formatClock, shortSha, versionsText } from '../ui/format.js';
+import type { TextSink } from './format.js';
+import { formatClock, shortSha, versionsText } from './format.js';
 
 export function createWatchLineRenderer(out: TextSink, options: { timeZone?: string } = {}): WatchEventListener {
   return (event) => {

@@ -1,0 +1,49 @@
+/**
+ * What a `watch` cycle is given and what it is: its settings, its ports (the
+ * real services, or fakes in tests) and its triggers. Types only, shared by
+ * the cycle and its steps (head-step, run-step, drift-step).
+ */
+import type { Clock } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import type { PollOutcome } from '../../gitops/poll.js';
+import type { PushNotice } from '../../gitops/webhook.js';
+import type { AppFailure } from '../failure.js';
+import type { RunDone } from '../run-service.js';
+import type { StatusReport } from '../status-service.js';
+import type { RunCause } from './events.js';
+import type { Notifier } from './notify.js';
+
+export type Trigger = { kind: 'tick' } | { kind: 'push'; push: PushNotice };
+
+export interface CycleConfig {
+  repoDir: string;
+  branch: string;
+  /** Fetched every cycle; undefined: fetched only when a push arrives (from `pushRemote`). */
+  remote: string | undefined;
+  pushRemote: string;
+  driftAlertAfterMs: number;
+  selfHeal: boolean;
+}
+
+export interface WatchRunRequest {
+  rollout: string;
+  /** The full SHA to run: the branch head, or the deployed commit when healing. */
+  rev: string;
+  cause: RunCause;
+}
+
+export interface CyclePorts {
+  clock: Clock;
+  fetch(remote: string, branch: string, signal: AbortSignal): Promise<Result<PollOutcome>>;
+  run(request: WatchRunRequest): Promise<Result<RunDone, AppFailure>>;
+  status(signal: AbortSignal): Promise<Result<StatusReport, AppFailure>>;
+  notify: Notifier | undefined;
+}
+
+/** Runs one cycle; resolves with the worst exit code of what it did (for `--once`). */
+export type Cycle = (triggers: readonly Trigger[], signal: AbortSignal) => Promise<number>;
+
+/** Keys of lines already said (skips, invalid heads, blocked runs), so a waiting cycle does not repeat itself. */
+export interface SaidLines {
+  said: Set<string>;
+}
