@@ -5,14 +5,14 @@
  * `running` (their holder still has the lock) or `interrupted`.
  */
 import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
-import { readJournal } from '../adapters/journal/index.js';
-import { journalPath, listRuns, readLock } from '../state/index.js';
+import { listRuns, readLock } from '../state/index.js';
 import { runRecords } from '../gitops/deployed.js';
 import type { Approval, RunRecord } from '../gitops/run-record.js';
 import { ok, type Result } from '../core/result.js';
 import { gitAt, repositoryProblem } from '../gitops/git.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';
 import { foldJournal } from './journal-fold.js';
+import { drainedHosts, readRunJournal } from './run-journal.js';
 
 export type HistoryResult = RunResult | 'running' | 'interrupted';
 
@@ -38,6 +38,8 @@ export interface HistoryEntry {
   resumes?: string;
   /** Where it was found: a Git note (finished), or only a local journal. */
   source: 'note' | 'journal';
+  /** What of its journal could not be read (an unfinished run only; a finished one has its note). */
+  damage?: string[];
 }
 
 /**
@@ -92,7 +94,9 @@ export async function loadHistory(repoDir: string, filter: { environment?: strin
       if (run.resumes !== undefined) entry.resumes = run.resumes;
       continue;
     }
-    if (filter.environment !== undefined && run.environment !== filter.environment) continue;
+    // A run whose start is lost has no known environment: it shows under every one, never under none.
+    const lost = run.environment === UNKNOWN;
+    if (!lost && filter.environment !== undefined && run.environment !== filter.environment) continue;
     const lock = await readLock(repoDir, run.environment);
     const alive = lock !== undefined && lock.holder.runId === run.runId && !lock.stale;
     entries.push({ ...run, result: run.result ?? (alive ? 'running' : 'interrupted') });
@@ -120,9 +124,15 @@ type JournalRun = Omit<HistoryEntry, 'result'> & { result: RunResult | undefined
 /** Every journaled run, by run id. A resumed run may span files, so events are grouped by their runId. */
 async function journalRuns(repoDir: string): Promise<Map<string, JournalRun>> {
   const byRun = new Map<string, RunEvent[]>();
+  const damaged = new Map<string, string[]>();
+  const lost: JournalRun[] = [];
   for (const file of await listRuns(repoDir)) {
-    const { events } = await readJournal(journalPath(repoDir, file)).catch(() => ({ events: [] }));
-    for (const event of events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
+    const journal = await readRunJournal(repoDir, file);
+    if (journal.startLost) lost.push(lostRun(file, journal.events, journal.damage));
+    else {
+      if (journal.damage.length > 0) damaged.set(file, journal.damage);
+      for (const event of journal.events) byRun.set(event.runId, [...(byRun.get(event.runId) ?? []), event]);
+    }
   }
   const runs = new Map<string, JournalRun>();
   for (const [runId, events] of byRun) {
@@ -130,9 +140,35 @@ async function journalRuns(repoDir: string): Promise<Map<string, JournalRun>> {
       runId,
       events.sort((a, b) => a.seq - b.seq),
     );
-    if (run !== undefined) runs.set(runId, run);
+    const damage = damaged.get(runId);
+    if (run !== undefined) runs.set(runId, damage === undefined || run.result !== undefined ? run : { ...run, damage });
   }
+  for (const run of lost) if (!runs.has(run.runId)) runs.set(run.runId, run);
   return runs;
+}
+
+const UNKNOWN = '?';
+
+/** A run whose start is lost: its id still tells when and which rollout; its readable lines, which hosts it drained. */
+function lostRun(runId: string, events: readonly RunEvent[], damage: string[]): JournalRun {
+  const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)-[0-9a-f]+$/.exec(runId);
+  const startedAt = stamp ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.000Z` : '';
+  return {
+    runId,
+    environment: UNKNOWN,
+    rollout: stamp?.[7] ?? UNKNOWN,
+    commit: { sha: '', subject: '(its start is lost)' },
+    operator: UNKNOWN,
+    startedAt,
+    finishedAt: undefined,
+    durationMs: undefined,
+    result: undefined,
+    approvals: [],
+    hostsChanged: [],
+    hostsOut: drainedHosts(events).map((host) => ({ host, group: UNKNOWN, reason: 'drained; not known to be back' })),
+    source: 'journal',
+    damage,
+  };
 }
 
 function summarise(runId: string, events: RunEvent[]): JournalRun | undefined {

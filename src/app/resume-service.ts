@@ -19,18 +19,23 @@ export interface ResumeRequest extends RunViews {
 export async function resumeService(request: ResumeRequest): Promise<Result<RunDone, AppFailure>> {
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
-  const interrupted = found.value;
+  const { points: interrupted, warnings } = found.value;
   const candidates = request.run ? interrupted.filter((p) => p.runId === request.run) : interrupted;
   if (candidates.length === 0) {
+    // A run that cannot be resumed is never "nothing to resume": its warnings say what is known of it.
     return {
       ok: false,
       error: badInput(
         request.run
-          ? `run ${request.run} is not an interrupted run in ${request.repoDir}`
-          : `no interrupted run in ${request.repoDir}: nothing to resume`,
+          ? `run ${request.run} is not an interrupted run that can be resumed in ${request.repoDir}`
+          : warnings.length > 0
+            ? `no interrupted run in ${request.repoDir} can be resumed`
+            : `no interrupted run in ${request.repoDir}: nothing to resume`,
+        warnings,
       ),
     };
   }
+  warnings.forEach(request.onWarning);
   const [point, ...others] = candidates;
   if (!point || others.length > 0) {
     return {

@@ -60,7 +60,8 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
 
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
-  const interrupted = found.value.filter((p) => p.started.environment === rollout.environment);
+  found.value.warnings.forEach(request.onWarning);
+  const interrupted = found.value.points.filter((p) => p.started.environment === rollout.environment);
   const same = interrupted.find(
     (p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha,
   );

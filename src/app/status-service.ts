@@ -91,7 +91,7 @@ export async function statusService(request: {
       pending: [],
       lock: await readLock(request.repoDir, environment),
       lastRun: history.find((entry) => entry.environment === environment),
-      problems: [],
+      problems: damagedRuns(history, environment),
     };
     const playbooks = [...repo.value.playbooks]
       .filter(([, p]) => p.spec.inventory === environment)
@@ -116,6 +116,20 @@ export async function statusService(request: {
     report.environments.push(env);
   }
   return ok(report);
+}
+
+/** Unfinished runs whose journal is damaged, loudly: their hosts may be out of rotation. */
+function damagedRuns(history: readonly HistoryEntry[], environment: string): string[] {
+  return history
+    .filter((entry) => entry.damage !== undefined && (entry.environment === environment || entry.environment === '?'))
+    .flatMap((entry) => [
+      ...(entry.damage ?? []).map((line) => `run ${entry.runId}: ${line}`),
+      ...(entry.environment === '?'
+        ? entry.hostsOut.map(
+            (out) => `run ${entry.runId} (start lost) took ${out.host} out of rotation; not known to be back`,
+          )
+        : []),
+    ]);
 }
 
 /** Every host that could be read, and every problem (an unreachable host, an unreadable load balancer). */

@@ -34,6 +34,7 @@ export function formatHistory(entries: readonly HistoryEntry[], timeZone?: strin
       out.push(`    ${verb} after batch ${approval.afterBatch} by ${approval.by}${reason}`);
     }
     for (const host of entry.hostsOut) out.push(`    out of rotation: ${host.host} (${host.reason})`);
+    for (const line of entry.damage ?? []) out.push(`    damaged: ${line}`);
   });
   return `${out.join('\n')}\n`;
 }

@@ -48,6 +48,7 @@ describe('openJournal', () => {
         event(2),
       ],
       skipped: 0,
+      unreadable: [],
     });
   });
 
@@ -107,7 +108,7 @@ describe('openJournal', () => {
     await journal.append(event(3));
     await journal.close();
 
-    expect(await readJournal(path)).toEqual({ events: [event(1), event(3)], skipped: 1 });
+    expect(await readJournal(path)).toEqual({ events: [event(1), event(3)], skipped: 1, unreadable: [2] });
   });
 });
 
@@ -120,20 +121,20 @@ describe('readJournal', () => {
     const size = (await readFile(path)).length;
     await truncate(path, size - 7);
 
-    expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 1 });
+    expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 1, unreadable: [] });
   });
 
   it('given a last line complete but without its newline, when read, then it is skipped: its append was never acknowledged', async () => {
     const path = join(dir, 'run.jsonl');
     await writeFile(path, `${JSON.stringify(event(1))}\n${JSON.stringify(event(2))}`);
-    expect(await readJournal(path)).toEqual({ events: [event(1)], skipped: 1 });
+    expect(await readJournal(path)).toEqual({ events: [event(1)], skipped: 1, unreadable: [] });
   });
 
   it('given lines that are not events, when read, then they are skipped and counted', async () => {
     const path = join(dir, 'run.jsonl');
     await writeFile(path, `${JSON.stringify(event(1))}\n{"hello":1}\nnot json\n\n`);
     await appendFile(path, `${JSON.stringify(event(2))}\n`);
-    expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 2 });
+    expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 2, unreadable: [2, 3] });
   });
 
   it('given no file, when read, then it rejects with ENOENT', async () => {

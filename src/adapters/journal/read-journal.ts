@@ -11,6 +11,12 @@ export interface JournalContents {
   events: RunEvent[];
   /** Lines that were torn or not an event (a torn line ended by a later reopen lands mid-file). */
   skipped: number;
+  /**
+   * Line numbers (from 1) of the complete lines that are not an event: damage
+   * worth saying. An unterminated last line is not among them — its append
+   * was never acknowledged, so nothing acknowledged was lost.
+   */
+  unreadable: number[];
 }
 
 function asEvent(line: string): RunEvent | undefined {
@@ -32,12 +38,12 @@ export async function readJournal(path: string): Promise<JournalContents> {
   // After the last newline: '' for a clean file, a fragment for a torn one.
   const unterminated = lines.pop() ?? '';
   const events: RunEvent[] = [];
-  let skipped = unterminated === '' ? 0 : 1;
-  for (const line of lines) {
-    if (line.trim() === '') continue;
+  const unreadable: number[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
     const event = asEvent(line);
     if (event) events.push(event);
-    else skipped++;
-  }
-  return { events, skipped };
+    else unreadable.push(index + 1);
+  });
+  return { events, skipped: unreadable.length + (unterminated === '' ? 0 : 1), unreadable };
 }
