@@ -11,7 +11,7 @@ import { planRollout } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { loadRollout } from '../spec/repo.js';
-import { prefetchAvailability } from './availability-prefetch.js';
+import { prefetchRepositoryCheck } from './repository-check.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
 import { loadAdapters, type World } from './world.js';
 
@@ -61,7 +61,7 @@ export async function planService(
   const world = (await adapters).connect(rollout);
   try {
     // The repositories are asked while the fleet is read, as `run` does.
-    const early = prefetchAvailability(rollout, world.shells, world.packageManagers, request.signal);
+    const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, request.signal);
     const observation = await observe(rollout, world, request.signal);
     if (!observation.ok) return observation;
     const plan = planRollout(rollout, observation.value.facts);

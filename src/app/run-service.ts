@@ -26,6 +26,7 @@ import {
   type SessionViews,
 } from './run-session.js';
 import { loadAdapters } from './world.js';
+import { shortSha } from '../core/sha.js';
 
 export type { RunViews } from './run-session.js';
 
@@ -80,7 +81,7 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
     return {
       ok: false,
       error: badInput(
-        `run ${first.runId} (${first.started.rollout} at ${first.started.commit.sha.slice(0, 7)}) was interrupted (${first.lastStep}) ` +
+        `run ${first.runId} (${first.started.rollout} at ${shortSha(first.started.commit.sha)}) was interrupted (${first.lastStep}) ` +
           `and may have left hosts out of rotation; finish it first: lieutenant resume ${first.runId}`,
       ),
     };

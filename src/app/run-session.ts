@@ -22,7 +22,7 @@ import { planRollout } from '../plan/planner.js';
 import type { FleetFacts, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { createRunLogger } from '../ui/log.js';
-import { prefetchAvailability } from './availability-prefetch.js';
+import { prefetchRepositoryCheck } from './repository-check.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
 import { observe } from './plan-service.js';
@@ -117,7 +117,7 @@ export async function openRunSession(
 
     const world = (await (views.adapters ?? loadAdapters())).connect(rollout);
     closers.push(() => world.shells.closeAll());
-    const early = prefetchAvailability(rollout, world.shells, world.packageManagers, views.force);
+    const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, views.force);
     const observed = await observe(rollout, world, views.force);
     if (!observed.ok) {
       await close();

@@ -8,6 +8,7 @@ import { revertService } from '../app/revert-service.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { reportFailure } from './report.js';
 import { watchRun } from './run.js';
+import { shortSha } from '../core/sha.js';
 
 interface RevertFlags {
   run?: boolean;
@@ -40,7 +41,7 @@ export function register(program: Command, context: CliContext): void {
       if (!reverted.ok) return context.setExitCode(reportFailure(reverted.error, context));
       const { revertSha, reverted: release, rollouts, pushedTo } = reverted.value;
       io.stderr.write(
-        `reverted ${release.sha.slice(0, 7)} "${release.subject}" in ${revertSha.slice(0, 7)}${pushedTo ? `, pushed to ${pushedTo}` : ''}\n`,
+        `reverted ${shortSha(release.sha)} "${release.subject}" in ${shortSha(revertSha)}${pushedTo ? `, pushed to ${pushedTo}` : ''}\n`,
       );
       if (!flags.run) {
         io.stderr.write(

@@ -7,6 +7,7 @@ import { formatSpecError } from '../spec/errors.js';
 import { inspectRepo } from '../spec/repo.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { shortSha } from '../core/sha.js';
 
 export interface ValidateOptions {
   repoDir: string;
@@ -36,7 +37,7 @@ export async function validate(options: ValidateOptions, { io }: Pick<CliContext
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const inventoriesWord = inventories.size === 1 ? 'inventory' : 'inventories';
   io.stdout.write(
-    `${plural(playbooks.size, 'playbook')}, ${inventories.size} ${inventoriesWord} valid at ${commit.sha.slice(0, 7)} ${commit.subject}\n`,
+    `${plural(playbooks.size, 'playbook')}, ${inventories.size} ${inventoriesWord} valid at ${shortSha(commit.sha)} ${commit.subject}\n`,
   );
   return ExitCode.done;
 }

@@ -101,7 +101,3 @@ export async function uncommittedFiles(git: SimpleGit): Promise<string[]> {
   const status = await git.status(['--untracked-files=no']);
   return status.files.map((f) => f.path);
 }
-
-export function shortSha(sha: string): string {
-  return sha.slice(0, 7);
-}

@@ -5,7 +5,8 @@
  */
 import { fail, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
-import { gitAt, isAncestor, resolveCommit, shortSha, uncommittedFiles } from './git.js';
+import { shortSha } from '../core/sha.js';
+import { gitAt, isAncestor, resolveCommit, uncommittedFiles } from './git.js';
 
 export interface PollOptions {
   remote: string;

@@ -7,7 +7,8 @@ import type { SimpleGit } from 'simple-git';
 import { fail, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 import { changedPlaybooks, isReverted, playbookInventory } from './changes.js';
-import { commitSubject, gitAt, repositoryProblem, shortSha, uncommittedFiles } from './git.js';
+import { shortSha } from '../core/sha.js';
+import { commitSubject, gitAt, repositoryProblem, uncommittedFiles } from './git.js';
 import { chooseRevertTarget } from './revert-target.js';
 import type { RevertTarget } from './revert-target.js';
 

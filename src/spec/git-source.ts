@@ -9,7 +9,8 @@ import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ok, type Result } from '../core/result.js';
-import { repositoryProblem, resolveCommit, revisionProblem, shortSha } from '../gitops/git.js';
+import { shortSha } from '../core/sha.js';
+import { repositoryProblem, resolveCommit, revisionProblem } from '../gitops/git.js';
 import { printable, specError, type SpecError } from './errors.js';
 
 export const SPEC_FOLDERS = ['playbooks', 'inventories'] as const;

@@ -3,13 +3,15 @@
  * thing reads the same everywhere: `demo 1.0 → 1.1`, `1m 05s`, `a1b2c3d`.
  */
 import type { Versions } from '../engine/index.js';
+import { shortSha } from '../core/sha.js';
+
+/** One short form of a commit for every view (core/sha.ts). */
+export { shortSha };
 
 /** Where renderers write: a stream, or anything with `write(text)` (the CLI's io, a test's collector). */
 export interface TextSink {
   write(text: string): unknown;
 }
-
-export const shortSha = (sha: string): string => sha.slice(0, 7);
 
 /** `1.0`, or `(none)` for a package that is not installed. */
 export const versionText = (version: string | null | undefined): string => version ?? '(none)';

@@ -16,6 +16,7 @@ import { createDriftTracker } from './drift-tracker.js';
 import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 import { attemptRun } from './run-step.js';
+import { shortSha } from '../../core/sha.js';
 
 export type DriftStep = (headSha: string, signal: AbortSignal) => Promise<number>;
 
@@ -39,7 +40,7 @@ export function createDriftStep(
         const reason =
           deployed === undefined
             ? 'nothing was deployed yet, so there is no state to heal back to'
-            : `the deployed ${deployed.slice(0, 7)} was reverted since; a reverted commit is never re-applied automatically`;
+            : `the deployed ${shortSha(deployed)} was reverted since; a reverted commit is never re-applied automatically`;
         emit({ type: 'heal.skipped', environment, rollout, reason });
         healDue.delete(key);
         continue;

@@ -16,6 +16,7 @@ import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 import { pendingRollouts } from './pending.js';
 import { attemptRun } from './run-step.js';
+import { shortSha } from '../../core/sha.js';
 
 export interface HeadState extends SaidLines {
   /** The head the previous cycle saw. */
@@ -78,7 +79,7 @@ export async function applyHead(
         type: 'push.ignored',
         deliveryId: push.deliveryId,
         after: push.after,
-        reason: `the head ${head.slice(0, 7)} is invalid`,
+        reason: `the head ${shortSha(head)} is invalid`,
       });
     return { kind: 'invalid', sha: head, exitCode: ExitCode.badInput };
   }
@@ -125,16 +126,16 @@ async function pushIgnoredBecause(
   const git = gitAt(config.repoDir);
   const after = await resolveCommit(git, push.after);
   if (after === undefined || !(await isAncestor(git, after, head)))
-    return `${push.after.slice(0, 7)} is not on ${config.branch} here (fetch failed, or the branch was rewritten)`;
+    return `${shortSha(push.after)} is not on ${config.branch} here (fetch failed, or the branch was rewritten)`;
   if (after !== head && (await isReverted(config.repoDir, after, head)))
-    return `${after.slice(0, 7)} was reverted on ${config.branch}; a reverted commit is never re-applied automatically`;
+    return `${shortSha(after)} was reverted on ${config.branch}; a reverted commit is never re-applied automatically`;
   const deployed = await Promise.all(
     [...specs.playbooks].map(([rollout, { spec }]) => deployedCommit(config.repoDir, spec.inventory, rollout)),
   );
   const everywhere =
     deployed.length > 0 &&
     (await Promise.all(deployed.map((sha) => sha !== undefined && isAncestor(git, after, sha)))).every(Boolean);
-  return everywhere ? `${after.slice(0, 7)} is already deployed` : undefined;
+  return everywhere ? `${shortSha(after)} is already deployed` : undefined;
 }
 
 /** True the first time `key` is said. */

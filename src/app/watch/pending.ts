@@ -15,6 +15,7 @@ import { deployedCommit, runRecords } from '../../gitops/deployed.js';
 import type { RunRecord } from '../../gitops/run-record.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import { changesCancelled } from './reverted.js';
+import { shortSha } from '../../core/sha.js';
 
 export type PendingRollout =
   | { rollout: string; environment: string; action: 'run' }
@@ -58,7 +59,7 @@ export async function pendingRollouts(
         rollout,
         environment,
         action: 'skip',
-        reason: `every change since the deployed ${deployed.slice(0, 7)} was reverted`,
+        reason: `every change since the deployed ${shortSha(deployed)} was reverted`,
       });
       continue;
     }

@@ -1,6 +1,7 @@
 /**
- * Preflight asks every planned host's repositories for the committed
- * versions — after the fleet has been read and planned. Asking while the
+ * The repository check (not to be confused with the engine's maxUnavailable
+ * guard, engine/availability.ts): preflight asks every planned host's
+ * repositories for the committed versions — after the fleet has been read and planned. Asking while the
  * fleet is being read hides that round trip (the largest fixed cost the bench
  * measured): this wraps the package managers so an answer fetched early is
  * the answer preflight gets. The check itself is unchanged, and a failed or
@@ -11,7 +12,7 @@ import type { PackageManager, PackageManagers, RemoteShells } from '../engine/in
 import type { Result } from '../core/result.js';
 import type { Rollout } from '../spec/model.js';
 
-export function prefetchAvailability(
+export function prefetchRepositoryCheck(
   rollout: Rollout,
   shells: RemoteShells,
   managers: PackageManagers,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PackageManager, PackageManagers, RemoteShell, RemoteShells } from '../engine/index.js';
 import { fail, ok, okVoid } from '../core/result.js';
 import { rolloutFixture } from '../testing/rollout-builder.js';
-import { prefetchAvailability } from './availability-prefetch.js';
+import { prefetchRepositoryCheck } from './repository-check.js';
 
 /** A package manager that records every repository query and refuses the versions it is told to. */
 function recordingManagers(missing: string[] = []) {
@@ -31,13 +31,13 @@ const shells: RemoteShells = {
 const signal = new AbortController().signal;
 const shellOf = (host: string): RemoteShell => ({ host, exec: async () => ok({ code: 0, stdout: '', stderr: '' }) });
 
-describe('prefetchAvailability', () => {
+describe('prefetchRepositoryCheck', () => {
   it('asks each host once: preflight gets the answer fetched while the fleet was read', async () => {
     // Given two hosts and the committed demo 1.1
     const rollout = rolloutFixture({ groups: [{ hosts: 2 }] });
     const { managers, asked } = recordingManagers();
     // When the answers are fetched early, then preflight asks
-    const early = prefetchAvailability(rollout, shells, managers, signal);
+    const early = prefetchRepositoryCheck(rollout, shells, managers, signal);
     await early.started;
     const answers = await Promise.all(
       ['web-01', 'web-02'].map((h) => early.packageManagers.apt.ensureAvailable(shellOf(h), { demo: '1.1' })),
@@ -50,7 +50,7 @@ describe('prefetchAvailability', () => {
   it('asks again for another question (a resumed rollback’s old versions) and after a refusal', async () => {
     const rollout = rolloutFixture({ groups: [{ hosts: 1, packages: { demo: '9.9' } }] });
     const { managers, asked } = recordingManagers(['9.9']);
-    const early = prefetchAvailability(rollout, shells, managers, signal);
+    const early = prefetchRepositoryCheck(rollout, shells, managers, signal);
     await early.started;
     const refused = await early.packageManagers.apt.ensureAvailable(shellOf('web-01'), { demo: '9.9' });
     await early.packageManagers.apt.ensureAvailable(shellOf('web-01'), { demo: '1.0' });
