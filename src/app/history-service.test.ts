@@ -25,7 +25,7 @@ const started = (commit: { sha: string; subject: string }, extra: Record<string,
   environment: 'staging',
   commit,
   operator: 'bob',
-  plan: {},
+  plan: { groups: [] },
   ...extra,
 });
 

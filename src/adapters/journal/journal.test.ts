@@ -137,6 +137,26 @@ describe('readJournal', () => {
     expect(await readJournal(path)).toEqual({ events: [event(1), event(2)], skipped: 2, unreadable: [2, 3] });
   });
 
+  it('given a start missing what resume builds on, or a host event without its host, when read, then they are unreadable', async () => {
+    const path = join(dir, 'run.jsonl');
+    const start = {
+      type: 'run.started',
+      rollout: 'web',
+      environment: 'staging',
+      commit: { sha: 'abc' },
+      plan: { groups: [] },
+    };
+    const lines = [
+      { ...start, runId, seq: 1, at: 'x' },
+      { ...start, plan: null, runId, seq: 2, at: 'x' },
+      { type: 'host.drain.started', runId, seq: 3, at: 'x' },
+    ];
+    await writeFile(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const read = await readJournal(path);
+    expect(read.events.map((e) => e.seq)).toEqual([1]);
+    expect(read.unreadable).toEqual([2, 3]);
+  });
+
   it('given no file, when read, then it rejects with ENOENT', async () => {
     await expect(readJournal(join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -23,12 +23,25 @@ function asEvent(line: string): RunEvent | undefined {
   try {
     const value: unknown = JSON.parse(line);
     if (typeof value !== 'object' || value === null) return undefined;
-    const { type, seq, runId } = value as Record<string, unknown>;
-    if (typeof type !== 'string' || typeof seq !== 'number' || typeof runId !== 'string') return undefined;
+    const { type, seq, runId, at } = value as Record<string, unknown>;
+    if (typeof type !== 'string' || typeof seq !== 'number' || typeof runId !== 'string' || typeof at !== 'string')
+      return undefined;
+    if (type === 'run.started' && !isStart(value as Record<string, unknown>)) return undefined;
+    if (type.startsWith('host.') && typeof (value as Record<string, unknown>)['host'] !== 'string') return undefined;
     return value as RunEvent;
   } catch {
     return undefined;
   }
+}
+
+/** A start is what resume builds on (commit, rollout, environment, the planned hosts): all of it, or it is not one. */
+function isStart(value: Record<string, unknown>): boolean {
+  const { rollout, environment, commit, plan } = value;
+  const sha = (commit as Record<string, unknown> | null | undefined)?.['sha'];
+  const groups = (plan as Record<string, unknown> | null | undefined)?.['groups'];
+  return (
+    typeof rollout === 'string' && typeof environment === 'string' && typeof sha === 'string' && Array.isArray(groups)
+  );
 }
 
 /** Rejects only when the file cannot be read (missing, permissions). */
