@@ -12,7 +12,7 @@ import { captureIo } from './testing.js';
 
 let repo: SpecRepo;
 beforeAll(async () => {
-  const files = await fixtureFiles('product');
+  const files = await fixtureFiles('example');
   // Addresses nobody answers on: a command that got as far as the fleet would say so, not exit with our message.
   files['inventories/staging.yaml'] = (files['inventories/staging.yaml'] ?? '').replaceAll('127.0.1.', '127.0.25.');
   repo = await makeSpecRepo();
