@@ -15,6 +15,7 @@ import { NAME } from './names.js';
 import type { InventorySpec, PlaybookSpec } from './schema.js';
 import { checkPlaybookFile, stemOf } from './spec-file.js';
 import { listOf } from './suggest.js';
+import { shortSha } from '../core/sha.js';
 
 export interface RepoSpecs {
   repoDir: string;
@@ -45,7 +46,7 @@ export async function inspectRepo(
   const warnings = [...checked.warnings];
   if (checked.playbooks.size + checked.inventories.size === 0 && checked.errors.length === 0) {
     warnings.push(
-      `no playbooks/*.yaml or inventories/*.yaml at ${commit.sha.slice(0, 7)}: is ${dir} the rollout repo? (--repo DIR)`,
+      `no playbooks/*.yaml or inventories/*.yaml at ${shortSha(commit.sha)}: is ${dir} the rollout repo? (--repo DIR)`,
     );
   }
   if (checked.errors.length > 0) return { specs: { ok: false, error: checked.errors }, warnings };
@@ -98,7 +99,7 @@ export async function loadRollout(
       error: [
         specError(
           playbookPath,
-          `no such playbook at ${commit.sha.slice(0, 7)} "${commit.subject}"; playbooks there: ${listOf(known)}`,
+          `no such playbook at ${shortSha(commit.sha)} "${commit.subject}"; playbooks there: ${listOf(known)}`,
         ),
       ],
     };
