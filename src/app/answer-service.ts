@@ -33,8 +33,13 @@ export async function answerGate(decision: GateDecision, request: AnswerRequest)
     const { message, detail } = sent.error;
     return { ok: false, error: badInput(`lieutenant ${decision}: ${message}`, detail === undefined ? [] : [detail]) };
   }
-  const { runId, afterBatch, batches } = sent.value;
+  const { runId, gate } = sent.value;
+  if (gate === undefined) {
+    return ok(
+      `aborted run ${runId} (as ${by}): its hosts in flight finish, then its batch is rolled back and it stops`,
+    );
+  }
   return ok(
-    `${VERB[decision]} run ${runId} at the gate after batch ${afterBatch}/${batches} (as ${by})${THEN[decision]}`,
+    `${VERB[decision]} run ${runId} at the gate after batch ${gate.afterBatch}/${gate.batches} (as ${by})${THEN[decision]}`,
   );
 }

@@ -13,6 +13,7 @@ import {
   firstAnswer,
   operatorName,
   registerActiveRun,
+  watchForAbort,
 } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunOutcome } from '../engine/index.js';
@@ -147,6 +148,9 @@ export async function openRunSession(
       operator,
     });
     closers.push(() => active.close());
+    // `lieutenant abort` from another terminal, at any moment (a gate's answers come through the approver).
+    const aborts = await watchForAbort(repoDir, runId);
+    closers.push(async () => aborts.close());
 
     const events: RunEvent[] = [];
     const approver = views.yes
@@ -161,6 +165,7 @@ export async function openRunSession(
         operator,
         stop: views.stop,
         force: views.force,
+        abort: aborts.signal,
         pollMs: views.pollMs,
         ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1 } : {}),
         listeners: [

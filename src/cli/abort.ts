@@ -1,6 +1,8 @@
 /**
- * `lieutenant abort [RUN]`: answers a waiting pause gate with "stop": the run
- * rolls back the batch before the gate and ends with exit code 3.
+ * `lieutenant abort [RUN]`: stops a run from another terminal, at any moment:
+ * at a pause gate it answers "stop"; while the run works on a batch, the hosts
+ * in flight finish. Either way the run rolls that batch back and ends with
+ * exit code 3.
  */
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
@@ -9,7 +11,7 @@ import { answerCommand } from './approve.js';
 export function register(program: Command, context: CliContext): void {
   program
     .command('abort')
-    .description('answers a waiting pause gate from another terminal: stop, and roll back its batch')
+    .description('stops a run from another terminal, at a gate or mid-batch: roll back its batch, exit 3')
     .argument('[run]', 'run id (default: the only run in progress)')
     .option('--reason <text>', 'why, recorded with the abort')
     .action((run: string | undefined, flags: { reason?: string }, command: Command) =>

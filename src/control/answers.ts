@@ -3,7 +3,9 @@
  * (the only one, or the one named), checks it is waiting at a gate, and drops
  * an answer file into its control folder; the run's control approver takes it
  * (`takeAnswer`). Each answer names the gate it answers, so an answer that
- * arrives late never approves the next gate.
+ * arrives late never approves the next gate. An abort needs no gate: sent
+ * while the run works on a batch, it is an abort file that the run's abort
+ * watch takes at once (control/abort-watch.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -27,11 +29,21 @@ export async function sendAnswer(
   repoDir: string,
   runId: string | undefined,
   answer: GateAnswer,
-): Promise<Result<{ runId: string; afterBatch: number; batches: number }>> {
+): Promise<Result<{ runId: string; gate?: { afterBatch: number; batches: number } }>> {
   const runs = await listActiveRuns(repoDir);
   const chosen = chooseRun(repoDir, runs, runId);
   if (!chosen.ok) return chosen;
   const run = chosen.value;
+  if (run.gate === undefined && answer.decision === 'abort') {
+    const body = {
+      by: answer.by,
+      ...(answer.reason ? { reason: answer.reason } : {}),
+      sentAt: new Date().toISOString(),
+    };
+    const name = `abort-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`;
+    await writeFileAtomic(join(controlDir(repoDir, run.runId), name), `${JSON.stringify(body)}\n`);
+    return ok({ runId: run.runId });
+  }
   if (run.gate === undefined) {
     return fail(`run ${run.runId} is not waiting at a gate (it is still working on a batch); try again when it pauses`);
   }
@@ -44,7 +56,7 @@ export async function sendAnswer(
   };
   const name = `answer-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`;
   await writeFileAtomic(join(controlDir(repoDir, run.runId), name), `${JSON.stringify(body)}\n`);
-  return ok({ runId: run.runId, afterBatch: run.gate.afterBatch, batches: run.gate.batches });
+  return ok({ runId: run.runId, gate: { afterBatch: run.gate.afterBatch, batches: run.gate.batches } });
 }
 
 function chooseRun(repoDir: string, runs: ActiveRunInfo[], runId: string | undefined): Result<ActiveRunInfo> {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GateRequest } from '../engine/index.js';
 import { registerActiveRun, type ActiveRunHandle } from './active-runs.js';
 import { sendAnswer } from './answers.js';
+import { watchForAbort } from './abort-watch.js';
 import { createControlApprover } from './control-approver.js';
 import { announceGates } from './gate-announcer.js';
 import { controlDir } from '../state/index.js';
@@ -82,6 +83,23 @@ describe('control channel', () => {
     if (!result.ok) expect(result.error.message).toContain('run-1 is not waiting at a gate');
   });
 
+  it('given a run still working on a batch, when aborting, then the abort is taken at once by the run, with who and why', async () => {
+    // Given a run working on its batch, watching for aborts
+    handle = await registerActiveRun(repo, registration('run-1'));
+    const watch = await watchForAbort(repo, 'run-1', 20);
+    try {
+      // When an operator aborts it from another terminal
+      const sent = await sendAnswer(repo, undefined, { decision: 'abort', by: 'carol', reason: 'error rate up' });
+      expect(sent).toEqual({ ok: true, value: { runId: 'run-1' } });
+      // Then the run's abort signal fires with the answer, and the file is consumed
+      await new Promise<void>((resolve) => watch.signal.addEventListener('abort', () => resolve(), { once: true }));
+      expect(watch.signal.reason).toEqual({ decision: 'abort', by: 'carol', reason: 'error rate up' });
+      expect((await readdir(controlDir(repo, 'run-1'))).filter((name) => name.startsWith('abort-'))).toEqual([]);
+    } finally {
+      watch.close();
+    }
+  });
+
   it('given a run naming an unknown RUN, when approving, then it says so and lists what runs', async () => {
     handle = await registerActiveRun(repo, registration('run-1'));
     const result = await sendAnswer(repo, 'run-9', { decision: 'approve', by: 'bob' });
@@ -99,7 +117,7 @@ describe('control channel', () => {
     // When
     const sent = await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob', reason: 'graphs look fine' });
     // Then
-    expect(sent).toEqual({ ok: true, value: { runId: 'run-1', afterBatch: 1, batches: 2 } });
+    expect(sent).toEqual({ ok: true, value: { runId: 'run-1', gate: { afterBatch: 1, batches: 2 } } });
     await expect(answer).resolves.toEqual({ decision: 'approve', by: 'bob', reason: 'graphs look fine' });
     expect((await readdir(controlDir(repo, 'run-1'))).filter((n) => !n.startsWith('.'))).toEqual([]);
   });
@@ -142,7 +160,7 @@ describe('control channel', () => {
       { cwd: process.cwd() },
     );
     // Then
-    expect(JSON.parse(stdout)).toEqual({ ok: true, value: { runId: 'run-1', afterBatch: 1, batches: 2 } });
+    expect(JSON.parse(stdout)).toEqual({ ok: true, value: { runId: 'run-1', gate: { afterBatch: 1, batches: 2 } } });
     await expect(answer).resolves.toEqual({ decision: 'abort', by: 'erin', reason: 'error rate up on web-01' });
   });
 });

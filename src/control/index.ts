@@ -8,6 +8,7 @@ export {
   type ActiveRunRegistration,
 } from './active-runs.js';
 export { sendAnswer } from './answers.js';
+export { watchForAbort, type AbortWatch } from './abort-watch.js';
 export { createControlApprover, type ControlApproverOptions } from './control-approver.js';
 export { autoApprover, firstAnswer } from './approvers.js';
 export { announceGates } from './gate-announcer.js';

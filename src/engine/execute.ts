@@ -3,6 +3,7 @@
  * order; after each, the pause gate; on a failed host, the failure policy.
  * Everything that happens is an event, journaled before its step runs.
  */
+import { shortSha } from '../core/sha.js';
 import type { Plan } from '../plan/types.js';
 import { Availability } from './availability.js';
 import { rollBackBatch, runBatch } from './batch.js';
@@ -114,7 +115,7 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
 
   async function runBatches(): Promise<RunOutcome> {
     if (plan.batches.length === 0) {
-      return finish('nothing-to-do', `every host already matches ${plan.commit.sha.slice(0, 7)}`);
+      return finish('nothing-to-do', `every host already matches ${shortSha(plan.commit.sha)}`);
     }
 
     const checked = await preflight(plan, deps, control.force);
@@ -200,16 +201,13 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     if (!sick.ok || sick.value.size > 0) {
       return finish(
         'degraded',
-        `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)}, but ` +
+        `${changed.length} host(s) now on ${shortSha(plan.commit.sha)}, but ` +
           (sick.ok
             ? `not every host of the rollout is serving: ${[...sick.value.values()].join('; ')}`
             : `whether every host is serving could not be checked: ${sick.error.message}`),
       );
     }
-    return finish(
-      'succeeded',
-      `${changed.length} host(s) now on ${plan.commit.sha.slice(0, 7)} ${plan.commit.subject}`,
-    );
+    return finish('succeeded', `${changed.length} host(s) now on ${shortSha(plan.commit.sha)} ${plan.commit.subject}`);
   }
 }
 

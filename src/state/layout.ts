@@ -44,3 +44,5 @@ export const activeFile = (repoDir: string, runId: string): string => join(activ
 export const controlDir = (repoDir: string, runId: string): string => join(repoDir, STATE_DIR, 'control', runId);
 
 export const ANSWER_FILE = /^answer-[\w.-]+\.json$/;
+/** `lieutenant abort` sent while the run works on a batch: taken whenever it comes, not by a gate. */
+export const ABORT_FILE = /^abort-[\w.-]+\.json$/;

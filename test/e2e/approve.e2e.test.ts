@@ -157,4 +157,32 @@ describe('answering a gate from a second process', () => {
     expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['aborted']);
     expect((await historyEntries(repo)).map((entry) => [entry.runId, entry.result])).toEqual([[runId, 'aborted']]);
   });
+
+  it('given a headless run still draining batch 1, when abort is sent from a second process, then it is taken at once: the hosts in flight finish, batch 1 is rolled back, exit 3', async () => {
+    // Given: web-01 holds a slow request, so batch 1 is still draining when the abort comes
+    const slow = (held = await holdSession(given.fleet, 'web-01'));
+    const run = startHeadlessRun();
+    await journaled(repo, 'host.drain.started', { process: run, where: (event) => event.host === 'web-01' });
+
+    // When
+    const abort = await runLieutenantProcess(['abort', '--reason', 'wrong release'], { repo });
+    await slow.release();
+
+    // Then: accepted (not refused for want of a gate), and the run stops as at a gate
+    expect(abort.code, abort.output).toBe(0);
+    expect(abort.stdout).toMatch(/^aborted run \S+ \(as E2E Operator\): its hosts in flight finish/);
+    const done = await run.exited;
+    expect(done.code, done.output).toBe(3);
+    expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
+    expect(await rotation(given.fleet)).toEqual(allUp(hosts));
+    const events = await lastJournal(repo);
+    expect(
+      eventsOf(events, 'gate.answered').map(({ decision, by, reason, during }) => ({ decision, by, reason, during })),
+    ).toEqual([{ decision: 'abort', by: OPERATOR, reason: 'wrong release', during: 1 }]);
+    expect(eventsOf(events, 'gate.waiting')).toEqual([]);
+    expect(eventsOf(events, 'batch.started')).toHaveLength(1);
+    for (const host of hosts.slice(3))
+      expect(events.filter((event) => 'host' in event && event.host === host)).toEqual([]);
+    expect(eventsOf(events, 'run.finished').map((event) => event.result)).toEqual(['aborted']);
+  });
 });
