@@ -9,6 +9,7 @@ import { repoDirOf, type CliContext } from './context.js';
 import { reportFailure } from './report.js';
 import { watchRun } from './run.js';
 import { shortSha } from '../core/sha.js';
+import { examples } from './usage.js';
 
 interface RevertFlags {
   run?: boolean;
@@ -22,6 +23,14 @@ interface RevertFlags {
 export function register(program: Command, context: CliContext): void {
   program
     .command('revert [commit]')
+    .summary('reverts a release in Git, then (--run) rolls the fleet back')
+    .addHelpText(
+      'after',
+      examples([
+        ['lieutenant revert --run --yes', 'revert the last release and apply it'],
+        ['lieutenant revert 1a2b3c4 --push', 'only the revert commit, pushed'],
+      ]),
+    )
     .description('makes the revert commit in the rollout repo, then (with --run) rolls the fleet back to it')
     .option('--run', 'run the playbooks the revert changed (downgrades the fleet)')
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')

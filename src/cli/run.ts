@@ -15,6 +15,7 @@ import { reportFailure } from './report.js';
 import { interruptions } from './interrupt.js';
 import type { Approver } from '../engine/index.js';
 import type { RunTuiHandle } from '../ui/tui/render.js';
+import { examples } from './usage.js';
 
 export interface RunFlags {
   yes?: boolean;
@@ -27,6 +28,15 @@ export interface RunFlags {
 export function register(program: Command, context: CliContext): void {
   program
     .command('run <playbook>')
+    .summary('rolls the committed versions out, batch by batch')
+    .addHelpText(
+      'after',
+      examples([
+        ['lieutenant run web', 'the TUI on a terminal, plain lines otherwise'],
+        ['lieutenant run web --yes --json', 'headless: gates auto-approved, JSON lines'],
+        ['lieutenant run web --push', 'then share the note and deployed refs via origin'],
+      ]),
+    )
     .description('executes the rollout; Ink TUI when stdout is a terminal, plain lines otherwise')
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')
     .option('--json', 'one JSON object per line: events, then a summary')
