@@ -12,6 +12,7 @@ import type { CliContext, CliIo } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { describeFailure } from './errors.js';
 import { HELP_SETTINGS, HELP_WIDTH, useSynopsisUsage } from './usage.js';
+import { register as registerInit } from './init.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
@@ -86,6 +87,7 @@ export function buildProgram(context: CliContext): Command {
     .showHelpAfterError('(lieutenant help COMMAND describes its flags)')
     .exitOverride();
 
+  registerInit(program, context);
   registerValidate(program, context);
   registerPlan(program, context);
   registerRun(program, context);
