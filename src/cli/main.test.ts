@@ -19,7 +19,7 @@ describe('lieutenant (the command line shell)', () => {
     expect(widest(io.out())).toBeLessThanOrEqual(80);
   });
 
-  it.each(['init', 'validate', 'plan', 'run', 'approve', 'abort', 'revert', 'status', 'history', 'resume', 'watch'])(
+  it.each(['init', 'import', 'validate', 'plan', 'run', 'approve', 'abort', 'revert', 'status', 'history', 'resume', 'watch'])(
     'lieutenant help %s prints that command’s synopsis, flags and examples, within 80 columns',
     async (name) => {
       // When help for the command is asked for both ways

@@ -13,6 +13,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { describeFailure } from './errors.js';
 import { HELP_SETTINGS, HELP_WIDTH, useSynopsisUsage } from './usage.js';
 import { register as registerInit } from './init.js';
+import { register as registerImport } from './import.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
@@ -88,6 +89,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride();
 
   registerInit(program, context);
+  registerImport(program, context);
   registerValidate(program, context);
   registerPlan(program, context);
   registerRun(program, context);

@@ -16,7 +16,8 @@ export function usageTerms(command: Command): string {
     .filter((option) => option.long !== undefined && option.long !== '--help' && !option.hidden)
     .map((option) => {
       const value = /[<[]([^>\]]+)[>\]]/.exec(option.flags)?.[1];
-      return `[${option.long}${value === undefined ? '' : ` ${value.toUpperCase()}`}]`;
+      const term = `${option.long}${value === undefined ? '' : ` ${value.toUpperCase()}`}`;
+      return option.mandatory ? term : `[${term}]`;
     });
   return [...argumentTerms(command), ...options].join(' ');
 }
@@ -26,10 +27,13 @@ export function shortUsage(command: Command): string {
   return [command.name(), ...argumentTerms(command)].join(' ');
 }
 
+/** Arguments in capitals; one with a single allowed value is that word (`import ansible`). */
 function argumentTerms(command: Command): string[] {
-  return command.registeredArguments.map((argument) =>
-    argument.required ? argument.name().toUpperCase() : `[${argument.name().toUpperCase()}]`,
-  );
+  return command.registeredArguments.map((argument) => {
+    const only = argument.argChoices?.length === 1 ? argument.argChoices[0] : undefined;
+    const term = only ?? argument.name().toUpperCase();
+    return argument.required ? term : `[${term}]`;
+  });
 }
 
 /** Help settings for the program; commands created afterwards inherit them. */
