@@ -19,21 +19,31 @@ describe('lieutenant (the command line shell)', () => {
     expect(widest(io.out())).toBeLessThanOrEqual(80);
   });
 
-  it.each(['init', 'import', 'validate', 'plan', 'run', 'approve', 'abort', 'revert', 'status', 'history', 'resume', 'watch'])(
-    'lieutenant help %s prints that command’s synopsis, flags and examples, within 80 columns',
-    async (name) => {
-      // When help for the command is asked for both ways
-      const viaHelp = captureIo();
-      expect(await runCli(['help', name], viaHelp)).toBe(0);
-      const viaFlag = captureIo();
-      expect(await runCli([name, '--help'], viaFlag)).toBe(0);
-      // Then both print the same page: the synopsis, the flags, examples that use the command
-      expect(viaHelp.out()).toBe(viaFlag.out());
-      expect(viaHelp.out()).toMatch(new RegExp(`^Usage: lieutenant ${name}\\b`));
-      expect(viaHelp.out()).toMatch(new RegExp(`\\nExamples:\\n[\\s\\S]*lieutenant ${name}\\b`));
-      expect(widest(viaHelp.out())).toBeLessThanOrEqual(80);
-    },
-  );
+  it.each([
+    'init',
+    'import',
+    'validate',
+    'plan',
+    'run',
+    'approve',
+    'abort',
+    'revert',
+    'status',
+    'history',
+    'resume',
+    'watch',
+  ])('lieutenant help %s prints that command’s synopsis, flags and examples, within 80 columns', async (name) => {
+    // When help for the command is asked for both ways
+    const viaHelp = captureIo();
+    expect(await runCli(['help', name], viaHelp)).toBe(0);
+    const viaFlag = captureIo();
+    expect(await runCli([name, '--help'], viaFlag)).toBe(0);
+    // Then both print the same page: the synopsis, the flags, examples that use the command
+    expect(viaHelp.out()).toBe(viaFlag.out());
+    expect(viaHelp.out()).toMatch(new RegExp(`^Usage: lieutenant ${name}\\b`));
+    expect(viaHelp.out()).toMatch(new RegExp(`\\nExamples:\\n[\\s\\S]*lieutenant ${name}\\b`));
+    expect(widest(viaHelp.out())).toBeLessThanOrEqual(80);
+  });
 
   it('wraps help to a wider terminal when it is one', async () => {
     // Given a 120-column terminal
