@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
 import { importAnsible, type ImportDone } from '../app/import/import-service.js';
 import { repoDirOf, type CliContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { reportFailure } from './report.js';
 import { examples } from './usage.js';
 

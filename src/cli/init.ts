@@ -6,7 +6,7 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { initService, type InitDone } from '../app/init/init-service.js';
 import { repoDirOf, type CliContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { reportFailure } from './report.js';
 import { examples } from './usage.js';
 

@@ -33,6 +33,10 @@ groups:
     health:
       - tcp: { port: 22 }
       # - http: { url: "http://{{host.address}}:8080/health", status: 200 }
+# freeze:                       # windows in which no rollout starts (exit 5; rollbacks may)
+#   - reason: no changes over the weekend
+#     weekly: "Fri 16:00 - Mon 08:00"
+#     timeZone: Europe/Berlin
 `;
 
 export const examplePlaybook = `# yaml-language-server: $schema=../schema/playbook.schema.json
