@@ -9,11 +9,15 @@ import { badInput, type AppFailure } from './failure.js';
 import { findInterrupted } from './interrupted-runs.js';
 import { loadSpec } from './plan-service.js';
 import { conductRun, type RunDone, type RunViews } from './run-service.js';
+import { freezeBeforeRun } from './freeze/before-run.js';
+import { describeAllowance } from './freeze/guard.js';
 
 export interface ResumeRequest extends RunViews {
   repoDir: string;
   /** Run id; default: the only interrupted run. */
   run?: string;
+  /** `--override-freeze --reason TEXT`. */
+  overrideFreeze?: { reason: string };
 }
 
 export async function resumeService(request: ResumeRequest): Promise<Result<RunDone, AppFailure>> {
@@ -52,9 +56,17 @@ export async function resumeService(request: ResumeRequest): Promise<Result<RunD
     rev: point.started.commit.sha,
   });
   if (!loaded.ok) return loaded;
+  // Finishing a rollback brings the fleet back: a freeze window lets it through unless it says otherwise.
+  const frozen = await freezeBeforeRun(request.repoDir, loaded.value.rollout, {
+    rollback: point.mode === 'rollback',
+    ...(request.overrideFreeze ? { override: request.overrideFreeze } : {}),
+  });
+  if (!frozen.ok) return frozen;
+  if (frozen.value) request.onWarning(describeAllowance(frozen.value));
   request.onWarning(
     `resuming run ${point.runId} (${point.mode === 'rollback' ? 'finishing its rollback' : 'going on'}; it stopped at ${point.lastStep})`,
   );
-  const done = await conductRun(request, loaded.value.rollout, { runId: point.runId, point });
+  const views = frozen.value ? { ...request, freezeAllowance: frozen.value } : request;
+  const done = await conductRun(views, loaded.value.rollout, { runId: point.runId, point });
   return done.ok ? ok(done.value) : done;
 }

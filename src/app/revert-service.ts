@@ -29,7 +29,13 @@ async function commit(options: RevertOptions & { repoDir: string }): Promise<Res
  * gates, never health gates.
  */
 async function run(
-  request: RunViews & { repoDir: string; rollout: string; revertSha: string; fast: boolean },
+  request: RunViews & {
+    repoDir: string;
+    rollout: string;
+    revertSha: string;
+    fast: boolean;
+    overrideFreeze?: { reason: string };
+  },
 ): Promise<Result<RunDone, AppFailure>> {
   return runService({
     ...request,
@@ -37,6 +43,8 @@ async function run(
     rev: request.revertSha,
     skipPauses: request.fast,
     supersede: true,
+    // A revert takes the fleet back to the release before: a rollback, which freeze windows allow by default.
+    freeze: { rollback: true, ...(request.overrideFreeze ? { override: request.overrideFreeze } : {}) },
   });
 }
 

@@ -27,6 +27,8 @@ import {
 } from './run-session.js';
 import { loadAdapters } from './world.js';
 import { shortSha } from '../core/sha.js';
+import { freezeBeforeRun, type FreezeOptions } from './freeze/before-run.js';
+import { describeAllowance } from './freeze/guard.js';
 
 export type { RunViews } from './run-session.js';
 
@@ -42,6 +44,8 @@ export interface RunRequest extends RunViews {
    * their journals so that nothing resumes (re-applies) them later.
    */
   supersede?: boolean;
+  /** Freeze windows: `--override-freeze --reason`, and whether this run is a rollback (`revert --run`). */
+  freeze?: FreezeOptions;
 }
 
 export interface RunDone {
@@ -57,7 +61,15 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
   if (!loaded.ok) return loaded;
   const { rollout, warnings } = loaded.value;
   warnings.forEach(request.onWarning);
-  const views = { ...request, adapters, planOptions: { skipPauses: request.skipPauses ?? false } };
+  const frozen = await freezeBeforeRun(request.repoDir, rollout, request.freeze);
+  if (!frozen.ok) return frozen;
+  if (frozen.value) request.onWarning(describeAllowance(frozen.value));
+  const views = {
+    ...request,
+    adapters,
+    planOptions: { skipPauses: request.skipPauses ?? false },
+    ...(frozen.value ? { freezeAllowance: frozen.value } : {}),
+  };
 
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;

@@ -20,7 +20,7 @@ import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunO
 import { EXIT_CODE } from '../engine/index.js';
 import { pushDeployState, recordRun } from '../gitops/deployed.js';
 import { planRollout } from '../plan/planner.js';
-import type { FleetFacts, Plan, PlanOptions } from '../plan/types.js';
+import type { FleetFacts, FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { createRunLogger } from '../ui/log.js';
 import { prefetchRepositoryCheck } from './repository-check.js';
@@ -53,6 +53,8 @@ export type SessionViews = RunViews & {
   repoDir: string;
   planOptions?: PlanOptions;
   adapters?: Promise<RemoteAdapters>;
+  /** Set when the run starts inside a freeze window: why it may (journaled with the plan). */
+  freezeAllowance?: FreezeAllowance;
 };
 
 export interface Continuation {
@@ -128,6 +130,7 @@ export async function openRunSession(
       ...views.planOptions,
       ...(point?.mode === 'rollback' ? { purpose: 'rollback' as const } : {}),
     });
+    if (views.freezeAllowance) plan.freeze = views.freezeAllowance;
     plan.warnings.forEach(views.onWarning);
     views.onPlan?.(plan, runId);
     if (plan.batches.length > 0) await early.started;
@@ -136,6 +139,7 @@ export async function openRunSession(
     closers.push(() => journal.close());
     const logger = createRunLogger(repoDir, runId);
     closers.push(() => logger.close());
+    if (views.freezeAllowance) logger.note('freeze.allowed', { ...views.freezeAllowance });
     // Closers run last-in first: this line is the log's last, written once the run is over.
     closers.push(async () => {
       const usage = world.loadBalancerUsage?.();

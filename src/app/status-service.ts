@@ -23,6 +23,8 @@ import type { PackageManagerKind } from '../spec/schema.js';
 function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
   return installed !== null && compareVersions(manager, installed, pin) === 0;
 }
+import { freezeWindow } from '../spec/freeze.js';
+import { activeWindows, nextWindow, type WindowSpan } from './freeze/windows.js';
 
 export interface HostStatus {
   environment: string;
@@ -53,6 +55,18 @@ export interface EnvironmentStatus {
   lock: LockStatus | undefined;
   lastRun: HistoryEntry | undefined;
   problems: string[];
+  /** The inventory's freeze windows: the one open now, and the next to open. */
+  freeze: { now?: FreezeSpan; next?: FreezeSpan };
+}
+
+/** A freeze window's occurrence: `Fri 16:00 - Mon 08:00 Europe/Berlin`, from and until when (ISO 8601). */
+export interface FreezeSpan {
+  window: string;
+  reason: string;
+  timeZone: string;
+  allowRollback: boolean;
+  start: string;
+  end: string;
 }
 
 export interface StatusReport {
@@ -64,6 +78,8 @@ export async function statusService(request: {
   repoDir: string;
   environment?: string;
   signal: AbortSignal;
+  /** The clock freeze windows are read against; default now. */
+  now?: number;
 }): Promise<Result<StatusReport, AppFailure>> {
   const adapters = loadAdapters(); // while git reads the specs
   const repo = await loadRepo(request.repoDir);
@@ -92,6 +108,7 @@ export async function statusService(request: {
       lock: await readLock(request.repoDir, environment),
       lastRun: history.find((entry) => entry.environment === environment),
       problems: damagedRuns(history, environment),
+      freeze: freezeOf(repo.value.inventories.get(environment)?.spec.freeze ?? [], request.now ?? Date.now()),
     };
     const playbooks = [...repo.value.playbooks]
       .filter(([, p]) => p.spec.inventory === environment)
@@ -178,4 +195,20 @@ async function rolloutStatus(
   } finally {
     await world.shells.closeAll();
   }
+}
+
+function freezeOf(specs: Parameters<typeof freezeWindow>[0][], now: number): EnvironmentStatus['freeze'] {
+  const windows = specs.map(freezeWindow);
+  const span = (found: WindowSpan | undefined): FreezeSpan | undefined =>
+    found && {
+      window: found.window.label,
+      reason: found.window.reason,
+      timeZone: found.window.timeZone,
+      allowRollback: found.window.allowRollback,
+      start: new Date(found.startMs).toISOString(),
+      end: new Date(found.endMs).toISOString(),
+    };
+  const current = span(activeWindows(windows, now)[0]);
+  const next = span(nextWindow(windows, now));
+  return { ...(current ? { now: current } : {}), ...(next ? { next } : {}) };
 }

@@ -7,10 +7,16 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { answerCommand } from './approve.js';
+import { examples } from './usage.js';
 
 export function register(program: Command, context: CliContext): void {
   program
     .command('abort')
+    .summary('stops a run, at a gate or mid-batch: roll back its batch')
+    .addHelpText(
+      'after',
+      examples([['lieutenant abort --reason "errors up"', 'the batch is rolled back, the run ends']]),
+    )
     .description('stops a run from another terminal, at a gate or mid-batch: roll back its batch, exit 3')
     .argument('[run]', 'run id (default: the only run in progress)')
     .option('--reason <text>', 'why, recorded with the abort')

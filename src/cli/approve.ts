@@ -7,6 +7,7 @@ import type { GateDecision } from '../engine/index.js';
 import { answerGate } from '../app/answer-service.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { AbortError } from './errors.js';
+import { examples } from './usage.js';
 
 /** The shared action of `approve` and `abort`: exit 2 (bad input, nothing changed) when there is no gate to answer. */
 export async function answerCommand(
@@ -27,6 +28,11 @@ export async function answerCommand(
 export function register(program: Command, context: CliContext): void {
   program
     .command('approve')
+    .summary('answers a waiting pause gate: go on')
+    .addHelpText(
+      'after',
+      examples([['lieutenant approve --reason "graphs fine"', 'the only run waiting at a gate goes on']]),
+    )
     .description('answers a waiting pause gate from another terminal: go on')
     .argument('[run]', 'run id (default: the only run in progress)')
     .option('--reason <text>', 'why, recorded with the approval')

@@ -11,6 +11,7 @@ import { repoDirOf } from './context.js';
 import type { CliContext } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { reportFailure } from './report.js';
+import { examples } from './usage.js';
 
 export interface HistoryOptions {
   repoDir: string;
@@ -21,6 +22,8 @@ export interface HistoryOptions {
 export function register(program: Command, context: CliContext): void {
   program
     .command('history')
+    .summary('past runs: commit, who, when, result, approvals')
+    .addHelpText('after', examples([['lieutenant history staging', 'the runs of one environment, newest first']]))
     .description('past runs: commit, who, when, result, approvals')
     .argument('[env]', 'only runs of this environment')
     .option('--json', 'one JSON object per line, newest run first')

@@ -3,15 +3,56 @@ import { AbortError, describeFailure } from './errors.js';
 import { runCli } from './main.js';
 import { captureIo } from './testing.js';
 
+const widest = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
+
 describe('lieutenant (the command line shell)', () => {
-  it('lists every command with its synopsis, and --repo (docs-commands.test.ts holds them to docs/commands.md)', async () => {
-    // When --help is printed
+  it('lists every command with its arguments (not its flags), and --repo, within 80 columns', async () => {
+    // When --help is printed to something that is not a terminal
     const io = captureIo();
     expect(await runCli(['--help'], io)).toBe(0);
-    // Then each command is listed as the docs write it, and the global option with them
-    expect(io.out()).toMatch(/^ {2}run PLAYBOOK \[--yes\] \[--json\] \[--rev REV\] \[--push REMOTE\] {2,}/m);
-    expect(io.out()).toMatch(/^ {2}approve \[RUN\] \[--reason TEXT\] {2,}/m);
+    // Then each command is listed by its short usage, its summary right after it
+    expect(io.out()).toMatch(/^ {2}run PLAYBOOK {2,}rolls the committed versions out/m);
+    expect(io.out()).toMatch(/^ {2}approve \[RUN\] {2,}answers/m);
+    expect(io.out()).toMatch(/^ {2}help \[COMMAND\] {2,}/m);
     expect(io.out()).toContain('--repo <dir>');
+    // And no line is wider than a terminal
+    expect(widest(io.out())).toBeLessThanOrEqual(80);
+  });
+
+  it.each([
+    'init',
+    'import',
+    'validate',
+    'plan',
+    'run',
+    'approve',
+    'abort',
+    'revert',
+    'status',
+    'history',
+    'resume',
+    'watch',
+  ])('lieutenant help %s prints that command’s synopsis, flags and examples, within 80 columns', async (name) => {
+    // When help for the command is asked for both ways
+    const viaHelp = captureIo();
+    expect(await runCli(['help', name], viaHelp)).toBe(0);
+    const viaFlag = captureIo();
+    expect(await runCli([name, '--help'], viaFlag)).toBe(0);
+    // Then both print the same page: the synopsis, the flags, examples that use the command
+    expect(viaHelp.out()).toBe(viaFlag.out());
+    expect(viaHelp.out()).toMatch(new RegExp(`^Usage: lieutenant ${name}\\b`));
+    expect(viaHelp.out()).toMatch(new RegExp(`\\nExamples:\\n[\\s\\S]*lieutenant ${name}\\b`));
+    expect(widest(viaHelp.out())).toBeLessThanOrEqual(80);
+  });
+
+  it('wraps help to a wider terminal when it is one', async () => {
+    // Given a 120-column terminal
+    const io = captureIo();
+    const wide = { ...io, stdout: { ...io.stdout, write: io.stdout.write, isTTY: true, columns: 120 } };
+    // When the help of watch is printed, Then its synopsis takes fewer, longer lines
+    expect(await runCli(['help', 'watch'], wide)).toBe(0);
+    expect(widest(io.out())).toBeGreaterThan(80);
+    expect(widest(io.out())).toBeLessThanOrEqual(120);
   });
 
   it('shows --repo in every command’s help', async () => {

@@ -11,7 +11,9 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext, CliIo } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { describeFailure } from './errors.js';
-import { HELP_SETTINGS, useSynopsisUsage } from './usage.js';
+import { HELP_SETTINGS, HELP_WIDTH, useSynopsisUsage } from './usage.js';
+import { register as registerInit } from './init.js';
+import { register as registerImport } from './import.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerRun } from './run.js';
@@ -77,16 +79,17 @@ export function buildProgram(context: CliContext): Command {
     .description(
       'Staged rollouts of package versions to fleets of VMs, from Git: drain, upgrade over SSH, health-gate, return.',
     )
+    .usage('[--repo DIR] COMMAND [ARGUMENTS] [FLAGS]')
     .version(packageVersion(), '-V, --version')
     .option('--repo <dir>', 'the rollout repo (default: the current directory)')
     .configureHelp(HELP_SETTINGS)
-    .configureOutput({
-      writeOut: (text) => void context.io.stdout.write(text),
-      writeErr: (text) => void context.io.stderr.write(text),
-    })
-    .showHelpAfterError('(lieutenant --help lists the commands and their flags)')
+    .configureOutput(output(context))
+    .addHelpText('after', '\nlieutenant help COMMAND (or COMMAND --help) shows its flags and examples.\n')
+    .showHelpAfterError('(lieutenant help COMMAND describes its flags)')
     .exitOverride();
 
+  registerInit(program, context);
+  registerImport(program, context);
   registerValidate(program, context);
   registerPlan(program, context);
   registerRun(program, context);
@@ -99,14 +102,23 @@ export function buildProgram(context: CliContext): Command {
   registerWatch(program, context);
 
   useSynopsisUsage(program);
-  for (const command of program.commands) {
-    command.configureOutput({
-      writeOut: (text) => void context.io.stdout.write(text),
-      writeErr: (text) => void context.io.stderr.write(text),
-    });
+  for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    command.configureOutput(output(context));
     command.exitOverride();
   }
   return program;
+}
+
+/** Where help and parse errors go, wrapped to the terminal (80 columns when it is not one). */
+function output(context: CliContext) {
+  const width = (stream: CliContext['io']['stdout']) =>
+    stream.isTTY === true && stream.columns !== undefined ? stream.columns : HELP_WIDTH;
+  return {
+    writeOut: (text: string) => void context.io.stdout.write(text),
+    writeErr: (text: string) => void context.io.stderr.write(text),
+    getOutHelpWidth: () => width(context.io.stdout),
+    getErrHelpWidth: () => width(context.io.stderr),
+  };
 }
 
 function packageVersion(): string {

@@ -15,8 +15,10 @@ import { reportFailure } from './report.js';
 import { interruptions } from './interrupt.js';
 import type { Approver } from '../engine/index.js';
 import type { RunTuiHandle } from '../ui/tui/render.js';
+import { examples } from './usage.js';
+import { addFreezeFlags, freezeOverride, type FreezeFlags } from './freeze-flags.js';
 
-export interface RunFlags {
+export interface RunFlags extends FreezeFlags {
   yes?: boolean;
   json?: boolean;
   rev: string;
@@ -25,16 +27,25 @@ export interface RunFlags {
 }
 
 export function register(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('run <playbook>')
+    .summary('rolls the committed versions out, batch by batch')
+    .addHelpText(
+      'after',
+      examples([
+        ['lieutenant run web', 'the TUI on a terminal, plain lines otherwise'],
+        ['lieutenant run web --yes --json', 'headless: gates auto-approved, JSON lines'],
+        ['lieutenant run web --push', 'then share the note and deployed refs via origin'],
+      ]),
+    )
     .description('executes the rollout; Ink TUI when stdout is a terminal, plain lines otherwise')
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')
     .option('--json', 'one JSON object per line: events, then a summary')
     .option('--rev <rev>', 'the revision to run (default HEAD)', 'HEAD')
-    .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)')
-    .action(async (playbook: string, flags: RunFlags, command: Command) => {
-      context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));
-    });
+    .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)');
+  addFreezeFlags(command).action(async (playbook: string, flags: RunFlags, command: Command) => {
+    context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));
+  });
 }
 
 export async function runCommand(
@@ -43,7 +54,10 @@ export async function runCommand(
   flags: RunFlags,
   context: CliContext,
 ): Promise<number> {
-  return watchRun(flags, context, (views) => runService({ repoDir, playbook, rev: flags.rev, ...views }));
+  const override = freezeOverride(flags);
+  return watchRun(flags, context, (views) =>
+    runService({ repoDir, playbook, rev: flags.rev, ...views, ...(override ? { freeze: { override } } : {}) }),
+  );
 }
 
 /**

@@ -5,10 +5,19 @@ import { statusText } from '../ui/status-text.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { reportFailure } from './report.js';
+import { examples } from './usage.js';
 
 export function register(program: Command, context: CliContext): void {
   program
     .command('status [env]')
+    .summary('installed vs deployed versions, drift, rotation, lock')
+    .addHelpText(
+      'after',
+      examples([
+        ['lieutenant status', 'every environment'],
+        ['lieutenant status staging --json', 'one JSON line per host, then the environment'],
+      ]),
+    )
     .description(
       'what runs where: installed vs deployed versions, drift, hosts out of rotation, the last run; ' +
         'exits 1 when a host is unreachable or not serving',

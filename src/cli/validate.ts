@@ -8,6 +8,7 @@ import { inspectRepo } from '../spec/repo.js';
 import { repoDirOf, type CliContext } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { shortSha } from '../core/sha.js';
+import { examples } from './usage.js';
 
 export interface ValidateOptions {
   repoDir: string;
@@ -17,6 +18,14 @@ export interface ValidateOptions {
 export function register(program: Command, context: CliContext): void {
   program
     .command('validate')
+    .summary('checks every spec of a commit; connects to nothing')
+    .addHelpText(
+      'after',
+      examples([
+        ['lieutenant validate', 'every spec at HEAD of the current directory'],
+        ['lieutenant validate --repo ../rollouts --rev v42', 'another checkout, at a tag'],
+      ]),
+    )
     .description('checks every spec at the revision; errors as file:line:col: message')
     .option('--rev <rev>', 'the revision to check (commit, branch or tag)', 'HEAD')
     .action(async (flags: { rev: string }, command: Command) => {

@@ -16,6 +16,7 @@ import { AbortError } from './errors.js';
 import { interruptions } from './interrupt.js';
 import { reportFailure } from './report.js';
 import { createWatchLineRenderer } from '../ui/watch-lines.js';
+import { examples } from './usage.js';
 
 export interface WatchFlags {
   remote?: string;
@@ -34,6 +35,15 @@ export interface WatchFlags {
 export function register(program: Command, context: CliContext): void {
   program
     .command('watch')
+    .summary('the GitOps loop: runs what is pushed, alerts on drift')
+    .addHelpText(
+      'after',
+      examples([
+        ['lieutenant watch --remote origin --interval 30s', "poll origin's branch"],
+        ['lieutenant watch --listen 0.0.0.0:8080 --secret-file hook.secret', 'serve GitHub push webhooks'],
+        ['lieutenant watch --once --self-heal', 'one cycle, for cron'],
+      ]),
+    )
     .description(
       'the GitOps loop: follow a remote branch and/or a signed webhook, run what changed, detect drift and alert',
     )

@@ -14,6 +14,8 @@ export const ExitCode = {
   aborted: 3,
   /** Another run holds the environment's lock. */
   locked: 4,
+  /** A freeze window of the inventory is open: no run started (app/freeze/guard.ts). */
+  frozen: 5,
   internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

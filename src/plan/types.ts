@@ -100,6 +100,22 @@ export interface Plan {
   batches: BatchPlan[];
   /** Things the operator should know that do not stop the plan. */
   warnings: string[];
+  /** Set when the run starts inside a freeze window of the inventory: why it may. */
+  freeze?: FreezeAllowance;
+}
+
+/** Why a run started inside a freeze window: an operator's override (with their reason), or a rollback. */
+export interface FreezeAllowance {
+  /** The window as written: `Fri 16:00 - Mon 08:00 Europe/Berlin`. */
+  window: string;
+  windowReason: string;
+  /** ISO 8601: when the window ends. */
+  until: string;
+  allowed: 'override' | 'rollback';
+  /** Who started the run. */
+  by: string;
+  /** The override's `--reason`. */
+  reason?: string;
 }
 
 /** What the planner needs to know about the fleet (observed, never fetched by it). */

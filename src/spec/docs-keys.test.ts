@@ -91,7 +91,11 @@ const tables = [
   {
     name: 'inventory',
     keys: schemaKeys(Inventory),
-    rows: new Map([...documented(['inventory']), ...documented(['inventory', 'groups.<group>.health[]'], HEALTH)]),
+    rows: new Map([
+      ...documented(['inventory']),
+      ...documented(['inventory', 'groups.<group>.health[]'], HEALTH),
+      ...documented(['inventory', 'freeze[]'], 'freeze[].'),
+    ]),
   },
   { name: 'playbook', keys: schemaKeys(Playbook), rows: documented(['playbook']) },
 ];

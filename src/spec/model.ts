@@ -73,6 +73,22 @@ export interface StrategySettings {
   onFailure: 'rollback' | 'halt';
 }
 
+/** A time of the week: 0 Monday … 6 Sunday, minutes after midnight. */
+export interface WeekTime {
+  day: number;
+  minute: number;
+}
+
+/** A freeze window of the inventory (see freeze.ts): no rollout starts inside it. */
+export type FreezeWindow = {
+  reason: string;
+  timeZone: string;
+  /** A rollback to the deployed commit may start inside it. */
+  allowRollback: boolean;
+  /** As written, for messages: `Fri 16:00 - Mon 08:00 Europe/Berlin`. */
+  label: string;
+} & ({ kind: 'weekly'; start: WeekTime; end: WeekTime } | { kind: 'dates'; startMs: number; endMs: number });
+
 export interface Rollout {
   source: SpecSource;
   rollout: string;
@@ -83,4 +99,6 @@ export interface Rollout {
   strategy: StrategySettings;
   health: { intervalMs: number; timeoutMs: number; successThreshold: number };
   drain: { timeoutMs: number };
+  /** The inventory's freeze windows. */
+  freeze: FreezeWindow[];
 }

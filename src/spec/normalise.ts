@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { dialledAddress } from './addresses.js';
 import { parseDuration } from './duration.js';
+import { freezeWindow } from './freeze.js';
 import type {
   GroupTarget,
   HaproxyTarget,
@@ -73,6 +74,7 @@ export function normaliseRollout(
       successThreshold: playbook.health.successThreshold,
     },
     drain: { timeoutMs: ms(playbook.drain.timeout) },
+    freeze: inventory.freeze.map(freezeWindow),
   };
 }
 

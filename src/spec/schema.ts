@@ -10,6 +10,8 @@ import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
 import { DURATION_PATTERN, describeBounds, isWithin, type DurationBounds } from './duration.js';
 import { PERCENT_PATTERN } from './quantity.js';
 import { ADDRESS, HAPROXY_NAME, NAME, PACKAGE_NAME, PACKAGE_VERSION } from './names.js';
+import { isTimeZone } from '../core/zoned-time.js';
+import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant } from './freeze.js';
 
 const name = (what: string) =>
   z
@@ -178,6 +180,47 @@ export const Group = z.strictObject({
   health: z.array(HealthCheck).default([]),
 });
 
+const freezeDate = z
+  .string({ error: 'a date "2026-12-21" or date and time "2026-12-21 08:00"' })
+  .regex(DATE_PATTERN, 'a date "2026-12-21" or date and time "2026-12-21 08:00"');
+
+export const FreezeWindow = z
+  .strictObject({
+    reason: z.string().min(1, 'why changes stop, shown to whoever is refused'),
+    weekly: z
+      .string()
+      .regex(WEEKLY_PATTERN, 'a weekly window such as "Fri 16:00 - Mon 08:00"')
+      .optional()
+      .meta({ description: 'Every week, from a day and time to a day and time: "Fri 16:00 - Mon 08:00"' }),
+    from: freezeDate.optional().meta({ description: 'Once, from this date (its start) or date and time' }),
+    to: freezeDate.optional().meta({ description: 'Once, until this date (its end) or date and time' }),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone such as "Europe/Berlin" or "UTC"')
+      .default('UTC')
+      .meta({ description: 'The zone the times are wall-clock times in (daylight saving time followed)' }),
+    allowRollback: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'A rollback to the deployed commit (revert --run, re-applying it) may start inside' }),
+  })
+  .refine((entry) => (entry.weekly !== undefined) !== (entry.from !== undefined || entry.to !== undefined), {
+    error: 'a freeze window is either weekly: "Fri 16:00 - Mon 08:00", or from: and to: dates',
+  })
+  .refine((entry) => entry.weekly !== undefined || (entry.from !== undefined && entry.to !== undefined), {
+    error: 'a dated freeze window needs both from: and to:',
+  })
+  .refine(
+    (entry) => {
+      if (entry.from === undefined || entry.to === undefined || !isTimeZone(entry.timeZone)) return true;
+      const start = dateInstant(entry.from, entry.timeZone, 'start');
+      const end = dateInstant(entry.to, entry.timeZone, 'end');
+      return start !== undefined && end !== undefined && start < end;
+    },
+    { error: 'from: must be a real date before to:' },
+  )
+  .meta({ description: 'A window in which no rollout starts: weekly, or from a date to a date' });
+
 export const Inventory = z
   .strictObject({
     $schema: z.string().optional(),
@@ -185,6 +228,10 @@ export const Inventory = z
     ssh: SshOptions.default(SshOptions.parse({})),
     loadBalancers: z.record(name('load balancer'), LoadBalancer).default({}),
     groups: z.record(orderedName('group'), Group),
+    freeze: z
+      .array(FreezeWindow)
+      .default([])
+      .meta({ description: 'Windows in which run, resume, revert --run and watch start no rollout' }),
   })
   .meta({
     title: 'Lieutenant inventory',
@@ -266,6 +313,7 @@ export const Playbook = z
   });
 
 export type InventorySpec = z.output<typeof Inventory>;
+export type FreezeWindowSpec = z.output<typeof FreezeWindow>;
 export type PlaybookSpec = z.output<typeof Playbook>;
 export type GroupSpec = z.output<typeof Group>;
 export type HostSpec = z.output<typeof Host>;

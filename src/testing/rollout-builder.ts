@@ -88,6 +88,7 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
     },
     health: { intervalMs: 1_000, timeoutMs: 60_000, successThreshold: fixture.successThreshold ?? 1 },
     drain: { timeoutMs: 30_000 },
+    freeze: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostStatus, StatusReport } from '../app/status-service.js';
+import type { EnvironmentStatus, HostStatus, StatusReport } from '../app/status-service.js';
 import { statusText } from './status-text.js';
 
 const host = (name: string, packageManager: HostStatus['packageManager'], installed: string): HostStatus => ({
@@ -30,6 +30,7 @@ describe('statusText', () => {
           lock: undefined,
           lastRun: undefined,
           problems: [],
+          freeze: {},
         },
       ],
       hosts: [host('web-01', 'apt', '1.1'), host('fedora-01', 'dnf', '1.1-1')],
@@ -42,5 +43,50 @@ describe('statusText', () => {
       `  web-01     apt      ${'demo 1.1'.padEnd(30)}  edge:UP`,
       `  fedora-01  dnf      ${'demo 1.1-1'.padEnd(30)}  edge:UP`,
     ]);
+  });
+});
+
+const environment = (freeze: EnvironmentStatus['freeze']): EnvironmentStatus => ({
+  environment: 'production',
+  head: { sha: 'a'.repeat(40), subject: 'Release demo 1.1' },
+  deployed: {},
+  pending: [],
+  lock: undefined,
+  lastRun: undefined,
+  problems: [],
+  freeze,
+});
+
+const weekend = {
+  window: 'Fri 16:00 - Mon 08:00 Europe/Berlin',
+  reason: 'no changes over the weekend',
+  timeZone: 'Europe/Berlin',
+  allowRollback: true,
+};
+
+describe('status: freeze windows', () => {
+  it('shows the next window in its own time zone', () => {
+    const lines = statusText({
+      hosts: [],
+      environments: [
+        environment({ next: { ...weekend, start: '2026-12-04T15:00:00.000Z', end: '2026-12-07T07:00:00.000Z' } }),
+      ],
+    });
+    expect(lines).toContain(
+      '  next freeze: Fri 2026-12-04 16:00 Europe/Berlin until Mon 2026-12-07 08:00 Europe/Berlin: no changes over the weekend',
+    );
+  });
+
+  it('shows the window open now, until when, and whether rollbacks may start', () => {
+    const lines = statusText({
+      hosts: [],
+      environments: [
+        environment({ now: { ...weekend, start: '2026-07-03T14:00:00.000Z', end: '2026-07-06T06:00:00.000Z' } }),
+      ],
+    });
+    expect(lines).toContain(
+      '  frozen until Mon 2026-07-06 08:00 Europe/Berlin: no changes over the weekend (Fri 16:00 - Mon 08:00 Europe/Berlin; rollbacks allowed)',
+    );
+    expect(lines.join('\n')).not.toContain('next freeze');
   });
 });

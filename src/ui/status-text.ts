@@ -1,6 +1,7 @@
 /** `lieutenant status` for people: per environment, then a row per host with drift and rotation marked. */
 import type { StatusReport } from '../app/status-service.js';
 import { formatClock, shortSha } from './format.js';
+import { describeInstant } from '../app/freeze/windows.js';
 
 export function statusText(report: StatusReport): string[] {
   const lines: string[] = [];
@@ -22,6 +23,15 @@ export function statusText(report: StatusReport): string[] {
     if (last)
       lines.push(
         `  last run: ${last.runId} ${last.rollout} at ${shortSha(last.commit.sha)} by ${last.operator}: ${last.result}`,
+      );
+    const { now, next } = env.freeze;
+    if (now)
+      lines.push(
+        `  frozen until ${describeInstant(Date.parse(now.end), now.timeZone)}: ${now.reason} (${now.window}${now.allowRollback ? '; rollbacks allowed' : ''})`,
+      );
+    if (next)
+      lines.push(
+        `  next freeze: ${describeInstant(Date.parse(next.start), next.timeZone)} until ${describeInstant(Date.parse(next.end), next.timeZone)}: ${next.reason}`,
       );
     for (const problem of env.problems) lines.push(`  ! ${problem}`);
     const hosts = report.hosts.filter((h) => h.environment === env.environment);

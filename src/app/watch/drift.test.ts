@@ -23,6 +23,7 @@ const environment = (lock?: LockStatus): EnvironmentStatus => ({
   head: { sha: 'a'.repeat(40), subject: 'release' },
   deployed: { web: 'a'.repeat(40) },
   pending: [],
+  freeze: {},
   lock,
   lastRun: undefined,
   problems: [],
