@@ -87,13 +87,23 @@ function documented(args: string[], prefix = ''): Map<string, { type: string; de
 }
 
 const HEALTH = 'groups.<group>.health[].';
+const NOTIFICATIONS = 'notifications[].';
+const METRICS = 'analysis.metrics[].';
 const tables = [
   {
     name: 'inventory',
     keys: schemaKeys(Inventory),
-    rows: new Map([...documented(['inventory']), ...documented(['inventory', 'groups.<group>.health[]'], HEALTH)]),
+    rows: new Map([
+      ...documented(['inventory']),
+      ...documented(['inventory', 'groups.<group>.health[]'], HEALTH),
+      ...documented(['inventory', 'notifications[]'], NOTIFICATIONS),
+    ]),
   },
-  { name: 'playbook', keys: schemaKeys(Playbook), rows: documented(['playbook']) },
+  {
+    name: 'playbook',
+    keys: schemaKeys(Playbook),
+    rows: new Map([...documented(['playbook']), ...documented(['playbook', 'analysis.metrics[]'], METRICS)]),
+  },
 ];
 
 /** How a default reads in the table: `22`, `root`, `["100%"]`, `{}`. */
