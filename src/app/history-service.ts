@@ -7,7 +7,7 @@
 import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
 import { listRuns, readLock } from '../state/index.js';
 import { runRecords } from '../gitops/deployed.js';
-import type { Approval, RunRecord } from '../gitops/run-record.js';
+import type { AnalysisSummary, Approval, RunRecord } from '../gitops/run-record.js';
 import { ok, type Result } from '../core/result.js';
 import { gitAt, repositoryProblem } from '../gitops/git.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';
@@ -30,6 +30,8 @@ export interface HistoryEntry {
   durationMs: number | undefined;
   result: HistoryResult;
   approvals: Approval[];
+  /** Each batch's analysis: verdict, why, per metric how many measurements passed, failed, were inconclusive. */
+  analyses: AnalysisSummary[];
   hostsChanged: string[];
   hostsOut: HostOut[];
   /** The run that continued this interrupted one, if any. */
@@ -164,6 +166,7 @@ function lostRun(runId: string, events: readonly RunEvent[], damage: string[]): 
     durationMs: undefined,
     result: undefined,
     approvals: [],
+    analyses: [],
     hostsChanged: [],
     hostsOut: drainedHosts(events).map((host) => ({ host, group: UNKNOWN, reason: 'drained; not known to be back' })),
     source: 'journal',
@@ -186,6 +189,7 @@ function summarise(runId: string, events: RunEvent[]): JournalRun | undefined {
     durationMs: Date.parse((finished ?? last).at) - Date.parse(started.at),
     result: finished?.result,
     approvals: fold.approvals,
+    analyses: fold.analyses,
     hostsChanged: fold.hostsChanged,
     hostsOut: fold.hostsOut,
     ...(fold.resumes === undefined ? {} : { resumes: fold.resumes }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/index.js';
+import { fakeMetrics } from '../engine/testing/fake-metrics.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
 import { resumePoint } from './interrupted.js';
 import { resumeFacts } from './run-session.js';
@@ -109,5 +110,34 @@ describe('resumePoint', () => {
     const point = resumePoint(cutAt(events, 'host.failed'));
     expect(point?.mode).toBe('rollback');
     expect(Object.keys(point?.rollbackTargets ?? {})).toEqual(['web-01', 'web-02']);
+  });
+
+  it('treats a failed analysis under onFailure: rollback as a rollback of its batch, killed before the rollback began', async () => {
+    // Given a release whose batch 1 fails its analysis, the journal cut right after the verdict
+    const { events } = await runScenario({
+      fixture: {
+        batches: ['50%'],
+        analysis: {
+          intervalMs: 1_000,
+          count: 3,
+          onInconclusive: 'pause',
+          metrics: [
+            {
+              name: 'errors',
+              source: { kind: 'haproxy', measure: 'http5xxRate', minRequests: 20, baseline: false },
+              pass: { op: '<', value: 0.05 },
+              fail: { op: '>=', value: 0.2 },
+              failureLimit: 0,
+              inconclusiveLimit: 0,
+            },
+          ],
+        },
+      },
+      metrics: fakeMetrics(() => ({ ok: true, value: 0.5 })),
+    });
+    const point = resumePoint(cutAt(events, 'analysis.finished'));
+    // Then resume rolls batch 1 (in rotation, on 1.1) back to 1.0
+    expect(point?.mode).toBe('rollback');
+    expect(point?.rollbackTargets).toEqual({ 'web-01': { demo: '1.0' }, 'web-02': { demo: '1.0' } });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The one reading of a run's journal (pure): who started it, how its last
- * part ended, the gate answers, the hosts it changed and the hosts it left
+ * part ended, the gate answers, the analyses, the hosts it changed and the hosts it left
  * out of rotation, and whether it was going forward or rolling a batch back.
  * The note on its commit (`runRecordOf`), `history` and `resume`
  * (interrupted.ts) are each a view of this fold.
@@ -9,7 +9,7 @@
  * journal, continuing the seq: only the last part's end counts.
  */
 import type { EventOf, HostOut, RunEvent, Versions } from '../engine/index.js';
-import type { Approval, RunRecord } from '../gitops/run-record.js';
+import { analysisSummaries, type AnalysisSummary, type Approval, type RunRecord } from '../gitops/run-record.js';
 
 export interface RunFold {
   runId: string;
@@ -19,6 +19,8 @@ export interface RunFold {
   finished: EventOf<'run.finished'> | undefined;
   last: RunEvent;
   approvals: Approval[];
+  /** Each batch's analysis: verdict, why, per metric how many measurements passed, failed, were inconclusive. */
+  analyses: AnalysisSummary[];
   /** The run's `changed` when it ended, else every host done with a change so far. */
   hostsChanged: string[];
   /** The run's `hostsOut` when it ended, else hosts that failed out of rotation and never returned. */
@@ -97,6 +99,10 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
         if (decision === 'abort') rollingBack = true;
         break;
       }
+      // A failed analysis is a failed batch: interrupted before its rollback began, resume still rolls it back.
+      case 'analysis.finished':
+        if (event.action === 'fail' && started.plan?.strategy?.onFailure === 'rollback') rollingBack = true;
+        break;
       default:
         break;
     }
@@ -109,6 +115,7 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
     finished,
     last: events.at(-1) ?? started,
     approvals,
+    analyses: analysisSummaries(events),
     hostsChanged: finished?.changed ?? [...changed],
     hostsOut: finished?.hostsOut ?? [...failedOut.values()],
     leftOut: [...out],
@@ -138,5 +145,6 @@ export function runRecordOf(events: readonly RunEvent[]): RunRecord | undefined 
     hostsChanged: finished.changed,
     hostsOut: finished.hostsOut,
     approvals: fold.approvals,
+    analyses: fold.analyses,
   };
 }

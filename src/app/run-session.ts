@@ -26,6 +26,7 @@ import { createRunLogger } from '../ui/log.js';
 import { prefetchRepositoryCheck } from './repository-check.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
+import { createRunNotifier } from './notifications.js';
 import { observe } from './plan-service.js';
 import { runRecordOf } from './journal-fold.js';
 import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
@@ -156,10 +157,17 @@ export async function openRunSession(
     const aborts = await watchForAbort(repoDir, runId);
     closers.push(async () => aborts.close());
 
+    // Webhooks of the environment: in the background, never holding up or failing the run.
+    const notifier = await createRunNotifier(rollout.notifications, { env: process.env, onWarning: views.onWarning });
+    closers.push(() => notifier.close());
+
     const events: RunEvent[] = [];
-    const approver = views.yes
-      ? autoApprover(operator)
-      : firstAnswer([...views.approvers, createControlApprover(repoDir, runId)]);
+    // --yes answers pause gates first; a gate it refuses (an inconclusive analysis) still reaches a person.
+    const approver = firstAnswer([
+      ...(views.yes ? [autoApprover(operator)] : []),
+      ...views.approvers,
+      createControlApprover(repoDir, runId),
+    ]);
     return ok({
       runId,
       plan,
@@ -176,6 +184,7 @@ export async function openRunSession(
           (event) => events.push(event),
           announceGates(active, views.onWarning),
           logger.listener,
+          notifier.listener,
           ...views.listeners,
         ],
       },

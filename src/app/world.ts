@@ -12,7 +12,14 @@
 import { systemClock } from '../adapters/clock.js';
 import { openJournal, type FileJournal } from '../adapters/journal/index.js';
 import { journalPath } from '../state/index.js';
-import type { Clock, HealthProbe, LoadBalancers, PackageManagers, RemoteShells } from '../engine/index.js';
+import type {
+  Clock,
+  HealthProbe,
+  LoadBalancers,
+  MetricProviders,
+  PackageManagers,
+  RemoteShells,
+} from '../engine/index.js';
 import type { Rollout } from '../spec/model.js';
 import type { RuntimeUsage } from '../adapters/haproxy/index.js';
 
@@ -22,6 +29,8 @@ export interface World {
   packageManagers: PackageManagers;
   loadBalancers: LoadBalancers;
   probe: HealthProbe;
+  /** The analysis between batches: HAProxy counters through the same clients, Prometheus over HTTP. */
+  metrics: MetricProviders;
   /** Runtime-API commands and connections per load balancer so far, for the run log (absent in fakes). */
   loadBalancerUsage?(): Record<string, RuntimeUsage>;
 }
@@ -50,11 +59,12 @@ export function loadAdapters(): Promise<RemoteAdapters> {
 }
 
 async function importRemoteAdapters(): Promise<RemoteAdapters> {
-  const [ssh, packages, haproxy, health] = await Promise.all([
+  const [ssh, packages, haproxy, health, analysis] = await Promise.all([
     import('../adapters/ssh/remote-shells.js'),
     import('../adapters/packages/package-managers.js'),
     import('../adapters/haproxy/index.js'),
     import('../adapters/health/index.js'),
+    import('../adapters/analysis/index.js'),
   ]);
   return {
     connect: (rollout) => {
@@ -65,6 +75,9 @@ async function importRemoteAdapters(): Promise<RemoteAdapters> {
         packageManagers: packages.createPackageManagers(),
         loadBalancers,
         probe: health.createHealthProbe(),
+        metrics: analysis.createMetricProviders({
+          readCounters: (target, signal) => loadBalancers.counters(target, signal),
+        }),
         loadBalancerUsage: () => loadBalancers.usage(),
       };
     },

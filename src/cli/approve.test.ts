@@ -9,7 +9,13 @@ import { describeFailure } from './errors.js';
 import { register as registerAbort } from './abort.js';
 import { register as registerApprove } from './approve.js';
 
-const request = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1' };
+const request = {
+  runId: 'run-1',
+  afterBatch: 1,
+  batches: 2,
+  summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1',
+  kind: 'pause' as const,
+};
 
 describe('lieutenant approve / abort', () => {
   let repo: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Approver, GateAnswer, GateRequest } from '../engine/index.js';
 import { autoApprover, firstAnswer } from './approvers.js';
 
-const request: GateRequest = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done' };
+const request: GateRequest = { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done', kind: 'pause' };
 
 /** An approver answered by hand, that records whether it was told to stop. */
 function manual() {
@@ -46,5 +46,23 @@ describe('approvers', () => {
       by: 'alice',
       reason: 'approved automatically (--yes)',
     });
+  });
+
+  it('given --yes and an inconclusive analysis, when its gate waits, then --yes refuses and a person’s answer is the one taken', async () => {
+    const analysisGate: GateRequest = { ...request, kind: 'analysis' };
+    await expect(autoApprover('alice').await(analysisGate, new AbortController().signal)).rejects.toThrow(
+      '--yes does not answer an inconclusive analysis',
+    );
+    const channel = manual();
+    const pending = firstAnswer([autoApprover('alice'), channel.approver]).await(
+      analysisGate,
+      new AbortController().signal,
+    );
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    channel.answer({ decision: 'approve', by: 'bob', reason: 'graphs fine' });
+    await expect(pending).resolves.toEqual({ decision: 'approve', by: 'bob', reason: 'graphs fine' });
   });
 });

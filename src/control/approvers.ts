@@ -2,7 +2,7 @@
  * Approvers that combine or replace others: `firstAnswer` races the TUI's keys
  * against the control channel (whichever answers first wins, the others are
  * told to stop), and `autoApprover` is `--yes` (it approves pause gates only;
- * health gates are never the approver's to skip).
+ * health gates are never the approver's to skip, nor an inconclusive analysis).
  */
 import type { Approver, GateAnswer } from '../engine/index.js';
 
@@ -23,10 +23,17 @@ export function firstAnswer(approvers: readonly Approver[]): Approver {
   };
 }
 
+/**
+ * `--yes`: approves pause gates at once. A gate of kind `analysis` (metrics
+ * that could not tell) is a person's to answer: it refuses, so that with the
+ * other approvers raced by `firstAnswer` the TUI or `lieutenant approve` answers.
+ */
 export function autoApprover(by: string): Approver {
   return {
-    await(_request, signal): Promise<GateAnswer> {
+    await(request, signal): Promise<GateAnswer> {
       signal.throwIfAborted();
+      if (request.kind === 'analysis')
+        return Promise.reject(new Error('--yes does not answer an inconclusive analysis: a person must'));
       return Promise.resolve({ decision: 'approve', by, reason: 'approved automatically (--yes)' });
     },
   };

@@ -18,6 +18,7 @@ const request: GateRequest = {
   afterBatch: 1,
   batches: 2,
   summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1',
+  kind: 'pause',
 };
 const registration = (runId: string) => ({
   runId,

@@ -6,6 +6,7 @@ import type {
   HealthProbe,
   Journal,
   LoadBalancers,
+  MetricProviders,
   PackageManagers,
   RemoteShells,
 } from './ports.js';
@@ -19,6 +20,8 @@ export interface EngineDeps {
   clock: Clock;
   journal: Journal;
   approver: Approver;
+  /** Read by the analysis between batches; a plan without one never asks. */
+  metrics: MetricProviders;
 }
 
 /** Who aborted the run and why, from an abort signal's reason. */

@@ -7,6 +7,7 @@
 import type { Plan, PackageChange } from '../plan/types.js';
 import type { GateDecision, Measurement, Versions } from '../core/values.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { AnalysisMeasurement, AnalysisPhase, Tally } from '../core/analysis.js';
 
 export type HostStep = 'preflight' | 'drain' | 'upgrade' | 'health' | 'return' | 'rollback';
 
@@ -29,6 +30,14 @@ export const EXIT_CODE: Record<RunResult, ExitCode> = {
   aborted: ExitCode.aborted,
   invalid: ExitCode.badInput,
 };
+
+/** One metric of a batch's analysis: every measurement so far, counted, and what they add up to. */
+export interface MetricReport {
+  name: string;
+  verdict: AnalysisPhase;
+  counts: Tally;
+  measurements: AnalysisMeasurement[];
+}
 
 export interface HostOut {
   host: string;
@@ -85,13 +94,47 @@ export type RunEventBody =
   | { type: 'host.rollback.finished'; host: string; ok: boolean; reason?: string }
   | { type: 'batch.finished'; batch: number; batches: number; ok: boolean }
   | {
+      type: 'analysis.started';
+      batch: number;
+      batches: number;
+      count: number;
+      intervalMs: number;
+      metrics: Array<{ name: string; provider: 'haproxy' | 'prometheus'; pass: string; fail?: string }>;
+    }
+  | {
+      type: 'analysis.measured';
+      batch: number;
+      metric: string;
+      /** 1-based, of `count`. */
+      index: number;
+      count: number;
+      measurement: AnalysisMeasurement;
+    }
+  | {
+      type: 'analysis.finished';
+      batch: number;
+      batches: number;
+      /** The worst of its metrics. */
+      verdict: AnalysisPhase;
+      /** What decided it, in words. */
+      reason: string;
+      metrics: MetricReport[];
+      /** What the run does with it: go on, the strategy's onFailure, or ask a person. */
+      action: 'continue' | 'fail' | 'ask';
+      /** Set when the measuring ended early (a fail, a stop). */
+      stoppedEarly?: boolean;
+    }
+  | {
       type: 'gate.waiting';
       afterBatch: number;
       batches: number;
-      pause: 'approve' | 'timed';
+      /** analysis: an inconclusive analysis waits for a person, whatever `--yes` says. */
+      pause: 'approve' | 'timed' | 'analysis';
       /** Epoch ms when a timed pause ends. */
       until?: number;
       summary: string;
+      /** At an analysis gate: every measurement it is asked about. */
+      analysis?: MetricReport[];
     }
   | {
       type: 'gate.answered';

@@ -10,7 +10,8 @@ import { rollBackBatch, runBatch } from './batch.js';
 import { abortAnswer, type EngineDeps, type RunControl } from './deps.js';
 import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
-import { pauseGate } from './gate.js';
+import { analyseBatch } from './analysis.js';
+import { analysisGate, pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
@@ -180,21 +181,38 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
       await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: true });
       if (control.stop.aborted) return finish('aborted', `stopped after batch ${batch.index}/${plan.batches.length}`);
 
-      const answer = await pauseGate(batch, env);
-      if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
-      if ('failure' in answer)
-        return finish('halted', `the pause gate after batch ${batch.index} could not be answered: ${answer.failure}`);
-      if (answer.decision === 'abort') {
-        const rolledBack = await rollBackBatch(batch, result, env);
-        for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
-        return finish(
-          'aborted',
-          rolledBack
-            ? `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`
-            : `aborted by ${answer.by} after batch ${batch.index}; the rollback did not complete: ${describeOut(env)}`,
-        );
+      // The batch is back in rotation: judge it by its metrics before anyone is asked to go on.
+      let askedAlready = false;
+      if (batch.analysis) {
+        const judged = await analyseBatch(batch, batch.analysis, env);
+        if (judged === 'stopped')
+          return finish('aborted', `stopped during the analysis after batch ${batch.index}/${plan.batches.length}`);
+        if (judged.action === 'fail') {
+          const why = `batch ${batch.index} failed its analysis (${judged.verdict}: ${judged.reason})`;
+          if (plan.strategy.onFailure === 'rollback') {
+            const rolledBack = await rollBackBatch(batch, result, env);
+            for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
+            return finish(
+              'rolled-back',
+              rolledBack
+                ? `${why}; its hosts are back on their previous versions and in rotation`
+                : `${why}; the rollback did not complete: ${describeOut(env)}`,
+            );
+          }
+          return finish('halted', `halted: ${why}; its hosts stay on the new versions, in rotation`);
+        }
+        if (judged.action === 'ask') {
+          const asked = await analysisGate(batch, judged, env);
+          const ended = await answered(asked, batch, result, 'the analysis gate');
+          if (ended) return ended;
+          askedAlready = true; // a person has looked at this batch: its pause gate would ask the same thing again
+        }
       }
-      if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
+      if (askedAlready) continue;
+
+      const answer = await pauseGate(batch, env);
+      const ended = await answered(answer, batch, result, 'the pause gate');
+      if (ended) return ended;
     }
     // Every batch went through; the promise is a fleet that serves, so ask the load balancers, not our memory.
     const sick = await notServing(plan, deps.loadBalancers, plan.groups, control.force);
@@ -208,6 +226,30 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
       );
     }
     return finish('succeeded', `${changed.length} host(s) now on ${shortSha(plan.commit.sha)} ${plan.commit.subject}`);
+  }
+
+  /** The run's end when a gate's answer ends it (stop, abort, halt, a broken approver); undefined: go on. */
+  async function answered(
+    answer: Awaited<ReturnType<typeof pauseGate>>,
+    batch: Plan['batches'][number],
+    result: Awaited<ReturnType<typeof runBatch>>,
+    gate: string,
+  ): Promise<RunOutcome | undefined> {
+    if (answer === 'stopped') return finish('aborted', `stopped at the gate after batch ${batch.index}`);
+    if ('failure' in answer)
+      return finish('halted', `${gate} after batch ${batch.index} could not be answered: ${answer.failure}`);
+    if (answer.decision === 'abort') {
+      const rolledBack = await rollBackBatch(batch, result, env);
+      for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
+      return finish(
+        'aborted',
+        rolledBack
+          ? `aborted by ${answer.by} after batch ${batch.index}; batch ${batch.index} rolled back`
+          : `aborted by ${answer.by} after batch ${batch.index}; the rollback did not complete: ${describeOut(env)}`,
+      );
+    }
+    if (answer.decision === 'halt') return finish('aborted', `halted by ${answer.by} after batch ${batch.index}`);
+    return undefined;
   }
 }
 

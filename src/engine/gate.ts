@@ -4,6 +4,7 @@
  * may also cut short.
  */
 import type { BatchPlan } from '../plan/types.js';
+import type { AnalysisOutcome } from './analysis.js';
 import type { GateAnswer } from './ports.js';
 import { abortAnswer } from './deps.js';
 import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
@@ -14,7 +15,7 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
   if (pause.kind === 'none') return { decision: 'approve', by: 'strategy' };
   const batches = env.plan.batches.length;
   const summary = batchSummary(batch, env);
-  const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary };
+  const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary, kind: 'pause' as const };
   const waiting = new AbortController();
   const stopWaiting = AbortSignal.any([
     env.control.stop,
@@ -34,11 +35,51 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
     answer = await raceAbort(Promise.race([timer, env.deps.approver.await(request, stopWaiting)]), stopWaiting);
   }
   waiting.abort();
+  return settle(answer, env);
+}
+
+/**
+ * An inconclusive analysis asks a person: the gate shows every measurement
+ * and waits without a timer. Its request is of kind `analysis`, which the
+ * `--yes` approver refuses to answer; the TUI and `lieutenant approve` /
+ * `abort` can.
+ */
+export async function analysisGate(
+  batch: BatchPlan,
+  outcome: AnalysisOutcome,
+  env: RunEnv,
+): Promise<GateAnswer | 'stopped' | { failure: string }> {
+  const batches = env.plan.batches.length;
+  const summary = `Batch ${batch.index}/${batches}: analysis inconclusive — ${outcome.reason}`;
+  const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary, kind: 'analysis' as const };
+  const waiting = new AbortController();
+  const stopWaiting = AbortSignal.any([
+    env.control.stop,
+    waiting.signal,
+    ...(env.control.abort ? [env.control.abort] : []),
+  ]);
+  await env.emit({
+    type: 'gate.waiting',
+    afterBatch: batch.index,
+    batches,
+    pause: 'analysis',
+    summary,
+    analysis: outcome.metrics,
+  });
+  const answer = await raceAbort(env.deps.approver.await(request, stopWaiting), stopWaiting);
+  waiting.abort();
+  return settle(answer, env);
+}
+
+async function settle(
+  given: GateAnswer | { failure: string } | undefined,
+  env: RunEnv,
+): Promise<GateAnswer | 'stopped' | { failure: string }> {
   // `lieutenant abort` through the run's abort signal answers the gate as an abort.
-  if (env.control.abort?.aborted && !env.control.stop.aborted) answer = abortAnswer(env.control.abort);
+  const answer = env.control.abort?.aborted && !env.control.stop.aborted ? abortAnswer(env.control.abort) : given;
   if (!answer || env.control.stop.aborted) return 'stopped';
   if ('failure' in answer) {
-    await env.emit({ type: 'log', level: 'error', message: `the pause gate could not be answered: ${answer.failure}` });
+    await env.emit({ type: 'log', level: 'error', message: `the gate could not be answered: ${answer.failure}` });
     return answer;
   }
   await env.emit({ type: 'gate.answered', ...answer });

@@ -3,13 +3,15 @@
  * these; the engine imports only this file, so it runs the same against the
  * real fleet and against recording fakes.
  */
-import type { HealthCheckTarget, HostTarget, HaproxyTarget } from '../spec/model.js';
+import type { HealthCheckTarget, HostTarget, HaproxyTarget, MetricSource } from '../spec/model.js';
+import type { MetricReading } from '../core/analysis.js';
 import type { PackageManagerKind } from '../spec/schema.js';
 import type { Result } from '../core/result.js';
 import type { AdminState, GateAnswer, Installed, Measurement, Versions } from '../core/values.js';
 import type { RunEvent } from './events.js';
 
 export type { AdminState, GateAnswer, GateDecision, Installed, Measurement, Versions } from '../core/values.js';
+export type { AnalysisMeasurement, AnalysisPhase, MetricReading, Tally } from '../core/analysis.js';
 
 // ------------------------------------------------------------ remote shell
 
@@ -118,6 +120,36 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+// ----------------------------------------------------------------- analysis
+
+export interface AnalysisServer {
+  host: string;
+  address: string;
+  /** Its server name in every load balancer of the group. */
+  lbServer: string;
+}
+
+/** Whose numbers an analysis reads: one batch, the rest of its group, where their traffic passes. */
+export interface AnalysisScope {
+  batch: number;
+  group: string;
+  hosts: AnalysisServer[];
+  /** The group's hosts not in the batch: the baseline. */
+  others: AnalysisServer[];
+  loadBalancers: HaproxyTarget[];
+}
+
+/** One metric over one batch's analysis: opened when the batch is back in rotation, read once per interval. */
+export interface MetricWindow {
+  /** Never throws: what could not be read is a reading with a reason (inconclusive). */
+  read(signal: AbortSignal): Promise<MetricReading>;
+}
+
+/** The metric providers (HAProxy counters, Prometheus queries), by the source a metric names. */
+export interface MetricProviders {
+  open(source: MetricSource, scope: AnalysisScope, signal: AbortSignal): Promise<MetricWindow>;
+}
+
 // --------------------------------------------------------------- pause gate
 
 export interface GateRequest {
@@ -125,6 +157,11 @@ export interface GateRequest {
   afterBatch: number;
   batches: number;
   summary: string;
+  /**
+   * pause: the strategy's pause, which `--yes` may answer. analysis: an
+   * inconclusive analysis asks a person — `--yes` must not answer it.
+   */
+  kind: 'pause' | 'analysis';
 }
 
 /** Answers a pause gate: --yes, the TUI's keys, or `lieutenant approve` from another terminal. */

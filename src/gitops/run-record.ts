@@ -4,7 +4,7 @@
  * other machines and older versions, so they are parsed, not trusted.
  */
 import { z } from 'zod';
-import type { HostOut, RunResult } from '../engine/index.js';
+import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../engine/index.js';
 
 export interface Approval {
   by: string;
@@ -13,6 +13,30 @@ export interface Approval {
   /** ISO 8601. */
   at: string;
   afterBatch: number;
+}
+
+/** One batch's analysis, as history keeps it (every measurement stays in the journal). */
+export interface AnalysisSummary {
+  afterBatch: number;
+  verdict: AnalysisPhase;
+  reason: string;
+  metrics: Array<{ name: string; verdict: AnalysisPhase; pass: number; fail: number; inconclusive: number }>;
+}
+
+/** The analyses of a run's events, in order. */
+export function analysisSummaries(events: readonly RunEvent[]): AnalysisSummary[] {
+  return events.flatMap((event) =>
+    event.type === 'analysis.finished'
+      ? [
+          {
+            afterBatch: event.batch,
+            verdict: event.verdict,
+            reason: event.reason,
+            metrics: event.metrics.map((m) => ({ name: m.name, verdict: m.verdict, ...m.counts })),
+          },
+        ]
+      : [],
+  );
 }
 
 export interface RunRecord {
@@ -30,6 +54,7 @@ export interface RunRecord {
   hostsChanged: string[];
   hostsOut: HostOut[];
   approvals: Approval[];
+  analyses: AnalysisSummary[];
 }
 
 const RunResultSchema = z.enum([
@@ -41,6 +66,8 @@ const RunResultSchema = z.enum([
   'aborted',
   'invalid',
 ]);
+
+const PhaseSchema = z.enum(['pass', 'fail', 'inconclusive']);
 
 const RunRecordSchema = z.object({
   runId: z.string(),
@@ -62,6 +89,24 @@ const RunRecordSchema = z.object({
         reason: z.string().optional(),
         at: z.string(),
         afterBatch: z.number(),
+      }),
+    )
+    .default([]),
+  analyses: z
+    .array(
+      z.object({
+        afterBatch: z.number(),
+        verdict: PhaseSchema,
+        reason: z.string(),
+        metrics: z.array(
+          z.object({
+            name: z.string(),
+            verdict: PhaseSchema,
+            pass: z.number(),
+            fail: z.number(),
+            inconclusive: z.number(),
+          }),
+        ),
       }),
     )
     .default([]),

@@ -22,6 +22,8 @@ import { compareVersions } from './versions.js';
 export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOptions = {}): Plan {
   const warnings: string[] = [];
   const pause: PausePolicy = options.skipPauses ? { kind: 'none' } : rollout.strategy.pause;
+  // Going back to known versions in a hurry (revert --fast, a resumed rollback) is not judged by metrics.
+  const analysis = options.skipPauses || options.purpose === 'rollback' ? undefined : rollout.analysis;
   const outOfRotation = new Set(facts.outOfRotation ?? []);
   const sick = new Set(facts.notServing ?? []);
   const groups = rollout.groups.map((group) => planGroup(group, rollout, facts, outOfRotation, sick, warnings));
@@ -49,6 +51,7 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
         hosts,
         inFlight: Math.min(rollout.strategy.concurrency, capLeft, hosts.length),
         gate: pause,
+        ...(analysis ? { analysis } : {}),
       });
     });
     if (blocked) {

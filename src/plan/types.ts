@@ -6,7 +6,13 @@
  * in it, so what `plan --json` shows is what `run` does.
  */
 import type { PackageManagerKind } from '../spec/schema.js';
-import type { HaproxyTarget, HealthCheckTarget, PausePolicy, StrategySettings } from '../spec/model.js';
+import type {
+  AnalysisSettings,
+  HaproxyTarget,
+  HealthCheckTarget,
+  PausePolicy,
+  StrategySettings,
+} from '../spec/model.js';
 
 export const PLAN_VERSION = 2 as const;
 
@@ -54,6 +60,12 @@ export interface BatchPlan {
   inFlight: number;
   /** What happens after this batch succeeds: none after the last batch, or with `revert --fast`. */
   gate: PausePolicy;
+  /**
+   * The metric analysis once the batch is back in rotation, before its gate
+   * (Prometheus queries unrendered). Absent: none — no `analysis` in the
+   * playbook, `revert --fast`, or a resumed rollback.
+   */
+  analysis?: AnalysisSettings;
 }
 
 export interface GroupPlan {

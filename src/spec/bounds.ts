@@ -17,6 +17,8 @@ export const DURATION_BOUNDS = {
   'health.interval': { min: '100ms', max: '10m' },
   'health.timeout': { min: '1s', max: '24h' },
   'drain.timeout': { min: '0s', max: '24h' },
+  'analysis.interval': { min: '100ms', max: '1h' },
+  'prometheus.timeout': { min: '100ms', max: '1m' },
 } as const satisfies Record<string, DurationBounds>;
 
 /** Whole numbers: [min, max]. */
@@ -28,6 +30,11 @@ export const COUNT_BOUNDS = {
   concurrency: [1, 1_000],
   maxUnavailable: [1, 100_000],
   successThreshold: [1, 100],
+  /** Measurements per batch; also the most failureLimit and inconclusiveLimit can tolerate. */
+  analysisCount: [1, 1_000],
+  metrics: [1, 50],
+  minRequests: [0, 1_000_000],
+  notifications: [0, 20],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /** Lengths of written strings, in characters. */

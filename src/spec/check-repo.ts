@@ -7,6 +7,7 @@ import { NAME } from './names.js';
 import { inventoryWarnings, playbookWarnings } from './warnings.js';
 import type { RevisionSnapshot } from './git-source.js';
 import { inventoryRules } from './inventory-rules.js';
+import { analysisRules } from './analysis-rules.js';
 import { playbookRules } from './playbook-rules.js';
 import type { InventorySpec, PlaybookSpec } from './schema.js';
 import { checkInventoryFile, checkPlaybookFile, stemOf, type ValidFile } from './spec-file.js';
@@ -75,7 +76,7 @@ export function checkRepo(snapshot: RevisionSnapshot, only?: ReadonlySet<string>
     if (!checked.ok) errors.push(...checked.errors);
     else {
       playbooks.set(checked.value.stem, checked.value);
-      errors.push(...playbookRules(checked.value, index));
+      errors.push(...playbookRules(checked.value, index), ...analysisRules(checked.value));
       warnings.push(...playbookWarnings(checked.value, index));
     }
   }

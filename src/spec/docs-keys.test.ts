@@ -87,6 +87,8 @@ function documented(args: string[], prefix = ''): Map<string, { type: string; de
 }
 
 const HEALTH = 'groups.<group>.health[].';
+const NOTIFICATIONS = 'notifications[].';
+const METRICS = 'analysis.metrics[].';
 const tables = [
   {
     name: 'inventory',
@@ -95,9 +97,14 @@ const tables = [
       ...documented(['inventory']),
       ...documented(['inventory', 'groups.<group>.health[]'], HEALTH),
       ...documented(['inventory', 'freeze[]'], 'freeze[].'),
+      ...documented(['inventory', 'notifications[]'], NOTIFICATIONS),
     ]),
   },
-  { name: 'playbook', keys: schemaKeys(Playbook), rows: documented(['playbook']) },
+  {
+    name: 'playbook',
+    keys: schemaKeys(Playbook),
+    rows: new Map([...documented(['playbook']), ...documented(['playbook', 'analysis.metrics[]'], METRICS)]),
+  },
 ];
 
 /** How a default reads in the table: `22`, `root`, `["100%"]`, `{}`. */

@@ -3,6 +3,7 @@
  * durations in milliseconds, shares as `Quantity`, only the targeted groups.
  * This — never raw YAML — is what the planner and the engine read.
  */
+import type { Condition } from '../core/analysis.js';
 import type { Quantity } from './quantity.js';
 import type { PackageManagerKind } from './schema.js';
 
@@ -88,6 +89,39 @@ export type FreezeWindow = {
   /** As written, for messages: `Fri 16:00 - Mon 08:00 Europe/Berlin`. */
   label: string;
 } & ({ kind: 'weekly'; start: WeekTime; end: WeekTime } | { kind: 'dates'; startMs: number; endMs: number });
+export type HaproxyMeasure = 'http5xxRate' | 'responseTimeMs' | 'connectionErrors';
+
+/** Where a metric's numbers come from. Prometheus queries stay unrendered: their templates name the batch. */
+export type MetricSource =
+  | { kind: 'haproxy'; measure: HaproxyMeasure; minRequests: number; baseline: boolean }
+  | { kind: 'prometheus'; url: string; query: string; timeoutMs: number };
+
+export interface MetricSettings {
+  name: string;
+  source: MetricSource;
+  pass: Condition;
+  /** Without one, a value that misses `pass` fails. */
+  fail: Condition | undefined;
+  failureLimit: number;
+  inconclusiveLimit: number;
+}
+
+export interface AnalysisSettings {
+  intervalMs: number;
+  count: number;
+  onInconclusive: 'pause' | 'fail' | 'pass';
+  metrics: MetricSettings[];
+}
+
+export type NotifyOn =
+  'gate.waiting' | 'analysis.inconclusive' | 'analysis.failed' | 'run.succeeded' | 'run.failed' | 'run.aborted';
+
+/** A webhook as the inventory names it; the URL itself is read only when a run starts (it may be a secret). */
+export interface WebhookTarget {
+  url: { kind: 'literal'; url: string } | { kind: 'env'; name: string } | { kind: 'file'; path: string };
+  format: 'json' | 'slack';
+  on: NotifyOn[];
+}
 
 export interface Rollout {
   source: SpecSource;
@@ -101,4 +135,8 @@ export interface Rollout {
   drain: { timeoutMs: number };
   /** The inventory's freeze windows. */
   freeze: FreezeWindow[];
+  /** Metric analysis after each batch, when the playbook asks for one. */
+  analysis: AnalysisSettings | undefined;
+  /** The environment's webhooks (inventory `notifications`). */
+  notifications: WebhookTarget[];
 }

@@ -6,10 +6,12 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parseCondition, type Condition } from '../core/analysis.js';
 import { dialledAddress } from './addresses.js';
 import { parseDuration } from './duration.js';
 import { freezeWindow } from './freeze.js';
 import type {
+  AnalysisSettings,
   GroupTarget,
   HaproxyTarget,
   HealthCheckTarget,
@@ -17,9 +19,18 @@ import type {
   Rollout,
   SpecSource,
   SshSettings,
+  WebhookTarget,
 } from './model.js';
 import { parseQuantity, type Quantity } from './quantity.js';
-import type { HealthCheckSpec, InventorySpec, LoadBalancerSpec, PlaybookSpec, SshSpec } from './schema.js';
+import type {
+  AnalysisSpec,
+  HealthCheckSpec,
+  InventorySpec,
+  LoadBalancerSpec,
+  NotificationSpec,
+  PlaybookSpec,
+  SshSpec,
+} from './schema.js';
 
 export interface NormaliseEnvironment {
   /** For `~` in identityFile and knownHosts. */
@@ -75,7 +86,53 @@ export function normaliseRollout(
     },
     drain: { timeoutMs: ms(playbook.drain.timeout) },
     freeze: inventory.freeze.map(freezeWindow),
+    analysis: playbook.analysis === undefined ? undefined : analysisSettings(playbook.analysis),
+    notifications: inventory.notifications.map((notification) => webhookTarget(notification, path)),
   };
+}
+
+function analysisSettings(spec: AnalysisSpec): AnalysisSettings {
+  return {
+    intervalMs: ms(spec.interval),
+    count: spec.count,
+    onInconclusive: spec.onInconclusive,
+    metrics: spec.metrics.map((metric) => ({
+      name: metric.name,
+      source: metric.haproxy
+        ? {
+            kind: 'haproxy',
+            measure: metric.haproxy.measure,
+            minRequests: metric.haproxy.minRequests,
+            baseline: metric.baseline,
+          }
+        : {
+            kind: 'prometheus',
+            url: metric.prometheus?.url ?? '',
+            query: metric.prometheus?.query ?? '',
+            timeoutMs: ms(metric.prometheus?.timeout ?? '5s'),
+          },
+      pass: condition(metric.pass),
+      fail: metric.fail === undefined ? undefined : condition(metric.fail),
+      failureLimit: metric.failureLimit,
+      inconclusiveLimit: metric.inconclusiveLimit,
+    })),
+  };
+}
+
+function webhookTarget({ webhook }: NotificationSpec, path: (written: string) => string): WebhookTarget {
+  const url: WebhookTarget['url'] =
+    webhook.urlEnv !== undefined
+      ? { kind: 'env', name: webhook.urlEnv }
+      : webhook.urlFile !== undefined
+        ? { kind: 'file', path: path(webhook.urlFile) }
+        : { kind: 'literal', url: webhook.url ?? '' };
+  return { url, format: webhook.format, on: [...webhook.on] };
+}
+
+function condition(text: string): Condition {
+  const parsed = parseCondition(text);
+  if (!parsed) throw new Error(`bug: "${text}" passed validation but is not a condition`);
+  return parsed;
 }
 
 /** `~` and `~/x` expand to the home directory; anything else relative is relative to the rollout repo. */

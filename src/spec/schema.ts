@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ADDRESS_WORDS, addressProblem } from './addresses.js';
 import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
 import { DURATION_PATTERN, describeBounds, isWithin, type DurationBounds } from './duration.js';
+import { CONDITION_PATTERN } from '../core/analysis.js';
 import { PERCENT_PATTERN } from './quantity.js';
 import { ADDRESS, HAPROXY_NAME, NAME, PACKAGE_NAME, PACKAGE_VERSION } from './names.js';
 import { isTimeZone } from '../core/zoned-time.js';
@@ -220,6 +221,52 @@ export const FreezeWindow = z
     { error: 'from: must be a real date before to:' },
   )
   .meta({ description: 'A window in which no rollout starts: weekly, or from a date to a date' });
+/** What a notification may be sent for; a gate or an analysis is sent once, not once per interval. */
+export const NOTIFY_ON = [
+  'gate.waiting',
+  'analysis.inconclusive',
+  'analysis.failed',
+  'run.succeeded',
+  'run.failed',
+  'run.aborted',
+] as const;
+
+export const Webhook = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(
+        /^https?:\/\/[^\s@?#]+$/,
+        'an http:// or https:// URL without a query or user; a URL carrying a token belongs in urlEnv or urlFile, not in Git',
+      )
+      .max(LENGTH_BOUNDS.url, `a URL of at most ${LENGTH_BOUNDS.url} characters`)
+      .optional()
+      .meta({ description: 'Only for URLs without secrets: the file is in Git' }),
+    urlEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as LIEUTENANT_SLACK_URL')
+      .optional()
+      .meta({ description: 'The environment variable holding the URL (read when the run starts)' }),
+    urlFile: z
+      .string()
+      .min(1)
+      .max(LENGTH_BOUNDS.text)
+      .optional()
+      .meta({ description: 'A file holding the URL; relative to the rollout repo, ~ expands' }),
+    format: z.enum(['json', 'slack']).default('json'),
+    on: z
+      .array(z.enum(NOTIFY_ON))
+      .min(1, 'at least one event')
+      .default([...NOTIFY_ON])
+      .meta({ description: 'The events that send a message' }),
+  })
+  .refine((hook) => [hook.url, hook.urlEnv, hook.urlFile].filter((value) => value !== undefined).length === 1, {
+    error: 'a webhook has exactly one of: url, urlEnv, urlFile',
+  });
+
+export const Notification = z
+  .strictObject({ webhook: Webhook })
+  .meta({ description: 'Where people are told when a run needs them or ends' });
 
 export const Inventory = z
   .strictObject({
@@ -232,6 +279,10 @@ export const Inventory = z
       .array(FreezeWindow)
       .default([])
       .meta({ description: 'Windows in which run, resume, revert --run and watch start no rollout' }),
+    notifications: z
+      .array(Notification)
+      .max(COUNT_BOUNDS.notifications[1], `at most ${COUNT_BOUNDS.notifications[1]} webhooks`)
+      .default([]),
   })
   .meta({
     title: 'Lieutenant inventory',
@@ -293,6 +344,103 @@ export const DrainPolicy = z.strictObject({
     .meta({ description: 'Wait for current sessions to reach 0 (0s to 24h; 0s: at once), then maint' }),
 });
 
+const CONDITION_HINT = 'a comparison and a number: <, <=, >, >=, == or != then e.g. 0.05, as in "< 0.05"';
+const Condition = z
+  .string({ error: CONDITION_HINT })
+  .regex(CONDITION_PATTERN, CONDITION_HINT)
+  .meta({ description: 'A comparison and a number, e.g. "< 0.05"; nothing else is evaluated' });
+
+export const HAPROXY_MEASURES = ['http5xxRate', 'responseTimeMs', 'connectionErrors'] as const;
+
+export const HaproxyMetric = z.strictObject({
+  measure: z.enum(HAPROXY_MEASURES).meta({
+    description:
+      'http5xxRate: 5xx / all responses; responseTimeMs: HAProxy rtime; connectionErrors: econ + eresp — ' +
+      "of the batch's servers on every load balancer of the group, since the batch returned",
+  }),
+  minRequests: z
+    .number()
+    .int('a whole number of responses')
+    .min(0, 'a whole number of responses, 0 or more')
+    .max(COUNT_BOUNDS.minRequests[1], `at most ${COUNT_BOUNDS.minRequests[1]} responses`)
+    .default(20)
+    .meta({ description: 'Fewer responses than this in the window is inconclusive, never a pass' }),
+});
+
+export const PrometheusMetric = z.strictObject({
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s{}]+$/, 'an http:// or https:// URL of the Prometheus server, without templates')
+    .max(LENGTH_BOUNDS.url, `a URL of at most ${LENGTH_BOUNDS.url} characters`)
+    .meta({ description: 'The Prometheus server; /api/v1/query is asked' }),
+  query: z.string().min(1, 'a PromQL query').max(LENGTH_BOUNDS.text, `at most ${LENGTH_BOUNDS.text} characters`).meta({
+    description: 'An instant query; templates {{batch.addresses}}, {{batch.hosts}}, {{group}}',
+  }),
+  timeout: duration(DURATION_BOUNDS['prometheus.timeout'])
+    .default('5s')
+    .meta({ description: 'For one query; a timeout is inconclusive' }),
+});
+
+export const AnalysisMetric = z
+  .strictObject({
+    name: name('metric'),
+    haproxy: HaproxyMetric.optional(),
+    prometheus: PrometheusMetric.optional(),
+    baseline: z.boolean().default(false).meta({
+      description: "haproxy only: the value is the batch's minus that of the group's servers not in the batch",
+    }),
+    pass: Condition,
+    fail: Condition.optional(),
+    failureLimit: z
+      .number()
+      .int()
+      .min(0)
+      .max(COUNT_BOUNDS.analysisCount[1])
+      .default(0)
+      .meta({ description: 'Fail measurements tolerated' }),
+    inconclusiveLimit: z
+      .number()
+      .int()
+      .min(0)
+      .max(COUNT_BOUNDS.analysisCount[1])
+      .default(0)
+      .meta({ description: 'Inconclusive measurements tolerated' }),
+  })
+  .superRefine((metric, context) => {
+    if ((metric.haproxy === undefined) === (metric.prometheus === undefined))
+      context.addIssue({ code: 'custom', message: 'a metric has exactly one of: haproxy, prometheus' });
+    if (metric.baseline && metric.haproxy === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['baseline'],
+        message: 'baseline: true compares HAProxy servers; it needs a haproxy metric',
+      });
+  })
+  .meta({ description: 'One metric: a provider (haproxy or prometheus) and its conditions' });
+
+export const Analysis = z
+  .strictObject({
+    interval: duration(DURATION_BOUNDS['analysis.interval'])
+      .default('1s')
+      .meta({ description: 'Between measurements' }),
+    count: z
+      .number()
+      .int('a whole number of measurements')
+      .min(1, 'at least 1 measurement')
+      .max(COUNT_BOUNDS.analysisCount[1], `at most ${COUNT_BOUNDS.analysisCount[1]} measurements`)
+      .default(5)
+      .meta({ description: 'Measurements per batch, taken once the batch is back in rotation' }),
+    onInconclusive: z
+      .enum(['pause', 'fail', 'pass'])
+      .default('pause')
+      .meta({ description: 'pause: ask a person (even under --yes); fail: as a failed batch; pass: go on' }),
+    metrics: z
+      .array(AnalysisMetric)
+      .min(1, 'at least one metric')
+      .max(COUNT_BOUNDS.metrics[1], `at most ${COUNT_BOUNDS.metrics[1]} metrics`),
+  })
+  .meta({ description: 'Metric analysis after each batch: pass, fail or inconclusive' });
+
 export const Playbook = z
   .strictObject({
     $schema: z.string().optional(),
@@ -306,6 +454,7 @@ export const Playbook = z
     strategy: Strategy.default(Strategy.parse({})),
     health: HealthPolicy.default(HealthPolicy.parse({})),
     drain: DrainPolicy.default(DrainPolicy.parse({})),
+    analysis: Analysis.optional(),
   })
   .meta({
     title: 'Lieutenant playbook',
@@ -319,5 +468,8 @@ export type GroupSpec = z.output<typeof Group>;
 export type HostSpec = z.output<typeof Host>;
 export type HealthCheckSpec = z.output<typeof HealthCheck>;
 export type LoadBalancerSpec = z.output<typeof LoadBalancer>;
+export type AnalysisSpec = z.output<typeof Analysis>;
+export type AnalysisMetricSpec = z.output<typeof AnalysisMetric>;
+export type NotificationSpec = z.output<typeof Notification>;
 export type SshSpec = z.output<typeof SshOptions>;
 export type PackageManagerKind = z.output<typeof PackageManagerName>;

@@ -2,7 +2,7 @@
  * Fixture builder for a normalised Rollout: tests state only what they care
  * about ("a group of 5 apt hosts, batches 50%/50%") and get sane defaults.
  */
-import type { GroupTarget, Rollout, StrategySettings } from '../spec/model.js';
+import type { AnalysisSettings, GroupTarget, Rollout, StrategySettings } from '../spec/model.js';
 import { parseQuantity, type Quantity } from '../spec/quantity.js';
 
 export function quantity(value: number | string): Quantity {
@@ -45,6 +45,7 @@ export interface RolloutFixture {
   onFailure?: StrategySettings['onFailure'];
   successThreshold?: number;
   become?: Rollout['ssh']['become'];
+  analysis?: AnalysisSettings;
 }
 
 export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
@@ -89,6 +90,8 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
     health: { intervalMs: 1_000, timeoutMs: 60_000, successThreshold: fixture.successThreshold ?? 1 },
     drain: { timeoutMs: 30_000 },
     freeze: [],
+    analysis: fixture.analysis,
+    notifications: [],
   };
 }
 

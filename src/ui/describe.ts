@@ -96,8 +96,42 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
       return event.ok
         ? info(`batch ${event.batch}/${event.batches} done`)
         : { level: 'error', text: `batch ${event.batch}/${event.batches} failed` };
+    case 'analysis.started': {
+      const metrics = event.metrics
+        .map((m) => `${m.name} (${m.provider}: pass ${m.pass}${m.fail ? `, fail ${m.fail}` : ''})`)
+        .join(', ');
+      return info(
+        `analysis after batch ${event.batch}/${event.batches}: ${plural(event.count, 'measurement')} ${formatElapsed(event.intervalMs)} apart of ${metrics}`,
+      );
+    }
+    case 'analysis.measured': {
+      const { phase, reason } = event.measurement;
+      return {
+        level: phase === 'pass' ? 'info' : 'warn',
+        text: `analysis ${event.metric} ${event.index}/${event.count}: ${phase} — ${reason}`,
+      };
+    }
+    case 'analysis.finished': {
+      const head = `analysis after batch ${event.batch}/${event.batches}`;
+      if (event.verdict === 'pass') return info(`${head} passed: ${event.reason}`);
+      const then =
+        event.action === 'fail'
+          ? 'the batch fails (strategy.onFailure)'
+          : event.action === 'ask'
+            ? 'a person decides (--yes does not answer)'
+            : 'going on (onInconclusive: pass)';
+      return {
+        level: event.verdict === 'fail' ? 'error' : 'warn',
+        text: `${head} ${event.verdict === 'fail' ? 'failed' : 'inconclusive'}: ${event.reason}; ${then}`,
+      };
+    }
     case 'gate.waiting': {
       const summary = sentenceInside(event.summary);
+      if (event.pause === 'analysis')
+        return {
+          level: 'warn',
+          text: `gate: ${summary}; waiting for a person (lieutenant approve / lieutenant abort; --yes does not answer this gate)`,
+        };
       if (event.pause === 'approve') return info(`gate: ${summary}; waiting for approval (lieutenant approve)`);
       const wait = event.until === undefined ? '' : ` in ${formatElapsed(event.until - Date.parse(event.at))}`;
       return info(`gate: ${summary}; continuing${wait} (lieutenant approve to go now, lieutenant abort to stop)`);

@@ -15,6 +15,7 @@ const entry = (overrides: Partial<HistoryEntry>): HistoryEntry => ({
   durationMs: 270_000,
   result: 'succeeded',
   approvals: [],
+  analyses: [],
   hostsChanged: [],
   hostsOut: [],
   source: 'note',
@@ -41,6 +42,14 @@ describe('formatHistory', () => {
         }),
         entry({
           approvals: [{ by: 'alice', decision: 'abort', at: '2025-01-02T10:02:00.000Z', afterBatch: 2 }],
+          analyses: [
+            {
+              afterBatch: 2,
+              verdict: 'inconclusive',
+              reason: 'errors: 5 of 5 measurements inconclusive (limit 0)',
+              metrics: [{ name: 'errors', verdict: 'inconclusive', pass: 0, fail: 0, inconclusive: 5 }],
+            },
+          ],
           result: 'aborted',
         }),
       ],
@@ -54,6 +63,7 @@ describe('formatHistory', () => {
         '    approved after batch 1 by carol: graphs flat',
         '    out of rotation: web-03 (ssh lost)',
         '2025-01-02 10:00  staging/web  abcdef0  web: demo 1.1                             alice     4m 30s    aborted',
+        '    analysis after batch 2: inconclusive — errors inconclusive (0 pass, 0 fail, 5 inconclusive)',
         '    aborted after batch 2 by alice',
         '',
       ].join('\n'),

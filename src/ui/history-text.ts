@@ -28,6 +28,12 @@ export function formatHistory(entries: readonly HistoryEntry[], timeZone?: strin
   const out = [line(HEADINGS)];
   entries.forEach((entry, index) => {
     out.push(line(rows[index] ?? []));
+    for (const analysis of entry.analyses) {
+      const metrics = analysis.metrics
+        .map((m) => `${m.name} ${m.verdict} (${m.pass} pass, ${m.fail} fail, ${m.inconclusive} inconclusive)`)
+        .join('; ');
+      out.push(`    analysis after batch ${analysis.afterBatch}: ${analysis.verdict} — ${metrics}`);
+    }
     for (const approval of entry.approvals) {
       const verb = approval.decision === 'approve' ? 'approved' : approval.decision === 'abort' ? 'aborted' : 'halted';
       const reason = approval.reason === undefined ? '' : `: ${approval.reason}`;

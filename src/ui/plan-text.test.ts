@@ -44,4 +44,31 @@ describe('planText', () => {
     const text = planText(planRollout(rollout, { installed: allOn(rollout, { demo: '1.1' }) }));
     expect(text).toContain('Nothing to do: every host already matches this commit.');
   });
+
+  it('shows the analysis after each batch, its metrics and what an inconclusive one does', () => {
+    const rollout = rolloutFixture({
+      pause: { kind: 'approve' },
+      analysis: {
+        intervalMs: 10_000,
+        count: 6,
+        onInconclusive: 'pause',
+        metrics: [
+          {
+            name: 'errors',
+            source: { kind: 'haproxy', measure: 'http5xxRate', minRequests: 20, baseline: true },
+            pass: { op: '<', value: 0.05 },
+            fail: { op: '>=', value: 0.2 },
+            failureLimit: 0,
+            inconclusiveLimit: 0,
+          },
+        ],
+      },
+    });
+    const text = planText(planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }) }));
+    expect(text).toContain('  1/2 web: web-01 web-02  (2 at once; then analysis, approve)');
+    expect(text).toContain('  2/2 web: web-03 web-04  (2 at once; then analysis)');
+    expect(text).toContain(
+      'analysis once a batch is back: 6 measurements every 10s of errors (haproxy http5xxRate vs baseline: pass < 0.05, fail >= 0.2); inconclusive → pause',
+    );
+  });
 });

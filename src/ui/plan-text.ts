@@ -1,4 +1,5 @@
 /** `lieutenant plan` for people: per-host changes, then the batches, then warnings. */
+import { formatCondition } from '../core/analysis.js';
 import type { Plan, PackageChange } from '../plan/types.js';
 import { formatDuration } from '../spec/duration.js';
 import type { PausePolicy } from '../spec/model.js';
@@ -44,9 +45,23 @@ export function planText(plan: Plan): string[] {
         `maxUnavailable ${formatQuantity(strategy.maxUnavailable)}; ${pause}; onFailure ${strategy.onFailure}):`,
     );
     for (const batch of plan.batches) {
-      const gate = gateText(batch.gate);
+      const then = [batch.analysis ? 'analysis' : undefined, gateText(batch.gate)].filter(Boolean).join(', ');
       lines.push(
-        `  ${batch.index}/${plan.batches.length} ${batch.group}: ${batch.hosts.join(' ')}  (${batch.inFlight} at once${gate ? `; then ${gate}` : ''})`,
+        `  ${batch.index}/${plan.batches.length} ${batch.group}: ${batch.hosts.join(' ')}  (${batch.inFlight} at once${then ? `; then ${then}` : ''})`,
+      );
+    }
+    const analysis = plan.batches.find((batch) => batch.analysis)?.analysis;
+    if (analysis) {
+      const metrics = analysis.metrics
+        .map(
+          (m) =>
+            `${m.name} (${m.source.kind === 'haproxy' ? `haproxy ${m.source.measure}${m.source.baseline ? ' vs baseline' : ''}` : 'prometheus'}: ` +
+            `pass ${formatCondition(m.pass)}${m.fail ? `, fail ${formatCondition(m.fail)}` : ''})`,
+        )
+        .join(', ');
+      lines.push(
+        `analysis once a batch is back: ${plural(analysis.count, 'measurement')} every ${formatDuration(analysis.intervalMs)} of ${metrics}; ` +
+          `inconclusive → ${analysis.onInconclusive}`,
       );
     }
     const { drain, health } = plan;

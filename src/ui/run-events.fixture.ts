@@ -244,6 +244,62 @@ export function scenario(options: ScenarioOptions = {}) {
       gateWaiting(1);
       return events;
     },
+    /**
+     * Batch 1, then its analysis: `errors` inconclusive for lack of traffic
+     * (`measured` of 3 so far), `latency` passing; with all 3 taken, the
+     * analysis gate waits for a person.
+     */
+    untilAnalysisGate(measured = 3): RunEvent[] {
+      started();
+      batch(1, (hosts) => hosts.forEach(hostOk));
+      emit({
+        type: 'analysis.started',
+        batch: 1,
+        batches,
+        count: 3,
+        intervalMs: 1_000,
+        metrics: [
+          { name: 'errors', provider: 'haproxy', pass: '< 0.05', fail: '>= 0.2' },
+          { name: 'latency', provider: 'prometheus', pass: '< 0.3', fail: '>= 1' },
+        ],
+      });
+      const few = {
+        phase: 'inconclusive' as const,
+        value: null,
+        reason: '4 responses since the batch returned, fewer than minRequests 20',
+      };
+      const fast = { phase: 'pass' as const, value: 0.12, reason: '0.12 < 0.3' };
+      for (let index = 1; index <= measured; index++) {
+        emit({ type: 'analysis.measured', batch: 1, metric: 'errors', index, count: 3, measurement: few });
+        emit({ type: 'analysis.measured', batch: 1, metric: 'latency', index, count: 3, measurement: fast }, 0);
+      }
+      if (measured < 3) return events;
+      const metrics = [
+        {
+          name: 'errors',
+          verdict: 'inconclusive' as const,
+          counts: { pass: 0, fail: 0, inconclusive: 3 },
+          measurements: [few, few, few],
+        },
+        {
+          name: 'latency',
+          verdict: 'pass' as const,
+          counts: { pass: 3, fail: 0, inconclusive: 0 },
+          measurements: [fast, fast, fast],
+        },
+      ];
+      const reason = `errors: 3 of 3 measurements inconclusive (limit 0), last: ${few.reason}`;
+      emit({ type: 'analysis.finished', batch: 1, batches, verdict: 'inconclusive', reason, metrics, action: 'ask' });
+      emit({
+        type: 'gate.waiting',
+        afterBatch: 1,
+        batches,
+        pause: 'analysis',
+        summary: `Batch 1/${batches}: analysis inconclusive — ${reason}`,
+        analysis: metrics,
+      });
+      return events;
+    },
     /** The second host of batch `failIn` fails its health gate; the batch is rolled back (or halted). */
     failure(failIn = 1): RunEvent[] {
       started();

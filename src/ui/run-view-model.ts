@@ -3,7 +3,7 @@
  * Plain data: the TUI, the line renderer and the JSON summary read it.
  */
 import type { HostOut, HostStep, RunResult } from '../engine/index.js';
-import type { GateDecision, Measurement, Versions } from '../engine/index.js';
+import type { AnalysisMeasurement, AnalysisPhase, GateDecision, Measurement, Versions } from '../engine/index.js';
 import type { Plan } from '../plan/types.js';
 import { createHostTable, type HostTable } from './host-table.js';
 
@@ -85,10 +85,33 @@ export interface GroupView {
   out: number;
 }
 
+export interface MetricView {
+  name: string;
+  provider: 'haproxy' | 'prometheus';
+  pass: string;
+  fail: string | undefined;
+  measurements: readonly AnalysisMeasurement[];
+  /** Once the analysis is over. */
+  verdict: AnalysisPhase | undefined;
+}
+
+/** One batch's analysis, measured live. */
+export interface AnalysisView {
+  batch: number;
+  count: number;
+  intervalMs: number;
+  metrics: readonly MetricView[];
+  startedAt: number;
+  verdict: AnalysisPhase | undefined;
+  reason: string | undefined;
+  action: 'continue' | 'fail' | 'ask' | undefined;
+}
+
 export interface GateView {
   afterBatch: number;
   batches: number;
-  pause: 'approve' | 'timed';
+  /** analysis: an inconclusive analysis asks a person; `--yes` does not answer it. */
+  pause: 'approve' | 'timed' | 'analysis';
   until: number | undefined;
   summary: string;
   since: number;
@@ -120,6 +143,8 @@ export interface RunView {
   counts: StateCounts;
   activeBatch: number | undefined;
   gate: GateView | undefined;
+  /** Every analysis so far, by batch order; the last one is the current or latest. */
+  analyses: readonly AnalysisView[];
   /** Every gate answer so far, in order. */
   answers: readonly {
     afterBatch: number | undefined;
@@ -159,6 +184,7 @@ export const initialRunView = (): RunView => ({
   counts: emptyCounts(),
   activeBatch: undefined,
   gate: undefined,
+  analyses: [],
   answers: [],
   stopping: undefined,
   result: undefined,

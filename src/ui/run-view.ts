@@ -11,6 +11,7 @@ import type { PackageChange, Plan } from '../plan/types.js';
 import { createHostTable } from './host-table.js';
 import { describeEvent } from './describe.js';
 import {
+  type AnalysisView,
   emptyCounts,
   initialRunView,
   TAIL_LENGTH,
@@ -155,6 +156,54 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
           since: at,
         },
       };
+    case 'analysis.started':
+      return {
+        ...view,
+        analyses: [
+          ...view.analyses.filter((analysis) => analysis.batch !== event.batch),
+          {
+            batch: event.batch,
+            count: event.count,
+            intervalMs: event.intervalMs,
+            metrics: event.metrics.map((metric) => ({
+              name: metric.name,
+              provider: metric.provider,
+              pass: metric.pass,
+              fail: metric.fail,
+              measurements: [],
+              verdict: undefined,
+            })),
+            startedAt: at,
+            verdict: undefined,
+            reason: undefined,
+            action: undefined,
+          },
+        ],
+      };
+    case 'analysis.measured':
+      return withAnalysis(view, event.batch, (analysis) => ({
+        ...analysis,
+        metrics: analysis.metrics.map((metric) =>
+          metric.name === event.metric
+            ? { ...metric, measurements: [...metric.measurements, event.measurement] }
+            : metric,
+        ),
+      }));
+    case 'analysis.finished': {
+      const judged = withAnalysis(view, event.batch, (analysis) => ({
+        ...analysis,
+        verdict: event.verdict,
+        reason: event.reason,
+        action: event.action,
+        metrics: analysis.metrics.map((metric) => ({
+          ...metric,
+          verdict: event.metrics.find((report) => report.name === metric.name)?.verdict,
+        })),
+      }));
+      return event.action === 'fail'
+        ? withBatch(judged, event.batch, (batch) => ({ ...batch, status: 'failed' }))
+        : judged;
+    }
     case 'gate.answered':
       return {
         ...view,
@@ -264,6 +313,15 @@ function startBatch(view: RunView, index: number, batches: number, group: string
     for (const name of hosts) next = updateHost(next, name, (host) => ({ ...host, batch: index }), group);
   }
   return withBatch(next, index, (batch) => ({ ...batch, status: 'running' }));
+}
+
+function withAnalysis(view: RunView, batch: number, change: (analysis: AnalysisView) => AnalysisView): RunView {
+  const at = view.analyses.findIndex((analysis) => analysis.batch === batch);
+  const analysis = view.analyses[at];
+  if (analysis === undefined) return view;
+  const analyses = [...view.analyses];
+  analyses[at] = change(analysis);
+  return { ...view, analyses };
 }
 
 function withBatch(view: RunView, index: number, change: (batch: BatchView) => BatchView): RunView {

@@ -6,10 +6,15 @@ import { runChecked } from './exec.js';
 
 /** The package every fleet host runs; its versions are what rollouts move between. */
 export const DEMO_PACKAGE = 'demo';
-export const DEMO_VERSIONS = ['1.0', '1.1', '1.2', '2.0'] as const;
+export const DEMO_VERSIONS = ['1.0', '1.1', '1.2', '1.3', '1.4', '2.0'] as const;
 export type DemoVersion = (typeof DEMO_VERSIONS)[number];
 /** Installs cleanly, then the service answers 500: the release a health gate must catch. */
 export const BROKEN_VERSION = '1.2' satisfies DemoVersion;
+/** Passes /health, but answers every other request to / with 500: the release only a metric analysis catches. */
+export const FLAKY_VERSION = '1.3' satisfies DemoVersion;
+/** Passes /health, but takes SLOW_MS to answer each request to /: the release only a latency metric catches. */
+export const SLOW_VERSION = '1.4' satisfies DemoVersion;
+export const SLOW_MS = 400;
 /** What every host runs after `up` and after resetFleet. */
 export const INITIAL_VERSION = '1.0' satisfies DemoVersion;
 /** A second package that no host has after `up` or resetFleet: a release may add it, and a rollback must remove it again. */
@@ -44,6 +49,8 @@ function packageSources(): PackageSource[] {
 function demoFiles(version: DemoVersion): Record<string, string> {
   const files: Record<string, string> = { 'opt/demo/VERSION': `${version}\n` };
   if (version === BROKEN_VERSION) files['opt/demo/BROKEN'] = 'this release makes /health answer 500\n';
+  if (version === FLAKY_VERSION) files['opt/demo/ERROR_RATE'] = '0.5\n';
+  if (version === SLOW_VERSION) files['opt/demo/DELAY_MS'] = `${SLOW_MS}\n`;
   return files;
 }
 
@@ -62,7 +69,7 @@ function controlFile(name: string, version: string, description: string): string
 }
 
 /** Bump when the repository layout changes, so cached repositories are rebuilt. */
-const REPO_FORMAT = 3;
+const REPO_FORMAT = 4;
 
 function inputsHash(): string {
   return createHash('sha256')

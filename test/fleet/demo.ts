@@ -1,6 +1,8 @@
 // npm run demo: a real rollout on the local fleet. Brings up 6 hosts on demo 1.0,
 // makes a throwaway rollout repo whose last commit releases demo 1.1, runs
-// `lieutenant run web` in it, and tears the fleet down on the way out (Ctrl-C too).
+// `lieutenant run web` in it while steady traffic goes through HAProxy (so the
+// playbook's analysis between the batches has real requests to judge), and
+// tears the fleet down on the way out (Ctrl-C too).
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { runChecked } from './exec.js';
 import type { Fleet } from './fleet.js';
 import { DEFAULT_PREFIX, startFleet, stopFleet } from './fleet.js';
 import { REPO_ROOT } from './paths.js';
+import { startTraffic, type TrafficGenerator } from '../e2e/support/traffic.js';
 
 const FLEET_DIR = join(REPO_ROOT, '.fleet', 'demo');
 const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
@@ -76,6 +79,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   let rolloutRepo: string | undefined;
   let fleet: Fleet | undefined;
+  let traffic: TrafficGenerator | undefined;
   try {
     const started = Date.now();
     fleet = await startFleet({
@@ -91,6 +95,9 @@ async function main(): Promise<number> {
     const repo = await makeRolloutRepo(fleet);
     rolloutRepo = repo.dir;
     console.log(`rollout repo: ${repo.dir} (HEAD ${repo.release} "Release demo 1.1")\n`);
+    // Users of the service, until the fleet goes: the analysis after each batch (and of a revert) judges their requests.
+    traffic = startTraffic(fleet.haproxy.frontendUrl, { loops: 2, pauseMs: 20 });
+    console.log(`traffic: 2 clients requesting ${fleet.haproxy.frontendUrl}/ until the fleet is torn down`);
     console.log(`$ lieutenant run web --repo ${repo.dir}`);
     const code = await runLieutenant(['run', 'web', '--repo', repo.dir]);
     console.log('');
@@ -121,6 +128,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
+    await traffic?.stop();
     // Only a fleet this demo started: a refused start must not take down the fleet that was there.
     if (fleet) {
       console.log('tearing the fleet down…');

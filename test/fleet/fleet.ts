@@ -30,12 +30,15 @@ export {
   BROKEN_VERSION,
   DEMO_PACKAGE,
   DEMO_VERSIONS,
+  FLAKY_VERSION,
   INITIAL_VERSION,
+  SLOW_MS,
+  SLOW_VERSION,
 } from './apt-repo.js';
 export type { DemoVersion } from './apt-repo.js';
 export { haproxyCommand, parseShowStat, serverStatuses, awaitServersUp } from './haproxy.js';
 export { httpGet } from './probe.js';
-export { resetFleet } from './reset.js';
+export { resetFleet, setFleetFault } from './reset.js';
 export { stopFleet } from './stop.js';
 export { waitFor } from './wait.js';
 export { fleetFromState, sshArguments } from './handle.js';

@@ -22,6 +22,8 @@ export function fleetPaths(dir: string) {
     haproxySocket: join(dir, 'haproxy.sock'),
     haproxyLog: join(dir, 'haproxy.log'),
     hosts: join(dir, 'hosts'),
+    /** A fleet-wide fault: every host's service answers this share of / with 500 (service.js reads it). */
+    faultErrorRate: join(dir, 'fault-error-rate'),
   };
 }
 

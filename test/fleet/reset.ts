@@ -1,4 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { ADDON_PACKAGE, INITIAL_VERSION } from './apt-repo.js';
+import { fleetPaths } from './paths.js';
 import { BACKEND, awaitServersUp, startHaproxy } from './haproxy.js';
 import { awaitHostReady, spawnHost } from './host.js';
 import type { HostFlavour } from './host.js';
@@ -13,6 +15,16 @@ import { fleetFromState } from './handle.js';
 /** "demo 0:1.0-1"; the add-on only when installed. */
 const RPM_QUERY = `rpm -q --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n' demo ${ADDON_PACKAGE} 2>/dev/null | grep -v 'is not installed' || true`;
 const RPM_EXPECTED = `demo 0:${INITIAL_VERSION}-1`;
+
+/**
+ * A fleet-wide problem (not the release's): every host answers `errorRate` of
+ * its requests to / with 500, whatever version it runs; undefined ends it.
+ */
+export async function setFleetFault(dir: string, errorRate: number | undefined): Promise<void> {
+  const path = fleetPaths(dir).faultErrorRate;
+  if (errorRate === undefined) await rm(path, { force: true });
+  else await writeFile(path, `${errorRate}\n`);
+}
 
 async function isRunning(pid: number, dir: string): Promise<boolean> {
   return (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir);
@@ -62,6 +74,7 @@ const RESET: Record<HostFlavour, { query: string; expected: string; install: str
 export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   const state = await readState(fleet.dir);
   if (!state?.haproxy) throw new Error(`no fleet state in ${fleet.dir}: start one with startFleet()`);
+  await setFleetFault(fleet.dir, undefined);
   let tools: Tools | undefined;
   const rpm = state.hosts.some((host) => (host.packageManager ?? 'apt') !== 'apt');
   const needTools = async () => (tools ??= await ensurePrerequisites(() => {}, { rpm }));

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ADDON_PACKAGE, ADDON_VERSION, BROKEN_VERSION, DEMO_PACKAGE, DEMO_VERSIONS } from './apt-repo.js';
+import {
+  ADDON_PACKAGE,
+  ADDON_VERSION,
+  BROKEN_VERSION,
+  DEMO_PACKAGE,
+  DEMO_VERSIONS,
+  FLAKY_VERSION,
+  SLOW_VERSION,
+} from './apt-repo.js';
 import { runChecked } from './exec.js';
 
 /**
@@ -30,7 +38,10 @@ export const rpmEvr = (source: Pick<RpmSource, 'epoch' | 'version' | 'release'>)
   `${source.epoch === 0 ? '' : `${source.epoch}:`}${source.version}-${source.release}`;
 
 export function rpmSources(): RpmSource[] {
-  const demos = DEMO_VERSIONS.map((version) => ({ epoch: 0, version, release: '1' }));
+  // The flaky and slow releases are for the analysis tests, which use the Debian hosts only.
+  const demos = DEMO_VERSIONS.filter((version) => version !== FLAKY_VERSION && version !== SLOW_VERSION).map(
+    (version) => ({ epoch: 0, version, release: '1' }),
+  );
   return [
     ...[...demos, ...RPM_EXTRA_DEMOS].map((evr) => ({
       name: DEMO_PACKAGE,

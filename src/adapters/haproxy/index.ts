@@ -3,6 +3,8 @@
  * balancer for the whole run (runtime-client.ts), however many hosts ask.
  */
 import type { LoadBalancer, LoadBalancers } from '../../engine/index.js';
+import type { Result } from '../../core/result.js';
+import { readCounters, type ServerCounters } from './counters.js';
 import type { HaproxyTarget } from '../../spec/model.js';
 import { createHaproxyLoadBalancer } from './haproxy-load-balancer.js';
 import { describeEndpoint } from './runtime-api.js';
@@ -18,6 +20,7 @@ export {
   DEFAULT_RETRY_DEADLINE_MS,
 } from './runtime-client.js';
 export type { RuntimeClient, RuntimeUsage } from './runtime-client.js';
+export { countersOf, readCounters, type ServerCounters } from './counters.js';
 
 export interface HaproxyOptions {
   /** Per attempt: connect, send, read the whole answer. */
@@ -32,25 +35,32 @@ export interface HaproxyOptions {
 export interface HaproxyLoadBalancers extends LoadBalancers {
   /** What each load balancer's socket served so far, by inventory name. */
   usage(): Record<string, RuntimeUsage>;
+  /** Traffic counters of every server of the target's backend, through the same client (analysis). */
+  counters(target: HaproxyTarget, signal?: AbortSignal): Promise<Result<Map<string, ServerCounters>>>;
 }
 
 export function createLoadBalancers(options: HaproxyOptions = {}): HaproxyLoadBalancers {
   const clients = new Map<string, { client: RuntimeClient; lbs: Map<string, LoadBalancer> }>();
   const { readTickMs, ...clientOptions } = options;
+  const entryOf = (target: HaproxyTarget) => {
+    // Same name, same socket: the same client (the engine asks once per host).
+    const key = `${target.name} ${describeEndpoint(target.endpoint)}`;
+    let entry = clients.get(key);
+    if (!entry) {
+      const client = createRuntimeClient(target.endpoint, {
+        ...clientOptions,
+        name: target.name,
+        maxConnections: target.maxConnections,
+      });
+      entry = { client, lbs: new Map() };
+      clients.set(key, entry);
+    }
+    return entry;
+  };
   return {
+    counters: (target, signal) => readCounters(target, entryOf(target).client, signal),
     get(target: HaproxyTarget) {
-      // Same name, same socket: the same client (the engine asks once per host).
-      const key = `${target.name} ${describeEndpoint(target.endpoint)}`;
-      let entry = clients.get(key);
-      if (!entry) {
-        const client = createRuntimeClient(target.endpoint, {
-          ...clientOptions,
-          name: target.name,
-          maxConnections: target.maxConnections,
-        });
-        entry = { client, lbs: new Map() };
-        clients.set(key, entry);
-      }
+      const entry = entryOf(target);
       let lb = entry.lbs.get(target.backend);
       if (!lb) {
         lb = createHaproxyLoadBalancer(target, entry.client, readTickMs);

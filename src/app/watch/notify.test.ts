@@ -48,11 +48,11 @@ describe('httpNotifier (a real local HTTP receiver)', () => {
   it('given a receiver that answers 500, then a failure value names the status but not the secret path', async () => {
     const url = await receiver((_req, res) => res.writeHead(500).end('no'));
 
-    const sent = await httpNotifier(`${url}/services/T000/B000/s3cr3t-token`)(alert);
+    const sent = await httpNotifier(`${url}/services/T000/B000/s3cr3t-token`, { backoffMs: 10 })(alert);
 
     expect(sent.ok).toBe(false);
     if (!sent.ok) {
-      expect(sent.error.message).toBe(`POST ${url}/… answered 500 Internal Server Error`);
+      expect(sent.error.message).toBe(`POST ${url}/… answered 500 Internal Server Error (attempt 3 of 3)`);
       expect(sent.error.message).not.toContain('s3cr3t');
     }
   });
@@ -63,7 +63,7 @@ describe('httpNotifier (a real local HTTP receiver)', () => {
     await once(server!, 'close');
     server = undefined;
 
-    const sent = await httpNotifier(`${url}/alerts?token=s3cr3t`)(alert);
+    const sent = await httpNotifier(`${url}/alerts?token=s3cr3t`, { backoffMs: 10 })(alert);
 
     expect(sent.ok).toBe(false);
     if (!sent.ok) {
@@ -75,10 +75,30 @@ describe('httpNotifier (a real local HTTP receiver)', () => {
   it('given a receiver that never answers, then the POST gives up after its timeout', async () => {
     const url = await receiver(() => {});
 
-    const sent = await httpNotifier(url, { timeoutMs: 200 })(alert);
+    const sent = await httpNotifier(url, { timeoutMs: 200, attempts: 2, backoffMs: 10 })(alert);
 
     expect(sent.ok).toBe(false);
-    if (!sent.ok) expect(sent.error.message).toMatch(/failed \(.*(timeout|aborted)/i);
+    if (!sent.ok) expect(sent.error.message).toMatch(/no answer within 200 ms \(attempt 2 of 2\)/);
+  });
+
+  it('given a receiver that fails twice then takes it, then the alert is delivered on the third attempt', async () => {
+    let requests = 0;
+    const url = await receiver((_req, res) => res.writeHead(++requests < 3 ? 503 : 204).end());
+
+    const sent = await httpNotifier(url, { backoffMs: 10 })(alert);
+
+    expect(sent).toEqual({ ok: true, value: undefined });
+    expect(requests).toBe(3);
+  });
+
+  it('given a receiver that refuses the request (400), then it is not asked again', async () => {
+    let requests = 0;
+    const url = await receiver((_req, res) => res.writeHead(++requests && 400).end());
+
+    const sent = await httpNotifier(url, { backoffMs: 10 })(alert);
+
+    expect(sent.ok).toBe(false);
+    expect(requests).toBe(1);
   });
 
   it('redacts a URL down to its origin', () => {

@@ -6,7 +6,8 @@ import { allOn, rolloutFixture, type RolloutFixture } from '../../testing/rollou
 import type { RunEvent } from '../events.js';
 import { executePlan } from '../execute.js';
 import type { RunControl } from '../deps.js';
-import type { AdminState, Approver } from '../ports.js';
+import type { AdminState, Approver, MetricProviders } from '../ports.js';
+import { noMetrics } from './fake-metrics.js';
 import { createManualClock } from './manual-clock.js';
 import { FakeWorld, scriptedApprover, type FakeWorldOptions } from './fake-world.js';
 
@@ -22,6 +23,8 @@ export interface Scenario {
   fixture: RolloutFixture;
   world?: Partial<FakeWorldOptions>;
   approver?: Approver;
+  /** What the analysis reads (a plan without one must not read anything). */
+  metrics?: MetricProviders;
   stop?: AbortController;
   /** What every host has installed before the run (default demo 1.0). */
   installedDemo?: string;
@@ -46,6 +49,7 @@ export async function runScenario({
   fixture,
   world: worldOptions,
   approver,
+  metrics,
   stop,
   installedDemo,
   onEvent,
@@ -85,6 +89,7 @@ export async function runScenario({
       clock: createManualClock({ auto: true }),
       journal: world.journal(),
       approver: approver ?? scriptedApprover([]),
+      metrics: metrics ?? noMetrics,
     },
     {
       runId: 'run-1',

@@ -16,6 +16,7 @@ export function aRunRecord(overrides: Partial<RunRecord> & Pick<RunRecord, 'comm
     approvals: [
       { by: 'alice', decision: 'approve', reason: 'batch 1 looks good', at: '2025-01-02T10:02:00.000Z', afterBatch: 1 },
     ],
+    analyses: [],
     ...overrides,
   };
 }

@@ -62,7 +62,13 @@ async function frameWhere(app: Rendered, check: (text: string) => boolean): Prom
 const gateRequest = (events: RunEvent[]): GateRequest => {
   const gate = events.find((e) => e.type === 'gate.waiting');
   if (gate?.type !== 'gate.waiting') throw new Error('no gate in the fixture');
-  return { runId: gate.runId, afterBatch: gate.afterBatch, batches: gate.batches, summary: gate.summary };
+  return {
+    runId: gate.runId,
+    afterBatch: gate.afterBatch,
+    batches: gate.batches,
+    summary: gate.summary,
+    kind: 'pause',
+  };
 };
 
 async function atGate(): Promise<{ app: Rendered; controller: TuiController; answer: Promise<unknown> }> {
@@ -200,6 +206,35 @@ describe('run TUI', () => {
       │ to roll back: lieutenant revert a1b2c3d --run                                                    │
       ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
     `);
+  });
+
+  it('given an analysis measuring, when drawn, then each metric shows a mark per measurement, what is still to come, and the last value', async () => {
+    const events = scenario({ hosts: 4 }).untilAnalysisGate(2);
+    const { app } = mount(events);
+    const text = await frameWhere(app, (t) => t.includes('Analysis after batch 1'));
+    expect(text).toContain('Analysis after batch 1: measuring 2/3, every 1s');
+    expect(text).toContain('errors  ??· (pass < 0.05, fail >= 0.2) 4 responses since the batch returned');
+    expect(text).toContain('latency ✓✓· (pass < 0.3, fail >= 1) 0.12 — 0.12 < 0.3');
+  });
+
+  it('given an inconclusive analysis waiting for a person, when drawn and answered with a, then the gate says --yes does not answer it, and the keys answer it', async () => {
+    const events = scenario({ hosts: 4 }).untilAnalysisGate();
+    const { app, controller } = mount(events);
+    const gate = events.find((e) => e.type === 'gate.waiting');
+    if (gate?.type !== 'gate.waiting') throw new Error('no gate');
+    const answer = controller.approver.await(
+      { runId: gate.runId, afterBatch: 1, batches: 2, summary: gate.summary, kind: 'analysis' },
+      new AbortController().signal,
+    );
+    const text = await frameWhere(app, (t) => t.includes('[a] approve'));
+    expect(text).toContain('Analysis after batch 1: inconclusive — a person decides (--yes does not answer)');
+    expect(text).toContain('errors  ??? inconclusive (pass < 0.05, fail >= 0.2)');
+    expect(text).toContain('latency ✓✓✓ pass (pass < 0.3, fail >= 1)');
+    expect(text).toContain('Batch 1/2: analysis inconclusive — errors: 3 of 3 measurements inconclusive');
+    app.stdin.write('a');
+    await frameWhere(app, (t) => t.includes('reason'));
+    app.stdin.write('\r');
+    await expect(answer).resolves.toMatchObject({ decision: 'approve' });
   });
 
   it('given 1,000 hosts mid-way through the second batch, when drawn in 30 rows, then it fits and shows counts', async () => {

@@ -1,6 +1,6 @@
 /**
  * The run, live: header, batches (folded to fit the terminal), load-balancer
- * bars, recent events, the pause gate, and the summary. Redraws on a frame
+ * bars, recent events, the analysis of the last batch, the gate, and the summary. Redraws on a frame
  * clock (at most 1000/frameMs a second) however fast events arrive.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -14,6 +14,7 @@ import { LoadBalancerBars } from './LoadBalancerBars.js';
 import { Tail } from './Tail.js';
 import { GatePrompt, type GateMode } from './GatePrompt.js';
 import { Summary } from './Summary.js';
+import { AnalysisPanel, analysisLines, shownAnalysis } from './AnalysisPanel.js';
 import { summaryLines } from '../summary.js';
 
 export interface RunTuiProps {
@@ -102,8 +103,10 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
   const groups = [...view.groups.values()];
   const gate = view.gate;
   const stopping = controller.interrupts() > 0 || view.stopping !== undefined;
+  const analysis = shownAnalysis(view);
   const fixed =
     2 + // header
+    analysisLines(analysis) +
     Math.min(groups.length, MAX_GROUP_BARS) +
     (groups.length > MAX_GROUP_BARS ? 1 : 0) +
     (gate !== undefined ? 4 : 0) +
@@ -121,6 +124,7 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
       <BatchList items={items} now={time} />
       <LoadBalancerBars groups={groups} max={MAX_GROUP_BARS} />
       <Tail entries={view.tail} count={tail} timeZone={timeZone} />
+      {analysis !== undefined ? <AnalysisPanel analysis={analysis} gate={gate} /> : null}
       {gate !== undefined && !finished ? (
         <GatePrompt
           gate={gate}

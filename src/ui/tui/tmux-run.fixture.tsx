@@ -22,7 +22,7 @@ const now = (event: RunEvent): RunEvent => ({ ...event, at: new Date(Date.parse(
 events.map(now).forEach(tui.onEvent);
 
 const answer = await tui.approver.await(
-  { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 3 hosts healthy on demo 1.1' },
+  { runId: 'run-1', afterBatch: 1, batches: 2, summary: 'Batch 1/2 done — 3 hosts healthy on demo 1.1', kind: 'pause' },
   new AbortController().signal,
 );
 record({ answer });

@@ -23,6 +23,8 @@ export interface PlaybookOverrides {
   };
   health?: { interval?: string; timeout?: string; successThreshold?: number };
   drain?: { timeout?: string };
+  /** The playbook's `analysis`, as YAML would hold it. */
+  analysis?: Record<string, unknown>;
 }
 
 export interface RolloutRepoOptions {
@@ -38,6 +40,8 @@ export interface RolloutRepoOptions {
    * adds the RPM hosts (test/fleet README). `hosts` then picks from all of them.
    */
   groups?: string[];
+  /** The inventory's `notifications`, as YAML would hold them. */
+  notifications?: unknown[];
 }
 
 export interface RolloutRepo {
@@ -64,11 +68,13 @@ function playbookDocument(overrides: PlaybookOverrides, demo: string, groups: re
     strategy: { ...FAST_PLAYBOOK.strategy, ...overrides.strategy },
     health: { ...FAST_PLAYBOOK.health, ...overrides.health },
     drain: { ...FAST_PLAYBOOK.drain, ...overrides.drain },
+    ...(overrides.analysis ? { analysis: overrides.analysis } : {}),
   };
 }
 
 interface InventoryDoc {
   ssh: Record<string, unknown>;
+  notifications?: unknown[];
   groups: Record<string, { hosts: Record<string, unknown> }>;
 }
 
@@ -91,6 +97,7 @@ async function inventoryFor(fleet: Fleet, options: RolloutRepoOptions): Promise<
   }
   if (options.knownHosts !== undefined) inventory.ssh.knownHosts = './known_hosts';
   if (options.hostKeyPolicy) inventory.ssh.hostKeyPolicy = options.hostKeyPolicy;
+  if (options.notifications) inventory.notifications = options.notifications;
   return stringify(inventory, { lineWidth: 0 });
 }
 
