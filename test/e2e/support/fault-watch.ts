@@ -1,0 +1,90 @@
+/**
+ * Oracles for the fault suite (faults-*.e2e.test.ts), read around Lieutenant:
+ * what HAProxy served while the faults went on (the rotation sampler's
+ * samples), what apt was doing on a host, and what the journal said about it.
+ */
+import type { RunEvent, RunEventType } from '../../../src/engine/index.js';
+import type { Fleet } from '../../fleet/fleet.js';
+import type { RotationReport, RotationSample } from './rotation-sampler.js';
+import type { TrafficReport } from './traffic.js';
+
+/**
+ * Whether HAProxy sends a server new requests in this status: `UP`, and `UP
+ * 1/2` (up, its checks on the way down — or just started after a restart).
+ * DRAIN, MAINT, DOWN and `DOWN 1/2` (on the way up) serve nobody new.
+ */
+export const isServing = (status: string): boolean => status.startsWith('UP');
+
+/**
+ * The most servers seen not serving at once, counting every cause — this
+ * run's drains, HAProxy's own DOWN, someone else's maint — as the
+ * maxUnavailable promise counts capacity; with the sample, for the message.
+ */
+export function maxNotServing(report: RotationReport): { count: number; sample?: RotationSample } {
+  let worst: { count: number; sample?: RotationSample } = { count: 0 };
+  for (const sample of report.samples) {
+    const count = Object.values(sample.out).filter((status) => !isServing(status)).length;
+    if (count > worst.count) worst = { count, sample };
+  }
+  return worst;
+}
+
+/** Samples between two wall-clock times (epoch ms) in which `host` was serving. */
+export function servingBetween(report: RotationReport, host: string, from: number, to: number): RotationSample[] {
+  return report.samples.filter((sample) => {
+    const at = report.startedAt + sample.at;
+    return at >= from && at <= to && isServing(sample.out[host] ?? 'UP');
+  });
+}
+
+/** Epoch ms of a journal event. */
+export const timeOf = (event: Pick<RunEvent, 'at'>): number => Date.parse(event.at);
+
+/** Traffic failures caused by the application answering (HTTP errors), apart from connections HAProxy itself refused while it restarted. */
+export function httpFailures(traffic: TrafficReport): Record<string, number> {
+  return Object.fromEntries(Object.entries(traffic.failedBy).filter(([kind]) => kind.startsWith('HTTP')));
+}
+
+/** The events of a run's steps and gates: everything a run journals when nothing unusual happens. */
+const ORDINARY: ReadonlySet<RunEventType> = new Set<RunEventType>([
+  'run.started',
+  'preflight.finished',
+  'batch.started',
+  'host.drain.started',
+  'host.drain.finished',
+  'host.upgrade.started',
+  'host.upgrade.finished',
+  'host.health.checked',
+  'host.health.finished',
+  'host.return.started',
+  'host.return.finished',
+  'host.done',
+  'batch.finished',
+  'gate.waiting',
+  'gate.answered',
+  'run.finished',
+]);
+
+/**
+ * Events that report something out of the ordinary about `host` — an incident
+ * (whatever its event type is called), a failure, a warning naming it — after
+ * `since` (epoch ms).
+ */
+export function incidentsNaming(events: readonly RunEvent[], host: string, since = 0): RunEvent[] {
+  return events.filter(
+    (event) => timeOf(event) >= since && !ORDINARY.has(event.type) && JSON.stringify(event).includes(host),
+  );
+}
+
+/**
+ * Resolves once apt-get or dpkg runs in `host`'s own mount namespace (the
+ * fleet's hosts share the pid namespace): one SSH session polling every 20 ms
+ * for up to two minutes, so no connection setup between looks.
+ */
+export async function aptRunsOn(fleet: Fleet, host: string): Promise<void> {
+  const seen = await fleet.ssh(
+    host,
+    "for i in $(seq 6000); do pgrep --ns $$ --nslist mnt -x 'apt-get|dpkg' >/dev/null && exit 0; sleep 0.02; done; exit 1",
+  );
+  if (seen.code !== 0) throw new Error(`apt-get never ran on ${host}: ${seen.stderr}`);
+}
