@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventOf, RunEvent, RunEventType } from '../../src/engine/index.js';
 import { BROKEN_VERSION, INITIAL_VERSION } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { httpFailures, maxNotServing } from './support/fault-watch.js';
+import { httpFailures, logTraffic, maxNotServing } from './support/fault-watch.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journaled } from './support/journal-wait.js';
 import { eventsOf, journals } from './support/lieutenant.js';
@@ -98,7 +98,7 @@ const KILLS: KillCase[] = [
 describe('kill -9 of the orchestrator at every step, then resume', () => {
   it.each(KILLS)(
     'given $name, when resumed with --yes, then every host ends on the right version and in rotation, the cap held, no request failed, and run is not refused afterwards',
-    async ({ release, at, where, pause }) => {
+    async ({ name, release, at, where, pause }) => {
       // Given
       const healthy = release === 'healthy';
       repo = await given.repo({
@@ -120,6 +120,7 @@ describe('kill -9 of the orchestrator at every step, then resume', () => {
       await killNine(run);
       const resume = await runLieutenantProcess(['resume', '--yes'], { repo });
       const watched = await watch.stop();
+      logTraffic(name, watched.traffic);
 
       // Then: one journal, continued to its end
       const why = `${resume.output}\n${describeWatched(watched)}`;
@@ -168,6 +169,7 @@ describe('revert --run over an interrupted run', () => {
     const watch = watchFleet(given.fleet);
     const revert = await runLieutenantProcess(['revert', releaseSha, '--run', '--yes'], { repo });
     const watched = await watch.stop();
+    logTraffic('revert --run over an interrupted run', watched.traffic);
 
     // Then: a new run superseded the interrupted one and brought everything back
     const why = `${revert.output}\n${describeWatched(watched)}`;

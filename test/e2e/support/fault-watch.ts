@@ -88,3 +88,10 @@ export async function aptRunsOn(fleet: Fleet, host: string): Promise<void> {
   );
   if (seen.code !== 0) throw new Error(`apt-get never ran on ${host}: ${seen.stderr}`);
 }
+
+/** One line in the test output per fault case: how many requests HAProxy served and failed, by kind — the suite's figures. */
+export function logTraffic(name: string, traffic: TrafficReport): void {
+  console.log(
+    `faults: ${name}: ${traffic.ok} requests ok, ${traffic.failed} failed ${JSON.stringify(traffic.failedBy)}`,
+  );
+}
