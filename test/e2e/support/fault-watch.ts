@@ -3,8 +3,10 @@
  * what HAProxy served while the faults went on (the rotation sampler's
  * samples), what apt was doing on a host, and what the journal said about it.
  */
-import type { RunEvent, RunEventType } from '../../../src/engine/index.js';
+import { readFile } from 'node:fs/promises';
+import type { RunEvent } from '../../../src/engine/index.js';
 import type { Fleet } from '../../fleet/fleet.js';
+import { fleetPaths } from '../../fleet/paths.js';
 import type { RotationReport, RotationSample } from './rotation-sampler.js';
 import type { TrafficReport } from './traffic.js';
 
@@ -45,37 +47,6 @@ export function httpFailures(traffic: TrafficReport): Record<string, number> {
   return Object.fromEntries(Object.entries(traffic.failedBy).filter(([kind]) => kind.startsWith('HTTP')));
 }
 
-/** The events of a run's steps and gates: everything a run journals when nothing unusual happens. */
-const ORDINARY: ReadonlySet<RunEventType> = new Set<RunEventType>([
-  'run.started',
-  'preflight.finished',
-  'batch.started',
-  'host.drain.started',
-  'host.drain.finished',
-  'host.upgrade.started',
-  'host.upgrade.finished',
-  'host.health.checked',
-  'host.health.finished',
-  'host.return.started',
-  'host.return.finished',
-  'host.done',
-  'batch.finished',
-  'gate.waiting',
-  'gate.answered',
-  'run.finished',
-]);
-
-/**
- * Events that report something out of the ordinary about `host` — an incident
- * (whatever its event type is called), a failure, a warning naming it — after
- * `since` (epoch ms).
- */
-export function incidentsNaming(events: readonly RunEvent[], host: string, since = 0): RunEvent[] {
-  return events.filter(
-    (event) => timeOf(event) >= since && !ORDINARY.has(event.type) && JSON.stringify(event).includes(host),
-  );
-}
-
 /**
  * Resolves once apt-get or dpkg runs in `host`'s own mount namespace (the
  * fleet's hosts share the pid namespace): one SSH session polling every 20 ms
@@ -94,4 +65,23 @@ export function logTraffic(name: string, traffic: TrafficReport): void {
   console.log(
     `faults: ${name}: ${traffic.ok} requests ok, ${traffic.failed} failed ${JSON.stringify(traffic.failedBy)}`,
   );
+}
+
+/**
+ * The fleet's HAProxy log, whole: its state-change lines carry the writing
+ * process's pid ("[WARNING]  (PID) : Server app/web-01 is going DOWN for
+ * maintenance"), which is how one process's lines are told apart. (Read
+ * whole, not from a byte offset: HAProxy does not always append to it.)
+ */
+export async function haproxyLog(fleet: Fleet): Promise<string> {
+  return readFile(fleetPaths(fleet.dir).haproxyLog, 'utf8').catch(() => '');
+}
+
+/** The servers a given HAProxy process put in maint, from its own log lines. */
+export function putInMaintBy(log: string, pid: number): string[] {
+  const pattern = new RegExp(
+    `^\\[WARNING\\]\\s+\\(${pid}\\) : Server [^/]+/(\\S+) is going DOWN for maintenance`,
+    'gm',
+  );
+  return [...log.matchAll(pattern)].map((match) => match[1] ?? '');
 }
