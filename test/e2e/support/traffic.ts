@@ -72,7 +72,10 @@ export function startTraffic(url: string, { loops = 4, timeoutMs = 5_000, pauseM
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        fail((error as Error).message, code ?? ((error as Error).message.startsWith('timed out') ? 'timeout' : 'error'));
+        fail(
+          (error as Error).message,
+          code ?? ((error as Error).message.startsWith('timed out') ? 'timeout' : 'error'),
+        );
       }
       // A breath between requests so 4 loops do not starve the run of the 2 cores.
       await delay(pauseMs);
