@@ -9,12 +9,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BROKEN_VERSION, INITIAL_VERSION } from '../fleet/fleet.js';
-import { holdDpkgLock, startService, stopService, unpackOnly, type DpkgLock } from '../fleet/faults.js';
+import { startService, stopService, unpackOnly } from '../fleet/faults.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
-import { aptRunsOn, httpFailures, logTraffic, maxNotServing, servingBetween, timeOf } from './support/fault-watch.js';
+import { httpFailures, logTraffic, maxNotServing, servingBetween, timeOf } from './support/fault-watch.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journaled } from './support/journal-wait.js';
+import { holdLock, LOCKS, type HeldLock } from './support/lock-holder.js';
 import { eventsOf, lastJournal, runLieutenant } from './support/lieutenant.js';
 import { spawnLieutenant, type LieutenantProcess } from './support/lieutenant-process.js';
 import { commitVersion, type PlaybookOverrides } from './support/rollout-repo.js';
@@ -24,7 +25,7 @@ import { describeWatched, watchFleet } from './support/watch.js';
 const given = useFreshFleet();
 let hosts: string[];
 const started: LieutenantProcess[] = [];
-const locks: DpkgLock[] = [];
+const locks: HeldLock[] = [];
 const stopped: string[] = [];
 
 beforeEach(() => {
@@ -179,15 +180,15 @@ describe('sick hosts', () => {
     // Given
     const repo = await given.repo({ playbook: { strategy: HALVES } });
     await commitVersion(repo, '1.1');
-    const lock = await holdDpkgLock(given.fleet, 'web-01');
+    const lock = await holdLock(given.fleet, 'web-01', LOCKS.dpkgFrontend);
     locks.push(lock);
 
-    // When: apt runs on web-01 and finds the lock taken…
+    // When: web-01's upgrade step has begun (apt-get finds the lock taken)…
     const watch = watchFleet(given.fleet);
     const running = start(['run', 'web', '--yes'], repo);
     await journaled(repo, 'host.upgrade.started', { process: running, where: (event) => event.host === 'web-01' });
-    await aptRunsOn(given.fleet, 'web-01');
-    // …held for a few seconds more: the fault's length, not a wait for a condition (apt shows nothing to wait for)
+    // …held for 3 s more — the fault's length, not a wait for a condition: longer than the 2 s between the
+    // package manager's tries, so apt-get has found the lock taken at least twice
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const waiting = await lastJournal(repo);
     const releasedAt = Date.now();

@@ -11,11 +11,10 @@
  * install ran on a serving host.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { restartHaproxy, holdDpkgLock, type DpkgLock, type HaproxyRestart } from '../fleet/faults.js';
+import { restartHaproxy, type HaproxyRestart } from '../fleet/faults.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import {
-  aptRunsOn,
   httpFailures,
   isServing,
   logTraffic,
@@ -27,6 +26,7 @@ import {
 } from './support/fault-watch.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { journaled } from './support/journal-wait.js';
+import { holdLock, LOCKS, type HeldLock } from './support/lock-holder.js';
 import { eventsOf, lastJournal } from './support/lieutenant.js';
 import { spawnLieutenant, type LieutenantProcess } from './support/lieutenant-process.js';
 import { commitVersion } from './support/rollout-repo.js';
@@ -35,7 +35,7 @@ import { describeWatched, watchFleet } from './support/watch.js';
 const given = useFreshFleet();
 let hosts: string[];
 const started: LieutenantProcess[] = [];
-const locks: DpkgLock[] = [];
+const locks: HeldLock[] = [];
 
 beforeEach(() => {
   hosts = hostNames(given.fleet);
@@ -60,13 +60,12 @@ describe('HAProxy restarted while a batch is out of rotation', () => {
       });
       await commitVersion(repo, '1.1');
       const batch = hosts.slice(0, 3);
-      locks.push(...(await Promise.all(batch.map((host) => holdDpkgLock(given.fleet, host)))));
+      locks.push(...(await Promise.all(batch.map((host) => holdLock(given.fleet, host, LOCKS.dpkgFrontend)))));
       const watch = watchFleet(given.fleet);
       const run = spawnLieutenant(['run', 'web', '--yes'], { repo });
       started.push(run);
       for (const host of batch)
         await journaled(repo, 'host.upgrade.started', { process: run, where: (event) => event.host === host });
-      await Promise.all(batch.map((host) => aptRunsOn(given.fleet, host)));
       expect(await rotation(given.fleet)).toEqual({ ...allUp(hosts), ...allOn(batch, 'MAINT') });
 
       // When: HAProxy restarts and forgets the maint

@@ -2,15 +2,14 @@
  * Faults a test inflicts on a running fleet, the way they happen to real
  * hosts (see README.md, "Faults"): HAProxy restarted or reloaded (its runtime
  * state lost: every server `ready` again), a host's service stopped (HAProxy's
- * checks mark it DOWN), a package left unpacked but not configured, the dpkg
- * lock held by another process. Each acts on one fleet only, found by pid or
- * over the host's own SSH — never by a process name.
+ * checks mark it DOWN), a package left unpacked but not configured. (The
+ * dpkg lock held by another process: test/e2e/support/lock-holder.ts.) Each
+ * acts on one fleet only, found by pid or over the host's own SSH — never by
+ * a process name.
  */
-import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEMO_PACKAGE } from './apt-repo.js';
-import { sshArguments } from './handle.js';
 import { startHaproxy } from './haproxy.js';
 import { SERVICE_PORT } from './host.js';
 import { FLEET_SOURCE_DIR, fleetPaths, hostPaths } from './paths.js';
@@ -140,49 +139,4 @@ export async function unpackOnly(fleet: Fleet, name: string, version: string): P
   if (unpack.code !== 0) throw new Error(`${name}: dpkg --unpack ${deb} failed: ${unpack.stderr}`);
   if (unpack.stdout.trim() !== `iU ${version}`)
     throw new Error(`${name}: expected demo unpacked, not configured (iU ${version}), dpkg says "${unpack.stdout}"`);
-}
-
-export interface DpkgLock {
-  /** Ends the holder (closes its stdin) and resolves once it has exited and the lock is free. */
-  release(): Promise<void>;
-  /** Epoch ms when the lock was taken. */
-  readonly since: number;
-}
-
-/**
- * The lock apt-get and dpkg take first, held the way another apt would: a
- * POSIX record lock (fcntl F_SETLKW, as apt's own GetLock — `flock(1)` takes a
- * different kind of lock, which apt ignores) on the host's own
- * /var/lib/dpkg/lock-frontend, by a python3 process run over that host's SSH.
- * It holds the lock until its stdin closes.
- */
-const HOLD_LOCK =
-  `exec /usr/bin/python3 -c "import fcntl, os, sys; ` +
-  `fd = os.open('/var/lib/dpkg/lock-frontend', os.O_RDWR | os.O_CREAT, 0o640); ` +
-  `fcntl.lockf(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()"`;
-
-export async function holdDpkgLock(fleet: Fleet, name: string): Promise<DpkgLock> {
-  const host = hostOf(fleet, name);
-  const child = spawn('ssh', [...sshArguments(fleet), host.address, HOLD_LOCK], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const ended = new AbortController();
-  void exited.then((code) => ended.abort(new Error(`the lock holder on ${name} exited (${code}): ${output}`)));
-  await waitFor(() => output.includes('locked'), {
-    what: `the dpkg lock held on ${name}`,
-    timeoutMs: 15_000,
-    intervalMs: 20,
-    signal: ended.signal,
-  });
-  const since = Date.now();
-  return {
-    since,
-    async release() {
-      child.stdin.end();
-      const code = await exited;
-      if (code !== 0) throw new Error(`the lock holder on ${name} ended with ${code}: ${output}`);
-    },
-  };
 }

@@ -47,19 +47,6 @@ export function httpFailures(traffic: TrafficReport): Record<string, number> {
   return Object.fromEntries(Object.entries(traffic.failedBy).filter(([kind]) => kind.startsWith('HTTP')));
 }
 
-/**
- * Resolves once apt-get or dpkg runs in `host`'s own mount namespace (the
- * fleet's hosts share the pid namespace): one SSH session polling every 20 ms
- * for up to two minutes, so no connection setup between looks.
- */
-export async function aptRunsOn(fleet: Fleet, host: string): Promise<void> {
-  const seen = await fleet.ssh(
-    host,
-    "for i in $(seq 6000); do pgrep --ns $$ --nslist mnt -x 'apt-get|dpkg' >/dev/null && exit 0; sleep 0.02; done; exit 1",
-  );
-  if (seen.code !== 0) throw new Error(`apt-get never ran on ${host}: ${seen.stderr}`);
-}
-
 /** One line in the test output per fault case: how many requests HAProxy served and failed, by kind — the suite's figures. */
 export function logTraffic(name: string, traffic: TrafficReport): void {
   console.log(
