@@ -69,10 +69,11 @@ export class RotationKeeper {
     while (!signal.aborted) {
       // Nothing held (between batches, at a gate): nothing to keep out, and no timer to spin.
       if (this.held.size === 0) await this.someHold(signal);
-      await this.clock.sleep(intervalMs, signal);
       if (signal.aborted) return;
+      // Looked at as soon as something is held, so a restart right after a drain has a process to differ from.
       await this.noticeRestarts(signal);
       for (const host of [...this.held.keys()]) await this.ensureOut(host, signal);
+      await this.clock.sleep(intervalMs, signal);
     }
   }
 

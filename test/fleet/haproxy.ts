@@ -65,21 +65,34 @@ export interface RunningHaproxy {
   frontendUrl: string;
 }
 
+export interface StartHaproxyOptions {
+  /**
+   * Pid of a running HAProxy of this fleet to take over from, as `haproxy
+   * -sf PID` (what `systemctl reload haproxy` does): the new process binds
+   * the same listeners, then tells the old one to finish. Its servers start
+   * from the config, not from the old process's runtime state.
+   */
+  replacing?: number;
+}
+
 /** Writes the config and starts HAProxy in the foreground, detached like the hosts; waits for its runtime API. */
 export async function startHaproxy(
   dir: string,
   prefix: string,
   hosts: readonly HostSpec[],
   haproxy: string,
+  { replacing }: StartHaproxyOptions = {},
 ): Promise<RunningHaproxy> {
   const paths = fleetPaths(dir);
   await writeFile(paths.haproxyConfig, haproxyConfig(dir, prefix, hosts));
-  await rm(paths.haproxySocket, { force: true });
+  // A reload keeps the old socket until the new process binds its own over it.
+  if (replacing === undefined) await rm(paths.haproxySocket, { force: true });
   const log = openSync(paths.haproxyLog, 'a');
   let child: ChildProcess;
   try {
     // -db: foreground, so the pid we get is HAProxy's own; it writes no pid file then, so we do.
-    child = spawn(haproxy, ['-f', paths.haproxyConfig, '-db'], { detached: true, stdio: ['ignore', log, log] });
+    const args = ['-f', paths.haproxyConfig, '-db', ...(replacing === undefined ? [] : ['-sf', String(replacing)])];
+    child = spawn(haproxy, args, { detached: true, stdio: ['ignore', log, log] });
     child.unref();
   } finally {
     closeSync(log);
@@ -88,7 +101,9 @@ export async function startHaproxy(
   const exited = new AbortController();
   child.once('exit', (code) => exited.abort(new Error(`haproxy exited (code ${code})`)));
   try {
-    await waitFor(() => haproxyCommand(paths.haproxySocket, 'show info', 1_000).then((info) => info.includes('Pid:')), {
+    // The new process's own answer: during a reload the old one may still answer on the socket.
+    const own = new RegExp(`^Pid: ${child.pid}$`, 'm');
+    await waitFor(() => haproxyCommand(paths.haproxySocket, 'show info', 1_000).then((info) => own.test(info)), {
       what: 'the HAProxy runtime API',
       timeoutMs: 15_000,
       signal: exited.signal,

@@ -11,6 +11,7 @@ import type { FleetState, HostState } from './state.js';
 import { readState, writeState } from './state.js';
 import type { Fleet } from './types.js';
 import { fleetFromState } from './handle.js';
+import { serviceAnswers, startService } from './faults.js';
 
 /** "demo 0:1.0-1"; the add-on only when installed. */
 const RPM_QUERY = `rpm -q --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n' demo ${ADDON_PACKAGE} 2>/dev/null | grep -v 'is not installed' || true`;
@@ -68,8 +69,8 @@ const RESET: Record<HostFlavour, { query: string; expected: string; install: str
 
 /**
  * Puts a running fleet back in its starting state, so an e2e file can begin
- * from known ground without a new fleet: dead hosts or HAProxy restarted, every
- * host on demo 1.0, every server `ready` with checks enabled and UP.
+ * from known ground without a new fleet: dead hosts, services or HAProxy
+ * restarted, every host on demo 1.0, every server `ready` with checks enabled and UP.
  */
 export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   const state = await readState(fleet.dir);
@@ -86,6 +87,9 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   }
   await writeState(state);
   const current = fleetFromState(state);
+  // A test that stopped a host's service (stopService) and failed before starting it again.
+  for (const host of current.hosts)
+    if (!(await serviceAnswers(current, host.name))) await startService(current, host.name);
 
   await Promise.all(
     [...current.hosts, ...current.rpmHosts].map(async (host) => {

@@ -17,6 +17,8 @@ export interface RotationSample {
 }
 
 export interface RotationReport {
+  /** Epoch ms the sampler started: sample `at` + this is wall-clock time, comparable with journal events' `at`. */
+  startedAt: number;
   /** Most servers of the group seen out of rotation in one sample. */
   maxOut: number;
   /** Every server seen out at least once. */
@@ -63,7 +65,7 @@ export function startRotationSampler(
       await loop;
       const everOut = [...new Set(samples.flatMap((sample) => Object.keys(sample.out)))].sort();
       const maxOut = Math.max(0, ...samples.map((sample) => Object.keys(sample.out).length));
-      return { maxOut, everOut, samples, errors };
+      return { startedAt: started, maxOut, everOut, samples, errors };
     },
   };
 }

@@ -21,6 +21,8 @@ export interface TrafficReport {
   failed: number;
   /** The first few failures, with why (status and body, or the network error). */
   failures: TrafficFailure[];
+  /** Every failure counted by kind: "HTTP 503", or the network error's code ("ECONNREFUSED", "timeout"). */
+  failedBy: Record<string, number>;
   /** Answers per body ("web-03 demo 1.1"): which hosts and versions served. */
   servedBy: Record<string, number>;
 }
@@ -49,10 +51,11 @@ function get(url: string, timeoutMs: number): Promise<{ status: number; body: st
 /** `loops` concurrent request loops against `url` until stopped. */
 export function startTraffic(url: string, { loops = 4, timeoutMs = 5_000, pauseMs = 5 } = {}): TrafficGenerator {
   const started = Date.now();
-  const report: TrafficReport = { ok: 0, failed: 0, failures: [], servedBy: {} };
+  const report: TrafficReport = { ok: 0, failed: 0, failures: [], failedBy: {}, servedBy: {} };
   let running = true;
-  const fail = (reason: string) => {
+  const fail = (reason: string, kind: string) => {
     report.failed += 1;
+    report.failedBy[kind] = (report.failedBy[kind] ?? 0) + 1;
     if (report.failures.length < KEEP_FAILURES) report.failures.push({ at: Date.now() - started, reason });
   };
 
@@ -65,10 +68,14 @@ export function startTraffic(url: string, { loops = 4, timeoutMs = 5_000, pauseM
           report.ok += 1;
           report.servedBy[body] = (report.servedBy[body] ?? 0) + 1;
         } else {
-          fail(`HTTP ${answer.status}: ${body}`);
+          fail(`HTTP ${answer.status}: ${body}`, `HTTP ${answer.status}`);
         }
       } catch (error) {
-        fail((error as Error).message);
+        const code = (error as NodeJS.ErrnoException).code;
+        fail(
+          (error as Error).message,
+          code ?? ((error as Error).message.startsWith('timed out') ? 'timeout' : 'error'),
+        );
       }
       // A breath between requests so 4 loops do not starve the run of the 2 cores.
       await delay(pauseMs);
