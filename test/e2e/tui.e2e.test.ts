@@ -6,7 +6,7 @@
  * against the real fleet; the test reads the screen and answers the gate with
  * keys, as an operator would, then checks the fleet and the journal.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
@@ -49,7 +49,12 @@ async function runToGate(): Promise<{ terminal: Terminal; atGate: string }> {
   return { terminal: opened, atGate };
 }
 
-describe.skipIf(!hasTmux())('lieutenant run in a real terminal (tmux) against the fleet', () => {
+describe('lieutenant run in a real terminal (tmux) against the fleet', () => {
+  beforeAll(() => {
+    // Fails loudly rather than skipping: .ci/run installs tmux.
+    if (!hasTmux()) throw new Error('tmux is not installed: apt-get install tmux (.ci/run installs it)');
+  });
+
   it('given a run waiting at its gate on screen, when the operator presses `a` and types a reason, then the rollout completes and the journal records the approval with that reason', async () => {
     // Given: at the gate, the screen shows batch 1 done, healthy on 1.1
     const { terminal, atGate } = await runToGate();

@@ -31,8 +31,9 @@ const edgeTarget = (endpoint: HaproxyTarget['endpoint']): HaproxyTarget => ({
   maxConnections: 3,
 });
 
-describe.skipIf(!fleetDir)('against the fleet HAProxy', () => {
+describe('against the fleet HAProxy', () => {
   beforeAll(async () => {
+    if (!fleetDir) throw new Error('no fleet: the e2e global setup (test/fleet/global-setup.ts) provides fleetDir');
     const found = await readFleet(fleetDir);
     if (!found) throw new Error(`no fleet in ${fleetDir}`);
     fleet = await resetFleet(found);
