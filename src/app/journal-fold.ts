@@ -92,10 +92,15 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
         afterBatch = event.afterBatch;
         break;
       case 'gate.answered': {
-        const { by, decision, reason, at } = event;
-        approvals.push(
-          reason === undefined ? { by, decision, at, afterBatch } : { by, decision, reason, at, afterBatch },
-        );
+        const { by, decision, reason, at, during } = event;
+        approvals.push({
+          by,
+          decision,
+          ...(reason === undefined ? {} : { reason }),
+          at,
+          afterBatch,
+          ...(during === undefined ? {} : { during }),
+        });
         if (decision === 'abort') rollingBack = true;
         break;
       }

@@ -13,6 +13,8 @@ export interface Approval {
   /** ISO 8601. */
   at: string;
   afterBatch: number;
+  /** Set when the answer was `lieutenant abort` while the run worked on this batch, not at a gate. */
+  during?: number;
 }
 
 /** One batch's analysis, as history keeps it (every measurement stays in the journal). */
@@ -89,6 +91,7 @@ const RunRecordSchema = z.object({
         reason: z.string().optional(),
         at: z.string(),
         afterBatch: z.number(),
+        during: z.number().optional(),
       }),
     )
     .default([]),

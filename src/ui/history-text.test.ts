@@ -69,4 +69,26 @@ describe('formatHistory', () => {
       ].join('\n'),
     );
   });
+
+  it('names an abort sent while the run worked on a batch by that batch, not by the gate before it', () => {
+    const text = formatHistory(
+      [
+        entry({
+          result: 'aborted',
+          approvals: [
+            {
+              by: 'carol',
+              decision: 'abort',
+              reason: 'wrong release',
+              at: '2025-01-02T10:02:00.000Z',
+              afterBatch: 1,
+              during: 2,
+            },
+          ],
+        }),
+      ],
+      'UTC',
+    );
+    expect(text.split('\n')[2]).toBe('    aborted during batch 2 by carol: wrong release');
+  });
 });

@@ -37,7 +37,9 @@ export function formatHistory(entries: readonly HistoryEntry[], timeZone?: strin
     for (const approval of entry.approvals) {
       const verb = approval.decision === 'approve' ? 'approved' : approval.decision === 'abort' ? 'aborted' : 'halted';
       const reason = approval.reason === undefined ? '' : `: ${approval.reason}`;
-      out.push(`    ${verb} after batch ${approval.afterBatch} by ${approval.by}${reason}`);
+      const when =
+        approval.during === undefined ? `after batch ${approval.afterBatch}` : `during batch ${approval.during}`;
+      out.push(`    ${verb} ${when} by ${approval.by}${reason}`);
     }
     for (const host of entry.hostsOut) out.push(`    out of rotation: ${host.host} (${host.reason})`);
     for (const line of entry.damage ?? []) out.push(`    damaged: ${line}`);
