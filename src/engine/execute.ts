@@ -73,7 +73,10 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
   };
   // Until the run's end, the hosts it holds out are re-checked every few polls (and at once after a restart).
   const watching = new AbortController();
-  const watcher = keeper.watch(pollMs * KEEPER_POLLS, AbortSignal.any([watching.signal, control.force]));
+  // A journal that fails under the watcher fails the run's next step too; it must not be an unhandled rejection.
+  const watcher = keeper
+    .watch(pollMs * KEEPER_POLLS, AbortSignal.any([watching.signal, control.force]))
+    .catch(() => undefined);
   const stopWatching = async () => {
     watching.abort();
     await watcher;
