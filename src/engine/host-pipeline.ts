@@ -85,7 +85,7 @@ export async function moveHost(
 
   const outUntilReturn = await env.keeper.ensureOut(host.name, force);
   if (!outUntilReturn.ok) return failed('return', outUntilReturn.reason, upgraded.before);
-  env.keeper.release(host.name);
+  await env.keeper.release(host.name);
   await emit({ type: 'host.return.started', host: host.name });
   const returned = await returnHost(lbs, host.lbServer, { ...rotation, timeoutMs: env.plan.health.timeoutMs });
   if (!returned.ok) return failed('return', returned.error.message, upgraded.before);

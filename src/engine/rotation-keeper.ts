@@ -20,6 +20,8 @@ export class RotationKeeper {
   private readonly held = new Map<string, Held>();
   /** load balancer → the process it was last seen as. */
   private readonly seen = new Map<string, LoadBalancerInfo>();
+  /** The check of each host in flight: one at a time, and `release` waits for it. */
+  private readonly checking = new Map<string, Promise<unknown>>();
   private wakeOnHold: (() => void) | undefined;
 
   constructor(
@@ -33,23 +35,41 @@ export class RotationKeeper {
     this.wakeOnHold?.();
   }
 
-  /** The run is about to put the host back: stop keeping it out. */
-  release(host: string): void {
+  /**
+   * The run is about to put the host back: stop keeping it out. Waits for a
+   * check of the host in flight, so that no late `maint` lands after the
+   * run's `ready` (the watcher's check could otherwise read the host ready
+   * the moment it is returned, and take it out again).
+   */
+  async release(host: string): Promise<void> {
     this.held.delete(host);
+    await this.checking.get(host);
+    this.checking.delete(host);
   }
 
   /**
    * Before a step of a held host: wherever it is `ready` again, maint at once.
    * Returns false only when a load balancer cannot be read or set — the step
-   * must not run on a host that may be serving.
+   * must not run on a host that may be serving. Checks of one host run one at
+   * a time.
    */
-  async ensureOut(host: string, signal: AbortSignal): Promise<{ ok: true } | { ok: false; reason: string }> {
+  ensureOut(host: string, signal: AbortSignal): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const check = (this.checking.get(host) ?? Promise.resolve()).then(() => this.check(host, signal));
+    this.checking.set(
+      host,
+      check.catch(() => undefined),
+    );
+    return check;
+  }
+
+  private async check(host: string, signal: AbortSignal): Promise<{ ok: true } | { ok: false; reason: string }> {
     const held = this.held.get(host);
     if (!held) return { ok: true };
     for (const lb of held.lbs) {
       const status = await lb.status(held.server, signal);
       if (!status.ok) return { ok: false, reason: `cannot check it is still out of rotation: ${status.error.message}` };
-      if (status.value.adminState !== 'ready') continue;
+      // Released while we read: the run is returning it, and its ready is not a restart's.
+      if (status.value.adminState !== 'ready' || !this.held.has(host)) continue;
       const set = await lb.setState(held.server, 'maint', signal);
       await this.emit({
         type: 'host.rotation.reasserted',
