@@ -80,7 +80,8 @@ describe('against the fleet HAProxy', () => {
       while (traffic)
         answers.push((await httpGet(`${fleet.haproxy.frontendUrl}/`).catch(() => ({ status: 0 }))).status);
     })();
-    const host = fleet.hosts.find((candidate) => candidate.name === server);
+    // HAProxy may pick any server of the backend, the RPM hosts' too.
+    const host = [...fleet.hosts, ...fleet.rpmHosts].find((candidate) => candidate.name === server);
     if (!host) throw new Error(`no fleet host ${server}`);
 
     // When: drained…
