@@ -1,12 +1,15 @@
 /** The two halves of `lieutenant revert`: the revert commit, then (with --run) the run that applies it. */
 import { revertRelease, type RevertDone, type RevertOptions } from '../gitops/revert.js';
 import { deployedCommits } from '../gitops/deployed.js';
-import { loadRepo } from '../spec/repo.js';
-import type { Result } from '../core/result.js';
+import { loadRepo, loadRollout } from '../spec/repo.js';
+import { okVoid, type Result } from '../core/result.js';
+import { freezeBeforeRun } from './freeze/before-run.js';
 import { badInput, type AppFailure } from './failure.js';
 import { runService, type RunDone, type RunViews } from './run-service.js';
 
-async function commit(options: RevertOptions & { repoDir: string }): Promise<Result<RevertDone, AppFailure>> {
+async function commit(
+  options: RevertOptions & { repoDir: string; forRun?: { overrideFreeze?: { reason: string } } },
+): Promise<Result<RevertDone, AppFailure>> {
   if (!options.commit && !options.environment) {
     const deployed = await deployedEnvironments(options.repoDir);
     if (deployed.length !== 1) {
@@ -18,9 +21,38 @@ async function commit(options: RevertOptions & { repoDir: string }): Promise<Res
     }
     options = { ...options, environment: deployed[0] };
   }
-  const done = await revertRelease(options.repoDir, options);
+  const { forRun } = options;
+  const done = await revertRelease(
+    options.repoDir,
+    options,
+    forRun && ((rollouts) => rollbackAllowed(options.repoDir, rollouts, forRun.overrideFreeze)),
+  );
   if (done.ok) return done;
-  return { ok: false, error: badInput(done.error.message, done.error.detail ? [done.error.detail] : []) };
+  const { error } = done;
+  if ('exitCode' in error) return { ok: false, error };
+  return { ok: false, error: badInput(error.message, error.detail ? [error.detail] : []) };
+}
+
+/**
+ * With --run, a freeze window that allows no rollback refuses before the
+ * revert is committed: the branch is not left ahead of a fleet nobody may
+ * roll back. The run itself checks again, at the revert commit.
+ */
+async function rollbackAllowed(
+  repoDir: string,
+  rollouts: string[],
+  override: { reason: string } | undefined,
+): Promise<Result<void, AppFailure>> {
+  for (const name of rollouts) {
+    const loaded = await loadRollout(repoDir, name);
+    if (!loaded.ok) continue; // the run reports a spec that does not load
+    const frozen = await freezeBeforeRun(repoDir, loaded.value.rollout, {
+      rollback: true,
+      ...(override ? { override } : {}),
+    });
+    if (!frozen.ok) return frozen;
+  }
+  return okVoid;
 }
 
 /**

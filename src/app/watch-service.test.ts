@@ -6,7 +6,14 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitSandbox, inventoryYaml, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
+import {
+  createGitSandbox,
+  inventoryYaml,
+  playbookYaml,
+  type GitSandbox,
+  type TestRepo,
+} from '../gitops/testing/git-fixture.js';
+import { deployedCommit } from '../gitops/deployed.js';
 import { signBody } from '../gitops/webhook.js';
 import { waitFor } from '../../test/fleet/wait.js';
 import type { WatchEvent } from './watch/events.js';
@@ -109,6 +116,36 @@ describe('watchService', () => {
     expect(done).toEqual({ ok: true, value: { exitCode: 0 } });
     expect(events.map((event) => event.type)).toEqual(['watch.started', 'watch.stopped']);
     expect(eventsOf('watch.started')[0]).toMatchObject({ branch: 'main', remote: undefined, webhook: undefined });
+  });
+
+  it('given a new head inside a freeze window, then its run is blocked with exit 5 and the window, and nothing is deployed', async () => {
+    // Given: a release on the followed branch, its inventory frozen from yesterday to tomorrow
+    const day = 86_400_000;
+    const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const frozen = [
+      inventoryYaml('staging').trimEnd(),
+      'freeze:',
+      `  - { reason: "year-end change freeze", from: "${date(Date.now() - day)}", to: "${date(Date.now() + day)}" }`,
+      '',
+    ].join('\n');
+    await author.commit('web: demo 1.1 during the freeze', {
+      'inventories/staging.yaml': frozen,
+      'playbooks/web.yaml': playbookYaml({ rollout: 'web', inventory: 'staging', version: '1.1' }),
+    });
+    await author.git.push('origin', 'main');
+
+    // When: one cycle
+    const done = await start({ once: true, remote: 'origin' }).done;
+
+    // Then: blocked by the window, never run, and watch says so
+    expect(eventsOf('run.requested')).toMatchObject([{ rollout: 'web', environment: 'staging' }]);
+    expect(eventsOf('run.blocked')).toMatchObject([{ rollout: 'web', exitCode: 5 }]);
+    expect(eventsOf('run.blocked')[0]?.message).toMatch(
+      /^staging is frozen until .*year-end change freeze; nothing was changed$/,
+    );
+    expect(eventsOf('run.ended')).toEqual([]);
+    expect(done).toEqual({ ok: true, value: { exitCode: 5 } });
+    expect(await deployedCommit(watched.dir, 'staging', 'web')).toBeUndefined();
   });
 
   it('given the webhook, then a bad signature is refused with 401 and runs no cycle; a signed push of the branch fetches it; another branch is ignored; stopping closes the socket', async () => {

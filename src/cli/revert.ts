@@ -48,6 +48,7 @@ export function register(program: Command, context: CliContext): void {
       ...(commit ? { commit } : {}),
       ...(flags.env ? { environment: flags.env } : {}),
       push: flags.push === true,
+      ...(flags.run ? { forRun: override ? { overrideFreeze: override } : {} } : {}),
     });
     if (!reverted.ok) return context.setExitCode(reportFailure(reverted.error, context));
     const { revertSha, reverted: release, rollouts, pushedTo } = reverted.value;

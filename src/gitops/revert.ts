@@ -5,7 +5,7 @@
  */
 import type { SimpleGit } from 'simple-git';
 import { fail, ok } from '../core/result.js';
-import type { Result } from '../core/result.js';
+import type { Failure, Result } from '../core/result.js';
 import { changedPlaybooks, isReverted, playbookInventory } from './changes.js';
 import { shortSha } from '../core/sha.js';
 import { commitSubject, gitAt, repositoryProblem, uncommittedFiles } from './git.js';
@@ -35,7 +35,16 @@ export interface RevertDone {
 
 const PLAYBOOK = /^playbooks\/([^/]+)\.yaml$/;
 
-export async function revertRelease(repoDir: string, options: RevertOptions = {}): Promise<Result<RevertDone>> {
+/**
+ * `beforeCommit` is asked, once the release to revert is known and before
+ * anything is committed, with the rollouts the revert will change; a refusal
+ * (a freeze window that allows no rollback) leaves the repository as it was.
+ */
+export async function revertRelease<E = never>(
+  repoDir: string,
+  options: RevertOptions = {},
+  beforeCommit?: (rollouts: string[]) => Promise<Result<void, E>>,
+): Promise<Result<RevertDone, Failure | E>> {
   const notRepo = await repositoryProblem(repoDir);
   if (notRepo !== undefined) return fail(notRepo);
   const git = gitAt(repoDir);
@@ -54,6 +63,11 @@ export async function revertRelease(repoDir: string, options: RevertOptions = {}
   if (await isReverted(repoDir, sha, head)) return fail(`${shortSha(sha)} (${subject}) is already reverted`);
   const parents = (await git.raw(['rev-list', '--parents', '-n', '1', sha])).trim().split(' ');
   if (parents.length > 2) return fail(`${shortSha(sha)} is a merge commit; revert the release commit itself`);
+
+  if (beforeCommit) {
+    const allowed = await beforeCommit(await changedPlaybooks(repoDir, parents[1], sha));
+    if (!allowed.ok) return allowed;
+  }
 
   const made = await makeRevertCommit(git, target.value, subject);
   if (!made.ok) return made;

@@ -95,16 +95,23 @@ describe('freeze windows against the fleet', () => {
     expect(await rotation(given.fleet)).toEqual(allUp(hosts));
   });
 
-  it('given a window with allowRollback: false, revert --run makes the commit but its run is refused (exit 5)', async () => {
+  it('given a window with allowRollback: false, revert --run is refused (exit 5) before the revert is committed', async () => {
     await commitVersion(repo, '1.1');
     const released = await runLieutenantProcess(['run', 'web', '--yes'], { repo });
     expect(released.code, released.output).toBe(0);
     await freezeNow(false);
     // The freeze commit changed the inventory after the release; revert the release itself
     const release = (await repo.git('rev-parse', 'HEAD~1')).trim();
+    const head = (await repo.git('rev-parse', 'HEAD')).trim();
     const revert = await runLieutenantProcess(['revert', release, '--run', '--yes'], { repo });
     expect(revert.code, revert.output).toBe(5);
     expect(revert.stderr).toContain('this window allows no rollback either (allowRollback: false)');
+    expect((await repo.git('rev-parse', 'HEAD')).trim()).toBe(head);
+    expect(await repo.git('status', '--porcelain')).toBe('');
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
+    // Without --run the revert is only a commit, which a freeze does not stop
+    const commitOnly = await runLieutenantProcess(['revert', release], { repo });
+    expect(commitOnly.code, commitOnly.output).toBe(0);
+    expect((await repo.git('rev-parse', 'HEAD~1')).trim()).toBe(head);
   });
 });
