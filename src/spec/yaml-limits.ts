@@ -124,7 +124,7 @@ function grow(measure: Measure, child: Measure): Measure {
 }
 
 /** A key's name exactly as written: `010` and `1.10` stay text, `"a b"` is `a b`. */
-function keyName(key: Node | null): string | undefined {
+export function keyName(key: Node | null): string | undefined {
   if (key === null) return '';
   if (!isScalar(key)) return undefined;
   if (typeof key.value === 'string') return key.value;

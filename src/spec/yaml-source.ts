@@ -7,6 +7,8 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yam
 import type { Document, Node, Pair, ParsedNode, YAMLMap } from 'yaml';
 import { specError, type SpecError } from './errors.js';
 import { checkTree, MAX_DEPTH } from './yaml-limits.js';
+import { FLAT_BLOCK_MIN_LINES, findFlatBlocks } from './yaml-flat-block.js';
+import { flatSpan, placeBlocks, withBlocks } from './yaml-flat-splice.js';
 
 export type PathSegment = string | number | symbol;
 export interface Position {
@@ -29,11 +31,15 @@ export interface YamlFile {
   sourceOf(path: readonly PathSegment[]): string | undefined;
 }
 
-export function parseYaml(file: string, text: string): YamlFile {
+export function parseYaml(file: string, text: string, flatBlockMinLines = FLAT_BLOCK_MIN_LINES): YamlFile {
+  // What the library reads: the text, less the blocks of one-line entries read faster (same line numbers).
+  const { blocks, rest } = findFlatBlocks(text, flatBlockMinLines);
   const lineCounter = new LineCounter();
   // Duplicate keys are found by checkTree, in linear time (the library's check is quadratic).
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const document = parseDocument(rest, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const position = (offset: number): Position => lineCounter.linePos(offset);
+  const placed = blocks.length > 0 ? placeBlocks(document, blocks, position) : [];
+  if (placed === undefined) return parseYaml(file, text, Infinity); // a block was not what it looked like
   const errors = document.errors.map((error) =>
     specError(file, yamlMessage(error.code, error.message), position(error.pos[0])),
   );
@@ -50,28 +56,42 @@ export function parseYaml(file: string, text: string): YamlFile {
     return pairs.get(name);
   };
 
-  const nodeRange = (path: readonly PathSegment[], part: 'key' | 'value'): [number, number] => {
+  /** The key or value at `path` (or the nearest node there is): its text, and positions inside it. */
+  const locate = (path: readonly PathSegment[], part: 'key' | 'value') => {
+    const fast = flatSpan(placed, path, part);
+    if (fast)
+      return {
+        source: fast.text.slice(fast.from, fast.to),
+        exact: fast.exact,
+        at: (index: number): Position => {
+          const before = fast.text.slice(0, fast.from + index).split('\n');
+          return { line: fast.line + before.length, col: (before.at(-1)?.length ?? 0) + 1 };
+        },
+      };
     const found = walk(document, path, pairOf);
     const node = part === 'key' ? (found.key ?? found.value) : (found.value ?? found.key);
-    return node?.range ? [node.range[0], node.range[1]] : [0, 0];
+    const [start, end] = node?.range ? [node.range[0], node.range[1]] : [0, 0];
+    return {
+      source: rest.slice(start, end),
+      exact: found.exact && node === found.value && node?.range !== undefined,
+      at: (index: number): Position => position(start + index),
+    };
   };
 
   return {
     file,
     text,
     // checkTree has bounded what aliases expand to; the library's alias count would refuse 101 `*std`.
-    value: errors.length > 0 ? undefined : document.toJS({ maxAliasCount: -1 }),
+    value: errors.length > 0 ? undefined : withBlocks(document.toJS({ maxAliasCount: -1 }), placed),
     errors,
-    at: (path, part = 'value') => position(nodeRange(path, part)[0]),
+    at: (path, part = 'value') => locate(path, part).at(0),
     within: (path, needle) => {
-      const [start, end] = nodeRange(path, 'value');
-      const index = text.slice(start, end).indexOf(needle);
-      return position(index < 0 ? start : start + index);
+      const found = locate(path, 'value');
+      return found.at(Math.max(0, found.source.indexOf(needle)));
     },
     sourceOf: (path) => {
-      const found = walk(document, path, pairOf);
-      if (!found.exact || !found.value?.range) return undefined;
-      return text.slice(found.value.range[0], found.value.range[1]).trim();
+      const found = locate(path, 'value');
+      return found.exact ? found.source.trim() : undefined;
     },
   };
 }
