@@ -18,7 +18,13 @@ import type { Clock } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { gitAt } from '../gitops/git.js';
 import { pollRemote } from '../gitops/poll.js';
-import { startWebhookServer, type PushNotice, type WebhookOptions, type WebhookServer } from '../gitops/webhook.js';
+import {
+  startWebhookServer,
+  type Page,
+  type PushNotice,
+  type WebhookOptions,
+  type WebhookServer,
+} from '../gitops/webhook.js';
 import { readWebhookSecret } from '../gitops/webhook-secret.js';
 import { badInput, type AppFailure } from './failure.js';
 import { runService } from './run-service.js';
@@ -28,6 +34,9 @@ import type { CycleConfig, CyclePorts, Trigger } from './watch/ports.js';
 import { eventEmitter, type WatchEventListener } from './watch/events.js';
 import { startWatchLoop } from './watch/loop.js';
 import { httpNotifier } from './watch/notify.js';
+import { loopHealth, staleAfterMs, type LoopHealth } from './watch/health.js';
+import { localLockProbe } from './watch/lock-probe.js';
+import { createWatchMetrics, type WatchMetrics } from './watch/metrics.js';
 
 export interface WatchRequest {
   repoDir: string;
@@ -78,7 +87,22 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
     driftAlertAfterMs: request.driftAlertAfterMs,
     selfHeal: request.selfHeal,
   };
-  const emit = eventEmitter(views.onEvent, () => clock.now());
+  const health = loopHealth({
+    now: () => clock.now(),
+    staleAfterMs: staleAfterMs(request.intervalMs),
+    startedAt: clock.now(),
+  });
+  // Fed by the same events as the views, served only where there is a listener to serve them.
+  const metrics = request.listen
+    ? createWatchMetrics({ lockProbe: localLockProbe(request.repoDir), health, now: () => clock.now() })
+    : undefined;
+  const emit = eventEmitter(
+    (event) => {
+      metrics?.onWatchEvent(event);
+      views.onEvent(event);
+    },
+    () => clock.now(),
+  );
   const ports: CyclePorts = {
     clock,
     fetch: (from, name, signal) => pollRemote(request.repoDir, { remote: from, branch: name, signal }),
@@ -89,7 +113,7 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
         rev,
         yes: request.yes,
         approvers: [],
-        listeners: views.runListeners(),
+        listeners: [...views.runListeners(), ...(metrics ? [metrics.runListener()] : [])],
         onWarning: views.onWarning,
         stop: views.stop,
         force: views.force,
@@ -116,7 +140,8 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   };
   const onRejected = (rejection: { status: number; reason: string }): void =>
     emit({ type: 'webhook.rejected', ...rejection });
-  const server = await serveWebhook(request, { onPush, onRejected }, views.onWarning);
+  const pages = metrics ? operatorPages(metrics, health, () => clock.now()) : {};
+  const server = await serveWebhook(request, { onPush, onRejected, pages }, views.onWarning);
   if (!server.ok) return server;
 
   emit({
@@ -128,6 +153,7 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
     intervalMs: request.intervalMs,
   });
   const onStop = (): void => {
+    health.stopping();
     const reason: unknown = views.stop.reason;
     // A bare abort() carries a generic DOMException; only a reason someone wrote is worth showing.
     emit({
@@ -142,7 +168,7 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
       intervalMs: request.intervalMs,
       once: request.once,
       signal: views.stop,
-      cycle: createCycle(config, ports, emit),
+      cycle: health.around(createCycle(config, ports, emit)),
       onCrash: (error) =>
         emit({
           type: 'cycle.crashed',
@@ -203,7 +229,7 @@ async function followedTarget(request: WatchRequest): Promise<Result<FollowedTar
 
 async function serveWebhook(
   request: WatchRequest,
-  handlers: Pick<WebhookOptions, 'onPush' | 'onRejected'>,
+  handlers: Pick<WebhookOptions, 'onPush' | 'onRejected' | 'pages'>,
   onWarning: (message: string) => void,
 ): Promise<Result<WebhookServer | undefined, AppFailure>> {
   if (!request.listen) return ok(undefined);
@@ -225,4 +251,22 @@ async function serveWebhook(
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     return { ok: false, error: badInput(`cannot listen on ${request.listen.host}:${request.listen.port} (${code})`) };
   }
+}
+
+/** What the listener serves beside the webhook, to Prometheus and to whatever checks liveness (docs/operations.md). */
+function operatorPages(
+  metrics: WatchMetrics,
+  health: LoopHealth,
+  now: () => number,
+): Record<string, () => Promise<Page>> {
+  return {
+    '/metrics': async () => {
+      const { contentType, text } = await metrics.scrape();
+      return { status: 200, contentType, body: text };
+    },
+    '/healthz': async () => {
+      const report = health.report(now());
+      return { status: report.status, contentType: 'application/json', body: `${JSON.stringify(report.body)}\n` };
+    },
+  };
 }

@@ -43,6 +43,14 @@ export interface WebhookOptions {
   maxConnections?: number;
   /** Refusals reported one by one per window, the rest as one summary. Default 10 per 60 s. */
   rejectionReports?: { perWindow: number; windowMs: number };
+  /** Read-only pages answered to GET, by path (`/metrics`, `/healthz`); no signature asked, nothing changes. */
+  pages?: Readonly<Record<string, () => Promise<Page>>>;
+}
+
+export interface Page {
+  status: number;
+  contentType: string;
+  body: string;
 }
 
 export const WEBHOOK_LIMITS = {
@@ -77,6 +85,11 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = pathOf(req);
+    // Own keys only: GET /constructor is not a page.
+    const page =
+      req.method === 'GET' && options.pages && Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
+    if (page !== undefined) return servePage(res, await page());
     if (req.method !== 'POST') return refuse(res, 405, 'POST only', { Allow: 'POST' });
     const body = await readBody(req, maxBody);
     if (body === 'too-large') return refuse(res, 413, `body larger than ${maxBody} bytes`, { Connection: 'close' });
@@ -193,6 +206,16 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The path without its query (`/metrics?x=1` is `/metrics`). */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0] ?? '/';
+}
+
+function servePage(res: ServerResponse, page: Page): void {
+  res.writeHead(page.status, { 'Content-Type': page.contentType, 'Cache-Control': 'no-store' });
+  res.end(page.body);
 }
 
 function reply(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
