@@ -3,7 +3,9 @@
  * the watch service, printing the watcher's lines and each run's lines
  * (or, with --json, their events as JSON lines).
  * Ctrl-C or SIGTERM stops: no new cycle, a run in flight stops safely
- * (hosts in flight finish and return to rotation), the webhook closes, exit 0.
+ * (hosts in flight finish and return to rotation, the lock is released), the
+ * listener closes (/healthz says 503 stopping until then), exit 0
+ * (docs/operations.md; contrib/systemd relies on it).
  * A second Ctrl-C forces, as for `run`.
  */
 import type { Command } from 'commander';
@@ -53,7 +55,10 @@ export function register(program: Command, context: CliContext): void {
     )
     .option('--branch <name>', 'the branch to follow (default: the one checked out)')
     .option('--interval <duration>', 'how often to poll and check drift', '30s')
-    .option('--listen <addr:port>', 'serve the GitHub push webhook (X-Hub-Signature-256) on this address')
+    .option(
+      '--listen <addr:port>',
+      'serve the GitHub push webhook (X-Hub-Signature-256) on this address, and GET /metrics (Prometheus) and /healthz',
+    )
     .option('--secret-file <path>', 'the webhook secret (required with --listen)')
     .option('--drift-alert-after <duration>', 'alert drift that lasts this long', '5m')
     .option('--notify <url>', 'POST every alert there as JSON')
