@@ -16,7 +16,7 @@ export interface MetricsState {
   runsBlocked: Map<string, number>;
   /** environment → hosts a run of this watcher holds out of rotation now. */
   outByRuns: Map<string, Set<string>>;
-  /** environment → hosts the drift check found out of rotation with nobody's lock. */
+  /** environment → hosts out of rotation with nobody's lock: found so by the drift check, or left so by a run that ended. */
   outByDrift: Map<string, Set<string>>;
   /** environment → `rollout/host` drifting now (versions or rotation). */
   drifting: Map<string, Set<string>>;
@@ -89,6 +89,8 @@ export function runFolder(state: MetricsState): (event: RunEvent) => void {
       environment = event.environment;
       state.environments.add(environment);
       state.runPairs.add(pairKey(rollout, environment));
+      // Whatever an earlier run that never finished (a crash) said it held, this run holds the lock now.
+      state.outByRuns.set(environment, new Set());
       return;
     }
     if (rollout === undefined || environment === undefined) return;
@@ -114,8 +116,10 @@ export function runFolder(state: MetricsState): (event: RunEvent) => void {
         return;
       case 'run.finished':
         state.gateWaitingSince.delete(pair);
-        // What the run says it left out is the truth at its end, whatever the steps said before.
-        state.outByRuns.set(environment, new Set(event.hostsOut.map((host) => host.host)));
+        // The run holds nothing any more. What it says it left out is out with nobody's lock, as the
+        // drift check sees it: there until the drift check finds it back (drift.cleared).
+        state.outByRuns.delete(environment);
+        for (const host of event.hostsOut) setOf(state.outByDrift, environment).add(host.host);
         bump(state.runs, `${pair}\0${event.result}`, 1);
         bump(state.hostsChanged, pair, event.changed.length);
         if (SYNCED.has(event.result)) state.lastSync.set(environment, Date.parse(event.at));

@@ -44,6 +44,9 @@ function replay(metrics: ReturnType<typeof createWatchMetrics>, events: readonly
   for (const event of events) listener(event);
 }
 
+const eventsOfRun = <T extends RunEvent['type']>(events: readonly RunEvent[], type: T) =>
+  events.filter((event): event is Extract<RunEvent, { type: T }> => event.type === type);
+
 const drifted = (host: string, outOfRotation = false): DriftedHost => ({
   environment: 'staging',
   rollout: 'web',
@@ -127,6 +130,27 @@ describe('watch metrics, fed by events', () => {
     expect(scraped['lieutenant_runs_total{rollout="web",environment="staging",result="rolled-back"}']).toBe(1);
     expect(scraped['lieutenant_hosts_out_of_rotation{environment="staging"}']).toBe(0);
     expect(scraped['lieutenant_last_successful_sync_timestamp_seconds{environment="staging"}']).toBeUndefined();
+  });
+
+  it('Given a release whose run halts with a host out of rotation, When scraped, Then that host counts out until the drift check finds it back', async () => {
+    // Given
+    const { metrics, watchEvent } = given();
+    const { events, outcome } = await runScenario({
+      fixture: { groups: [{ hosts: 4 }], onFailure: 'halt' },
+      world: { broken: ['1.1'] },
+    });
+    const left = eventsOfRun(events, 'run.finished')[0]?.hostsOut.map((host) => host.host) ?? [];
+    // When
+    replay(metrics, events);
+    const halted = await samples(metrics);
+    for (const host of left) watchEvent({ type: 'drift.cleared', environment: 'staging', rollout: 'web', host });
+    const back = await samples(metrics);
+    // Then
+    expect(outcome.result).toBe('halted');
+    expect(left.length).toBeGreaterThan(0);
+    expect(halted['lieutenant_hosts_out_of_rotation{environment="staging"}']).toBe(left.length);
+    expect(halted['lieutenant_runs_total{rollout="web",environment="staging",result="halted"}']).toBe(1);
+    expect(back['lieutenant_hosts_out_of_rotation{environment="staging"}']).toBe(0);
   });
 
   it('Given drift seen on two hosts (one out of rotation), When one clears, Then the drift and out-of-rotation gauges follow', async () => {

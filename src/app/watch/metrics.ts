@@ -88,7 +88,7 @@ export function createWatchMetrics(options: WatchMetricsOptions): WatchMetrics {
   });
   new Gauge({
     name: 'lieutenant_hosts_out_of_rotation',
-    help: 'Hosts out of rotation now: held by a run of this watcher, or found so by its drift check with no lock held.',
+    help: 'Hosts out of rotation now: held by a run of this watcher, or out with no lock held (left by a run, found by the drift check).',
     labelNames: ['environment'],
     registers,
     collect() {
