@@ -141,7 +141,8 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   const onRejected = (rejection: { status: number; reason: string }): void =>
     emit({ type: 'webhook.rejected', ...rejection });
   const pages = metrics ? operatorPages(metrics, health, () => clock.now()) : {};
-  const server = await serveWebhook(request, { onPush, onRejected, pages }, views.onWarning);
+  const stopping = (): boolean => views.stop.aborted;
+  const server = await serveWebhook(request, { onPush, onRejected, pages, stopping }, views.onWarning);
   if (!server.ok) return server;
 
   emit({
@@ -229,7 +230,7 @@ async function followedTarget(request: WatchRequest): Promise<Result<FollowedTar
 
 async function serveWebhook(
   request: WatchRequest,
-  handlers: Pick<WebhookOptions, 'onPush' | 'onRejected' | 'pages'>,
+  handlers: Pick<WebhookOptions, 'onPush' | 'onRejected' | 'pages' | 'stopping'>,
   onWarning: (message: string) => void,
 ): Promise<Result<WebhookServer | undefined, AppFailure>> {
   if (!request.listen) return ok(undefined);

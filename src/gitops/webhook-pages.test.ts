@@ -4,15 +4,18 @@ import { startWebhookServer, type WebhookServer } from './webhook.js';
 describe('the webhook listener serves read-only pages to GET', () => {
   let server: WebhookServer;
   let rejected: number[];
+  let stopping: boolean;
 
   beforeEach(async () => {
     rejected = [];
+    stopping = false;
     server = await startWebhookServer({
       host: '127.0.0.1',
       port: 0,
       secret: 'a secret',
       onPush: () => {},
       onRejected: ({ status }) => rejected.push(status),
+      stopping: () => stopping,
       pages: {
         '/metrics': () => Promise.resolve({ status: 200, contentType: 'text/plain; version=0.0.4', body: 'up 1\n' }),
         '/healthz': () =>
@@ -43,5 +46,15 @@ describe('the webhook listener serves read-only pages to GET', () => {
 
     expect([other.status, inherited.status, posted.status]).toEqual([405, 405, 401]);
     expect(rejected).toEqual([405, 405, 401]);
+  });
+
+  it('Given the watcher is stopping, When a delivery arrives, Then 503 before anything else is looked at (GitHub can redeliver it); the pages still answer', async () => {
+    stopping = true;
+
+    const delivery = await fetch(server.address, { method: 'POST', body: '{}' });
+    const metrics = await fetch(new URL('/metrics', server.address));
+
+    expect([delivery.status, await delivery.text()]).toEqual([503, 'stopping: redeliver later\n']);
+    expect(metrics.status).toBe(200);
   });
 });

@@ -45,6 +45,8 @@ export interface WebhookOptions {
   rejectionReports?: { perWindow: number; windowMs: number };
   /** Read-only pages answered to GET, by path (`/metrics`, `/healthz`); no signature asked, nothing changes. */
   pages?: Readonly<Record<string, () => Promise<Page>>>;
+  /** True once the watcher stops: deliveries get 503, so GitHub reports them failed and they can be redelivered. */
+  stopping?: () => boolean;
 }
 
 export interface Page {
@@ -91,6 +93,7 @@ export async function startWebhookServer(options: WebhookOptions): Promise<Webho
       req.method === 'GET' && options.pages && Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
     if (page !== undefined) return servePage(res, await page());
     if (req.method !== 'POST') return refuse(res, 405, 'POST only', { Allow: 'POST' });
+    if (options.stopping?.() === true) return reply(res, 503, 'stopping: redeliver later', { Connection: 'close' });
     const body = await readBody(req, maxBody);
     if (body === 'too-large') return refuse(res, 413, `body larger than ${maxBody} bytes`, { Connection: 'close' });
     if (!signatureMatches(secret, body, req.headers['x-hub-signature-256'])) return refuse(res, 401, 'bad signature');
