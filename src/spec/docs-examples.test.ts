@@ -147,6 +147,7 @@ describe('the examples of docs/', () => {
       connectTimeoutMs: 5_000,
       commandTimeoutMs: 900_000,
       keepaliveIntervalMs: 5_000,
+      maxHandshakes: 10,
     });
     expect(rollout.loadBalancers['lb-b']?.endpoint).toEqual({ host: '10.0.0.5', port: 9999 });
     expect(rollout.groups.map((group) => [group.name, group.packageManager, group.loadBalancers])).toEqual([

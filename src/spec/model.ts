@@ -27,6 +27,8 @@ export interface SshSettings {
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   keepaliveIntervalMs: number;
+  /** SSH handshakes in progress at once, across every host and jump host. */
+  maxHandshakes: number;
 }
 
 export interface HaproxyTarget {

@@ -165,6 +165,7 @@ describe('normaliseRollout', () => {
         connectTimeoutMs: 10_000,
         commandTimeoutMs: 600_000,
         keepaliveIntervalMs: 5_000,
+        maxHandshakes: 10,
       },
     },
     {

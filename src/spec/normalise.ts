@@ -153,6 +153,7 @@ function sshSettings(ssh: SshSpec, path: (written: string) => string): SshSettin
     connectTimeoutMs: ms(ssh.connectTimeout),
     commandTimeoutMs: ms(ssh.commandTimeout),
     keepaliveIntervalMs: ms(ssh.keepaliveInterval),
+    maxHandshakes: ssh.maxHandshakes,
   };
 }
 

@@ -92,6 +92,16 @@ export const SshOptions = z
     connectTimeout: duration(DURATION_BOUNDS['ssh.connectTimeout']).default('10s'),
     commandTimeout: duration(DURATION_BOUNDS['ssh.commandTimeout']).default('10m'),
     keepaliveInterval: duration(DURATION_BOUNDS['ssh.keepaliveInterval']).default('5s'),
+    maxHandshakes: z
+      .number({ error: 'a whole number of handshakes from 1 to 100' })
+      .int('a whole number of handshakes from 1 to 100')
+      .min(1, 'a whole number of handshakes from 1 to 100')
+      .max(100, 'a whole number of handshakes from 1 to 100')
+      .default(10)
+      .meta({
+        description:
+          'SSH handshakes in progress at once (connections already open are not counted): a burst of hundreds makes sshd (MaxStartups) and jump hosts reset connections',
+      }),
   })
   .meta({ description: 'How Lieutenant reaches every host of the inventory over SSH' });
 

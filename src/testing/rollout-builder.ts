@@ -69,6 +69,7 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
       connectTimeoutMs: 10_000,
       commandTimeoutMs: 600_000,
       keepaliveIntervalMs: 5_000,
+      maxHandshakes: 10,
     },
     loadBalancers: {
       edge: {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SshSettings } from '../../spec/model.js';
 import { createRemoteShells } from './remote-shells.js';
 
@@ -32,6 +32,7 @@ const settings = (port: number, overrides: Partial<SshSettings> = {}): SshSettin
   connectTimeoutMs: 300,
   commandTimeoutMs: 1_000,
   keepaliveIntervalMs: 1_000,
+  maxHandshakes: 10,
   ...overrides,
 });
 const host = { name: 'web-01', address: '127.0.0.1', group: 'web', lbServer: 'web-01' };
@@ -85,5 +86,55 @@ describe('createRemoteShells connection failures', () => {
       },
     });
     expect(connections).toBe(0);
+  });
+});
+
+describe('createRemoteShells handshake cap', () => {
+  it('Given 6 hosts and maxHandshakes 2, When all connect at once to a server that never answers, Then it never sees more than 2 handshakes at a time', async () => {
+    // Given a server that holds every connection until the test hangs it up
+    const live: Socket[] = [];
+    let arrivals = 0;
+    let most = 0;
+    const port = await listen((socket) => {
+      arrivals += 1;
+      live.push(socket);
+      most = Math.max(most, live.length);
+    });
+    const shells = createRemoteShells(settings(port, { connectTimeoutMs: 20_000, maxHandshakes: 2 }), {
+      sshConfigPath: '/dev/null',
+      env,
+    });
+    // When 6 hosts connect at once
+    const names = ['web-01', 'web-02', 'web-03', 'web-04', 'web-05', 'web-06'];
+    const results = Promise.all(names.map((name) => shells.connect({ ...host, name, lbServer: name })));
+    // …and the server hangs up on the oldest handshake each time another arrives
+    for (let seen = 2; seen <= names.length; seen++) {
+      await vi.waitFor(() => expect(arrivals).toBe(Math.min(seen, names.length)), { timeout: 10_000, interval: 5 });
+      if (seen === names.length) break;
+      live.shift()?.destroy();
+    }
+    live.splice(0).forEach((socket) => socket.destroy());
+    // Then every host got its attempt, never more than 2 at a time
+    expect((await results).map((result) => result.ok)).toEqual(names.map(() => false));
+    expect(arrivals).toBe(6);
+    expect(most).toBe(2);
+  });
+
+  it('Given a connect queued behind a full cap, When it is aborted, Then it returns aborted at once', async () => {
+    const port = await listen(() => {});
+    const shells = createRemoteShells(settings(port, { connectTimeoutMs: 20_000, maxHandshakes: 1 }), {
+      sshConfigPath: '/dev/null',
+      env,
+    });
+    const holding = new AbortController();
+    void shells.connect(host, holding.signal);
+    const queued = new AbortController();
+    const waiting = shells.connect({ ...host, name: 'web-02', lbServer: 'web-02' }, queued.signal);
+    queued.abort();
+    expect(await waiting).toEqual({
+      ok: false,
+      error: { message: `web-02 (127.0.0.1:${port}): connection aborted` },
+    });
+    holding.abort();
   });
 });

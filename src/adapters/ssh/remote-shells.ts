@@ -9,11 +9,18 @@
  * HOST` would use them, matching a `Host` line against the inventory name or
  * the address. Jump hosts are resolved through the same file (their own
  * ProxyJump is not followed), verified against the same known_hosts, and
- * shared by every host behind them.
+ * shared by every host behind them: one connection to the jump host, one
+ * forwarded channel (no file descriptor) per host behind it.
+ *
+ * At most `maxHandshakes` handshakes are in progress at once, across hosts
+ * and jump hosts: hundreds at once make sshd's MaxStartups (and jump hosts)
+ * reset connections. A slot is held from the TCP connect until the
+ * connection is ready or has failed, never longer; open connections hold none.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import type { RemoteShell, RemoteShells } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok } from '../../core/result.js';
@@ -50,6 +57,11 @@ async function loadSshConfig(path: string, log: (m: string) => void): Promise<Ss
   return config;
 }
 
+function whenAborted(signal: AbortSignal, then: () => void): void {
+  if (signal.aborted) then();
+  else signal.addEventListener('abort', then, { once: true });
+}
+
 const labelOf = (name: string, host: string, port: number) =>
   name === host ? `${host}${port === 22 ? '' : `:${port}`}` : `${name} (${host}${port === 22 ? '' : `:${port}`})`;
 
@@ -60,6 +72,7 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
   const shells = new Map<string, { shell: RemoteShell; pooled: Pooled }>();
   let sshConfig: Promise<SshConfig> | undefined;
   const config = () => (sshConfig ??= loadSshConfig(options.sshConfigPath ?? join(homedir(), '.ssh', 'config'), log));
+  const handshakes = pLimit(settings.maxHandshakes);
   const connectSettings = {
     knownHosts: settings.knownHosts,
     hostKeyPolicy: settings.hostKeyPolicy,
@@ -119,7 +132,17 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
   ) {
     const auth = await resolveAuth(identityFile, env);
     if (!auth.ok) return fail(`${endpoint.label}: ${auth.error.message}`);
-    return openConnection(endpoint, auth.value, connectSettings, via, signal);
+    const aborted = () => fail(`${endpoint.label}: connection aborted`);
+    // The handshake timeout starts once a slot is free, not while queued behind others.
+    const queued = handshakes(() =>
+      signal?.aborted ? aborted() : openConnection(endpoint, auth.value, connectSettings, via, signal),
+    );
+    if (signal === undefined) return queued;
+    // An abort while queued answers at once; the queued attempt then gives its slot straight back.
+    return Promise.race([
+      queued,
+      new Promise<Result<Connection>>((resolve) => whenAborted(signal, () => resolve(aborted()))),
+    ]);
   }
 
   async function connect(target: HostTarget, signal?: AbortSignal): Promise<Result<RemoteShell>> {

@@ -13,6 +13,7 @@ export function fleetSshSettings(fleet: Fleet, overrides: Partial<SshSettings> =
     connectTimeoutMs: 10_000,
     commandTimeoutMs: 60_000,
     keepaliveIntervalMs: 5_000,
+    maxHandshakes: 10,
     ...overrides,
   };
 }
