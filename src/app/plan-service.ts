@@ -13,6 +13,7 @@ import type { Rollout } from '../spec/model.js';
 import { loadRollout } from '../spec/repo.js';
 import { prefetchRepositoryCheck } from './repository-check.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
+import { checkOpenFiles } from './open-files.js';
 import { loadAdapters, type World } from './world.js';
 
 export interface PlanRequest {
@@ -60,6 +61,8 @@ export async function planService(
   const { rollout } = loaded.value;
   const world = (await adapters).connect(rollout);
   try {
+    const tooMany = await checkOpenFiles(rollout, world);
+    if (tooMany) return { ok: false, error: tooMany };
     // The repositories are asked while the fleet is read, as `run` does.
     const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, request.signal);
     const observation = await observe(rollout, world, request.signal);

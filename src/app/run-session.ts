@@ -27,6 +27,7 @@ import { prefetchRepositoryCheck } from './repository-check.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
 import { createRunNotifier } from './notifications.js';
+import { checkOpenFiles } from './open-files.js';
 import { observe } from './plan-service.js';
 import { runRecordOf } from './journal-fold.js';
 import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
@@ -121,6 +122,11 @@ export async function openRunSession(
 
     const world = (await (views.adapters ?? loadAdapters())).connect(rollout);
     closers.push(() => world.shells.closeAll());
+    const tooMany = await checkOpenFiles(rollout, world);
+    if (tooMany) {
+      await close();
+      return { ok: false, error: tooMany };
+    }
     const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, views.force);
     const observed = await observe(rollout, world, views.force);
     if (!observed.ok) {

@@ -25,6 +25,7 @@ function meetsPin(manager: PackageManagerKind, installed: string | null, pin: st
 }
 import { freezeWindow } from '../spec/freeze.js';
 import { activeWindows, nextWindow, type WindowSpan } from './freeze/windows.js';
+import { checkOpenFiles } from './open-files.js';
 
 export interface HostStatus {
   environment: string;
@@ -164,6 +165,8 @@ async function rolloutStatus(
   const current = head.value.rollout;
   const world = adapters.connect(current);
   try {
+    const tooMany = await checkOpenFiles(current, world);
+    if (tooMany) return { hosts: [], problems: [tooMany.message, ...tooMany.details] };
     const observed = await observeFleet(current, world, signal);
     const hosts: HostStatus[] = [];
     for (const group of current.groups) {

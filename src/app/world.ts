@@ -10,6 +10,7 @@
  * holds the promise; nothing is cached here.
  */
 import { systemClock } from '../adapters/clock.js';
+import { readOpenFileLimit, type OpenFileLimit } from '../adapters/system/open-files.js';
 import { openJournal, type FileJournal } from '../adapters/journal/index.js';
 import { journalPath } from '../state/index.js';
 import type {
@@ -33,6 +34,8 @@ export interface World {
   metrics: MetricProviders;
   /** Runtime-API commands and connections per load balancer so far, for the run log (absent in fakes). */
   loadBalancerUsage?(): Record<string, RuntimeUsage>;
+  /** Sockets the SSH connections to every host will hold at once (absent in fakes). */
+  sshSockets?(): Promise<number>;
 }
 
 export interface RemoteAdapters {
@@ -44,11 +47,14 @@ export interface LocalAdapters {
   clock: Clock;
   /** The write-ahead journal of one run (appends to an interrupted run's). */
   openJournal(repoDir: string, runId: string): Promise<FileJournal>;
+  /** `ulimit -n` of this process; undefined where it cannot be read. */
+  openFileLimit(): Promise<OpenFileLimit | undefined>;
 }
 
 export const localAdapters: LocalAdapters = {
   clock: systemClock,
   openJournal: (repoDir, runId) => openJournal(journalPath(repoDir, runId)),
+  openFileLimit: () => readOpenFileLimit(),
 };
 
 /** Starts loading the remote adapters; await it where the first connection is made. */
@@ -59,8 +65,9 @@ export function loadAdapters(): Promise<RemoteAdapters> {
 }
 
 async function importRemoteAdapters(): Promise<RemoteAdapters> {
-  const [ssh, packages, haproxy, health, analysis] = await Promise.all([
+  const [ssh, sockets, packages, haproxy, health, analysis] = await Promise.all([
     import('../adapters/ssh/remote-shells.js'),
+    import('../adapters/ssh/socket-count.js'),
     import('../adapters/packages/package-managers.js'),
     import('../adapters/haproxy/index.js'),
     import('../adapters/health/index.js'),
@@ -79,6 +86,11 @@ async function importRemoteAdapters(): Promise<RemoteAdapters> {
           readCounters: (target, signal) => loadBalancers.counters(target, signal),
         }),
         loadBalancerUsage: () => loadBalancers.usage(),
+        sshSockets: () =>
+          sockets.sshSocketCount(
+            rollout.groups.flatMap((group) => group.hosts),
+            rollout.ssh,
+          ),
       };
     },
   };

@@ -45,7 +45,7 @@ interface Pooled {
   open: boolean;
 }
 
-async function loadSshConfig(path: string, log: (m: string) => void): Promise<SshConfig> {
+export async function loadSshConfig(path: string, log: (m: string) => void): Promise<SshConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
