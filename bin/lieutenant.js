@@ -12,6 +12,16 @@ if (!entry.built) {
   const { register } = await import('tsx/esm/api');
   register({ tsconfig: join(root, 'tsconfig.json') }); // not the cwd's (a rollout repo): its jsx setting is what the TUI's .tsx needs
 }
-const cli = await import(pathToFileURL(entry.path).href);
+let cli;
+try {
+  cli = await import(pathToFileURL(entry.path).href);
+} catch (error) {
+  // Loading opens about a hundred files at once: below that, say which limit to raise rather than crash.
+  if (error?.code !== 'EMFILE') throw error;
+  process.stderr.write(
+    'lieutenant: too many open files while starting (the limit is ulimit -n); raise it, e.g. ulimit -n 1024, and run again\n',
+  );
+  process.exit(2);
+}
 // main() runs the command and sets the exit status; importing main.ts alone runs nothing.
 await cli.main();

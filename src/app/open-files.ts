@@ -4,15 +4,21 @@
  * directly, one per jump host — beside the load balancers' runtime-API
  * connections, the health checks in flight and Lieutenant's own files. Past
  * the limit, connections fail mid-run with EMFILE; so the run is refused
- * before the first connection, saying what to change (exit 2).
+ * before the first connection, saying what to change (exit 2). The limit is
+ * read as the process has it: Node has already raised its soft limit to the
+ * hard one.
  */
 import { badInput, type AppFailure } from './failure.js';
 import type { Rollout } from '../spec/model.js';
 import type { OpenFileLimit } from '../adapters/system/open-files.js';
 import { localAdapters, type World } from './world.js';
 
-/** Node itself, stdio, the journal, the log, the lock, git's pipes, webhooks, Prometheus. */
-export const OWN_FILES = 64;
+/**
+ * Lieutenant's own: Node, stdio, the journal, the log, the lock, git's pipes,
+ * webhooks, Prometheus. Measured: loading the CLI alone opens about 100 files
+ * at once (Node reads its modules in parallel), so less than this cannot work.
+ */
+export const OWN_FILES = 128;
 
 export interface OpenFileNeeds {
   ssh: number;
@@ -46,10 +52,8 @@ export function openFilesProblem(
 ): AppFailure | undefined {
   const needed = openFilesNeeded(needs);
   if (limit === undefined || needed <= limit.soft) return undefined;
-  const raise =
-    needed <= limit.hard
-      ? `raise the limit in the shell that runs lieutenant: ulimit -n ${needed} (the hard limit allows up to ${limit.hard === Infinity ? 'unlimited' : limit.hard})`
-      : `the hard limit is ${limit.hard}: raise it (nofile in /etc/security/limits.conf, or LimitNOFILE= for a systemd service), then ulimit -n ${needed}`;
+  // Node raises its soft limit to the hard one as it starts: the hard limit is what must go up.
+  const raise = `raise the limit: ulimit -n ${needed} in the shell that runs lieutenant (above the hard limit, as root: nofile in /etc/security/limits.conf, or LimitNOFILE= for a systemd service)`;
   return badInput(
     `${environment} needs about ${needed} open files but this process may open ${limit.soft} (ulimit -n); nothing was changed on any host`,
     [
