@@ -49,6 +49,22 @@ export function BatchList({ items, now }: { items: BatchItem[]; now: number }) {
                 · {range(item.from, item.to, item.batches)} pending ({plural(item.hosts, 'host')})
               </Text>
             );
+          case 'filtered': {
+            const nameWidth = Math.max(4, ...item.hosts.map((host) => host.name.length));
+            const hidden = item.matches - item.hosts.length;
+            return (
+              <Box key="filtered" flexDirection="column">
+                <Text wrap="truncate-end">
+                  <Text bold>/{item.filter}</Text> {plural(item.matches, 'host')} match{item.matches === 1 ? 'es' : ''}{' '}
+                  <Text color="gray">(Esc clears)</Text>
+                </Text>
+                {item.hosts.map((host) => (
+                  <HostRow key={host.name} host={host} nameWidth={nameWidth} now={now} />
+                ))}
+                {hidden > 0 ? <Text color="gray">{`    … ${plural(hidden, 'more host')}`}</Text> : null}
+              </Box>
+            );
+          }
           case 'expanded': {
             const nameWidth = Math.max(4, ...item.hosts.map((host) => host.name.length));
             const { batch } = item;

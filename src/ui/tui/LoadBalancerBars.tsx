@@ -1,11 +1,15 @@
-/** Per group: how much of it serves traffic — in rotation, draining, out. */
+/** Per group: how much of it serves traffic — in rotation, draining, out; past `max` groups, the rest as one line of counts. */
 import { Box, Text } from 'ink';
 import type { GroupView } from '../run-view.js';
 
 const BAR = 20;
 
 export function LoadBalancerBars({ groups, max }: { groups: readonly GroupView[]; max: number }) {
-  const shown = groups.slice(0, max);
+  // With more groups than lines, those with hosts out of rotation come first; the rest fold into one line of counts.
+  const ordered = groups.length <= max ? groups : [...groups].sort((a, b) => b.out + b.draining - (a.out + a.draining));
+  const shown = ordered.slice(0, max);
+  const rest = ordered.slice(max);
+  const sum = (field: 'inRotation' | 'draining' | 'out') => rest.reduce((total, group) => total + group[field], 0);
   const nameWidth = Math.max(...shown.map((g) => g.name.length), 4);
   return (
     <Box flexDirection="column">
@@ -24,7 +28,12 @@ export function LoadBalancerBars({ groups, max }: { groups: readonly GroupView[]
           </Text>
         );
       })}
-      {groups.length > shown.length ? <Text color="gray">… {groups.length - shown.length} more groups</Text> : null}
+      {rest.length > 0 ? (
+        <Text color="gray" wrap="truncate-end">
+          … {rest.length} more group{rest.length === 1 ? '' : 's'}: {sum('inRotation')} in rotation · {sum('draining')}{' '}
+          draining · {sum('out')} out
+        </Text>
+      ) : null}
     </Box>
   );
 }

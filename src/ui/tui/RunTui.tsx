@@ -1,7 +1,10 @@
 /**
  * The run, live: header, batches (folded to fit the terminal), load-balancer
- * bars, recent events, the analysis of the last batch, the gate, and the summary. Redraws on a frame
- * clock (at most 1000/frameMs a second) however fast events arrive.
+ * bars, recent events, the analysis of the last batch, the gate, and the
+ * summary. Redraws on a frame clock — at most 1000/frameMs a second however
+ * fast events arrive; a change that must show at once (a gate, Ctrl-C) is
+ * drawn at once only if no frame was drawn within frameMs, else on the next.
+ * `/` types a filter (host name, group or state), Enter keeps it, Esc clears it.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
@@ -28,12 +31,24 @@ export interface RunTuiProps {
   columns?: number;
 }
 
+/** The `/` filter: its text, and whether keys still go to it. */
+interface Filter {
+  text: string;
+  typing: boolean;
+}
+
 const KEYS: Record<string, GateDecision> = { a: 'approve', x: 'abort', h: 'halt' };
 const MAX_GROUP_BARS = 3;
 
 export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, rows, columns }: RunTuiProps) {
   const [, setFrame] = useState(0);
   const [details, setDetails] = useState(false);
+  const [filter, setFilterState] = useState<Filter | undefined>(undefined);
+  const filterRef = useRef<Filter | undefined>(filter);
+  const setFilter = (next: Filter | undefined) => {
+    filterRef.current = next;
+    setFilterState(next);
+  };
   const [mode, setModeState] = useState<GateMode>({ kind: 'choose' });
   // Keys can arrive faster than React re-renders: the handler reads the latest mode from here.
   const modeRef = useRef<GateMode>(mode);
@@ -46,8 +61,16 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
   const { isRawModeSupported } = useStdin();
 
   useEffect(() => {
-    const redraw = () => setFrame((frame) => frame + 1);
-    const unsubscribe = controller.subscribe(redraw);
+    // Real time (not `now`, which tests pin to draw elapsed times): what the frame rate is about.
+    let drawnAt = -Infinity;
+    const redraw = () => {
+      drawnAt = Date.now();
+      setFrame((frame) => frame + 1);
+    };
+    // The controller's dirty flag is left set when too soon: the next frame draws it.
+    const unsubscribe = controller.subscribe(() => {
+      if (Date.now() - drawnAt >= frameMs) redraw();
+    });
     const timer = setInterval(() => {
       // While running, every frame (spinners, elapsed times); after the end, only on change.
       if (controller.takeDirty() || (controller.view().header !== undefined && controller.view().result === undefined))
@@ -76,6 +99,21 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
         controller.interrupt();
         return;
       }
+      const typed = filterRef.current;
+      if (typed?.typing) {
+        const lineEnd = input.search(/[\r\n]/);
+        if (key.escape) setFilter(undefined);
+        else if (key.return || lineEnd >= 0) {
+          // As with a reason: a paste delivers "text\r" as one input.
+          const text = typed.text + (lineEnd > 0 ? input.slice(0, lineEnd) : '');
+          setFilter(text === '' ? undefined : { text, typing: false });
+        } else if (key.backspace || key.delete) setFilter({ ...typed, text: typed.text.slice(0, -1) });
+        else if (!key.ctrl && !key.meta && input !== '') setFilter({ ...typed, text: typed.text + input });
+        return;
+      }
+      const reasonTyped = modeRef.current.kind === 'reason' && controller.pendingGate() !== undefined;
+      if (!reasonTyped && input === '/') return setFilter({ text: '', typing: true });
+      if (!reasonTyped && key.escape && typed !== undefined) return setFilter(undefined);
       if (controller.pendingGate() === undefined) return;
       const current = modeRef.current;
       if (current.kind === 'reason') {
@@ -111,12 +149,18 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
     (groups.length > MAX_GROUP_BARS ? 1 : 0) +
     (gate !== undefined ? 4 : 0) +
     (stopping && !finished ? 1 : 0) +
+    (filter?.typing ? 1 : 0) +
     (finished ? summaryLines(view).length + 2 : 0) +
     1; // the line the cursor rests on
   let tail = finished ? 3 : 4;
   if (height - fixed - tail < 4) tail = Math.max(0, height - fixed - 4);
   const batchLines = Math.max(2, height - fixed - tail);
-  const items = layoutBatches(view, batchLines, details && gate !== undefined ? gate.afterBatch : undefined);
+  const items = layoutBatches(
+    view,
+    batchLines,
+    details && gate !== undefined ? gate.afterBatch : undefined,
+    filter?.text,
+  );
 
   return (
     <Box flexDirection="column" width={width}>
@@ -136,6 +180,12 @@ export function RunTui({ controller, frameMs = 100, now = Date.now, timeZone, ro
       ) : null}
       {stopping && !finished ? (
         <StoppingLine force={controller.interrupts() > 1 || view.stopping?.force === true} />
+      ) : null}
+      {filter?.typing ? (
+        <Text>
+          filter: /{filter.text}
+          <Text inverse> </Text> <Text color="gray">(Enter keeps it, Esc clears)</Text>
+        </Text>
       ) : null}
       <Summary view={view} />
     </Box>

@@ -2,8 +2,9 @@
  * What of the batches fits on screen. Finished batches fold into lines of
  * counts, pending ones into one line, and the batch being worked on (or the
  * one that failed, or the one asked for with [d]) shows its hosts — the ones
- * working or failed first — cut to the lines left. Pure, so the 1,000-host
- * case is tested without a terminal.
+ * working or failed first — cut to the lines left. A filter (the `/` key)
+ * replaces all that with the hosts whose name, group or state contains it.
+ * Pure, so the 1,000-host case is tested without a terminal.
  */
 import {
   emptyCounts,
@@ -13,11 +14,13 @@ import {
   type RunView,
   type StateCounts,
 } from '../run-view.js';
+import { STATE_LABEL } from './symbols.js';
 
 export type BatchItem =
   | { kind: 'folded'; from: number; to: number; batches: number; group: string; counts: StateCounts; failed: boolean }
   | { kind: 'expanded'; batch: BatchView; hosts: HostView[]; hidden: number }
-  | { kind: 'pending'; from: number; to: number; batches: number; hosts: number };
+  | { kind: 'pending'; from: number; to: number; batches: number; hosts: number }
+  | { kind: 'filtered'; filter: string; hosts: HostView[]; matches: number };
 
 const MAX_SEPARATE_FOLDED = 3;
 
@@ -37,7 +40,8 @@ const PRIORITY: Record<HostView['state'], number> = {
 
 const NEEDS_EYES = PRIORITY['rolled-back'];
 
-export function layoutBatches(view: RunView, lines: number, focus?: number): BatchItem[] {
+export function layoutBatches(view: RunView, lines: number, focus?: number, filter?: string): BatchItem[] {
+  if (filter !== undefined && filter !== '') return [filtered(view, filter, lines)];
   const expandedIndex = focus ?? view.activeBatch ?? lastFailed(view);
   const expanded = view.batches.find((batch) => batch.index === expandedIndex);
   const finished = view.batches.filter(
@@ -112,3 +116,21 @@ function expand(view: RunView, batch: BatchView, room: number): BatchItem {
 }
 
 export const isWorking = (host: HostView): boolean => WORKING_STATES.has(host.state);
+
+/** Every host matching the filter, those that need eyes first, cut to the lines left (one is the heading). */
+function filtered(view: RunView, filter: string, lines: number): BatchItem {
+  const wanted = filter.toLowerCase();
+  const matching: { host: HostView; order: number }[] = [];
+  let order = 0;
+  for (const host of view.hosts.values()) {
+    order += 1;
+    const words = `${host.name}\n${host.group}\n${STATE_LABEL[host.state]}`.toLowerCase();
+    if (words.includes(wanted)) matching.push({ host, order });
+  }
+  const room = Math.max(1, lines - 2); // the heading, and a "+N more" line
+  const hosts = matching
+    .sort((a, b) => PRIORITY[a.host.state] - PRIORITY[b.host.state] || a.order - b.order)
+    .slice(0, matching.length <= room + 1 ? room + 1 : room)
+    .map(({ host }) => host);
+  return { kind: 'filtered', filter, hosts, matches: matching.length };
+}
