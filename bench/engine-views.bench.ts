@@ -3,7 +3,12 @@
  * 50 hosts at once) runs through the engine against the in-memory fake world
  * in virtual time, so the figures are the engine's own CPU cost plus that of
  * each view: none, the plain line renderer, and the Ink TUI really rendering
- * (to an off-screen stream, 100 ms frames). Prints figures; asserts nothing.
+ * (to an off-screen stream, 100 ms frames). Prints figures — for the TUI also
+ * the frames it drew and how many a second of the run that was (the TUI
+ * promises at most 10; in virtual time the engine seldom yields to the frame
+ * clock, so this row is mostly the cost of keeping the view up to date —
+ * src/ui/tui/RunTui.test.tsx measures drawing under a real-time flood) —;
+ * asserts nothing. BENCH_ROUNDS=1 for a quick look.
  *
  *   npx tsx bench/engine-views.bench.ts
  */
@@ -17,10 +22,18 @@ import { createTuiController } from '../src/ui/tui/controller.js';
 import { RunTui } from '../src/ui/tui/RunTui.js';
 
 const HOSTS = 1_000;
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+/** Frames written to the off-screen terminals, for the TUI's row. */
+let framesWritten = 0;
 
 function offscreen(): Writable & { columns: number; rows: number } {
-  const stream = new Writable({ write: (_chunk, _encoding, done) => done() }) as Writable & {
+  const stream = new Writable({
+    write: (_chunk, _encoding, done) => {
+      framesWritten += 1;
+      done();
+    },
+  }) as Writable & {
     columns: number;
     rows: number;
   };
@@ -62,7 +75,8 @@ const views: View[] = [
   },
 ];
 
-async function measure(view: View): Promise<{ ms: number; events: number }> {
+async function measure(view: View): Promise<{ ms: number; events: number; frames: number }> {
+  framesWritten = 0;
   const attached = view.attach();
   const started = performance.now();
   const { events } = await runScenario({
@@ -70,8 +84,9 @@ async function measure(view: View): Promise<{ ms: number; events: number }> {
     ...(attached.listener ? { onEvent: attached.listener } : {}),
   });
   const ms = performance.now() - started;
+  const frames = framesWritten;
   attached.close();
-  return { ms, events: events.length };
+  return { ms, events: events.length, frames };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -82,14 +97,17 @@ for (const view of views) {
   await measure(view); // warm-up
   const runs: number[] = [];
   let events = 0;
+  let frames = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const result = await measure(view);
     runs.push(result.ms);
     events = result.events;
+    frames = result.frames;
   }
   const ms = median(runs);
   if (Number.isNaN(baseline)) baseline = ms;
   console.log(
-    `  ${view.name.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms  ${events} events  ${(ms / baseline).toFixed(2)}× the engine alone`,
+    `  ${view.name.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms  ${events} events  ${(ms / baseline).toFixed(2)}× the engine alone` +
+      (frames > 0 ? `  ${frames} frames drawn (${((frames * 1_000) / ms).toFixed(1)} a second)` : ''),
   );
 }
