@@ -2,7 +2,7 @@
  * Connections at scale against a real sshd: the handshake cap as sshd itself
  * sees it, and one connection to a jump host for every host behind it.
  *
- * The sshd here is this file's own (on the fleet's prefix, .250:2222, LogLevel
+ * The sshd here is this file's own (on the fleet's prefix, .254:2222, LogLevel
  * VERBOSE so it logs each connection as it arrives and each login), using the
  * fleet's keys; the fleet hosts are only reached through it, never changed.
  */
@@ -72,7 +72,7 @@ beforeAll(async () => {
   fleet = found;
   const first = fleet.hosts[0];
   if (!first) throw new Error('the e2e fleet needs a host');
-  address = `${fleet.prefix}.250`;
+  address = `${fleet.prefix}.254`; // .250 is HAProxy, .251 Prometheus, .252–.253 the analysis hook listeners
   tmp = await mkdtemp(join(tmpdir(), 'lt-ssh-scale-'));
   log = join(tmp, 'sshd.log');
   const hostKey = hostPaths(fleet.dir, first.name).hostKey;
