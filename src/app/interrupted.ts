@@ -24,6 +24,12 @@ export interface ResumePoint {
   before: Record<string, Versions>;
   /** Where it stopped, for people: "web-02 upgrade (batch 1/2)". */
   lastStep: string;
+  /**
+   * The hosts of a batch the journal began and never finished. A journal
+   * shared through the remote is written at batch boundaries only: which of
+   * these the run had drained, the fleet says (resumeFacts).
+   */
+  inFlight: string[];
 }
 
 /** undefined when the run finished with every host in rotation (nothing to resume) or never started. */
@@ -56,5 +62,12 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
     rollbackTargets,
     before: Object.fromEntries(fold.before),
     lastStep,
+    inFlight: !ended && batchOpen(events) ? fold.batchHosts : [],
   };
+}
+
+function batchOpen(events: readonly RunEvent[]): boolean {
+  return (
+    events.findLastIndex((e) => e.type === 'batch.started') > events.findLastIndex((e) => e.type === 'batch.finished')
+  );
 }

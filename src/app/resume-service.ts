@@ -11,6 +11,11 @@ import { loadSpec } from './plan-service.js';
 import { conductRun, type RunDone, type RunViews } from './run-service.js';
 import { freezeBeforeRun } from './freeze/before-run.js';
 import { describeAllowance } from './freeze/guard.js';
+import { operatorName } from '../control/index.js';
+import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
+import { fetchSharedJournals } from '../gitops/shared-journal.js';
+import type { SessionViews } from './run-session.js';
+import { lockRemoteOf, takeSharedLock } from './shared-run.js';
 
 export interface ResumeRequest extends RunViews {
   repoDir: string;
@@ -21,6 +26,51 @@ export interface ResumeRequest extends RunViews {
 }
 
 export async function resumeService(request: ResumeRequest): Promise<Result<RunDone, AppFailure>> {
+  const remote = await lockRemoteOf(request.repoDir, request.coordination?.remote);
+  if (!remote.ok) return remote;
+  if (remote.value === undefined) return resumeHere(request);
+  // With a shared remote, the run may be stranded on another clone: find its environment, lock it, bring it in.
+  const environment = await environmentToResume(request, remote.value);
+  if (!environment.ok) return environment;
+  if (environment.value === undefined) return resumeHere(request);
+  const lock = await takeSharedLock(
+    request.repoDir,
+    remote.value,
+    environment.value,
+    { runId: request.run ?? 'resume', rollout: 'resume', operator: await operatorName(request.repoDir) },
+    { leaseMs: request.coordination?.leaseMs ?? DEFAULT_LEASE_MS, onWarning: request.onWarning },
+  );
+  if (!lock.ok) return lock;
+  try {
+    return await resumeHere({ ...request, shared: { lock: lock.value, remote: remote.value } });
+  } finally {
+    await lock.value.release();
+  }
+}
+
+/** The environment of the run to resume, from this checkout's journals and the remote's; undefined when not one. */
+async function environmentToResume(
+  request: ResumeRequest,
+  remote: string,
+): Promise<Result<string | undefined, AppFailure>> {
+  const [here, shared] = await Promise.all([
+    findInterrupted(request.repoDir),
+    fetchSharedJournals(request.repoDir, remote),
+  ]);
+  if (!here.ok) return here;
+  if (!shared.ok)
+    return { ok: false, error: badInput(shared.error.message, shared.error.detail ? [shared.error.detail] : []) };
+  const runs = [
+    ...here.value.points.map((p) => ({ runId: p.runId, environment: p.started.environment })),
+    ...shared.value.flatMap((j) =>
+      j.environment === undefined ? [] : [{ runId: j.runId, environment: j.environment }],
+    ),
+  ].filter((run) => request.run === undefined || run.runId === request.run);
+  const environments = new Set(runs.map((run) => run.environment));
+  return ok(environments.size === 1 ? [...environments][0] : undefined);
+}
+
+async function resumeHere(request: ResumeRequest & Pick<SessionViews, 'shared'>): Promise<Result<RunDone, AppFailure>> {
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
   const { points: interrupted, warnings } = found.value;

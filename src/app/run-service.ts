@@ -29,6 +29,10 @@ import { loadAdapters } from './world.js';
 import { shortSha } from '../core/sha.js';
 import { freezeBeforeRun, type FreezeOptions } from './freeze/before-run.js';
 import { describeAllowance } from './freeze/guard.js';
+import { operatorName } from '../control/index.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
+import { lockRemoteOf, takeSharedLock } from './shared-run.js';
 
 export type { RunViews } from './run-session.js';
 
@@ -46,6 +50,12 @@ export interface RunRequest extends RunViews {
   supersede?: boolean;
   /** Freeze windows: `--override-freeze --reason`, and whether this run is a rollback (`revert --run`). */
   freeze?: FreezeOptions;
+  /**
+   * Asked once the environment's lock is held, before a new run starts:
+   * why it is no longer wanted (`watch`: another watcher deployed the commit
+   * meanwhile), or undefined. Not asked when an interrupted run is finished.
+   */
+  stillWanted?: (rollout: Rollout) => Promise<string | undefined>;
 }
 
 export interface RunDone {
@@ -71,6 +81,35 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
     ...(frozen.value ? { freezeAllowance: frozen.value } : {}),
   };
 
+  const remote = await lockRemoteOf(request.repoDir, request.coordination?.remote);
+  if (!remote.ok) return remote;
+  if (remote.value === undefined) return decideRun(request, views, rollout, newContinuation(rollout));
+
+  // The lock on the remote first: interrupted runs are read under it, a stranded one brought in from there.
+  const fresh = newContinuation(rollout);
+  const operator = await operatorName(request.repoDir);
+  const lock = await takeSharedLock(
+    request.repoDir,
+    remote.value,
+    rollout.environment,
+    { runId: fresh.runId, rollout: rollout.rollout, operator },
+    { leaseMs: request.coordination?.leaseMs ?? DEFAULT_LEASE_MS, onWarning: request.onWarning },
+  );
+  if (!lock.ok) return lock;
+  try {
+    return await decideRun(request, { ...views, shared: { lock: lock.value, remote: remote.value } }, rollout, fresh);
+  } finally {
+    await lock.value.release();
+  }
+}
+
+/** New, finishing an interrupted run of this commit, superseding others (`revert --run`), or refused. */
+async function decideRun(
+  request: RunRequest,
+  views: SessionViews,
+  rollout: Rollout,
+  fresh: Continuation,
+): Promise<Result<RunDone, AppFailure>> {
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
   found.value.warnings.forEach(request.onWarning);
@@ -86,7 +125,7 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
   if (request.supersede && others.length > 0 && others.length === interrupted.length) {
     for (const point of others)
       request.onWarning(`run ${point.runId} was interrupted (${point.lastStep}); this run supersedes it`);
-    return conductRun(views, rollout, newContinuation(rollout, others));
+    return conductRun(views, rollout, { runId: fresh.runId, supersedes: others });
   }
   const first = interrupted[0];
   if (first) {
@@ -98,7 +137,9 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
       ),
     };
   }
-  return conductRun(views, rollout, newContinuation(rollout));
+  const unwanted = await request.stillWanted?.(rollout);
+  if (unwanted !== undefined) return { ok: false, error: { exitCode: ExitCode.done, message: unwanted, details: [] } };
+  return conductRun(views, rollout, fresh);
 }
 
 /** Opens the run's session, executes its plan, closes it. */
@@ -107,6 +148,8 @@ export async function conductRun(
   rollout: Rollout,
   continuation: Continuation,
 ): Promise<Result<RunDone, AppFailure>> {
+  // The shared lock names the run it guards: the one this turned out to be.
+  await views.shared?.lock.assign(continuation.runId);
   const session = await openRunSession(views, rollout, continuation);
   if (!session.ok) return session;
   try {

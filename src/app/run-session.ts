@@ -32,6 +32,8 @@ import { observe } from './plan-service.js';
 import { runRecordOf } from './journal-fold.js';
 import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
+import type { EnvironmentLock } from '../state/lock-port.js';
+import { shareJournal, type Coordination, type JournalSharing } from './shared-run.js';
 
 /** How the CLI watches and steers a run. */
 export interface RunViews {
@@ -48,6 +50,8 @@ export interface RunViews {
   pollMs?: number;
   /** Push the run's note and the deployed refs to this remote afterwards (`--push`). */
   pushTo?: string;
+  /** The lock on the shared remote (`--remote`, `--lease`); default origin, none without a remote. */
+  coordination?: Coordination;
 }
 
 /** The views, plus what the command chose: plan options, the adapters it started loading. */
@@ -57,6 +61,8 @@ export type SessionViews = RunViews & {
   adapters?: Promise<RemoteAdapters>;
   /** Set when the run starts inside a freeze window: why it may (journaled with the plan). */
   freezeAllowance?: FreezeAllowance;
+  /** The environment's lock on the shared remote, held by the caller: the journal is shared there. */
+  shared?: { lock: EnvironmentLock; remote: string };
 };
 
 export interface Continuation {
@@ -74,6 +80,8 @@ export interface RunSession {
   /** Every event of this part of the run, for the note in Git. */
   events: RunEvent[];
   continuation: Continuation;
+  /** The journal shared on the remote, when the lock is there. */
+  sharing?: JournalSharing;
   /** Releases everything the session holds, last opened first. */
   close(): Promise<void>;
 }
@@ -86,7 +94,10 @@ export function newContinuation(rollout: Rollout, supersedes?: ResumePoint[]): C
 /** Facts for a resumed run: bring back what it left out; in a rollback, only that batch, to its old versions. */
 export function resumeFacts(facts: FleetFacts, continuation: Continuation): FleetFacts {
   const { point, supersedes = [] } = continuation;
-  const leftOut = [...(point?.leftOut ?? []), ...supersedes.flatMap((p) => p.leftOut)];
+  // A host of the batch in flight found out of rotation was taken out by the run (its journal may end before the drain).
+  const outNow = new Set(facts.outOfRotation ?? []);
+  const inFlightOut = (point?.inFlight ?? []).filter((host) => outNow.has(host));
+  const leftOut = [...new Set([...(point?.leftOut ?? []), ...inFlightOut, ...supersedes.flatMap((p) => p.leftOut)])];
   const withLeftOut = {
     ...facts,
     ...(leftOut.length > 0 ? { leftOut } : {}),
@@ -167,6 +178,19 @@ export async function openRunSession(
     const notifier = await createRunNotifier(rollout.notifications, { env: process.env, onWarning: views.onWarning });
     closers.push(() => notifier.close());
 
+    // Lost lease: someone else holds the environment now; stop between steps as Ctrl-C would.
+    const { shared } = views;
+    const stop = shared ? AbortSignal.any([views.stop, shared.lock.lost]) : views.stop;
+    if (shared) {
+      const onLost = () => {
+        const reason: unknown = shared.lock.lost.reason;
+        views.onWarning(`${reason instanceof Error ? reason.message : String(reason)}; stopping safely`);
+      };
+      shared.lock.lost.addEventListener('abort', onLost, { once: true });
+      closers.push(async () => shared.lock.lost.removeEventListener('abort', onLost));
+    }
+    const sharing = shared ? shareJournal(repoDir, shared.remote, runId, views.onWarning) : undefined;
+
     const events: RunEvent[] = [];
     // --yes answers pause gates first; a gate it refuses (an inconclusive analysis) still reaches a person.
     const approver = firstAnswer([
@@ -177,11 +201,17 @@ export async function openRunSession(
     return ok({
       runId,
       plan,
-      deps: { ...world, packageManagers: early.packageManagers, clock: localAdapters.clock, journal, approver },
+      deps: {
+        ...world,
+        packageManagers: early.packageManagers,
+        clock: localAdapters.clock,
+        journal: sharing ? sharing.wrap(journal) : journal,
+        approver,
+      },
       control: {
         runId,
         operator,
-        stop: views.stop,
+        stop,
         force: views.force,
         abort: aborts.signal,
         pollMs: views.pollMs,
@@ -196,6 +226,7 @@ export async function openRunSession(
       },
       events,
       continuation,
+      ...(sharing ? { sharing } : {}),
       close,
     });
   } catch (error) {
@@ -219,6 +250,7 @@ export async function closeRunSession(views: SessionViews, session: RunSession, 
         `the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`,
       );
   }
+  await session.sharing?.finish(outcome.hostsOut.length);
 }
 
 /** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */

@@ -37,6 +37,10 @@ import { httpNotifier } from './watch/notify.js';
 import { loopHealth, staleAfterMs, type LoopHealth } from './watch/health.js';
 import { localLockProbe } from './watch/lock-probe.js';
 import { createWatchMetrics, type WatchMetrics } from './watch/metrics.js';
+import { alreadyDone } from './watch/already-done.js';
+import { lockRemoteOf } from './shared-run.js';
+import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
+import type { Rollout } from '../spec/model.js';
 
 export interface WatchRequest {
   repoDir: string;
@@ -54,6 +58,8 @@ export interface WatchRequest {
   /** Approve pause gates of every run the watcher starts. */
   yes: boolean;
   once: boolean;
+  /** The lease on the environment lock of each run (`--lease`); default 60 s. */
+  leaseMs?: number;
 }
 
 export interface WatchViews {
@@ -78,6 +84,10 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   const target = await followedTarget(request);
   if (!target.ok) return target;
   const { branch, remote, pushRemote } = target.value;
+  // Watchers on several clones coordinate through the remote: its lock, its deployed refs and notes.
+  const shared = await lockRemoteOf(request.repoDir, remote);
+  if (!shared.ok) return shared;
+  const lockRemote = shared.value;
 
   const config: CycleConfig = {
     repoDir: request.repoDir,
@@ -105,9 +115,26 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   );
   const ports: CyclePorts = {
     clock,
-    fetch: (from, name, signal) => pollRemote(request.repoDir, { remote: from, branch: name, signal }),
-    run: ({ rollout, rev }) =>
+    fetch: async (from, name, signal) => {
+      const polled = await pollRemote(request.repoDir, { remote: from, branch: name, signal });
+      // What other watchers deployed decides what is left to run here (a failure leaves the last known record).
+      if (polled.ok && lockRemote !== undefined) await fetchDeployState(request.repoDir, lockRemote);
+      return polled;
+    },
+    run: ({ rollout, rev, cause }) =>
       runService({
+        ...(lockRemote !== undefined
+          ? {
+              coordination: { remote: lockRemote, ...(request.leaseMs ? { leaseMs: request.leaseMs } : {}) },
+              pushTo: lockRemote,
+            }
+          : {}),
+        ...(cause === 'commit'
+          ? {
+              stillWanted: (spec: Rollout) =>
+                alreadyDone(request.repoDir, lockRemote, { rollout, environment: spec.environment, rev }),
+            }
+          : {}),
         repoDir: request.repoDir,
         playbook: rollout,
         rev,

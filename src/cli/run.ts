@@ -17,8 +17,9 @@ import type { Approver } from '../engine/index.js';
 import type { RunTuiHandle } from '../ui/tui/render.js';
 import { examples } from './usage.js';
 import { addFreezeFlags, freezeOverride, type FreezeFlags } from './freeze-flags.js';
+import { addLockFlags, coordinationOf, type LockFlags } from './lock-flags.js';
 
-export interface RunFlags extends FreezeFlags {
+export interface RunFlags extends FreezeFlags, LockFlags {
   yes?: boolean;
   json?: boolean;
   rev: string;
@@ -43,7 +44,7 @@ export function register(program: Command, context: CliContext): void {
     .option('--json', 'one JSON object per line: events, then a summary')
     .option('--rev <rev>', 'the revision to run (default HEAD)', 'HEAD')
     .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)');
-  addFreezeFlags(command).action(async (playbook: string, flags: RunFlags, command: Command) => {
+  addFreezeFlags(addLockFlags(command)).action(async (playbook: string, flags: RunFlags, command: Command) => {
     context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));
   });
 }
@@ -96,6 +97,7 @@ export async function watchRun(
     const done = await start({
       yes: flags.yes === true,
       ...(flags.push ? { pushTo: flags.push === true ? 'origin' : flags.push } : {}),
+      coordination: coordinationOf(flags),
       approvers: interactive ? [tuiApprover] : [],
       listeners: [listener],
       onPlan: () => {

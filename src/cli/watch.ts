@@ -19,6 +19,7 @@ import { interruptions } from './interrupt.js';
 import { reportFailure } from './report.js';
 import { createWatchLineRenderer } from '../ui/watch-lines.js';
 import { examples } from './usage.js';
+import { leaseMs } from './lock-flags.js';
 
 export interface WatchFlags {
   remote?: string;
@@ -32,6 +33,7 @@ export interface WatchFlags {
   yes?: boolean;
   once?: boolean;
   json?: boolean;
+  lease?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -65,6 +67,11 @@ export function register(program: Command, context: CliContext): void {
     .option('--self-heal', 'after a drift alert, run the rollout again at its deployed commit')
     .option('--yes', 'approve pause gates of the runs watch starts (never skips a health gate)')
     .option('--once', 'one cycle, then exit with its worst exit code (cron)')
+    .option(
+      '--lease <duration>',
+      "the lease on each run's environment lock on the remote; a standby watcher takes a lapsed one over",
+      '60s',
+    )
     .option(
       '--json',
       "one JSON object per line: watch's events, and each run's events and summary as run --json prints them",
@@ -106,6 +113,7 @@ export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
     selfHeal: flags.selfHeal === true,
     yes: flags.yes === true,
     once: flags.once === true,
+    ...(flags.lease !== undefined ? { leaseMs: leaseMs(flags.lease) } : {}),
   };
 }
 

@@ -46,7 +46,7 @@ async function push(git: SimpleGit, remote: string, refspecs: string[]): Promise
 }
 
 /** Fetches the remote's notes and merges them into ours, uniting the run lists of commits noted on both sides. */
-async function mergeRemoteNotes(git: SimpleGit, remote: string): Promise<Result<void>> {
+export async function mergeRemoteNotes(git: SimpleGit, remote: string): Promise<Result<void>> {
   try {
     await git.raw(['fetch', '--quiet', remote, `+${NOTES_REF}:${INCOMING_NOTES}`]);
     const theirs = await listNotes(git, INCOMING_NOTES);

@@ -1,0 +1,137 @@
+/**
+ * A run coordinated through the rollout repo's Git remote (issue 14): which
+ * remote holds the environment lock, taking it (and, when a holder's lease
+ * ran out, its stranded journal), and sharing this run's journal there at
+ * each batch boundary and gate so that another clone can finish it.
+ * Without a remote, the local lock in `.lieutenant/locks/` is all there is.
+ */
+import type { Journal, RunEvent } from '../engine/index.js';
+import { ok, type Result } from '../core/result.js';
+import { gitRun } from '../gitops/git-run.js';
+import { acquireRemoteLock } from '../gitops/remote-lock.js';
+import { deleteSharedJournal, importSharedJournals, pushJournal } from '../gitops/shared-journal.js';
+import { ensureStateDir, type LockHolder } from '../state/index.js';
+import type { EnvironmentLock } from '../state/lock-port.js';
+import { badInput, type AppFailure } from './failure.js';
+
+/** How a command coordinates: `--remote NAME` and `--lease DURATION`. */
+export interface Coordination {
+  /** The remote named with --remote; default origin, or the only remote; none: the local lock only. */
+  remote?: string;
+  leaseMs?: number;
+}
+
+/** The remote that holds the lock, or undefined when the repo has none (the local lock is then the lock). */
+export async function lockRemoteOf(
+  repoDir: string,
+  requested?: string,
+): Promise<Result<string | undefined, AppFailure>> {
+  const listed = await gitRun(repoDir, ['remote']);
+  const remotes = listed.code === 0 ? listed.stdout.split('\n').filter((line) => line.trim() !== '') : [];
+  if (requested !== undefined) {
+    if (remotes.includes(requested)) return ok(requested);
+    return {
+      ok: false,
+      error: badInput(`the rollout repo has no remote ${requested} (remotes: ${remotes.join(', ') || 'none'})`),
+    };
+  }
+  if (remotes.includes('origin')) return ok('origin');
+  return ok(remotes.length === 1 ? remotes[0] : undefined);
+}
+
+/**
+ * Takes ENVIRONMENT's lock on `remote` and, holding it, brings in the shared
+ * journals of runs there that no one finished — a run whose holder's lease
+ * ran out among them — so `findInterrupted` sees them.
+ */
+export async function takeSharedLock(
+  repoDir: string,
+  remote: string,
+  environment: string,
+  holder: LockHolder,
+  options: { leaseMs: number; onWarning: (message: string) => void },
+): Promise<Result<EnvironmentLock, AppFailure>> {
+  const taken = await acquireRemoteLock(repoDir, environment, holder, { remote, leaseMs: options.leaseMs });
+  if (!taken.ok) {
+    const { exitCode, message, details } = taken.error;
+    return { ok: false, error: { exitCode, message, details } };
+  }
+  const lock = taken.value;
+  if (lock.warning) options.onWarning(lock.warning);
+  await ensureStateDir(repoDir);
+  const imported = await importSharedJournals(repoDir, remote, environment);
+  if (!imported.ok) {
+    await lock.release();
+    return {
+      ok: false,
+      error: badInput(
+        `${imported.error.message}; nothing was changed`,
+        imported.error.detail ? [imported.error.detail] : [],
+      ),
+    };
+  }
+  for (const runId of imported.value) options.onWarning(`brought in the journal of run ${runId} from ${remote}`);
+  return ok(lock);
+}
+
+/** Events pushed before the run goes on: batch boundaries, gates, failures, the start and the end. */
+const SHARED_AT = new Set<RunEvent['type']>([
+  'run.started',
+  'batch.started',
+  'batch.finished',
+  'gate.waiting',
+  'gate.answered',
+  'host.failed',
+  'run.stopping',
+  'run.finished',
+]);
+
+export interface JournalSharing {
+  /**
+   * The run's journal, written ahead to the remote too at each boundary: a
+   * batch's hosts are drained only once the remote knows the batch began, so
+   * whoever finishes the run knows which hosts may be out.
+   */
+  wrap(journal: Journal): Journal;
+  /** Waits for the pushes under way; then, when every host is back, deletes the shared journal. */
+  finish(hostsOut: number): Promise<void>;
+}
+
+/** One push at a time; a push queued behind it reads the file when it starts, so it covers every event before it. */
+export function shareJournal(
+  repoDir: string,
+  remote: string,
+  runId: string,
+  onWarning: (message: string) => void,
+): JournalSharing {
+  let pushing: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  let warned = false;
+  const push = (): Promise<void> => {
+    if (queued) return queued;
+    const next = pushing.then(async () => {
+      queued = undefined;
+      const pushed = await pushJournal(repoDir, remote, runId);
+      // The run goes on: its own journal is intact, only another clone could not take it over now.
+      if (!pushed.ok && !warned) {
+        warned = true;
+        onWarning(`${pushed.error.message}; another clone could not finish this run if it stopped now`);
+      }
+    });
+    queued = next;
+    pushing = next;
+    return next;
+  };
+  return {
+    wrap: (journal) => ({
+      append: async (event) => {
+        await journal.append(event);
+        if (SHARED_AT.has(event.type)) await push();
+      },
+    }),
+    finish: async (hostsOut) => {
+      await pushing;
+      if (hostsOut === 0) await deleteSharedJournal(repoDir, remote, runId);
+    },
+  };
+}

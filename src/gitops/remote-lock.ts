@@ -1,0 +1,279 @@
+/**
+ * The environment lock on the shared Git remote: `refs/lieutenant/locks/<env>`
+ * points at a parentless commit whose message is the holder, as JSON (run,
+ * operator, machine, checkout, pid, lease). Every change is a compare-and-swap
+ * push (`--force-with-lease=<ref>:<expected>`): taking a free lock expects no
+ * ref, renewing and releasing expect our own commit, taking over expects the
+ * expired holder's — so of two clones racing, exactly one wins.
+ *
+ * The holder renews its lease every third of it. A lease that ran out (by the
+ * wall clock of the machine looking: the machines' clocks must roughly agree)
+ * is taken over; so is a holder in this very checkout whose process is gone.
+ */
+import { hostname, userInfo } from 'node:os';
+import { z } from 'zod';
+import { ExitCode } from '../core/exit-codes.js';
+import { ok, type Result } from '../core/result.js';
+import { LockInfoSchema } from '../state/lock-file.js';
+import { leaseExpired, type EnvironmentLock, type LeasedLockInfo } from '../state/lock-port.js';
+import type { LockHeld, LockHolder } from '../state/lock.js';
+import { isAlive } from '../state/liveness.js';
+import { gitOut, gitRun, pushRejected } from './git-run.js';
+
+export const LOCKS_PREFIX = 'refs/lieutenant/locks';
+export const DEFAULT_LEASE_MS = 60_000;
+
+export const lockRef = (environment: string): string => `${LOCKS_PREFIX}/${environment}`;
+
+export interface RemoteLockOptions {
+  remote: string;
+  leaseMs: number;
+  /** Tests move time; default Date.now. */
+  now?: () => number;
+}
+
+const LeasedSchema = LockInfoSchema.extend({
+  repoDir: z.string().min(1),
+  renewedAt: z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'not a time'),
+  leaseMs: z.number().int().positive(),
+});
+
+type Seen =
+  | { kind: 'free' }
+  | { kind: 'held'; oid: string; info: LeasedLockInfo }
+  | { kind: 'unreadable'; oid: string; reason: string };
+
+const ATTEMPTS = 5;
+
+export async function acquireRemoteLock(
+  repoDir: string,
+  environment: string,
+  holder: LockHolder,
+  options: RemoteLockOptions,
+): Promise<Result<EnvironmentLock, LockHeld>> {
+  const { remote, leaseMs } = options;
+  const now = options.now ?? Date.now;
+  const ref = lockRef(environment);
+  const where = `${remote} ${ref}`;
+  const since = new Date(now()).toISOString();
+  const mine = (): LeasedLockInfo => ({
+    pid: process.pid,
+    user: currentUser(),
+    host: hostname(),
+    since,
+    ...holder,
+    repoDir,
+    renewedAt: new Date(now()).toISOString(),
+    leaseMs,
+  });
+  const refused = (exitCode: ExitCode, message: string, details: string[] = [], info?: LeasedLockInfo) => ({
+    ok: false as const,
+    error: { environment, path: where, holder: info, exitCode, message, details },
+  });
+
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    let seen: Seen;
+    try {
+      seen = await readRemoteLock(repoDir, remote, environment);
+    } catch (error) {
+      return refused(ExitCode.badInput, `could not read the lock of ${environment} on ${remote}: ${messageOf(error)}`, [
+        `the lock lives on the rollout repo's remote; check that ${remote} can be reached (git ls-remote ${remote})`,
+      ]);
+    }
+    if (seen.kind === 'unreadable') {
+      return refused(ExitCode.badInput, `${where} is not a lock Lieutenant wrote (${seen.reason})`, [
+        `if no run is active in ${environment}, delete it: git push ${remote} :${ref}`,
+      ]);
+    }
+    if (seen.kind === 'held' && !takeable(seen.info, repoDir, now())) {
+      return refused(
+        ExitCode.locked,
+        describeLeasedHolder(environment, seen.info, now()),
+        [`lock: ${where}`],
+        seen.info,
+      );
+    }
+    const info = mine();
+    const expected = seen.kind === 'held' ? seen.oid : undefined;
+    let pushed: 'ok' | 'moved';
+    let commit: string;
+    try {
+      commit = await lockCommit(repoDir, info);
+      pushed = await casPush(repoDir, remote, ref, expected, commit);
+    } catch (error) {
+      return refused(ExitCode.badInput, `could not take the lock of ${environment} on ${remote}: ${messageOf(error)}`);
+    }
+    if (pushed === 'moved') continue; // someone else moved it first: look again
+    const takenOver = seen.kind === 'held' ? seen.info : undefined;
+    return ok(
+      holdLease(repoDir, remote, environment, info, commit, {
+        leaseMs,
+        now,
+        where,
+        takenOver,
+      }),
+    );
+  }
+  return refused(ExitCode.locked, `the lock of ${environment} (${where}) kept changing hands; try again`);
+}
+
+/** What `ref` on `remote` holds now. Throws when the remote cannot be read. */
+export async function readRemoteLock(repoDir: string, remote: string, environment: string): Promise<Seen> {
+  const ref = lockRef(environment);
+  const listed = await gitOut(repoDir, ['ls-remote', '--end-of-options', remote, ref]);
+  const oid = listed
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .find(([, name]) => name === ref)?.[0];
+  if (oid === undefined) return { kind: 'free' };
+  if ((await gitRun(repoDir, ['cat-file', '-e', `${oid}^{commit}`])).code !== 0) {
+    await gitOut(repoDir, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      remote,
+      `+${ref}:refs/lieutenant/seen-locks/${environment}`,
+    ]);
+  }
+  const message = await gitRun(repoDir, ['log', '-1', '--format=%B', oid]);
+  if (message.code !== 0) return { kind: 'unreadable', oid, reason: 'not a commit' };
+  let json: unknown;
+  try {
+    json = JSON.parse(message.stdout);
+  } catch {
+    return { kind: 'unreadable', oid, reason: 'its message is not JSON' };
+  }
+  const parsed = LeasedSchema.safeParse(json);
+  if (parsed.success) return { kind: 'held', oid, info: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { kind: 'unreadable', oid, reason: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
+}
+
+export function describeLeasedHolder(environment: string, info: LeasedLockInfo, now: number): string {
+  const left = Math.ceil((Date.parse(info.renewedAt) + info.leaseMs - now) / 1000);
+  const lease = left > 0 ? `lease ${left}s left` : `lease expired ${-left}s ago`;
+  return `${environment} is locked by run ${info.runId} (${info.operator}; pid ${info.pid}, ${info.user}@${info.host}:${info.repoDir}, since ${info.since}, ${lease})`;
+}
+
+/** An expired lease, or a holder in this checkout whose process is gone. */
+function takeable(info: LeasedLockInfo, repoDir: string, now: number): boolean {
+  if (leaseExpired(info, now)) return true;
+  return info.host === hostname() && info.repoDir === repoDir && !isAlive(info);
+}
+
+interface Lease {
+  leaseMs: number;
+  now: () => number;
+  where: string;
+  takenOver: LeasedLockInfo | undefined;
+}
+
+/** The held lock: renewed every third of the lease until released or lost. */
+function holdLease(
+  repoDir: string,
+  remote: string,
+  environment: string,
+  first: LeasedLockInfo,
+  firstOid: string,
+  lease: Lease,
+): EnvironmentLock {
+  const ref = lockRef(environment);
+  const lost = new AbortController();
+  let info = first;
+  let oid = firstOid;
+  let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  // One update at a time: a renewal, the run id, the release — each expects the last one's commit.
+  let queue: Promise<unknown> = Promise.resolve();
+  const update = (change: Partial<LeasedLockInfo>): Promise<void> => {
+    const next = queue.then(async () => {
+      if (released || lost.signal.aborted) return;
+      const fresh = { ...info, ...change, renewedAt: new Date(lease.now()).toISOString() };
+      const commit = await lockCommit(repoDir, fresh);
+      const pushed = await casPush(repoDir, remote, ref, oid, commit).catch(() => 'unreachable' as const);
+      if (pushed === 'ok') {
+        info = fresh;
+        oid = commit;
+      } else if (pushed === 'moved') {
+        lost.abort(new Error(`the lock of ${environment} (${lease.where}) was taken over: this run's lease ran out`));
+      }
+      // Unreachable: try again at the next renewal; the lease still covers two more.
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const renewSoon = (): void => {
+    timer = setTimeout(
+      () => {
+        void update({}).finally(() => {
+          if (!released && !lost.signal.aborted) renewSoon();
+        });
+      },
+      Math.max(50, Math.floor(lease.leaseMs / 3)),
+    );
+    timer.unref();
+  };
+  renewSoon();
+  return {
+    environment,
+    where: lease.where,
+    get info() {
+      return info;
+    },
+    ...(lease.takenOver
+      ? {
+          takenOver: lease.takenOver,
+          warning: `took over the lock of ${environment} from run ${lease.takenOver.runId} (pid ${lease.takenOver.pid} on ${lease.takenOver.host}): its lease ran out`,
+        }
+      : {}),
+    lost: lost.signal,
+    assign: (runId) => update({ runId }),
+    release: async () => {
+      clearTimeout(timer);
+      await queue;
+      if (released) return;
+      released = true;
+      if (lost.signal.aborted) return;
+      await casPush(repoDir, remote, ref, oid, undefined).catch(() => undefined);
+    },
+  };
+}
+
+async function lockCommit(repoDir: string, info: LeasedLockInfo): Promise<string> {
+  const tree = (await gitOut(repoDir, ['hash-object', '-w', '-t', 'tree', '/dev/null'])).trim();
+  const identity = ['-c', 'user.name=Lieutenant', '-c', `user.email=lieutenant@${hostname()}`];
+  return (await gitOut(repoDir, [...identity, 'commit-tree', tree], `${JSON.stringify(info)}\n`)).trim();
+}
+
+/** Moves `ref` on `remote` from `expected` (none: must not exist) to `to` (none: delete). */
+async function casPush(
+  repoDir: string,
+  remote: string,
+  ref: string,
+  expected: string | undefined,
+  to: string | undefined,
+): Promise<'ok' | 'moved'> {
+  const run = await gitRun(repoDir, [
+    'push',
+    '--porcelain',
+    `--force-with-lease=${ref}:${expected ?? ''}`,
+    '--end-of-options',
+    remote,
+    `${to ?? ''}:${ref}`,
+  ]);
+  if (run.code === 0) return 'ok';
+  if (pushRejected(run)) return 'moved';
+  throw new Error(run.stderr.trim() || `git push ${remote} exited ${run.code}`);
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
