@@ -8,10 +8,10 @@
 import type { Journal, RunEvent } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { gitRun } from '../gitops/git-run.js';
-import { acquireRemoteLock } from '../gitops/remote-lock.js';
+import { acquireRemoteLock, readRemoteLock } from '../gitops/remote-lock.js';
 import { deleteSharedJournal, importSharedJournals, pushJournal } from '../gitops/shared-journal.js';
-import { ensureStateDir, type LockHolder } from '../state/index.js';
-import type { EnvironmentLock } from '../state/lock-port.js';
+import { ensureStateDir, type LockHolder, type LockStatus } from '../state/index.js';
+import { leaseExpired, type EnvironmentLock } from '../state/lock-port.js';
 import { badInput, type AppFailure } from './failure.js';
 
 /** How a command coordinates: `--remote NAME` and `--lease DURATION`. */
@@ -72,6 +72,17 @@ export async function takeSharedLock(
   }
   for (const runId of imported.value) options.onWarning(`brought in the journal of run ${runId} from ${remote}`);
   return ok(lock);
+}
+
+/** The holder of ENVIRONMENT's lock on `remote`, as `status` shows it (stale: its lease ran out); undefined when free or unreadable. */
+export async function readSharedLock(
+  repoDir: string,
+  remote: string,
+  environment: string,
+): Promise<LockStatus | undefined> {
+  const seen = await readRemoteLock(repoDir, remote, environment).catch(() => undefined);
+  if (seen?.kind !== 'held') return undefined;
+  return { holder: seen.info, stale: leaseExpired(seen.info, Date.now()) };
 }
 
 /** Events pushed before the run goes on: batch boundaries, gates, failures, the start and the end. */

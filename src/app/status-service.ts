@@ -11,6 +11,7 @@ import { ok, type Result } from '../core/result.js';
 import { deployedCommit } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../state/index.js';
+import { lockRemoteOf, readSharedLock } from './shared-run.js';
 import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, stateProblem, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
@@ -99,6 +100,12 @@ export async function statusService(request: {
     };
   }
   const report: StatusReport = { hosts: [], environments: [] };
+  // The lock of a run on another clone lives on the remote: a watcher must not judge its hosts as drift either.
+  const remote = await lockRemoteOf(request.repoDir);
+  const sharedLock = (environment: string) =>
+    remote.ok && remote.value !== undefined
+      ? readSharedLock(request.repoDir, remote.value, environment)
+      : Promise.resolve(undefined);
   const history = await loadHistory(request.repoDir);
   for (const environment of environments) {
     const env: EnvironmentStatus = {
@@ -106,7 +113,7 @@ export async function statusService(request: {
       head: repo.value.commit,
       deployed: {},
       pending: [],
-      lock: await readLock(request.repoDir, environment),
+      lock: (await readLock(request.repoDir, environment)) ?? (await sharedLock(environment)),
       lastRun: history.find((entry) => entry.environment === environment),
       problems: damagedRuns(history, environment),
       freeze: freezeOf(repo.value.inventories.get(environment)?.spec.freeze ?? [], request.now ?? Date.now()),
