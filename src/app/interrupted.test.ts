@@ -32,6 +32,37 @@ describe('resumePoint', () => {
     expect(point?.lastStep).toBe('halted with web-01 out of rotation');
   });
 
+  it('brings back the hosts of the batch in flight that the fleet shows out of rotation, when the journal (shared at batch boundaries) ends at the batch start', async () => {
+    // Given a healthy release whose journal, as the remote has it, ends at the first batch's start
+    const fixture = { groups: [{ hosts: 4, packages: { demo: '1.1' } }], batches: ['50%'] };
+    const first = await runScenario({ fixture });
+    const point = resumePoint(cutAt(first.events, 'batch.started'));
+    expect(point?.inFlight).toEqual(['web-01', 'web-02']);
+    expect(point?.leftOut).toEqual([]);
+    // When it is resumed on the fleet as the dead run left it: web-01 upgraded and drained, web-02 in maint
+    const resumed = await runScenario({
+      fixture,
+      installedOn: { 'web-01': '1.1' },
+      initiallyOut: { 'web-01': 'drain', 'web-02': 'maint' },
+      editFacts: (facts) => {
+        const continuation = { runId: 'run-1', ...(point ? { point } : {}) };
+        // Then only the batch's hosts are the run's to bring back (a host of another batch in maint is not)
+        const withMaint = { ...facts, outOfRotation: [...(facts.outOfRotation ?? []), 'web-04'] };
+        expect(resumeFacts(withMaint, continuation).leftOut?.sort()).toEqual(['web-01', 'web-02']);
+        return resumeFacts(facts, continuation);
+      },
+    });
+    expect(resumed.outcome.result).toBe('succeeded');
+    expect(resumed.world.outOfRotation()).toEqual([]);
+    expect(Object.values(resumed.world.installed).map((versions) => versions.demo)).toEqual([
+      '1.1',
+      '1.1',
+      '1.1',
+      '1.1',
+    ]);
+    expect(resumed.world.violations).toEqual([]);
+  });
+
   it('rolls back to what the journal recorded, not to what the host shows: killed in the health gate of a broken release', async () => {
     // Given a broken release (1.2) killed while web-01's health gate ran: web-01 is on 1.2 and out of rotation
     const fixture = {

@@ -5,8 +5,8 @@
  * run's environment pushes it; a run that ends with every host in rotation
  * deletes it (its note on the commit says what it did).
  */
-import { rename, readFile, writeFile } from 'node:fs/promises';
-import { journalPath, isRunId } from '../state/index.js';
+import { mkdir, rename, readFile, writeFile } from 'node:fs/promises';
+import { journalPath, isRunId, runsDir } from '../state/index.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { gitOut, gitRun } from './git-run.js';
 
@@ -45,6 +45,7 @@ export async function importSharedJournals(
     const local = await readFile(path, 'utf8').catch(() => '');
     // This checkout's own journal may be ahead of what it last pushed: never replace it with less.
     if (journal.text.length <= local.length || !journal.text.startsWith(local.replace(/[^\n]*$/, ''))) continue;
+    await mkdir(runsDir(repoDir), { recursive: true });
     await writeFile(`${path}.incoming`, journal.text);
     await rename(`${path}.incoming`, path);
     imported.push(journal.runId);
