@@ -33,6 +33,8 @@ import { operatorName } from '../control/index.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
 import { lockRemoteOf, takeSharedLock } from './shared-run.js';
+import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
+import { runRecords } from '../gitops/deployed.js';
 
 export type { RunViews } from './run-session.js';
 
@@ -113,7 +115,12 @@ async function decideRun(
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
   found.value.warnings.forEach(request.onWarning);
-  const interrupted = found.value.points.filter((p) => p.started.environment === rollout.environment);
+  const finishedElsewhere = views.shared
+    ? await finishedOnOtherClones(request.repoDir, views.shared.remote)
+    : new Set();
+  const interrupted = found.value.points.filter(
+    (p) => p.started.environment === rollout.environment && !finishedElsewhere.has(p.runId),
+  );
   const same = interrupted.find(
     (p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha,
   );
@@ -142,6 +149,17 @@ async function decideRun(
   return conductRun(views, rollout, fresh);
 }
 
+/**
+ * Runs another clone finished after this one was cut off (killed, then taken
+ * over): their notes, fetched from the remote, say they ended with every host
+ * in rotation, whatever this checkout's journal of them lacks.
+ */
+async function finishedOnOtherClones(repoDir: string, remote: string): Promise<Set<string>> {
+  await fetchDeployState(repoDir, remote);
+  const records = await runRecords(repoDir);
+  return new Set(records.filter((r) => r.hostsOut.length === 0).map((r) => r.runId));
+}
+
 /** Opens the run's session, executes its plan, closes it. */
 export async function conductRun(
   views: SessionViews,
@@ -149,7 +167,7 @@ export async function conductRun(
   continuation: Continuation,
 ): Promise<Result<RunDone, AppFailure>> {
   // The shared lock names the run it guards: the one this turned out to be.
-  await views.shared?.lock.assign(continuation.runId);
+  await views.shared?.lock.assign({ runId: continuation.runId, rollout: rollout.rollout });
   const session = await openRunSession(views, rollout, continuation);
   if (!session.ok) return session;
   try {

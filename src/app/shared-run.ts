@@ -58,8 +58,14 @@ export async function takeSharedLock(
   }
   const lock = taken.value;
   if (lock.warning) options.onWarning(lock.warning);
-  await ensureStateDir(repoDir);
-  const imported = await importSharedJournals(repoDir, remote, environment);
+  let imported: Awaited<ReturnType<typeof importSharedJournals>>;
+  try {
+    await ensureStateDir(repoDir);
+    imported = await importSharedJournals(repoDir, remote, environment);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   if (!imported.ok) {
     await lock.release();
     return {

@@ -99,7 +99,7 @@ describe('the environment lock on the shared remote', () => {
     if (!first.ok) throw new Error(first.error.message);
     const renewedBefore = first.value.info.renewedAt;
     await expect.poll(() => first.value.info.renewedAt, { timeout: 5_000 }).not.toBe(renewedBefore);
-    await first.value.assign('alive-2');
+    await first.value.assign({ runId: 'alive-2', rollout: 'web' });
 
     // When
     const second = await take(server, 'late', { now: () => Date.parse(first.value.info.renewedAt) + 500 });

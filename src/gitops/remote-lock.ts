@@ -120,21 +120,24 @@ export async function acquireRemoteLock(
 /** What `ref` on `remote` holds now. Throws when the remote cannot be read. */
 export async function readRemoteLock(repoDir: string, remote: string, environment: string): Promise<Seen> {
   const ref = lockRef(environment);
-  const listed = await gitOut(repoDir, ['ls-remote', '--end-of-options', remote, ref]);
-  const oid = listed
-    .split('\n')
-    .map((line) => line.split('\t'))
-    .find(([, name]) => name === ref)?.[0];
-  if (oid === undefined) return { kind: 'free' };
-  if ((await gitRun(repoDir, ['cat-file', '-e', `${oid}^{commit}`])).code !== 0) {
-    await gitOut(repoDir, [
-      'fetch',
-      '--quiet',
-      '--no-tags',
-      remote,
-      `+${ref}:refs/lieutenant/seen-locks/${environment}`,
-    ]);
+  const seenRef = `refs/lieutenant/seen-locks/${environment}`;
+  let oid: string | undefined;
+  // The holder renews (or lets go) between our ls-remote and fetch: then read what the fetch brought.
+  for (let attempt = 0; attempt < 3 && oid === undefined; attempt += 1) {
+    const listed = await gitOut(repoDir, ['ls-remote', '--end-of-options', remote, ref]);
+    const advertised = listed
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .find(([, name]) => name === ref)?.[0];
+    if (advertised === undefined) return { kind: 'free' };
+    if ((await gitRun(repoDir, ['cat-file', '-e', `${advertised}^{commit}`])).code === 0) {
+      oid = advertised;
+      break;
+    }
+    const fetched = await gitRun(repoDir, ['fetch', '--quiet', '--no-tags', remote, `+${ref}:${seenRef}`]);
+    if (fetched.code === 0) oid = (await gitOut(repoDir, ['rev-parse', '--verify', seenRef])).trim();
   }
+  if (oid === undefined) throw new Error(`${ref} on ${remote} kept changing while it was read`);
   const message = await gitRun(repoDir, ['log', '-1', '--format=%B', oid]);
   if (message.code !== 0) return { kind: 'unreadable', oid, reason: 'not a commit' };
   let json: unknown;
@@ -227,7 +230,7 @@ function holdLease(
         }
       : {}),
     lost: lost.signal,
-    assign: (runId) => update({ runId }),
+    assign: ({ runId, rollout }) => update({ runId, rollout }),
     release: async () => {
       clearTimeout(timer);
       await queue;

@@ -26,7 +26,7 @@ export interface EnvironmentLock {
   /** Aborts when the lease was lost: someone else holds the lock now, the run must stop. */
   lost: AbortSignal;
   /** Records the run the holder is doing (known only once interrupted runs were read under the lock). */
-  assign(runId: string): Promise<void>;
+  assign(run: { runId: string; rollout: string }): Promise<void>;
   /** Stops renewing and gives the lock up, only if it is still ours. */
   release(): Promise<void>;
 }

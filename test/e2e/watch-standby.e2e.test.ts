@@ -123,11 +123,11 @@ describe('two watchers on two clones of one remote', () => {
       runs.map(({ events }) => eventsOf(events, 'run.finished').map((e) => e.result)),
       said(first, second),
     ).toEqual([['succeeded']]);
-    expect((await remoteNote(remoteDir, release)).map((r) => r.runId)).toEqual(runs.map((r) => r.runId));
-    expect(await installedVersions(given.fleet, hosts)).toEqual(allOn(hosts, '1.1'));
     await waitFor(async () => (await remoteRef(remoteDir, 'refs/lieutenant/locks/staging')) === '', {
       what: 'the lock released on the remote',
     });
+    expect((await remoteNote(remoteDir, release)).map((r) => r.runId)).toEqual(runs.map((r) => r.runId));
+    expect(await installedVersions(given.fleet, hosts)).toEqual(allOn(hosts, '1.1'));
     expect(await remoteRef(remoteDir, `refs/lieutenant/runs/${runs[0]?.runId ?? ''}`)).toBe('');
   });
 
@@ -177,15 +177,15 @@ describe('two watchers on two clones of one remote', () => {
       said(standby),
     ).toEqual([undefined, runId]);
     expect(eventsOf(events, 'run.finished').map((e) => [e.result, e.hostsOut])).toEqual([['succeeded', []]]);
-    // …exactly once: no other run of the release, one record of it on the remote
+    // …exactly once: no other run of the release, one record of it on the remote (pushed before the lock is let go)
+    await waitFor(async () => (await remoteRef(remoteDir, 'refs/lieutenant/locks/staging')) === '', {
+      what: `the lock released on the remote\n${said(standby)}`,
+    });
     expect((await runsOf(release, ...clones)).map((r) => r.runId)).toEqual([runId, runId]);
     expect((await remoteNote(remoteDir, release)).map((r) => [r.runId, r.result])).toEqual([[runId, 'succeeded']]);
     // …and the fleet as committed, every server serving
     expect(await installedVersions(given.fleet, hosts)).toEqual(allOn(hosts, '1.1'));
     expect(await rotation(given.fleet)).toEqual(allUp(hostNames(given.fleet)));
-    await waitFor(async () => (await remoteRef(remoteDir, 'refs/lieutenant/locks/staging')) === '', {
-      what: 'the lock released on the remote',
-    });
     expect(await remoteRef(remoteDir, `refs/lieutenant/runs/${runId}`)).toBe('');
   });
 
