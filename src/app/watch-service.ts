@@ -36,6 +36,7 @@ import { startWatchLoop } from './watch/loop.js';
 import { httpNotifier } from './watch/notify.js';
 import { loopHealth, staleAfterMs, type LoopHealth } from './watch/health.js';
 import { localLockProbe } from './watch/lock-probe.js';
+import { sharedLockProbe } from './watch/shared-lock-probe.js';
 import { createWatchMetrics, type WatchMetrics } from './watch/metrics.js';
 import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
@@ -104,7 +105,12 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   });
   // Fed by the same events as the views, served only where there is a listener to serve them.
   const metrics = request.listen
-    ? createWatchMetrics({ lockProbe: localLockProbe(request.repoDir), health, now: () => clock.now() })
+    ? createWatchMetrics({
+        lockProbe:
+          lockRemote !== undefined ? sharedLockProbe(request.repoDir, lockRemote) : localLockProbe(request.repoDir),
+        health,
+        now: () => clock.now(),
+      })
     : undefined;
   const emit = eventEmitter(
     (event) => {
