@@ -77,9 +77,13 @@ describe('lieutenant watch --listen: /metrics, /healthz and SIGTERM', () => {
     const text = await waitFor(
       async () => {
         const scraped = await (await fetch(new URL('/metrics', url))).text();
-        return samplesOf(scraped)[RUNS_SUCCEEDED] === 1 ? scraped : undefined;
+        const samples = samplesOf(scraped);
+        // The run is counted as it finishes; its lock is let go a moment later, once its record is pushed.
+        return samples[RUNS_SUCCEEDED] === 1 && samples['lieutenant_lock_held{environment="staging"}'] === 0
+          ? scraped
+          : undefined;
       },
-      { what: 'the run counted in /metrics', timeoutMs: 30_000 },
+      { what: 'the run counted in /metrics and its lock released', timeoutMs: 30_000 },
     );
 
     // Then: the values
