@@ -32,7 +32,7 @@ import { describeAllowance } from './freeze/guard.js';
 import { operatorName } from '../control/index.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
-import { lockRemoteOf, takeSharedLock } from './shared-run.js';
+import { LOCAL_ONLY, localOnlyWarning, lockRemoteOf, takeSharedLock } from './shared-run.js';
 import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
 import { runRecords } from '../gitops/deployed.js';
 
@@ -85,7 +85,10 @@ export async function runService(request: RunRequest): Promise<Result<RunDone, A
 
   const remote = await lockRemoteOf(request.repoDir, request.coordination?.remote);
   if (!remote.ok) return remote;
-  if (remote.value === undefined) return decideRun(request, views, rollout, newContinuation(rollout));
+  if (remote.value === undefined) {
+    if (request.coordination?.remote === LOCAL_ONLY) request.onWarning(localOnlyWarning(rollout.environment));
+    return decideRun(request, views, rollout, newContinuation(rollout));
+  }
 
   // The lock on the remote first: interrupted runs are read under it, a stranded one brought in from there.
   const fresh = newContinuation(rollout);

@@ -21,6 +21,12 @@ export interface Coordination {
   leaseMs?: number;
 }
 
+export const LOCAL_ONLY = 'none';
+
+/** What a run taking only this checkout's lock says, so that nobody forgets what it gave up. */
+export const localOnlyWarning = (environment: string): string =>
+  `--remote none: ${environment} is locked in this checkout only; a run from another clone or watcher is not kept out`;
+
 /** The remote that holds the lock, or undefined when the repo has none (the local lock is then the lock). */
 export async function lockRemoteOf(
   repoDir: string,
@@ -28,6 +34,8 @@ export async function lockRemoteOf(
 ): Promise<Result<string | undefined, AppFailure>> {
   const listed = await gitRun(repoDir, ['remote']);
   const remotes = listed.code === 0 ? listed.stdout.split('\n').filter((line) => line.trim() !== '') : [];
+  // `--remote none`: this checkout's lock only, when the remote cannot be reached (unless a remote is called none).
+  if (requested === LOCAL_ONLY && !remotes.includes(LOCAL_ONLY)) return ok(undefined);
   if (requested !== undefined) {
     if (remotes.includes(requested)) return ok(requested);
     return {
