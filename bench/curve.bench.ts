@@ -15,7 +15,8 @@ import { curveLines, type CurveRow, type Sample } from './curve-report.js';
 import { lowerBoundScript } from './lower-bound.js';
 import { timeCommand, type Timed } from './measure.js';
 import { benchRollout } from './rollout.js';
-import { sshSnapshot, sshUsage } from './ssh-counts.js';
+import { lieutenantPhases, medianPhases, type Phases } from './phases.js';
+import { sshSnapshot, sshUsage } from '../test/fleet/ssh-counts.js';
 
 const SIZES = (process.env.BENCH_HOSTS ?? '10,100,300').split(',').map((size) => Number(size.trim()));
 const PREFIX = process.env.BENCH_PREFIX ?? '127.0.7';
@@ -117,6 +118,7 @@ async function measureSize(hosts: number, work: string, signal: AbortSignal): Pr
     const script = join(work, `lower-bound-${hosts}.sh`);
     await writeFile(script, lowerBoundScript(fleet, rollout), { mode: 0o755 });
     const marks = join(work, `drains-${hosts}`);
+    const phases: Phases[] = [];
     const row: CurveRow = { hosts, fleetUpMs, fleetPssKiB: memory.pssKiB, lieutenant: [], lowerBound: [], plan: [] };
     const contenders = {
       lieutenant: async () => {
@@ -126,6 +128,7 @@ async function measureSize(hosts: number, work: string, signal: AbortSignal): Pr
           { signal },
         );
         await checked('lieutenant run', timed, fleet, rollout.version);
+        phases.push(await lieutenantPhases((repo as RolloutRepo).dir, timed.startedAt, timed.exitedAt));
         row.lieutenant.push({
           ...sample,
           firstDrainMs: (await lieutenantFirstDrain((repo as RolloutRepo).dir)) - timed.startedAt,
@@ -165,6 +168,8 @@ async function measureSize(hosts: number, work: string, signal: AbortSignal): Pr
       if (timed.code !== 0) throw new Error(`lieutenant plan exited ${timed.code}:\n${timed.stderr.slice(-2000)}`);
       row.plan.push({ ...sample, firstDrainMs: Number.NaN });
     }
+    log(`  where lieutenant run spends it at ${hosts} hosts (median of its journals):`);
+    for (const [phase, ms] of medianPhases(phases)) log(`    ${phase.padEnd(42)}${(ms / 1000).toFixed(2)} s`);
     return row;
   } finally {
     await stopFleet(dir);

@@ -7,7 +7,7 @@
  * client each uses.
  */
 import { readFile } from 'node:fs/promises';
-import { hostPaths } from '../test/fleet/paths.js';
+import { hostPaths } from './paths.js';
 
 export interface SshCounts {
   connections: number;
