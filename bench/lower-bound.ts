@@ -17,7 +17,9 @@ import type { BenchRollout } from './rollout.js';
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export function lowerBoundScript(fleet: Fleet, rollout: BenchRollout): string {
-  const ssh = ['ssh', ...sshArguments(fleet)].map(quote).join(' ');
+  // ssh keeps the first value of an option: 60 s, not the fleet's 5 s — 150 handshakes at once on a
+  // loaded 2-core machine outlast 5 s, and the script has no retry (Lieutenant's pool waits longer too).
+  const ssh = ['ssh', '-o', 'ConnectTimeout=60', ...sshArguments(fleet)].map(quote).join(' ');
   const batches = rollout.batches
     .map(
       (batch) =>
