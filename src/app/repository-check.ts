@@ -77,7 +77,7 @@ export function prefetchRepositoryCheck(
     Object.entries(managers).map(([kind, manager]) => [kind, cached(manager)]),
   ) as PackageManagers;
 
-  const limit = pLimit(16);
+  const limit = pLimit(64); // as observeFleet: the surveys are waiting, not work
   const started = Promise.all(
     rollout.groups.flatMap((group) =>
       group.hosts.map((host) =>

@@ -105,10 +105,8 @@ export function createPackageManager(
     const names = Object.keys(wanted);
     if (names.length === 0) return ok({ installed: { versions: {}, unsettled: {} }, missing: [] });
     const parts = [definition.queryInstalled(names), definition.queryAvailable(names, false)];
-    const output = await run(shell, combinedCommand(parts).argv, {
-      privileged: combinedCommand(parts).privileged,
-      signal,
-    });
+    const combined = combinedCommand(parts);
+    const output = await run(shell, combined.argv, { privileged: combined.privileged, signal });
     if (!output.ok) return output;
     const split = splitCombined(output.value, parts.length);
     if (split === undefined) return fail(`${shell.host}: the combined ${definition.kind} query was cut short`);
