@@ -20,6 +20,11 @@ export interface Timed {
   wallMs: number;
   /** Peak resident set, KiB; undefined when it could not be read. */
   peakRssKiB: number | undefined;
+  /**
+   * CPU time, user + system, of the child and every descendant it waited for (GNU time's %U + %S:
+   * for the bash script, its ssh, curl and socat too); undefined without GNU time.
+   */
+  cpuMs: number | undefined;
   rssMethod: RssMethod;
   stdout: string;
   stderr: string;
@@ -46,7 +51,7 @@ export async function timeCommand(
   const scratch = await mkdtemp(join(tmpdir(), 'lieutenant-bench-time-'));
   const rssFile = join(scratch, 'rss');
   const [program, argv] =
-    method === 'GNU time %M' ? [GNU_TIME, ['-f', '%M', '-o', rssFile, file, ...args]] : [file, [...args]];
+    method === 'GNU time %M' ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, file, ...args]] : [file, [...args]];
   try {
     const startedAt = Date.now();
     const started = process.hrtime.bigint();
@@ -73,11 +78,25 @@ export async function timeCommand(
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (poll) clearInterval(poll);
-    const peakRssKiB =
-      method === 'GNU time %M'
-        ? Number((await readFile(rssFile, 'utf8').catch(() => '')).trim().split('\n').pop()) || undefined
-        : polledRss;
-    return { code, startedAt, exitedAt: startedAt + wallMs, wallMs, peakRssKiB, rssMethod: method, stdout, stderr };
+    // GNU time's last line: "%M %U %S" (a line before it says "Command exited with non-zero status N").
+    const [rss, user, system] =
+      (await readFile(rssFile, 'utf8').catch(() => '')).trim().split('\n').pop()?.split(' ') ?? [];
+    const peakRssKiB = method === 'GNU time %M' ? Number(rss) || undefined : polledRss;
+    const cpuMs =
+      method === 'GNU time %M' && user !== undefined && system !== undefined
+        ? (Number(user) + Number(system)) * 1000
+        : undefined;
+    return {
+      code,
+      startedAt,
+      exitedAt: startedAt + wallMs,
+      wallMs,
+      peakRssKiB,
+      cpuMs,
+      rssMethod: method,
+      stdout,
+      stderr,
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -65,7 +65,7 @@ export async function planService(
     if (tooMany) return { ok: false, error: tooMany };
     // The repositories are asked while the fleet is read, as `run` does.
     const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, request.signal);
-    const observation = await observe(rollout, world, request.signal);
+    const observation = await observe(rollout, { ...world, packageManagers: early.packageManagers }, request.signal);
     if (!observation.ok) return observation;
     const plan = planRollout(rollout, observation.value.facts);
     if (plan.batches.length > 0) await early.started;

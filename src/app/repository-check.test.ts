@@ -59,3 +59,48 @@ describe('prefetchRepositoryCheck', () => {
     expect(asked).toEqual(['web-01 9.9', 'web-01 9.9', 'web-01 1.0']);
   });
 });
+
+describe('prefetchRepositoryCheck with a surveying package manager', () => {
+  /** A manager that can survey: records each question it is asked, by kind. */
+  function surveyingManagers() {
+    const asked: string[] = [];
+    const manager: PackageManager = {
+      kind: 'apt',
+      installed: async (shell) => {
+        asked.push(`installed ${shell.host}`);
+        return ok({ versions: { demo: '1.1' }, unsettled: {} });
+      },
+      install: async () => ok({}),
+      ensureAvailable: async (shell) => {
+        asked.push(`ensureAvailable ${shell.host}`);
+        return okVoid;
+      },
+      survey: async (shell) => {
+        asked.push(`survey ${shell.host}`);
+        return ok({ installed: { versions: { demo: '1.0' }, unsettled: {} }, missing: [] });
+      },
+    };
+    const managers: PackageManagers = { apt: manager, dnf: manager, yum: manager, zypper: manager };
+    return { managers, asked };
+  }
+
+  it('Given two hosts, When the fleet is read and preflight asks, Then each host answers one survey and nothing else; a later read goes to the host', async () => {
+    const rollout = rolloutFixture({ groups: [{ hosts: 2 }] });
+    const { managers, asked } = surveyingManagers();
+    const early = prefetchRepositoryCheck(rollout, shells, managers, signal);
+    // The fleet read (observe) asks for installed versions while the prefetch runs.
+    const read = await Promise.all(
+      ['web-01', 'web-02'].map((h) => early.packageManagers.apt.installed(shellOf(h), ['demo'])),
+    );
+    await early.started;
+    const checked = await Promise.all(
+      ['web-01', 'web-02'].map((h) => early.packageManagers.apt.ensureAvailable(shellOf(h), { demo: '1.1' })),
+    );
+    expect(read.map((r) => r.ok && r.value.versions)).toEqual([{ demo: '1.0' }, { demo: '1.0' }]);
+    expect(checked.every((c) => c.ok)).toBe(true);
+    expect(asked.sort()).toEqual(['survey web-01', 'survey web-02']);
+    // During its batch, the host is read again, from the host.
+    await early.packageManagers.apt.installed(shellOf('web-01'), ['demo']);
+    expect(asked).toContain('installed web-01');
+  });
+});

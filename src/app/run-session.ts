@@ -139,7 +139,8 @@ export async function openRunSession(
       return { ok: false, error: tooMany };
     }
     const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, views.force);
-    const observed = await observe(rollout, world, views.force);
+    // Through the surveying managers: reading a host and checking its repositories is one remote command.
+    const observed = await observe(rollout, { ...world, packageManagers: early.packageManagers }, views.force);
     if (!observed.ok) {
       await close();
       return observed;

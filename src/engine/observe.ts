@@ -27,7 +27,9 @@ export async function observeFleet(
   rollout: Rollout,
   deps: ObserveDeps,
   signal: AbortSignal,
-  concurrency = 16,
+  // Hosts read at once. Reading is waiting on hosts, rarely CPU here: at 100 loopback hosts on a
+  // loaded 2-core machine `plan` took ~7.8 s with 16 at once, ~6.3 s with 64 (bench/README.md).
+  concurrency = 64,
 ): Promise<Observation> {
   const limit = pLimit(concurrency);
   const problems: string[] = [];

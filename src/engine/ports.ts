@@ -49,6 +49,13 @@ export interface PackageManager {
   /** Fails, naming each one, when the repositories lack a wanted version (checked before any drain). */
   ensureAvailable(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<void>>;
   /**
+   * What `installed(names of wanted)` and the first look of `ensureAvailable(wanted)`
+   * (before any refresh of repository metadata) would say, in one remote
+   * command: `missing` are the pins neither offered nor installed. Optional:
+   * without it, or when it fails, callers ask the two questions apart.
+   */
+  survey?(shell: RemoteShell, wanted: Record<string, string>, signal?: AbortSignal): Promise<Result<Survey>>;
+  /**
    * Brings packages to exactly these versions (upgrade or downgrade; null:
    * not installed, removed without taking anything that depends on it) and
    * returns what is installed afterwards, verified against `wanted` (an
@@ -59,6 +66,12 @@ export interface PackageManager {
 }
 
 export type PackageManagers = Record<PackageManagerKind, PackageManager>;
+
+/** See PackageManager.survey. */
+export interface Survey {
+  installed: Installed;
+  missing: string[];
+}
 
 // ----------------------------------------------------------- load balancer
 

@@ -1,15 +1,36 @@
-// npm run fleet -- up|down|status [--hosts N] [--dnf N] [--zypper N] [--dir DIR] [--prefix 127.0.1] [--environment staging] [--sudo-user NAME|none]
+// npm run fleet -- up|down|status [--hosts N] [--dnf N] [--zypper N] [--dir DIR] [--prefix 127.0.1] [--environment staging] [--sudo-user NAME|none] [--service shared|per-host]
 import { relative } from 'node:path';
+import { describeMemory, measureFleetMemory } from './memory.js';
 import { parseArgs } from 'node:util';
 import type { Fleet, HostFlavour } from './fleet.js';
-import { DEFAULT_FLEET_DIR, DEFAULT_SUDO_USER, readFleet, serverStatuses, startFleet, stopFleet } from './fleet.js';
+import {
+  DEFAULT_FLEET_DIR,
+  DEFAULT_SUDO_USER,
+  SHARED_SERVICE_ABOVE,
+  readFleet,
+  serverStatuses,
+  startFleet,
+  stopFleet,
+} from './fleet.js';
 
 const USAGE =
   `usage: npm run fleet -- up|down|status [--hosts N (Debian, apt)] [--dnf N] [--zypper N] [--dir DIR] [--prefix 127.0.1] [--environment staging] ` +
-  `[--sudo-user NAME|none  (default ${DEFAULT_SUDO_USER})]`;
+  `[--sudo-user NAME|none  (default ${DEFAULT_SUDO_USER})] [--service shared|per-host  (default: shared above ${SHARED_SERVICE_ABOVE} hosts)]`;
 
 function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** Every host of a small fleet; the first and last few of a large one. */
+function hostList(hosts: ReadonlyArray<{ name: string; address: string }>): string {
+  const shown = (list: typeof hosts) => list.map((host) => `${host.name}=${host.address}`).join(' ');
+  return hosts.length <= 12
+    ? shown(hosts)
+    : `${shown(hosts.slice(0, 4))} … ${shown(hosts.slice(-4))} (${hosts.length} hosts)`;
+}
+
+async function fleetMemory(fleet: Fleet): Promise<string> {
+  return describeMemory(await measureFleetMemory(fleet.dir), fleet.hosts.length + fleet.rpmHosts.length);
 }
 
 function describe(fleet: Fleet): string {
@@ -18,7 +39,7 @@ function describe(fleet: Fleet): string {
     `  inventory   ${fleet.inventoryPath}`,
     `  ssh key     ${fleet.identityFile}  (known_hosts: ${fleet.knownHostsPath})`,
     `  haproxy     ${fleet.haproxy.socket}  ${fleet.haproxy.tcpSocket ?? ''}  frontend ${fleet.haproxy.frontendUrl}`,
-    `  hosts       ${[...fleet.hosts, ...fleet.rpmHosts].map((host) => `${host.name}=${host.address}`).join(' ')}`,
+    `  hosts       ${hostList([...fleet.hosts, ...fleet.rpmHosts])}`,
     first
       ? `  try         ssh -i ${fleet.identityFile} -o UserKnownHostsFile=${fleet.knownHostsPath} root@${first.address} hostname`
       : '',
@@ -58,6 +79,7 @@ async function status(dir: string): Promise<number> {
     );
   });
   console.log(describe(fleet));
+  console.log(`  memory      ${await fleetMemory(fleet)}`);
   return 0;
 }
 
@@ -73,11 +95,19 @@ async function main(argv: string[]): Promise<number> {
       prefix: { type: 'string' },
       environment: { type: 'string' },
       'sudo-user': { type: 'string' },
+      service: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, ...extra] = positionals;
-  if (values.help || !command || extra.length > 0 || !['up', 'down', 'status'].includes(command)) {
+  const service = values.service;
+  if (
+    values.help ||
+    !command ||
+    extra.length > 0 ||
+    !['up', 'down', 'status'].includes(command) ||
+    (service !== undefined && service !== 'shared' && service !== 'per-host')
+  ) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
@@ -96,11 +126,13 @@ async function main(argv: string[]): Promise<number> {
       environment: values.environment,
       log: (line) => console.log(`  ${line}`),
       ...(sudoUser === 'none' ? {} : { sudoUser }),
+      ...(service === undefined ? {} : { sharedService: service === 'shared' }),
     });
     console.log(
       `fleet up: ${fleet.hosts.length + fleet.rpmHosts.length} hosts in ${seconds(started)} (${relative(process.cwd(), fleet.dir) || '.'})`,
     );
     console.log(describe(fleet));
+    console.log(`  memory      ${await fleetMemory(fleet)}`);
     console.log(`  stop with   npm run fleet -- down${values.dir ? ` --dir ${values.dir}` : ''}`);
     return 0;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseShowStat } from './haproxy.js';
 import { isFleetCommand } from './processes.js';
+import { hostAddress, maxHosts } from './paths.js';
 import { parse } from 'yaml';
 import { inventoryYaml } from './inventory.js';
 import { rpmEvr, rpmSources } from './rpm-repo.js';
@@ -106,5 +107,30 @@ describe('rpmSources', () => {
       'demo 1:2.0-3',
       'demo-addon 1.0-1',
     ]);
+  });
+});
+
+describe('host addresses of a large fleet', () => {
+  it('Given prefix 127.0.24, When numbering 300 hosts, Then the first 239 fill 127.0.24.11–.249 and the rest go on in 127.100.24.11…', () => {
+    expect([1, 239, 240, 300].map((i) => hostAddress('127.0.24', i))).toEqual([
+      '127.0.24.11',
+      '127.0.24.249',
+      '127.100.24.11',
+      '127.100.24.71',
+    ]);
+    const all = Array.from({ length: maxHosts('127.0.24') }, (_, i) => hostAddress('127.0.24', i + 1));
+    expect(new Set(all).size).toBe(717);
+  });
+
+  it('Given a prefix whose second octet leaves no room above it, When asked, Then it holds one /24 of hosts', () => {
+    expect(maxHosts('127.200.1')).toBe(239);
+    expect(maxHosts('127.155.1')).toBe(478);
+  });
+
+  it("claims the shared service by its hosts file, and not another fleet's", () => {
+    const dir = '/repo/.fleet';
+    const argv = (path: string) => ['/usr/bin/node', '/repo/test/fleet/service.js', '--shared', path];
+    expect(isFleetCommand(argv(`${dir}/service-hosts.json`), dir)).toBe(true);
+    expect(isFleetCommand(argv(`${dir}/e2e/service-hosts.json`), dir)).toBe(false);
   });
 });

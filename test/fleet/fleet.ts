@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import pLimit from 'p-limit';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildAptRepo } from './apt-repo.js';
@@ -10,10 +10,19 @@ import type { HostSpec } from './host.js';
 import { awaitHostReady, prepareHost, spawnHost } from './host.js';
 import { writeInventory } from './inventory.js';
 import { generateKeyPair, writeKnownHosts } from './keys.js';
-import { DEFAULT_FLEET_DIR, DEFAULT_PREFIX, fleetPaths, hostAddress, hostName, rpmHostName } from './paths.js';
+import {
+  DEFAULT_FLEET_DIR,
+  DEFAULT_PREFIX,
+  fleetPaths,
+  hostAddress,
+  hostName,
+  maxHosts,
+  rpmHostName,
+} from './paths.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { commandLine, isAlive, isFleetCommand } from './processes.js';
 import { isListening } from './probe.js';
+import { startSharedService } from './shared-service.js';
 import type { FleetState } from './state.js';
 import { readState, writeState } from './state.js';
 import { fleetEndpoints, stopFleet } from './stop.js';
@@ -42,10 +51,17 @@ export { resetFleet, setFleetFault } from './reset.js';
 export { stopFleet } from './stop.js';
 export { waitFor } from './wait.js';
 export { fleetFromState, sshArguments } from './handle.js';
-export { DEFAULT_FLEET_DIR, DEFAULT_PREFIX } from './paths.js';
+export { DEFAULT_FLEET_DIR, DEFAULT_PREFIX, hostAddress, maxHosts } from './paths.js';
 export { DEFAULT_SUDO_USER, ensureUserWithoutSudo, sudoersPath } from './deploy-user.js';
 
 const DEFAULT_HOSTS = 6;
+/** Larger fleets get one shared demo service by default (FleetOptions.sharedService). */
+export const SHARED_SERVICE_ABOVE = 50;
+/**
+ * Hosts initialising at once: each runs apt-get (or dnf, zypper) at start-up, ~40 MiB and
+ * most of a core for a moment; 300 at once would take gigabytes and time out on 2 cores.
+ */
+const STARTING_AT_ONCE = 24;
 
 function checkedOptions(options: FleetOptions) {
   const dir = resolve(options.dir ?? DEFAULT_FLEET_DIR);
@@ -56,19 +72,22 @@ function checkedOptions(options: FleetOptions) {
   const zypperHosts = options.zypperHosts ?? 0;
   // Paths go into sshd_config and sources.list (split on whitespace) and mount options (split on , and :).
   if (/[\s"',:]/.test(dir)) throw new Error(`fleet dir must not contain whitespace, quotes, commas or colons: ${dir}`);
-  if (!Number.isInteger(hosts) || hosts < 0 || hosts > 239) throw new Error(`hosts must be 0…239, got ${hosts}`);
+  if (!/^127\.(\d{1,3})\.(\d{1,3})$/.test(prefix) || prefix.split('.').some((part) => Number(part) > 255)) {
+    throw new Error(`prefix must be a loopback /24 such as 127.0.1, got ${prefix}`);
+  }
+  const most = maxHosts(prefix);
+  if (!Number.isInteger(hosts) || hosts < 0 || hosts > most) throw new Error(`hosts must be 0…${most}, got ${hosts}`);
   for (const [what, count] of [
     ['dnf hosts', dnfHosts],
     ['zypper hosts', zypperHosts],
   ] as const)
     if (!Number.isInteger(count) || count < 0) throw new Error(`${what} must be a whole number ≥ 0, got ${count}`);
-  if (hosts + dnfHosts + zypperHosts < 1 || hosts + dnfHosts + zypperHosts > 239)
-    throw new Error(`a fleet has 1…239 hosts in all, got ${hosts + dnfHosts + zypperHosts}`);
-  if (!/^127\.(\d{1,3})\.(\d{1,3})$/.test(prefix) || prefix.split('.').some((part) => Number(part) > 255)) {
-    throw new Error(`prefix must be a loopback /24 such as 127.0.1, got ${prefix}`);
-  }
+  if (hosts + dnfHosts + zypperHosts < 1 || hosts + dnfHosts + zypperHosts > most)
+    throw new Error(`a fleet on ${prefix} has 1…${most} hosts in all, got ${hosts + dnfHosts + zypperHosts}`);
   if (!/^[a-z][a-z0-9-]*$/.test(environment)) throw new Error(`environment must be a simple name, got ${environment}`);
-  return { dir, hosts, dnfHosts, zypperHosts, prefix, environment };
+  const total = hosts + dnfHosts + zypperHosts;
+  const sharedService = options.sharedService ?? total > SHARED_SERVICE_ABOVE;
+  return { dir, hosts, dnfHosts, zypperHosts, prefix, environment, sharedService };
 }
 
 /** Debian hosts first (web-01 = PREFIX.11 …), then dnf hosts, then zypper hosts, on the next addresses. */
@@ -131,7 +150,7 @@ function rpmBuildTools(tools: Awaited<ReturnType<typeof ensurePrerequisites>>) {
  * is torn down first; a failed up tears down what it started.
  */
 export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
-  const { dir, hosts: aptCount, dnfHosts, zypperHosts, prefix, environment } = checkedOptions(options);
+  const { dir, hosts: aptCount, dnfHosts, zypperHosts, prefix, environment, sharedService } = checkedOptions(options);
   const log = options.log ?? (() => {});
   const rpm = dnfHosts + zypperHosts > 0;
   const tools = await ensurePrerequisites(log, { rpm });
@@ -182,13 +201,29 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       specs.map((spec, i) => ({ address: spec.address, publicKey: hostKeys[i] ?? '' })),
     );
 
-    log(`starting ${count} hosts`);
-    const children: ChildProcess[] = specs.map((spec) => spawnHost(dir, spec, tools));
-    state.hosts = specs.map((spec, i) => ({ ...spec, pid: children[i]?.pid ?? 0 }));
+    log(`starting ${count} hosts (${STARTING_AT_ONCE} at a time${sharedService ? ', one shared demo service' : ''})`);
+    state.hosts = specs.map((spec) => ({ ...spec, pid: 0 }));
+    const limit = pLimit(STARTING_AT_ONCE);
+    // One write at a time: writeState renames one temporary file.
+    let saving = Promise.resolve();
+    const save = () => (saving = saving.then(() => writeState(state)));
+    await Promise.all(
+      specs.map((spec, i) =>
+        limit(async () => {
+          const child = spawnHost(dir, spec, tools, { sharedService });
+          const host = state.hosts[i] as FleetState['hosts'][number];
+          host.pid = child.pid ?? 0;
+          // Written as soon as there is a pid, so a failed up can be torn down.
+          await save();
+          Object.assign(host, await awaitHostReady(dir, spec, child, { health: !sharedService }));
+        }),
+      ),
+    );
     await writeState(state);
-    const ready = await Promise.all(specs.map((spec, i) => awaitHostReady(dir, spec, children[i] as ChildProcess)));
-    ready.forEach((host, i) => Object.assign(state.hosts[i] ?? {}, host));
-    await writeState(state);
+    if (sharedService) {
+      state.service = await startSharedService(dir, state.hosts);
+      await writeState(state);
+    }
 
     log('starting HAProxy');
     state.haproxy = await startHaproxy(dir, prefix, specs, tools.haproxy);
@@ -222,7 +257,11 @@ export async function readFleet(dirOption: string): Promise<Fleet | undefined> {
   const dir = resolve(dirOption);
   const state = await readState(dir);
   if (!state?.haproxy) return undefined;
-  const pids = [...state.hosts.map((host) => host.pid), state.haproxy.pid];
+  const pids = [
+    ...state.hosts.map((host) => host.pid),
+    state.haproxy.pid,
+    ...(state.service ? [state.service.pid] : []),
+  ];
   const alive = await Promise.all(
     pids.map(async (pid) => (await isAlive(pid)) && isFleetCommand(await commandLine(pid), dir)),
   );

@@ -2,7 +2,7 @@
 # The first process of a fleet host. unshare (see host.ts) started it in fresh,
 # private mount and UTS namespaces; it gives the host its name and its own
 # package state, then becomes the host's sshd. Arguments, never interpolated:
-#   HOME NAME ADDRESS SSHD NODE SERVICE_JS FLAVOUR [INSTALL_VERSION]
+#   HOME NAME ADDRESS SSHD NODE SERVICE_JS FLAVOUR [INSTALL_VERSION]  (SERVICE_JS may be empty)
 # FLAVOUR is apt (a Debian host) or dnf / zypper (an RPM host: host-init-rpm.sh).
 set -eu
 home=$1 name=$2 address=$3 sshd=$4 node=$5 service=$6 flavour=$7 install_version=${8:-}
@@ -50,6 +50,9 @@ if [ -n "$install_version" ]; then
   esac
 fi
 
-# The service shares this namespace, so it sees this host's /opt/demo.
-"$node" "$service" "$address" "$home" >>"$home/service.log" 2>&1 &
+# The service shares this namespace, so it sees this host's /opt/demo. An empty SERVICE_JS: the fleet's
+# shared service answers for this host instead, reading its files through /proc/<sshd pid>/root.
+if [ -n "$service" ]; then
+  "$node" "$service" "$address" "$home" >>"$home/service.log" 2>&1 &
+fi
 exec "$sshd" -D -f "$home/sshd_config" -E "$home/sshd.log"

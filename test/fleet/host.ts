@@ -94,6 +94,9 @@ StrictModes no
 UseDNS no
 PrintMotd no
 PrintLastLog no
+# VERBOSE logs each connection ("Accepted publickey") and each command ("Starting session: command"):
+# the bench counts both per host from this log.
+LogLevel VERBOSE
 # Rollouts open many connections at once; the default 10:30:100 drops some.
 MaxStartups 100:30:200
 MaxSessions 50
@@ -139,8 +142,9 @@ export function spawnHost(
   dir: string,
   host: HostSpec,
   tools: Tools,
-  installVersion: string | undefined = INITIAL_VERSION,
+  options: { installVersion?: string | undefined; sharedService?: boolean } = {},
 ): ChildProcess {
+  const installVersion = 'installVersion' in options ? options.installVersion : INITIAL_VERSION;
   const paths = hostPaths(dir, host.name);
   const log = openSync(paths.initLog, 'a');
   try {
@@ -158,7 +162,8 @@ export function spawnHost(
         host.address,
         tools.sshd,
         process.execPath,
-        join(FLEET_SOURCE_DIR, 'service.js'),
+        // The fleet's shared service answers for this host instead (see shared-service.ts).
+        options.sharedService ? '' : join(FLEET_SOURCE_DIR, 'service.js'),
         host.packageManager ?? 'apt',
         installVersion ?? '',
       ],
@@ -185,14 +190,15 @@ export interface ReadyHost {
 }
 
 /**
- * Polls until the host's sshd sends its banner and its service answers /health
+ * Polls until the host's sshd sends its banner and (unless `health` is false:
+ * a shared service starts once every host is up) its service answers /health
  * with 200; fails at once, with the host's logs, if the host process exits.
  */
 export async function awaitHostReady(
   dir: string,
   host: HostSpec,
   child: ChildProcess,
-  timeoutMs = 60_000,
+  { timeoutMs = 60_000, health: withHealth = true }: { timeoutMs?: number; health?: boolean } = {},
 ): Promise<ReadyHost> {
   const paths = hostPaths(dir, host.name);
   // An exited host will not come up: stop polling at once rather than at the deadline.
@@ -204,8 +210,10 @@ export async function awaitHostReady(
     await waitFor(
       async () => {
         const banner = await readBanner(host.address, 22);
+        if (!banner.startsWith('SSH-')) return false;
+        if (!withHealth) return true;
         const health = await httpGet(`http://${host.address}:${SERVICE_PORT}/health`, 1_000);
-        return banner.startsWith('SSH-') && health.status === 200;
+        return health.status === 200;
       },
       { what: `${host.name} (${host.address}) sshd and service`, timeoutMs, intervalMs: 100, signal: exited.signal },
     );

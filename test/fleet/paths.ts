@@ -22,6 +22,9 @@ export function fleetPaths(dir: string) {
     haproxySocket: join(dir, 'haproxy.sock'),
     haproxyLog: join(dir, 'haproxy.log'),
     hosts: join(dir, 'hosts'),
+    /** The shared service's hosts (name, address, pid of the host's sshd): see service.js --shared. */
+    serviceHosts: join(dir, 'service-hosts.json'),
+    serviceLog: join(dir, 'service.log'),
     /** A fleet-wide fault: every host's service answers this share of / with 500 (service.js reads it). */
     faultErrorRate: join(dir, 'fault-error-rate'),
   };
@@ -52,9 +55,28 @@ export function rpmHostName(manager: keyof typeof RPM_GROUPS, index: number): st
   return `${RPM_GROUPS[manager]}-${String(index).padStart(2, '0')}`;
 }
 
-/** Host i (1-based) gets prefix.(10+i); .250 is HAProxy, so at most 239 hosts. */
+/** Hosts per loopback /24: .11 … .249 (.250 is HAProxy, .251 Prometheus). */
+export const HOSTS_PER_BLOCK = 239;
+/** The second octet grows by this for each further block of a large fleet: 127.0.24 → 127.100.24 → 127.200.24. */
+const BLOCK_STRIDE = 100;
+
+/**
+ * Host i (1-based) gets prefix.(10+i) for the first 239; a larger fleet (up to
+ * 717 hosts) continues in 127.(A+100).B.11… and 127.(A+200).B.11… for prefix
+ * 127.A.B — ranges that derive from the fleet's own prefix, so two fleets on
+ * different prefixes never share an address.
+ */
 export function hostAddress(prefix: string, index: number): string {
-  return `${prefix}.${10 + index}`;
+  const block = Math.floor((index - 1) / HOSTS_PER_BLOCK);
+  const [, second = '0', third = '0'] = prefix.split('.');
+  const net = block === 0 ? prefix : `127.${Number(second) + BLOCK_STRIDE * block}.${third}`;
+  return `${net}.${10 + ((index - 1) % HOSTS_PER_BLOCK) + 1}`;
+}
+
+/** How many hosts a fleet on `prefix` can have: 239 per block while the second octet stays ≤ 255. */
+export function maxHosts(prefix: string): number {
+  const second = Number(prefix.split('.')[1] ?? 0);
+  return HOSTS_PER_BLOCK * (Math.floor((255 - second) / BLOCK_STRIDE) + 1);
 }
 
 export function haproxyAddress(prefix: string): string {

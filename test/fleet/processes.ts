@@ -60,13 +60,15 @@ const FLEET_PROGRAMS = new Set(['sshd', 'haproxy', 'unshare', 'sh']);
 
 /**
  * The fleet-dir paths our processes carry in their arguments: a host's home
- * (host-init.sh, service.js), its sshd_config, or haproxy.cfg. Exact shapes,
+ * (host-init.sh, service.js), its sshd_config, haproxy.cfg, or the shared service's hosts file. Exact shapes,
  * so the default fleet in .fleet never claims the one in .fleet/e2e.
  */
 function isFleetArgument(arg: string, dir: string): boolean {
   if (!arg.startsWith(`${dir}/`)) return false;
   const relative = arg.slice(dir.length + 1);
-  return relative === 'haproxy.cfg' || /^hosts\/[^/]+(\/sshd_config)?$/.test(relative);
+  return (
+    relative === 'haproxy.cfg' || relative === 'service-hosts.json' || /^hosts\/[^/]+(\/sshd_config)?$/.test(relative)
+  );
 }
 
 /** True when a command line is one of the programs a fleet in `dir` starts (sshd, haproxy, the service, the host init). */

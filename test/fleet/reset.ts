@@ -12,6 +12,8 @@ import { readState, writeState } from './state.js';
 import type { Fleet } from './types.js';
 import { fleetFromState } from './handle.js';
 import { serviceAnswers, startService } from './faults.js';
+import { startSharedService } from './shared-service.js';
+import pLimit from 'p-limit';
 
 /** "demo 0:1.0-1"; the add-on only when installed. */
 const RPM_QUERY = `rpm -q --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\\n' demo ${ADDON_PACKAGE} 2>/dev/null | grep -v 'is not installed' || true`;
@@ -35,9 +37,10 @@ async function isRunning(pid: number, dir: string): Promise<boolean> {
 async function restartHost(state: FleetState, host: HostState, tools: Tools): Promise<void> {
   const leftovers = await findHostProcesses(state.dir, host.name, host.mountNamespace);
   await terminate(leftovers);
-  const child = spawnHost(state.dir, host, tools, INITIAL_VERSION);
+  const shared = state.service !== undefined;
+  const child = spawnHost(state.dir, host, tools, { installVersion: INITIAL_VERSION, sharedService: shared });
   host.pid = child.pid ?? 0;
-  host.mountNamespace = (await awaitHostReady(state.dir, host, child)).mountNamespace;
+  host.mountNamespace = (await awaitHostReady(state.dir, host, child, { health: !shared })).mountNamespace;
 }
 
 /** Per package manager: how to read demo and the add-on, what that reads when reset, and how to get there. */
@@ -80,26 +83,40 @@ export async function resetFleet(fleet: Fleet): Promise<Fleet> {
   const rpm = state.hosts.some((host) => (host.packageManager ?? 'apt') !== 'apt');
   const needTools = async () => (tools ??= await ensurePrerequisites(() => {}, { rpm }));
 
+  let restarted = false;
   for (const host of state.hosts)
-    if (!(await isRunning(host.pid, state.dir))) await restartHost(state, host, await needTools());
+    if (!(await isRunning(host.pid, state.dir))) {
+      await restartHost(state, host, await needTools());
+      restarted = true;
+    }
+  // The shared service reads hosts through their pids: a restarted host needs it restarted too.
+  if (state.service && (restarted || !(await isRunning(state.service.pid, state.dir)))) {
+    await terminate([state.service.pid]);
+    state.service = await startSharedService(state.dir, state.hosts);
+  }
   if (!(await isRunning(state.haproxy.pid, state.dir))) {
     state.haproxy = await startHaproxy(state.dir, state.prefix, state.hosts, (await needTools()).haproxy);
   }
   await writeState(state);
   const current = fleetFromState(state);
   // A test that stopped a host's service (stopService) and failed before starting it again.
-  for (const host of current.hosts)
-    if (!(await serviceAnswers(current, host.name))) await startService(current, host.name);
+  if (!state.service)
+    for (const host of current.hosts)
+      if (!(await serviceAnswers(current, host.name))) await startService(current, host.name);
 
+  // Bounded: a 300-host fleet would otherwise open 300 SSH handshakes at once on a 2-core machine.
+  const limit = pLimit(32);
   await Promise.all(
-    [...current.hosts, ...current.rpmHosts].map(async (host) => {
-      const reset = RESET[host.packageManager];
-      const query = await current.ssh(host.name, reset.query);
-      if (query.code === 0 && query.stdout.trim() === reset.expected) return;
-      const install = await current.ssh(host.name, reset.install);
-      if (install.code !== 0)
-        throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
-    }),
+    [...current.hosts, ...current.rpmHosts].map((host) =>
+      limit(async () => {
+        const reset = RESET[host.packageManager];
+        const query = await current.ssh(host.name, reset.query);
+        if (query.code === 0 && query.stdout.trim() === reset.expected) return;
+        const install = await current.ssh(host.name, reset.install);
+        if (install.code !== 0)
+          throw new Error(`reset ${host.name} to demo ${INITIAL_VERSION} failed:\n${install.stderr || install.stdout}`);
+      }),
+    ),
   );
   const all = [...current.hosts, ...current.rpmHosts];
   for (const host of all) {

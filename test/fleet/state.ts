@@ -33,6 +33,8 @@ export interface FleetState {
   sudoUser?: string;
   hosts: HostState[];
   haproxy?: HaproxyState;
+  /** The shared demo service of a large fleet (FleetOptions.sharedService); absent: one service per host. */
+  service?: { pid: number };
 }
 
 export async function readState(dir: string): Promise<FleetState | undefined> {

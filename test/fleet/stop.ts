@@ -9,7 +9,11 @@ import type { FleetState } from './state.js';
 
 /** The host and HAProxy group leaders the state file names, if they are still this fleet's processes. */
 async function recordedLeaders(dir: string, state: FleetState | undefined): Promise<number[]> {
-  const pids = [...(state?.hosts.map((host) => host.pid) ?? []), ...(state?.haproxy ? [state.haproxy.pid] : [])];
+  const pids = [
+    ...(state?.hosts.map((host) => host.pid) ?? []),
+    ...(state?.haproxy ? [state.haproxy.pid] : []),
+    ...(state?.service ? [state.service.pid] : []),
+  ];
   const leaders: number[] = [];
   // A pid from an old state file may belong to someone else by now: check its command line.
   for (const pid of pids)
@@ -88,6 +92,7 @@ export async function stopFleet(dirOption: string): Promise<void> {
     paths.haproxySocket,
     paths.haproxyPid,
     paths.inventory,
+    paths.serviceHosts,
     paths.state,
     join(dir, 'fleet.json.tmp'),
   ]) {

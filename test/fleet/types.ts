@@ -10,7 +10,10 @@ export interface FleetOptions {
   zypperHosts?: number;
   /** Where the fleet keeps its state, keys, host roots and logs; default <repo>/.fleet. */
   dir?: string;
-  /** Loopback /24 the fleet lives in: host i is PREFIX.(10+i), HAProxy PREFIX.250; default 127.0.1. */
+  /**
+   * Loopback /24 the fleet lives in: host i is PREFIX.(10+i), HAProxy PREFIX.250; default 127.0.1.
+   * Beyond 239 hosts: 127.(A+100).B.11… for PREFIX 127.A.B (see paths.ts hostAddress).
+   */
   prefix?: string;
   /** The inventory's `environment`; default staging. */
   environment?: string;
@@ -26,6 +29,12 @@ export interface FleetOptions {
    * `become: sudo`. Created on the machine if missing and kept by `down`; none by default.
    */
   sudoUser?: string;
+  /**
+   * One node process answers every host's demo service (reading each host's
+   * files through /proc/<its sshd pid>/root) instead of one per host (~40 MiB
+   * each). Default: above 50 hosts. stopService/startService need per-host services.
+   */
+  sharedService?: boolean;
   /** Progress lines ("building apt repo…"); silent by default. */
   log?: (line: string) => void;
 }

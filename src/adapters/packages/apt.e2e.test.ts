@@ -48,6 +48,20 @@ describe('apt over SSH', () => {
     });
   });
 
+  it('Given demo 1.0 and the repository, When surveyed for 1.1 and for 9.9, Then one command each reads 1.0 and names only 9.9 as missing', async () => {
+    expect(await apt.survey?.(shell, { demo: '1.1', 'no-such-package-lt': '1.0' })).toEqual({
+      ok: true,
+      value: {
+        installed: { versions: { demo: '1.0', 'no-such-package-lt': null }, unsettled: {} },
+        missing: ['no-such-package-lt'],
+      },
+    });
+    expect(await apt.survey?.(shell, { demo: '9.9' })).toEqual({
+      ok: true,
+      value: { installed: { versions: { demo: '1.0' }, unsettled: {} }, missing: ['demo'] },
+    });
+  });
+
   it('Given demo 1.0, When installing 1.1 and then 1.0 again, Then dpkg shows each version in turn', async () => {
     expect(await apt.install(shell, { demo: '1.1' })).toEqual({ ok: true, value: { demo: '1.1' } });
     expect(await dpkgVersion()).toBe('1.1');

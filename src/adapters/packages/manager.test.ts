@@ -229,3 +229,59 @@ describe('a lock another process holds', () => {
     expect(host.ran).toHaveLength(1);
   });
 });
+
+describe('survey', () => {
+  const combined = (parts: Array<{ stdout: string; code: number }>) => ({
+    stdout: parts.map((part) => `${part.stdout}\n@@lieutenant-combined-7f3c@@ ${part.code}\n`).join(''),
+    stderr: parts.map(() => '\n@@lieutenant-combined-7f3c@@\n').join(''),
+  });
+
+  it('Given demo 1.0 installed and 1.1 listed, When surveyed for 1.1, Then one command says both: installed 1.0, nothing missing', async () => {
+    const host = scriptedHost([
+      [
+        'sh -c',
+        combined([
+          { stdout: 'demo\t1.0\tii \n', code: 0 },
+          { stdout: ' demo | 1.1 | file:/r ./ Packages\n', code: 0 },
+        ]),
+      ],
+    ]);
+    expect(await manager.survey?.(host.shell, { demo: '1.1' })).toEqual({
+      ok: true,
+      value: { installed: settled({ demo: '1.0' }), missing: [] },
+    });
+    expect(host.ran).toHaveLength(1);
+    expect(host.ran[0]).toMatch(/^\$ sh -c 'dpkg-query' .*'apt-cache' 'madison' 'demo'/s);
+  });
+
+  it('Given 9.9 neither listed nor installed, When surveyed, Then it is missing (the caller refreshes and looks again)', async () => {
+    const host = scriptedHost([
+      [
+        'sh -c',
+        combined([
+          { stdout: 'demo\t1.0\tii \n', code: 0 },
+          { stdout: ' demo | 1.1 | file:/r ./ Packages\n', code: 0 },
+        ]),
+      ],
+    ]);
+    expect(await manager.survey?.(host.shell, { demo: '9.9' })).toEqual({
+      ok: true,
+      value: { installed: settled({ demo: '1.0' }), missing: ['demo'] },
+    });
+  });
+
+  it('Given the listing fails, When surveyed, Then the survey fails naming the command, for the caller to ask apart', async () => {
+    const host = scriptedHost([
+      [
+        'sh -c',
+        combined([
+          { stdout: 'demo\t1.0\tii \n', code: 0 },
+          { stdout: '', code: 100 },
+        ]),
+      ],
+    ]);
+    const survey = await manager.survey?.(host.shell, { demo: '1.1' });
+    expect(survey?.ok).toBe(false);
+    expect(survey?.ok === false && survey.error.message).toBe('web-01: apt-cache madison demo exited 100');
+  });
+});

@@ -6,12 +6,13 @@
  * unless every package is at its pin — a held or replaced package must not
  * pass as upgraded.
  */
-import type { Installed, PackageManager, RemoteShell, Versions } from '../../engine/index.js';
+import type { Installed, PackageManager, RemoteShell, Survey, Versions } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import { fail, ok, okVoid } from '../../core/result.js';
 import type { Command, PackageManagerDefinition } from './definition.js';
 import { presentVersions } from '../../plan/versions.js';
-import { describeCommand, run } from './remote-run.js';
+import { describeCommand, judge, run } from './remote-run.js';
+import { combinedCommand, splitCombined } from './combined.js';
 
 /**
  * How long a command waits for a package-manager lock another process holds
@@ -80,6 +81,49 @@ export function createPackageManager(
     return versions.ok ? versions : fail(`${shell.host}: ${versions.error.message}`, versions.error.detail);
   }
 
+  /** Names of `wanted` the listing does not offer at their pin. */
+  function notOfferedIn(
+    listing: Parameters<typeof definition.parseAvailable>[0],
+    wanted: Readonly<Record<string, string>>,
+  ) {
+    const offered = definition.parseAvailable(listing);
+    return Object.keys(wanted).filter(
+      (name) => !(offered.get(name) ?? []).some((version) => definition.satisfies(wanted[name] ?? '', version)),
+    );
+  }
+
+  /**
+   * Reading the host and the first look at its repositories as one remote
+   * command. No lock waits here: a part that failed (a lock held, say) fails
+   * the survey, and the caller asks `installed` and `ensureAvailable`, which wait.
+   */
+  async function survey(
+    shell: RemoteShell,
+    wanted: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Result<Survey>> {
+    const names = Object.keys(wanted);
+    if (names.length === 0) return ok({ installed: { versions: {}, unsettled: {} }, missing: [] });
+    const parts = [definition.queryInstalled(names), definition.queryAvailable(names, false)];
+    const combined = combinedCommand(parts);
+    const output = await run(shell, combined.argv, { privileged: combined.privileged, signal });
+    if (!output.ok) return output;
+    const split = splitCombined(output.value, parts.length);
+    if (split === undefined) return fail(`${shell.host}: the combined ${definition.kind} query was cut short`);
+    const [read, listed] = parts.map((part, i) =>
+      judge(shell.host, part.argv, split[i] as typeof output.value, part.okCodes),
+    );
+    if (!read?.ok) return read ?? fail(`${shell.host}: no answer`);
+    if (!listed?.ok) return listed ?? fail(`${shell.host}: no answer`);
+    const installedNow = definition.parseInstalled(read.value, names);
+    if (!installedNow.ok) return fail(`${shell.host}: ${installedNow.error.message}`, installedNow.error.detail);
+    const have = installedNow.value.versions;
+    const missingNow = notOfferedIn(listed.value, wanted).filter(
+      (name) => !definition.satisfies(wanted[name] ?? '', have[name] ?? ''),
+    );
+    return ok({ installed: installedNow.value, missing: missingNow });
+  }
+
   /** Names whose pin neither the repositories offer nor the host already has. */
   async function missing(
     shell: RemoteShell,
@@ -90,10 +134,7 @@ export function createPackageManager(
     const names = Object.keys(wanted);
     const listed = await runCommand(shell, definition.queryAvailable(names, afterRefresh), signal);
     if (!listed.ok) return listed;
-    const offered = definition.parseAvailable(listed.value);
-    const notOffered = names.filter(
-      (name) => !(offered.get(name) ?? []).some((version) => definition.satisfies(wanted[name] ?? '', version)),
-    );
+    const notOffered = notOfferedIn(listed.value, wanted);
     if (notOffered.length === 0) return ok([]);
     const have = await installed(shell, notOffered, signal);
     if (!have.ok) return have;
@@ -163,5 +204,5 @@ export function createPackageManager(
     return fail(`${shell.host}: after ${definition.kind} install, ${found.join('; ')}`);
   }
 
-  return { kind: definition.kind, installed, ensureAvailable, install };
+  return { kind: definition.kind, installed, ensureAvailable, survey, install };
 }

@@ -52,7 +52,17 @@ export async function run(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!result.ok) return result;
-  const { code } = result.value;
-  if (code === 0 || options.okCodes === 'any' || options.okCodes?.includes(code)) return ok(result.value);
-  return fail(`${shell.host}: ${describeCommand(argv)} exited ${code}`, outputTail(result.value));
+  return judge(shell.host, argv, result.value, options.okCodes);
+}
+
+/** A command's output as a value: itself when its exit code is an answer, else a failure naming host and command. */
+export function judge(
+  host: string,
+  argv: readonly string[],
+  output: ExecOutput,
+  okCodes: RunOptions['okCodes'],
+): Result<ExecOutput> {
+  const { code } = output;
+  if (code === 0 || okCodes === 'any' || okCodes?.includes(code)) return ok(output);
+  return fail(`${host}: ${describeCommand(argv)} exited ${code}`, outputTail(output));
 }
