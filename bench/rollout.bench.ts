@@ -24,11 +24,10 @@ import { describeUsage, medianUsage, runtimeApiUsage } from './runtime-api.js';
 import type { RuntimeUsage } from '../src/adapters/haproxy/index.js';
 
 const HOSTS = 6;
-/** The large scenario (BENCH_HOSTS=100) moved to curve.bench.ts, with the lower bound beside Lieutenant at every size. */
-const LARGE = false;
+/** Larger fleets are curve.bench.ts, with the lower bound beside Lieutenant at every size. */
 const PREFIX = process.env.BENCH_PREFIX ?? '127.0.7';
-const FLEET_DIR = join(REPO_ROOT, '.fleet', LARGE ? `bench-${HOSTS}` : 'bench');
-const REPEATS = Number(process.env.BENCH_REPEATS ?? (LARGE ? 3 : 5));
+const FLEET_DIR = join(REPO_ROOT, '.fleet', 'bench');
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const LIEUTENANT = join(REPO_ROOT, 'bin', 'lieutenant.js');
 /** What bin/ runs in this checkout: dist/ when `npm ci` (prepare) or `npm run build` made it and no source changed since. */
 const BIN_ROW = `lieutenant run (bin/: ${cliEntry(REPO_ROOT).built ? 'dist/' : 'tsx'})`;
@@ -89,11 +88,11 @@ async function main(signal: AbortSignal): Promise<void> {
     const script = join(work, 'lower-bound.sh');
     await writeFile(script, lowerBoundScript(fleet, rollout), { mode: 0o755 });
     // At scale only Lieutenant runs: the others would take minutes a run and measure nothing new there.
-    const missing = LARGE ? 'not run at scale' : await ansibleMissing();
+    const missing = await ansibleMissing();
     const ansible = missing === undefined ? await writeAnsibleFiles(fleet, rollout, work) : undefined;
-    const compiled = LARGE ? { skipped: 'not run at scale' } : await buildLieutenant(join(FLEET_DIR, 'build'));
+    const compiled = await buildLieutenant(join(FLEET_DIR, 'build'));
 
-    const allRunners: Runner[] = [
+    const runners: Runner[] = [
       {
         name: BIN_ROW,
         run: (s) =>
@@ -122,7 +121,6 @@ async function main(signal: AbortSignal): Promise<void> {
           }
         : { name: 'ansible-playbook', skipped: missing ?? 'skipped', run: () => Promise.reject(new Error('skipped')) },
     ];
-    const runners = LARGE ? allRunners.filter((runner) => runner.name === BIN_ROW) : allRunners;
     const contenders: Contender[] = runners.map((runner) => ({
       name: runner.name,
       wallMs: [],
@@ -136,9 +134,7 @@ async function main(signal: AbortSignal): Promise<void> {
     const phases = new Map<string, Phases[]>();
     const usages = new Map<string, RuntimeUsage[]>();
     log(
-      LARGE
-        ? `${REPEATS} runs of Lieutenant alone (the others are not run at scale), the fleet reset to demo 1.0 before every run`
-        : `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
+      `${REPEATS} runs each, interleaved (each round starting one contender later), the fleet reset to demo 1.0 before every run; lower bound script: ${script}`,
     );
     for (let round = 1; round <= REPEATS; round++) {
       // Each round starts one contender later (L C B A, C B A L, …): no contender always runs first, or after the same one.

@@ -6,7 +6,7 @@
  * (git read, YAML, schema, rules) and, for the phases, in memory. The target
  * is 100,000 hosts in under 5 s; the figures are printed, nothing asserted.
  *
- *   npx tsx bench/validate.bench.ts            (BENCH_HOSTS=20000,100000 to choose)
+ *   npx tsx bench/validate.bench.ts            (BENCH_VALIDATE_HOSTS=20000,100000 to choose)
  */
 import { checkInventoryFile } from '../src/spec/spec-file.js';
 import { inventoryRules } from '../src/spec/inventory-rules.js';
@@ -15,7 +15,7 @@ import { parseYaml } from '../src/spec/yaml-source.js';
 import { Inventory } from '../src/spec/schema.js';
 import { fixtureFiles, makeSpecRepo } from '../src/spec/testing/spec-repo.js';
 
-const SIZES = (process.env.BENCH_HOSTS ?? '10000,50000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_VALIDATE_HOSTS ?? '10000,50000,100000').split(',').map(Number);
 const TARGET_MS = 5_000;
 
 function inventory(hosts: number): string {
