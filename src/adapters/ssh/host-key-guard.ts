@@ -5,11 +5,11 @@
  * key is pinned (appended to the file, created with mode 600) and the
  * connection proceeds; a changed key is refused under either policy.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { algorithmsForKeyType, fingerprintSha256, keyTypeOf } from './host-key.js';
 import { checkHostKey, knownHostsLine, parseKnownHosts, pinnedEntries } from './known-hosts.js';
-import type { KnownHostEntry } from './known-hosts.js';
+import type { KnownHosts } from './known-hosts.js';
 
 export interface HostKeyCheck {
   /** "web-01 (127.0.1.11)": how messages name the host. */
@@ -38,13 +38,28 @@ const ALL_HOST_KEY_ALGORITHMS = [
   'ssh-rsa',
 ];
 
-async function readEntries(path: string): Promise<KnownHostEntry[]> {
+/**
+ * The file as last read, while it is unchanged on disk: a run connecting to a
+ * thousand hosts reads and indexes it once, not once per host (twice, with
+ * the preferred algorithms). A line `accept-new` appends changes its size.
+ */
+const readFiles = new Map<string, { stamp: string; known: Promise<KnownHosts> }>();
+
+async function readEntries(path: string): Promise<KnownHosts> {
+  let stamp: string;
   try {
-    return parseKnownHosts(await readFile(path, 'utf8'));
+    const { ino, size, mtimeMs } = await stat(path);
+    stamp = `${ino}:${size}:${mtimeMs}`;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseKnownHosts('');
     throw error;
   }
+  const cached = readFiles.get(path);
+  if (cached?.stamp === stamp) return cached.known;
+  const known = readFile(path, 'utf8').then(parseKnownHosts);
+  readFiles.set(path, { stamp, known });
+  known.catch(() => readFiles.delete(path));
+  return known;
 }
 
 /**
@@ -52,7 +67,7 @@ async function readEntries(path: string): Promise<KnownHostEntry[]> {
  * first, so a host with several keys presents the one we know.
  */
 export async function preferredHostKeyAlgorithms(check: HostKeyCheck): Promise<string[]> {
-  const entries = await readEntries(check.knownHostsPath).catch(() => []);
+  const entries = await readEntries(check.knownHostsPath).catch(() => parseKnownHosts(''));
   const pinned = pinnedEntries(entries, check.host, check.port).flatMap((e) => algorithmsForKeyType(e.keyType));
   return [...new Set([...pinned.filter((a) => ALL_HOST_KEY_ALGORITHMS.includes(a)), ...ALL_HOST_KEY_ALGORITHMS])];
 }
@@ -67,7 +82,7 @@ export function createHostKeyGuard(check: HostKeyCheck): HostKeyGuard {
   async function decide(keyBlob: Buffer): Promise<boolean> {
     const { label, knownHostsPath: file } = check;
     const presented = `${keyTypeOf(keyBlob) ?? 'unknown-type'} ${fingerprintSha256(keyBlob)}`;
-    let entries: KnownHostEntry[];
+    let entries: KnownHosts;
     try {
       entries = await readEntries(file);
     } catch (error) {

@@ -3,13 +3,21 @@
  * wildcards, and `!pattern` negation that vetoes the whole list.
  */
 
+/** Compiled once per pattern: a fleet's worth of hosts is matched against the same few. */
+const compiled = new Map<string, RegExp>();
+
 export function matchesPattern(name: string, pattern: string): boolean {
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  // OpenSSH compares host names case-insensitively.
-  return new RegExp(`^${source}$`, 'i').test(name);
+  let regex = compiled.get(pattern);
+  if (regex === undefined) {
+    const source = pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+      .join('');
+    // OpenSSH compares host names case-insensitively.
+    regex = new RegExp(`^${source}$`, 'i');
+    if (compiled.size < 10_000) compiled.set(pattern, regex);
+  }
+  return regex.test(name);
 }
 
 /** A comma- or space-separated pattern list matches a name when some positive pattern does and no negated one does. */

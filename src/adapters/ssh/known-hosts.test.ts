@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintSha256, keyTypeOf } from './host-key.js';
 import { createHostKeyGuard, preferredHostKeyAlgorithms } from './host-key-guard.js';
 import type { HostKeyCheck } from './host-key-guard.js';
-import { checkHostKey, knownHostsLine, parseKnownHosts } from './known-hosts.js';
+import { checkHostKey, knownHostsLine, parseKnownHosts, pinnedEntries } from './known-hosts.js';
 
 /** Real keys from ssh-keygen, so blobs, fingerprints and hashed names are OpenSSH's own. */
 let dir: string;
@@ -84,7 +84,7 @@ describe('checkHostKey', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('127.0.1.1');
     const entries = parseKnownHosts(text);
-    expect(entries.every((e) => e.names.kind === 'hashed')).toBe(true);
+    expect(entries.all.every((e) => e.names.kind === 'hashed')).toBe(true);
     expect(checkHostKey(entries, '127.0.1.11', 22, keys.ed25519.blob).kind).toBe('trusted');
     expect(checkHostKey(entries, '127.0.1.12', 2200, keys.other.blob).kind).toBe('trusted');
     expect(checkHostKey(entries, '127.0.1.12', 22, keys.other.blob).kind).toBe('unknown');
@@ -98,11 +98,26 @@ describe('checkHostKey', () => {
     expect(checkHostKey(entries, '127.0.1.12', 22, keys.ecdsa.blob).kind).toBe('unknown');
   });
 
+  it('Given literal, wildcard and hashed lines for one host, When its pinned keys are listed, Then all are found in file order, whatever the case', () => {
+    const hashed = known('hashed-one', `${lineFor('127.0.1.11', keys.ecdsa)}\n`);
+    execFileSync('ssh-keygen', ['-q', '-H', '-f', hashed]);
+    const text = [
+      lineFor('127.0.1.*', keys.other),
+      lineFor('WEB-01,127.0.1.11', keys.ed25519),
+      readFileSync(hashed, 'utf8').trim(),
+      lineFor('127.0.1.12', keys.other),
+    ].join('\n');
+    const entries = parseKnownHosts(text);
+    expect(pinnedEntries(entries, '127.0.1.11', 22).map((e) => e.line)).toEqual([1, 2, 3]);
+    expect(pinnedEntries(entries, 'web-01', 22).map((e) => e.line)).toEqual([2]);
+    expect(pinnedEntries(entries, '127.0.1.12', 22).map((e) => e.line)).toEqual([1, 4]);
+  });
+
   it('Given malformed lines, When parsed, Then they are skipped', () => {
     const entries = parseKnownHosts(
       `garbage\n@weird host ${keys.ed25519.line}\nhost ssh-rsa !!notbase64\n${lineFor('ok', keys.ed25519)}`,
     );
-    expect(entries.map((e) => e.line)).toEqual([4]);
+    expect(entries.all.map((e) => e.line)).toEqual([4]);
   });
 });
 
@@ -144,6 +159,17 @@ describe('createHostKeyGuard', () => {
     expect(await present(createHostKeyGuard(check(path, 'strict')), keys.ed25519.blob)).toBe(true);
     const guard = createHostKeyGuard(check(path, 'accept-new'));
     expect(await present(guard, keys.other.blob)).toBe(false);
+    expect(guard.refusal()?.message).toContain('HOST KEY CHANGED');
+  });
+
+  it('Given a file read once, When it is rewritten to the same size with another key, Then the next check reads the new one', async () => {
+    const path = known('rewritten', `${lineFor('127.0.1.11', keys.ed25519)}\n`);
+    expect(await present(createHostKeyGuard(check(path, 'strict')), keys.ed25519.blob)).toBe(true);
+    const before = statSync(path);
+    writeFileSync(path, `${lineFor('127.0.1.11', keys.other)}\n`);
+    expect(statSync(path).size).toBe(before.size);
+    const guard = createHostKeyGuard(check(path, 'strict'));
+    expect(await present(guard, keys.ed25519.blob)).toBe(false);
     expect(guard.refusal()?.message).toContain('HOST KEY CHANGED');
   });
 

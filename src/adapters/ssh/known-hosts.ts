@@ -39,8 +39,45 @@ export function knownHostsLine(host: string, port: number, keyBlob: Buffer): str
   return `${knownHostsName(host, port)} ${type} ${keyBlob.toString('base64')}`;
 }
 
+/**
+ * A known_hosts file, indexed: entries naming hosts literally (what
+ * `accept-new` and `ssh-keyscan` write) are found by name, so checking N hosts
+ * against a file of N lines is not N×N pattern matches. Wildcard, negated and
+ * hashed entries are matched one by one, as ssh does.
+ */
+export interface KnownHosts {
+  /** Every well-formed entry, in file order. */
+  all: readonly KnownHostEntry[];
+  /** Lower-cased literal name → the plain entries listing it. */
+  literal: ReadonlyMap<string, readonly KnownHostEntry[]>;
+  /** Plain entries with a wildcard, a negation or a hashed name. */
+  matched: readonly KnownHostEntry[];
+}
+
+const LITERAL = /^[^*?!]+$/;
+
 /** Every well-formed entry; malformed lines are skipped, as ssh does. */
-export function parseKnownHosts(text: string): KnownHostEntry[] {
+export function parseKnownHosts(text: string): KnownHosts {
+  const entries = parseEntries(text);
+  const literal = new Map<string, KnownHostEntry[]>();
+  const matched: KnownHostEntry[] = [];
+  for (const entry of entries) {
+    if (entry.marker !== undefined) continue;
+    const { names } = entry;
+    if (names.kind === 'hashed' || !names.patterns.every((pattern) => LITERAL.test(pattern))) {
+      matched.push(entry);
+      continue;
+    }
+    for (const name of new Set(names.patterns.map((pattern) => pattern.toLowerCase()))) {
+      const listed = literal.get(name);
+      if (listed) listed.push(entry);
+      else literal.set(name, [entry]);
+    }
+  }
+  return { all: entries, literal, matched };
+}
+
+function parseEntries(text: string): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
   text.split('\n').forEach((raw, index) => {
     const fields = raw.trim().split(/\s+/);
@@ -74,10 +111,14 @@ export function entryMatches(entry: KnownHostEntry, name: string): boolean {
   return digest.length === entry.names.hash.length && timingSafeEqual(digest, entry.names.hash);
 }
 
-/** The plain host entries on file for this host (not revocations, not CAs). */
-export function pinnedEntries(entries: readonly KnownHostEntry[], host: string, port: number): KnownHostEntry[] {
+/** The plain host entries on file for this host (not revocations, not CAs), in file order. */
+export function pinnedEntries(known: KnownHosts, host: string, port: number): KnownHostEntry[] {
   const name = knownHostsName(host, port);
-  return entries.filter((e) => e.marker === undefined && entryMatches(e, name));
+  const found = [
+    ...(known.literal.get(name.toLowerCase()) ?? []),
+    ...known.matched.filter((e) => entryMatches(e, name)),
+  ];
+  return found.sort((a, b) => a.line - b.line);
 }
 
 /**
@@ -86,14 +127,9 @@ export function pinnedEntries(entries: readonly KnownHostEntry[], host: string, 
  * server for the pinned types first (see `preferredHostKeyAlgorithms`), so a
  * different type means the server no longer has the key we know.
  */
-export function checkHostKey(
-  entries: readonly KnownHostEntry[],
-  host: string,
-  port: number,
-  keyBlob: Buffer,
-): HostKeyVerdict {
-  if (entries.some((e) => e.marker === 'revoked' && e.key.equals(keyBlob))) return { kind: 'revoked' };
-  const pinned = pinnedEntries(entries, host, port);
+export function checkHostKey(known: KnownHosts, host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+  if (known.all.some((e) => e.marker === 'revoked' && e.key.equals(keyBlob))) return { kind: 'revoked' };
+  const pinned = pinnedEntries(known, host, port);
   if (pinned.length === 0) return { kind: 'unknown' };
   if (pinned.some((e) => e.key.equals(keyBlob))) return { kind: 'trusted' };
   return { kind: 'changed', pinned: [...new Set(pinned.map((e) => fingerprintSha256(e.key)))] };
