@@ -42,6 +42,15 @@ import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
 import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
 import type { Rollout } from '../spec/model.js';
+import { pendingPlan } from './pending-plan.js';
+import { operatorName } from '../control/index.js';
+import type { SyncPolicy } from '../spec/schema.js';
+import { hostname } from 'node:os';
+
+/** How records and `status` name this watcher: who runs it, where, which process. */
+async function watcherId(repoDir: string): Promise<string> {
+  return `${await operatorName(repoDir)} on ${hostname()} (pid ${process.pid})`;
+}
 
 export interface WatchRequest {
   repoDir: string;
@@ -61,6 +70,8 @@ export interface WatchRequest {
   once: boolean;
   /** The lease on the environment lock of each run (`--lease`); default 60 s. */
   leaseMs?: number;
+  /** `--sync [ENV=]POLICY`: environment ('*': every one) → policy, over the inventory's `sync`. */
+  sync?: Record<string, SyncPolicy>;
 }
 
 export interface WatchViews {
@@ -97,6 +108,13 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
     pushRemote,
     driftAlertAfterMs: request.driftAlertAfterMs,
     selfHeal: request.selfHeal,
+    sync: {
+      overrides: new Map(Object.entries(request.sync ?? {})),
+      remote,
+      watcherId: await watcherId(request.repoDir),
+      // Three missed cycles, and never under two minutes: a slow fetch or a long plan is not an absence.
+      presenceMs: Math.max(3 * request.intervalMs, 120_000),
+    },
   };
   const health = loopHealth({
     now: () => clock.now(),
@@ -127,7 +145,7 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
       if (polled.ok && lockRemote !== undefined) await fetchDeployState(request.repoDir, lockRemote);
       return polled;
     },
-    run: ({ rollout, rev, cause }) =>
+    run: ({ rollout, rev, cause, pushTo }) =>
       runService({
         ...(lockRemote !== undefined
           ? {
@@ -150,7 +168,9 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
         onWarning: views.onWarning,
         stop: views.stop,
         force: views.force,
+        ...(pushTo !== undefined ? { pushTo } : {}),
       }),
+    plan: ({ rollout, rev }, signal) => pendingPlan(request.repoDir, { rollout, rev }, signal),
     status: (signal) => statusService({ repoDir: request.repoDir, signal }),
     notify: request.notifyUrl === undefined ? undefined : httpNotifier(request.notifyUrl),
   };

@@ -278,6 +278,10 @@ export const Notification = z
   .strictObject({ webhook: Webhook })
   .meta({ description: 'Where people are told when a run needs them or ends' });
 
+/** How `watch` applies a new commit to an environment (Argo CD's automatic and manual sync policies). */
+export const SYNC_POLICIES = ['automatic', 'manual'] as const;
+export type SyncPolicy = (typeof SYNC_POLICIES)[number];
+
 export const Inventory = z
   .strictObject({
     $schema: z.string().optional(),
@@ -289,6 +293,14 @@ export const Inventory = z
       .array(FreezeWindow)
       .default([])
       .meta({ description: 'Windows in which run, resume, revert --run and watch start no rollout' }),
+    sync: z
+      .enum(SYNC_POLICIES)
+      .default('automatic')
+      .meta({
+        description:
+          'automatic: watch runs a new commit at once. manual: watch records it as pending and notifies; ' +
+          '`lieutenant sync ENV` applies it',
+      }),
     notifications: z
       .array(Notification)
       .max(COUNT_BOUNDS.notifications[1], `at most ${COUNT_BOUNDS.notifications[1]} webhooks`)

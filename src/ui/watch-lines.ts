@@ -44,7 +44,7 @@ export function describeWatchEvent(event: WatchEvent): string[] {
       return [`not running ${event.rollout} at ${shortSha(event.commit)}: ${event.reason}`];
     case 'run.requested':
       return [
-        `${event.cause === 'self-heal' ? 'healing' : 'running'} ${event.rollout} (${event.environment}) at ${shortSha(event.commit)}`,
+        `${event.cause === 'self-heal' ? 'healing' : event.cause === 'sync' ? 'syncing' : 'running'} ${event.rollout} (${event.environment}) at ${shortSha(event.commit)}`,
       ];
     case 'run.ended':
       return [`${event.cause === 'self-heal' ? 'heal' : 'run'} ${event.runId} of ${event.rollout}: ${event.result}`];
@@ -68,6 +68,27 @@ export function describeWatchEvent(event: WatchEvent): string[] {
       return [`not healing ${event.rollout} (${event.environment}): ${event.reason}`];
     case 'notify.failed':
       return [`alert not delivered: ${event.message}`];
+    case 'sync.pending': {
+      const hosts = event.hostsToChange === null ? 'hosts to change unknown' : `${event.hostsToChange} hosts to change`;
+      return [
+        `${event.environment} out of sync: ${shortSha(event.commit)} "${event.subject}" pending (${event.rollouts.join(', ')}; ${hosts}); nothing runs until: lieutenant sync ${event.environment}`,
+        ...(event.supersedes ? [`it replaces the pending ${shortSha(event.supersedes)}`] : []),
+      ];
+    }
+    case 'sync.cleared':
+      return [`${event.environment}: pending ${shortSha(event.commit)} cleared: ${event.reason}`];
+    case 'sync.requested':
+      return [
+        `${event.environment}: sync of ${shortSha(event.commit)} asked by ${event.by}${event.reason ? ` (${event.reason})` : ''}`,
+      ];
+    case 'sync.refused':
+      return [`${event.environment}: sync of ${shortSha(event.commit)} asked by ${event.by} refused: ${event.message}`];
+    case 'sync.applied':
+      return [
+        `${event.environment}: ${shortSha(event.commit)} applied for ${event.by} (${event.runs.join(', ') || 'no run'}; exit ${event.exitCode})`,
+      ];
+    case 'sync.unshared':
+      return [`sync records not shared: ${event.message}`];
     case 'cycle.crashed':
       return ['a cycle failed with an internal error — a bug in Lieutenant; carrying on', ...event.message.split('\n')];
   }

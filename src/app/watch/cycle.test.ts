@@ -40,6 +40,7 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
         pushRemote: 'origin',
         driftAlertAfterMs: 5 * MINUTE,
         selfHeal: false,
+        sync: { overrides: new Map(), remote: 'origin', watcherId: 'test watcher', presenceMs: 60_000 },
         ...config,
       },
       {
@@ -47,6 +48,7 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
         fetch: (remote, branch, signal) => pollRemote(watched.dir, { remote, branch, signal }),
         run: (request) => fleet.run(request),
         status: () => fleet.status(),
+        plan: (request) => fleet.plan(request),
         notify,
       },
       (event) => events.push(event),

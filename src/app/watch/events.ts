@@ -7,7 +7,7 @@ import type { RunResult } from '../../engine/index.js';
 import type { Versions } from '../../engine/index.js';
 
 /** Why a run was started: a new commit, or healing drift back to the deployed commit. */
-export type RunCause = 'commit' | 'self-heal';
+export type RunCause = 'commit' | 'self-heal' | 'sync';
 
 export interface DriftedHost {
   environment: string;
@@ -51,6 +51,24 @@ export type WatchEventBody =
   | { type: 'drift.cleared'; environment: string; rollout: string; host: string }
   | { type: 'heal.skipped'; environment: string; rollout: string; reason: string }
   | { type: 'notify.failed'; message: string }
+  /** Manual sync: a new commit recorded as pending for ENV (replacing `supersedes`); nothing ran. */
+  | {
+      type: 'sync.pending';
+      environment: string;
+      commit: string;
+      subject: string;
+      rollouts: string[];
+      hostsToChange: number | null;
+      supersedes?: string;
+    }
+  /** The pending commit is no longer needed: reverted, or deployed by someone else. */
+  | { type: 'sync.cleared'; environment: string; commit: string; reason: string }
+  | { type: 'sync.requested'; environment: string; commit: string; by: string; reason?: string }
+  /** A request that cannot be applied: not the pending commit (superseded), or nothing pending. */
+  | { type: 'sync.refused'; environment: string; commit: string; by: string; message: string }
+  | { type: 'sync.applied'; environment: string; commit: string; by: string; runs: string[]; exitCode: number }
+  /** Pending records could not be shared with the remote (other clones do not see them yet). */
+  | { type: 'sync.unshared'; message: string }
   /** A bug surfaced in one cycle; the watcher carries on with the next. */
   | { type: 'cycle.crashed'; message: string };
 

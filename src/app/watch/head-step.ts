@@ -16,6 +16,7 @@ import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 import { pendingRollouts } from './pending.js';
 import { attemptRun } from './run-step.js';
+import { syncManual, syncPolicyOf } from './sync-step.js';
 import { shortSha } from '../../core/sha.js';
 
 export interface HeadState extends SaidLines {
@@ -91,8 +92,13 @@ export async function applyHead(
 
   let exitCode = 0;
   const work = arrived.runCommits ? await pendingRollouts(config.repoDir, specs.value, head) : [];
+  const manual = [...specs.value.inventories.keys()]
+    .filter((environment) => syncPolicyOf(config, specs.value, environment) === 'manual')
+    .sort();
   for (const pending of work) {
     if (signal.aborted) break;
+    // Manual sync: recorded as pending below, run only when a person asks.
+    if (pending.action === 'run' && manual.includes(pending.environment)) continue;
     if (pending.action === 'skip') {
       if (sayOnce(state, `skip:${pending.rollout}:${head}:${pending.reason}`)) {
         emit({
@@ -111,6 +117,17 @@ export async function applyHead(
       rev: head,
       cause: 'commit',
     });
+    exitCode = Math.max(exitCode, code);
+  }
+  if (arrived.runCommits && !signal.aborted) {
+    const code = await syncManual(
+      config,
+      ports,
+      emit,
+      state,
+      { specs: specs.value, head, work, environments: manual },
+      signal,
+    );
     exitCode = Math.max(exitCode, code);
   }
   return { kind: 'applied', sha: head, exitCode };

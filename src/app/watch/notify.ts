@@ -32,7 +32,20 @@ export type Alert =
       runId: string;
       commit: string;
       result: string;
-      cause: 'commit' | 'self-heal';
+      cause: 'commit' | 'self-heal' | 'sync';
+    }
+  | {
+      /** Manual sync: a new desired state waits for `lieutenant sync ENV`. Once per pending commit. */
+      type: 'out-of-sync';
+      environment: string;
+      commit: string;
+      subject: string;
+      since: string;
+      hostsToChange: number | null;
+      rollouts: Array<{ rollout: string; hosts: string[]; batches: number }>;
+      supersedes?: string;
+      /** One line for chat (Slack's incoming webhooks show `text`). */
+      text: string;
     };
 
 export type Notifier = (alert: Alert, signal?: AbortSignal) => Promise<Result<void>>;

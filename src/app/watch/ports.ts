@@ -6,6 +6,8 @@
 import type { Clock } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import type { PollOutcome } from '../../gitops/poll.js';
+import type { PendingRolloutPlan } from '../../gitops/sync-refs.js';
+import type { SyncPolicy } from '../../spec/schema.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import type { AppFailure } from '../failure.js';
 import type { RunDone } from '../run-service.js';
@@ -23,6 +25,19 @@ export interface CycleConfig {
   pushRemote: string;
   driftAlertAfterMs: number;
   selfHeal: boolean;
+  sync: SyncConfig;
+}
+
+/** Manual sync (sync-step.ts): which environments wait for `lieutenant sync`, and where their records are shared. */
+export interface SyncConfig {
+  /** `watch --sync`: environment (or '*', every one) → policy, over the inventory's `sync`. */
+  overrides: ReadonlyMap<string, SyncPolicy>;
+  /** Where pending records, sync requests and this watcher's presence are pushed and fetched; undefined: this clone only. */
+  remote: string | undefined;
+  /** Who this watcher is, as records and `status` name it: user@host pid N. */
+  watcherId: string;
+  /** How long this watcher counts as present after each cycle (`lieutenant sync` runs directly past it). */
+  presenceMs: number;
 }
 
 export interface WatchRunRequest {
@@ -30,6 +45,8 @@ export interface WatchRunRequest {
   /** The full SHA to run: the branch head, or the deployed commit when healing. */
   rev: string;
   cause: RunCause;
+  /** Push the run's note and deployed refs there afterwards (a sync, so every clone sees it applied). */
+  pushTo?: string;
 }
 
 export interface CyclePorts {
@@ -37,6 +54,8 @@ export interface CyclePorts {
   fetch(remote: string, branch: string, signal: AbortSignal): Promise<Result<PollOutcome>>;
   run(request: WatchRunRequest): Promise<Result<RunDone, AppFailure>>;
   status(signal: AbortSignal): Promise<Result<StatusReport, AppFailure>>;
+  /** What running ROLLOUT at REV would change on the live fleet (manual sync's pending record); changes nothing. */
+  plan(request: { rollout: string; rev: string }, signal: AbortSignal): Promise<Result<PendingRolloutPlan, AppFailure>>;
   notify: Notifier | undefined;
 }
 

@@ -9,7 +9,7 @@ import type { CyclePorts, SaidLines, WatchRunRequest } from './ports.js';
 import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 
-export type RunAttempt = { kind: 'ran'; exitCode: number } | { kind: 'blocked'; exitCode: number };
+export type RunAttempt = { kind: 'ran'; runId: string; exitCode: number } | { kind: 'blocked'; exitCode: number };
 
 export async function attemptRun(
   ports: Pick<CyclePorts, 'run' | 'notify'>,
@@ -17,11 +17,11 @@ export async function attemptRun(
   state: SaidLines,
   request: WatchRunRequest & { environment: string },
 ): Promise<RunAttempt> {
-  const { rollout, environment, rev, cause } = request;
+  const { rollout, environment, rev, cause, pushTo } = request;
   const blockedPrefix = `blocked:${cause}:${rollout}:`;
   const retrying = [...state.said].some((key) => key.startsWith(blockedPrefix));
   if (!retrying) emit({ type: 'run.requested', rollout, environment, commit: rev, cause });
-  const done = await ports.run({ rollout, rev, cause });
+  const done = await ports.run({ rollout, rev, cause, ...(pushTo !== undefined ? { pushTo } : {}) });
   if (!done.ok) {
     const key = `${blockedPrefix}${done.error.message}`;
     if (!state.said.has(key)) {
@@ -51,5 +51,5 @@ export async function attemptRun(
       cause,
     });
   }
-  return { kind: 'ran', exitCode: outcome.exitCode };
+  return { kind: 'ran', runId, exitCode: outcome.exitCode };
 }

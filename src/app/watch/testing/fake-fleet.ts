@@ -14,6 +14,7 @@ import type { AppFailure } from '../../failure.js';
 import type { RunDone } from '../../run-service.js';
 import type { HostStatus, StatusReport } from '../../status-service.js';
 import type { WatchRunRequest } from '../ports.js';
+import type { PendingRolloutPlan } from '../../../gitops/sync-refs.js';
 
 export interface FakeFleet {
   installed: Record<string, string>;
@@ -22,16 +23,24 @@ export interface FakeFleet {
   nextRuns: Array<RunResult | AppFailure>;
   run(request: WatchRunRequest): Promise<Result<RunDone, AppFailure>>;
   status(): Promise<Result<StatusReport, AppFailure>>;
+  /** What a run at `rev` would change: the hosts not on its version, in batches of half (the fixture's 50%, 50%). */
+  plan(request: { rollout: string; rev: string }): Promise<Result<PendingRolloutPlan, AppFailure>>;
 }
 
-export async function demoVersionAt(repoDir: string, rev: string): Promise<string> {
-  const text = await gitAt(repoDir).raw(['show', `${rev}:playbooks/web.yaml`]);
+export async function demoVersionAt(repoDir: string, rev: string, rollout = 'web'): Promise<string> {
+  const text = await gitAt(repoDir).raw(['show', `${rev}:playbooks/${rollout}.yaml`]);
   const version = /demo: "([^"]+)"/.exec(text)?.[1];
-  if (version === undefined) throw new Error(`no demo version in playbooks/web.yaml at ${rev}`);
+  if (version === undefined) throw new Error(`no demo version in playbooks/${rollout}.yaml at ${rev}`);
   return version;
 }
 
-export function fakeFleet(repoDir: string, hosts: string[], version: string): FakeFleet {
+/** The fleet of one rollout (default: staging's `web`). */
+export function fakeFleet(
+  repoDir: string,
+  hosts: string[],
+  version: string,
+  of: { rollout: string; environment: string } = { rollout: 'web', environment: 'staging' },
+): FakeFleet {
   const fleet: FakeFleet = {
     installed: Object.fromEntries(hosts.map((host) => [host, version])),
     runs: [],
@@ -42,13 +51,29 @@ export function fakeFleet(repoDir: string, hosts: string[], version: string): Fa
       if (typeof next !== 'string') return { ok: false, error: next };
       const runId = `run-${fleet.runs.length}`;
       if (next === 'succeeded') {
-        const wanted = await demoVersionAt(repoDir, request.rev);
+        const wanted = await demoVersionAt(repoDir, request.rev, of.rollout);
         for (const host of hosts) fleet.installed[host] = wanted;
       }
-      await recordRun(repoDir, aRunRecord({ runId, rollout: request.rollout, commit: request.rev, result: next }));
+      await recordRun(
+        repoDir,
+        aRunRecord({ runId, rollout: request.rollout, environment: of.environment, commit: request.rev, result: next }),
+      );
       return ok({
         runId,
         outcome: { result: next, exitCode: EXIT_CODE[next], message: next, changed: [], hostsOut: [] },
+      });
+    },
+    async plan({ rollout, rev }) {
+      const wanted = await demoVersionAt(repoDir, rev, of.rollout);
+      const changing = hosts.filter((host) => fleet.installed[host] !== wanted);
+      return ok({
+        rollout,
+        hosts: changing.map((host) => ({
+          host,
+          group: 'web',
+          changes: [{ name: 'demo', from: fleet.installed[host] ?? null, to: wanted }],
+        })),
+        batches: Math.min(2, changing.length),
       });
     },
     async status() {

@@ -1,0 +1,266 @@
+/**
+ * Manual sync, the half of a cycle for environments whose policy is
+ * `manual` (inventory `sync: manual`, or `watch --sync ENV=manual`):
+ *
+ *   what the head asks of ENV (pending.ts) → nothing: clear a pending record (reverted, or deployed elsewhere)
+ *                                           → a new commit: plan it against the live fleet, record it as
+ *                                             pending (replacing an older one, and saying so), notify once
+ *   a sync request (`lieutenant sync ENV`)  → the pending commit: run it, as any run (locks, freeze windows)
+ *                                           → anything else: refused, with why
+ *
+ * Records live in refs (gitops/sync-refs.ts) pushed to the followed remote,
+ * with this watcher's presence, so a person can `lieutenant sync` from any clone.
+ */
+import { shortSha } from '../../core/sha.js';
+import { commitSubject, gitAt } from '../../gitops/git.js';
+import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
+import {
+  PendingRecord,
+  SyncRequest,
+  deleteRecord,
+  fetchSyncRefs,
+  pendingRef,
+  pushSyncRefs,
+  readRecord,
+  requestRef,
+  watcherRef,
+  writeRecord,
+  type PendingRolloutPlan,
+} from '../../gitops/sync-refs.js';
+import type { RepoSpecs } from '../../spec/repo.js';
+import type { SyncPolicy } from '../../spec/schema.js';
+import type { WatchEventBody } from './events.js';
+import { sendAlert } from './notify.js';
+import type { PendingRollout } from './pending.js';
+import type { CycleConfig, CyclePorts, SaidLines } from './ports.js';
+import { attemptRun } from './run-step.js';
+
+/** The policy ENV follows: the `--sync` flag for it, the flag for every environment, the inventory's `sync`. */
+export function syncPolicyOf(
+  config: CycleConfig,
+  specs: Pick<RepoSpecs, 'inventories'>,
+  environment: string,
+): SyncPolicy {
+  const { overrides } = config.sync;
+  return (
+    overrides.get(environment) ?? overrides.get('*') ?? specs.inventories.get(environment)?.spec.sync ?? 'automatic'
+  );
+}
+
+export async function syncManual(
+  config: CycleConfig,
+  ports: CyclePorts,
+  emit: (event: WatchEventBody) => void,
+  state: SaidLines,
+  cycle: {
+    specs: Pick<RepoSpecs, 'inventories'>;
+    head: string;
+    work: readonly PendingRollout[];
+    environments: string[];
+  },
+  signal: AbortSignal,
+): Promise<number> {
+  const { repoDir } = config;
+  const now = (): string => new Date(ports.clock.now()).toISOString();
+  const touched: string[] = [];
+  if (cycle.environments.length === 0) return 0;
+  if (config.sync.remote !== undefined) {
+    // The remote is the shared truth: requests made from other clones, a pending record cleared by a direct sync.
+    const fetched = await fetchSyncRefs(repoDir, config.sync.remote, signal);
+    if (!fetched.ok && sayOnce(state, `unfetched:${fetched.error.message}`))
+      emit({ type: 'sync.unshared', message: fetched.error.message });
+  }
+  let logged = false;
+  let exitCode = 0;
+  for (const environment of cycle.environments) {
+    if (signal.aborted) break;
+    await writeRecord(repoDir, watcherRef(environment), {
+      environment,
+      watcher: config.sync.watcherId,
+      at: now(),
+      until: new Date(ports.clock.now() + config.sync.presenceMs).toISOString(),
+    });
+    touched.push(watcherRef(environment));
+
+    const wanted = cycle.work.filter((item) => item.environment === environment && item.action === 'run');
+    let pending = await readRecord(repoDir, pendingRef(environment), PendingRecord);
+    if (wanted.length === 0 && pending !== undefined) {
+      const reason = `nothing at ${shortSha(cycle.head)} is left to apply (reverted, or deployed since)`;
+      emit({ type: 'sync.cleared', environment, commit: pending.commit, reason });
+      await appendSyncLog(repoDir, entry(pending, 'cleared', now(), config.sync.watcherId, reason));
+      await deleteRecord(repoDir, pendingRef(environment));
+      touched.push(pendingRef(environment));
+      logged = true;
+      pending = undefined;
+    } else if (wanted.length > 0 && pending?.commit !== cycle.head) {
+      const older = pending;
+      pending = await detect(config, ports, cycle.head, environment, wanted, now(), older, signal);
+      await writeRecord(repoDir, pendingRef(environment), pending, cycle.head);
+      touched.push(pendingRef(environment));
+      emit({
+        type: 'sync.pending',
+        environment,
+        commit: pending.commit,
+        subject: pending.subject,
+        rollouts: pending.rollouts.map((r) => r.rollout),
+        hostsToChange: pending.hostsToChange,
+        ...(older ? { supersedes: older.commit } : {}),
+      });
+      if (older)
+        await appendSyncLog(repoDir, {
+          ...entry(older, 'superseded', now(), config.sync.watcherId),
+          supersededBy: pending.commit,
+        });
+      await appendSyncLog(repoDir, entry(pending, 'detected', pending.since, config.sync.watcherId));
+      logged = true;
+      await sendAlert(ports.notify, emit, outOfSync(pending));
+    }
+
+    const request = await readRecord(repoDir, requestRef(environment), SyncRequest);
+    if (request === undefined) continue;
+    // Taken, whatever comes of it: a request is answered once, never retried behind the person's back.
+    await deleteRecord(repoDir, requestRef(environment));
+    touched.push(requestRef(environment));
+    const refusal = refusalOf(request, pending);
+    if (refusal !== undefined) {
+      emit({ type: 'sync.refused', environment, commit: request.commit, by: request.by, message: refusal });
+      await appendSyncLog(repoDir, { ...requestEntry(request, 'refused', now()), reason: refusal });
+      logged = true;
+      continue;
+    }
+    const applying = pending!;
+    emit({
+      type: 'sync.requested',
+      environment,
+      commit: request.commit,
+      by: request.by,
+      ...(request.reason ? { reason: request.reason } : {}),
+    });
+    const runs: string[] = [];
+    let worst = 0;
+    let blocked = false;
+    for (const { rollout } of applying.rollouts) {
+      if (signal.aborted) break;
+      const attempt = await attemptRun(ports, emit, state, {
+        rollout,
+        environment,
+        rev: applying.commit,
+        cause: 'sync',
+        ...(config.sync.remote ? { pushTo: config.sync.remote } : {}),
+      });
+      worst = Math.max(worst, attempt.exitCode);
+      if (attempt.kind === 'blocked') blocked = true;
+      else runs.push(attempt.runId);
+    }
+    exitCode = Math.max(exitCode, worst);
+    if (blocked && runs.length === 0) {
+      // Nothing ran (a lock held, a freeze window): the commit stays pending for the next `lieutenant sync`.
+      const message = 'not applied: a run could not start (see above); it stays pending, run lieutenant sync again';
+      emit({ type: 'sync.refused', environment, commit: request.commit, by: request.by, message });
+      await appendSyncLog(repoDir, { ...requestEntry(request, 'refused', now()), reason: message });
+      logged = true;
+      continue;
+    }
+    emit({ type: 'sync.applied', environment, commit: applying.commit, by: request.by, runs, exitCode: worst });
+    await appendSyncLog(repoDir, {
+      ...requestEntry(request, 'applied', now()),
+      ...(request.reason ? { reason: request.reason } : {}),
+      requestedAt: request.at,
+      runs,
+    });
+    logged = true;
+    await deleteRecord(repoDir, pendingRef(environment));
+    touched.push(pendingRef(environment));
+  }
+
+  const remote = config.sync.remote;
+  if (remote !== undefined && !signal.aborted) {
+    const pushed = await pushSyncRefs(repoDir, remote, [...new Set(touched)]);
+    if (!pushed.ok && sayOnce(state, `unshared:${pushed.error.message}`))
+      emit({ type: 'sync.unshared', message: `${pushed.error.message}: ${pushed.error.detail ?? ''}`.trim() });
+    const log = logged ? await shareSyncLog(repoDir, remote) : undefined;
+    if (log !== undefined) emit({ type: 'sync.unshared', message: log });
+  }
+  return exitCode;
+}
+
+function refusalOf(request: SyncRequest, pending: PendingRecord | undefined): string | undefined {
+  if (pending === undefined)
+    return `nothing is pending for ${request.environment}; ${shortSha(request.commit)} is not applied`;
+  if (pending.commit !== request.commit)
+    return `${shortSha(request.commit)} is no longer pending: ${shortSha(pending.commit)} "${pending.subject}" replaced it; lieutenant sync ${request.environment} applies that one`;
+  return undefined;
+}
+
+/** The pending record of HEAD for ENV: each rollout's plan against the live fleet (a plan that fails is kept as a problem). */
+async function detect(
+  config: CycleConfig,
+  ports: CyclePorts,
+  head: string,
+  environment: string,
+  wanted: readonly PendingRollout[],
+  since: string,
+  older: PendingRecord | undefined,
+  signal: AbortSignal,
+): Promise<PendingRecord> {
+  const rollouts: PendingRolloutPlan[] = [];
+  for (const { rollout } of wanted) {
+    const planned = await ports.plan({ rollout, rev: head }, signal);
+    rollouts.push(
+      planned.ok
+        ? planned.value
+        : { rollout, hosts: [], batches: 0, problem: [planned.error.message, ...planned.error.details].join('; ') },
+    );
+  }
+  const known = rollouts.every((r) => r.problem === undefined);
+  return {
+    environment,
+    commit: head,
+    subject: await commitSubject(gitAt(config.repoDir), head),
+    since,
+    detectedBy: config.sync.watcherId,
+    rollouts,
+    hostsToChange: known ? new Set(rollouts.flatMap((r) => r.hosts.map((h) => h.host))).size : null,
+    ...(older ? { supersedes: { commit: older.commit, subject: older.subject } } : {}),
+  };
+}
+
+function outOfSync(pending: PendingRecord): Parameters<typeof sendAlert>[2] {
+  const hosts = pending.hostsToChange === null ? 'hosts to change unknown' : `${pending.hostsToChange} hosts to change`;
+  const replaced = pending.supersedes ? ` (replaces ${shortSha(pending.supersedes.commit)})` : '';
+  return {
+    type: 'out-of-sync',
+    environment: pending.environment,
+    commit: pending.commit,
+    subject: pending.subject,
+    since: pending.since,
+    hostsToChange: pending.hostsToChange,
+    rollouts: pending.rollouts.map((r) => ({
+      rollout: r.rollout,
+      hosts: r.hosts.map((h) => h.host),
+      batches: r.batches,
+    })),
+    ...(pending.supersedes ? { supersedes: pending.supersedes.commit } : {}),
+    text: `${pending.environment} is out of sync: ${shortSha(pending.commit)} "${pending.subject}" pending, ${hosts}${replaced}; apply it with: lieutenant sync ${pending.environment}`,
+  };
+}
+
+function entry(
+  pending: PendingRecord,
+  event: 'detected' | 'superseded' | 'cleared',
+  at: string,
+  by: string,
+  reason?: string,
+) {
+  return { environment: pending.environment, commit: pending.commit, event, at, by, ...(reason ? { reason } : {}) };
+}
+
+function requestEntry(request: SyncRequest, event: 'applied' | 'refused', at: string) {
+  return { environment: request.environment, commit: request.commit, event, at, by: request.by };
+}
+
+function sayOnce(state: SaidLines, key: string): boolean {
+  if (state.said.has(key)) return false;
+  state.said.add(key);
+  return true;
+}
