@@ -7,6 +7,7 @@
 import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
 import { listRuns, readLock } from '../state/index.js';
 import { runRecords } from '../gitops/deployed.js';
+import { readSyncLog, type SyncLogEntry } from '../gitops/sync-log.js';
 import type { AnalysisSummary, Approval, RunRecord } from '../gitops/run-record.js';
 import { ok, type Result } from '../core/result.js';
 import { gitAt, repositoryProblem } from '../gitops/git.js';
@@ -42,6 +43,17 @@ export interface HistoryEntry {
   source: 'note' | 'journal';
   /** What of its journal could not be read (an unfinished run only; a finished one has its note). */
   damage?: string[];
+  /** Manual sync: the run applied a pending commit — when a watcher detected it, who asked to apply it, and why. */
+  sync?: SyncOfRun;
+}
+
+export interface SyncOfRun {
+  /** ISO 8601; undefined when the detection is not in the log (an older watcher). */
+  detectedAt?: string;
+  detectedBy?: string;
+  appliedBy: string;
+  reason?: string;
+  requestedAt?: string;
 }
 
 /**
@@ -103,11 +115,37 @@ export async function loadHistory(repoDir: string, filter: { environment?: strin
     const alive = lock !== undefined && lock.holder.runId === run.runId && !lock.stale;
     entries.push({ ...run, result: run.result ?? (alive ? 'running' : 'interrupted') });
   }
+  const syncs = syncByRun(await readSyncLog(repoDir));
   for (const entry of entries) {
+    const sync = syncs.get(entry.runId);
+    if (sync !== undefined) entry.sync = sync;
     const successor = resumedBy.get(entry.runId);
     if (successor !== undefined && successor !== entry.runId) entry.resumedBy = successor;
   }
   return entries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/** Run id → how manual sync applied it: the `applied` entry naming the run, and the detection of the same commit before it. */
+function syncByRun(log: readonly SyncLogEntry[]): Map<string, SyncOfRun> {
+  const byRun = new Map<string, SyncOfRun>();
+  for (const applied of log) {
+    if (applied.event !== 'applied') continue;
+    const detected = log.findLast(
+      (e) =>
+        e.event === 'detected' &&
+        e.commit === applied.commit &&
+        e.environment === applied.environment &&
+        e.at <= applied.at,
+    );
+    const sync: SyncOfRun = {
+      appliedBy: applied.by,
+      ...(applied.reason !== undefined ? { reason: applied.reason } : {}),
+      ...(applied.requestedAt !== undefined ? { requestedAt: applied.requestedAt } : {}),
+      ...(detected ? { detectedAt: detected.at, detectedBy: detected.by } : {}),
+    };
+    for (const runId of applied.runs ?? []) byRun.set(runId, sync);
+  }
+  return byRun;
 }
 
 function fromRecord(record: RunRecord): HistoryEntry {

@@ -18,7 +18,8 @@ import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
 import { compareVersions } from '../plan/versions.js';
-import type { PackageManagerKind } from '../spec/schema.js';
+import type { PackageManagerKind, SyncPolicy } from '../spec/schema.js';
+import { PendingRecord, WatcherPresence, isPresent, pendingRef, readRecord, watcherRef } from '../gitops/sync-refs.js';
 
 /** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
 function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
@@ -59,6 +60,24 @@ export interface EnvironmentStatus {
   problems: string[];
   /** The inventory's freeze windows: the one open now, and the next to open. */
   freeze: { now?: FreezeSpan; next?: FreezeSpan };
+  /** The inventory's sync policy, and under manual what a watcher holds as pending (this clone's refs, as last fetched). */
+  sync: SyncStatus;
+}
+
+export interface SyncStatus {
+  policy: SyncPolicy;
+  /** Out of sync: the commit waiting for `lieutenant sync`. */
+  pending?: {
+    commit: string;
+    subject: string;
+    /** ISO 8601. */
+    since: string;
+    hostsToChange: number | null;
+    rollouts: string[];
+    supersedes?: string;
+  };
+  /** The watcher holding the environment, and whether it still counts as present. */
+  watcher?: { watcher: string; at: string; present: boolean };
 }
 
 /** A freeze window's occurrence: `Fri 16:00 - Mon 08:00 Europe/Berlin`, from and until when (ISO 8601). */
@@ -117,6 +136,12 @@ export async function statusService(request: {
       lastRun: history.find((entry) => entry.environment === environment),
       problems: damagedRuns(history, environment),
       freeze: freezeOf(repo.value.inventories.get(environment)?.spec.freeze ?? [], request.now ?? Date.now()),
+      sync: await syncStatusOf(
+        request.repoDir,
+        environment,
+        repo.value.inventories.get(environment)?.spec.sync ?? 'automatic',
+        request.now ?? Date.now(),
+      ),
     };
     const playbooks = [...repo.value.playbooks]
       .filter(([, p]) => p.spec.inventory === environment)
@@ -221,4 +246,32 @@ function freezeOf(specs: Parameters<typeof freezeWindow>[0][], now: number): Env
   const current = span(activeWindows(windows, now)[0]);
   const next = span(nextWindow(windows, now));
   return { ...(current ? { now: current } : {}), ...(next ? { next } : {}) };
+}
+
+async function syncStatusOf(
+  repoDir: string,
+  environment: string,
+  policy: SyncPolicy,
+  now: number,
+): Promise<SyncStatus> {
+  const [pending, watcher] = await Promise.all([
+    readRecord(repoDir, pendingRef(environment), PendingRecord),
+    readRecord(repoDir, watcherRef(environment), WatcherPresence),
+  ]);
+  return {
+    policy,
+    ...(pending
+      ? {
+          pending: {
+            commit: pending.commit,
+            subject: pending.subject,
+            since: pending.since,
+            hostsToChange: pending.hostsToChange,
+            rollouts: pending.rollouts.map((r) => r.rollout),
+            ...(pending.supersedes ? { supersedes: pending.supersedes.commit } : {}),
+          },
+        }
+      : {}),
+    ...(watcher ? { watcher: { watcher: watcher.watcher, at: watcher.at, present: isPresent(watcher, now) } } : {}),
+  };
 }

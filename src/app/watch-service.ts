@@ -100,6 +100,8 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   const shared = await lockRemoteOf(request.repoDir, remote);
   if (!shared.ok) return shared;
   const lockRemote = shared.value;
+  const unknown = await unknownSyncEnvironments(request.repoDir, branch, request.sync);
+  if (unknown !== undefined) return { ok: false, error: unknown };
 
   const config: CycleConfig = {
     repoDir: request.repoDir,
@@ -323,4 +325,27 @@ function operatorPages(
       return { status: report.status, contentType: 'application/json', body: `${JSON.stringify(report.body)}\n` };
     },
   };
+}
+
+/** A `--sync` naming an environment the branch has no inventory for: a typo would leave production automatic. */
+async function unknownSyncEnvironments(
+  repoDir: string,
+  branch: string,
+  sync: Record<string, SyncPolicy> | undefined,
+): Promise<AppFailure | undefined> {
+  const named = Object.keys(sync ?? {}).filter((environment) => environment !== '*');
+  if (named.length === 0) return undefined;
+  const listing = await gitAt(repoDir)
+    .raw(['ls-tree', '--name-only', `refs/heads/${branch}`, 'inventories/'])
+    .catch(() => undefined);
+  if (listing === undefined) return undefined; // no branch yet: the first fetch brings it
+  const known = listing
+    .split('\n')
+    .map((path) => /^inventories\/([^/]+)\.yaml$/.exec(path.trim())?.[1])
+    .filter((name): name is string => name !== undefined);
+  const missing = named.filter((environment) => !known.includes(environment));
+  if (missing.length === 0) return undefined;
+  return badInput(`--sync names ${missing.join(', ')}, which ${branch} has no inventory for`, [
+    `environments: ${known.join(', ') || 'none'}`,
+  ]);
 }

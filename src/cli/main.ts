@@ -24,6 +24,7 @@ import { register as registerHistory } from './history.js';
 import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
 import { register as registerWatch } from './watch.js';
+import { register as registerSync } from './sync.js';
 
 export interface RunCliOptions {
   cwd?: string;
@@ -100,6 +101,7 @@ export function buildProgram(context: CliContext): Command {
   registerHistory(program, context);
   registerResume(program, context);
   registerWatch(program, context);
+  registerSync(program, context);
 
   useSynopsisUsage(program);
   for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {

@@ -20,6 +20,7 @@ import { reportFailure } from './report.js';
 import { createWatchLineRenderer } from '../ui/watch-lines.js';
 import { examples } from './usage.js';
 import { leaseMs } from './lock-flags.js';
+import { SYNC_POLICIES, type SyncPolicy } from '../spec/schema.js';
 
 export interface WatchFlags {
   remote?: string;
@@ -34,6 +35,8 @@ export interface WatchFlags {
   once?: boolean;
   json?: boolean;
   lease?: string;
+  /** `--sync [ENV=]POLICY`, as given, in order. */
+  sync?: string[];
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -46,6 +49,7 @@ export function register(program: Command, context: CliContext): void {
         ['lieutenant watch --remote origin --interval 30s', "poll origin's branch"],
         ['lieutenant watch --listen 0.0.0.0:8080 --secret-file hook.secret', 'serve GitHub push webhooks'],
         ['lieutenant watch --once --self-heal', 'one cycle, for cron'],
+        ['lieutenant watch --remote origin --sync production=manual', 'production waits for lieutenant sync'],
       ]),
     )
     .description(
@@ -71,6 +75,11 @@ export function register(program: Command, context: CliContext): void {
       '--lease <duration>',
       "the lease on each run's environment lock on the remote; a standby watcher takes a lapsed one over",
       '60s',
+    )
+    .option(
+      '--sync <[env=]policy>',
+      "automatic or manual for ENV (or every environment), over the inventory's sync; repeat it",
+      (value: string, earlier: string[] = []) => [...earlier, value],
     )
     .option(
       '--json',
@@ -114,7 +123,24 @@ export function watchRequest(repoDir: string, flags: WatchFlags): WatchRequest {
     yes: flags.yes === true,
     once: flags.once === true,
     ...(flags.lease !== undefined ? { leaseMs: leaseMs(flags.lease) } : {}),
+    ...(flags.sync !== undefined ? { sync: syncPolicies(flags.sync) } : {}),
   };
+}
+
+/** `--sync manual`, `--sync production=manual`: environment ('*' for every one) → policy; the last one given wins. */
+export function syncPolicies(values: readonly string[]): Record<string, SyncPolicy> {
+  const policies: Record<string, SyncPolicy> = {};
+  for (const value of values) {
+    const match = /^(?:([^=\s]+)=)?([^=\s]*)$/.exec(value.trim());
+    const policy = match?.[2];
+    if (!match || !SYNC_POLICIES.includes(policy as SyncPolicy))
+      throw new AbortError(
+        `--sync ${value} is not [ENV=]POLICY`,
+        `POLICY is ${SYNC_POLICIES.join(' or ')}: --sync production=manual, or --sync manual for every environment`,
+      );
+    policies[match[1] ?? '*'] = policy as SyncPolicy;
+  }
+  return policies;
 }
 
 export async function watchCommand(

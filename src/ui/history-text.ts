@@ -41,6 +41,15 @@ export function formatHistory(entries: readonly HistoryEntry[], timeZone?: strin
         approval.during === undefined ? `after batch ${approval.afterBatch}` : `during batch ${approval.during}`;
       out.push(`    ${verb} ${when} by ${approval.by}${reason}`);
     }
+    if (entry.sync !== undefined) {
+      const { sync } = entry;
+      const reason = sync.reason === undefined ? '' : `: ${sync.reason}`;
+      const detected =
+        sync.detectedAt === undefined
+          ? ''
+          : ` (pending since ${sync.detectedAt}, detected by ${sync.detectedBy ?? '?'})`;
+      out.push(`    synced by ${sync.appliedBy}${reason}${detected}`);
+    }
     for (const host of entry.hostsOut) out.push(`    out of rotation: ${host.host} (${host.reason})`);
     for (const line of entry.damage ?? []) out.push(`    damaged: ${line}`);
   });

@@ -31,6 +31,7 @@ describe('statusText', () => {
           lastRun: undefined,
           problems: [],
           freeze: {},
+          sync: { policy: 'automatic' },
         },
       ],
       hosts: [host('web-01', 'apt', '1.1'), host('fedora-01', 'dnf', '1.1-1')],
@@ -55,6 +56,7 @@ const environment = (freeze: EnvironmentStatus['freeze']): EnvironmentStatus => 
   lastRun: undefined,
   problems: [],
   freeze,
+  sync: { policy: 'automatic' },
 });
 
 const weekend = {
@@ -88,5 +90,37 @@ describe('status: freeze windows', () => {
       '  frozen until Mon 2026-07-06 08:00 Europe/Berlin: no changes over the weekend (Fri 16:00 - Mon 08:00 Europe/Berlin; rollbacks allowed)',
     );
     expect(lines.join('\n')).not.toContain('next freeze');
+  });
+});
+
+describe('statusText under manual sync', () => {
+  it('Given a pending commit, When shown, Then the environment says out of sync with the commit, its subject, since when and how many hosts change', () => {
+    // Given
+    const report: StatusReport = {
+      environments: [
+        {
+          ...environment({}),
+          sync: {
+            policy: 'manual',
+            pending: {
+              commit: 'b'.repeat(40),
+              subject: 'Release demo 1.2',
+              since: '2026-12-02T04:00:00.000Z',
+              hostsToChange: 3,
+              rollouts: ['web'],
+            },
+            watcher: { watcher: 'alice on box (pid 7)', at: '2026-12-02T04:05:00.000Z', present: true },
+          },
+        },
+      ],
+      hosts: [],
+    };
+    // When
+    const lines = statusText(report);
+    // Then
+    expect(lines).toContain(
+      '  out of sync: bbbbbbb Release demo 1.2 pending since 2026-12-02T04:00:00.000Z, 3 hosts to change (lieutenant sync production)',
+    );
+    expect(lines).toContain('  watcher: alice on box (pid 7), last seen 2026-12-02T04:05:00.000Z');
   });
 });

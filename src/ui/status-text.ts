@@ -1,5 +1,5 @@
 /** `lieutenant status` for people: per environment, then a row per host with drift and rotation marked. */
-import type { StatusReport } from '../app/status-service.js';
+import type { StatusReport, SyncStatus } from '../app/status-service.js';
 import { formatClock, shortSha } from './format.js';
 import { describeInstant } from '../app/freeze/windows.js';
 
@@ -15,6 +15,7 @@ export function statusText(report: StatusReport): string[] {
           : `deployed ${shortSha(deployed)}; HEAD not yet deployed`;
       lines.push(`  ${rollout}: ${state}`);
     }
+    lines.push(...syncLines(env.environment, env.sync));
     const lock = env.lock;
     lines.push(
       `  lock: ${lock ? `held by run ${lock.holder.runId} (pid ${lock.holder.pid}, ${lock.holder.user}@${lock.holder.host}, since ${formatClock(lock.holder.since)})${lock.stale ? ' — stale: its process is gone' : ''}` : 'free'}`,
@@ -57,5 +58,23 @@ export function statusText(report: StatusReport): string[] {
       );
     }
   }
+  return lines;
+}
+
+/** Manual sync: out of sync with what, since when, for how many hosts, and whether a watcher will apply it. */
+function syncLines(environment: string, sync: SyncStatus): string[] {
+  const lines: string[] = [];
+  const { pending, watcher } = sync;
+  if (pending) {
+    const hosts =
+      pending.hostsToChange === null ? 'hosts to change unknown' : `${pending.hostsToChange} hosts to change`;
+    lines.push(
+      `  out of sync: ${shortSha(pending.commit)} ${pending.subject} pending since ${pending.since}, ${hosts} (lieutenant sync ${environment})`,
+    );
+  } else if (sync.policy === 'manual') lines.push('  sync: manual, nothing pending');
+  if (watcher)
+    lines.push(
+      `  watcher: ${watcher.watcher}, last seen ${watcher.at}${watcher.present ? '' : ' — gone: lieutenant sync runs here'}`,
+    );
   return lines;
 }

@@ -27,6 +27,7 @@ const environment = (lock?: LockStatus): EnvironmentStatus => ({
   lock,
   lastRun: undefined,
   problems: [],
+  sync: { policy: 'automatic' },
 });
 const lock = (stale: boolean): LockStatus => ({
   holder: {
