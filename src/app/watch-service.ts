@@ -30,6 +30,7 @@ import { badInput, type AppFailure } from './failure.js';
 import { runService } from './run-service.js';
 import { statusService } from './status-service.js';
 import { createCycle } from './watch/cycle.js';
+import { withdrawPresence } from './watch/sync-step.js';
 import type { CycleConfig, CyclePorts, Trigger } from './watch/ports.js';
 import { eventEmitter, type WatchEventListener } from './watch/events.js';
 import { startWatchLoop } from './watch/loop.js';
@@ -238,6 +239,8 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
   } finally {
     views.stop.removeEventListener('abort', onStop);
     await server.value?.close();
+    // --once is a cron watcher: present until its record expires, so a sync between two runs is left to it.
+    if (!request.once) await withdrawPresence(config, clock.now());
     emit({ type: 'watch.stopped' });
   }
 }

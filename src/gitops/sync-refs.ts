@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../core/result.js';
-import { gitAt, identityFallback } from './git.js';
+import { gitAt, identityFallback, isAncestor } from './git.js';
+import { DEPLOYED_PREFIX } from './notes.js';
 
 export const PENDING_PREFIX = 'refs/lieutenant/pending';
 export const REQUEST_PREFIX = 'refs/lieutenant/sync';
@@ -147,6 +148,38 @@ async function remoteRefs(git: SimpleGit, remote: string): Promise<Set<string>> 
 async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
   const out = await git.raw(['for-each-ref', '--format=%(refname)', ref]).catch(() => '');
   return out.trim() === ref;
+}
+
+/**
+ * Deployed refs another clone pushed (a direct `lieutenant sync`) that are
+ * ahead of ours: taken, so the watcher does not hold as pending what was
+ * applied meanwhile. A remote ref behind or beside ours is left alone.
+ */
+export async function adoptRemoteDeployed(
+  repoDir: string,
+  remote: string,
+  signal?: AbortSignal,
+): Promise<Result<string[]>> {
+  const git = gitAt(repoDir, signal);
+  const incoming = 'refs/lieutenant-incoming/deployed';
+  try {
+    await git.raw(['fetch', '--quiet', '--no-tags', '--prune', remote, `+${DEPLOYED_PREFIX}/*:${incoming}/*`]);
+    const theirs = await git.raw(['for-each-ref', '--format=%(refname) %(objectname)', `${incoming}/`]);
+    const adopted: string[] = [];
+    for (const line of theirs.split('\n')) {
+      const [ref, sha] = line.trim().split(' ');
+      if (ref === undefined || sha === undefined || !ref.startsWith(`${incoming}/`)) continue;
+      const ours = `${DEPLOYED_PREFIX}/${ref.slice(incoming.length + 1)}`;
+      const mine = (await git.raw(['for-each-ref', '--format=%(objectname)', ours])).trim();
+      if (mine === sha) continue;
+      if (mine !== '' && !(await isAncestor(git, mine, sha))) continue;
+      await git.raw(['update-ref', '-m', `lieutenant: deployed on ${remote}`, ours, sha]);
+      adopted.push(ours);
+    }
+    return ok(adopted);
+  } catch (error) {
+    return fail(`git fetch ${remote} (deployed refs) failed`, error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Present: its record says so until a time not yet past. */

@@ -16,7 +16,7 @@ import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 import { pendingRollouts } from './pending.js';
 import { attemptRun } from './run-step.js';
-import { syncManual, syncPolicyOf } from './sync-step.js';
+import { fetchShared, syncManual, syncPolicyOf } from './sync-step.js';
 import { shortSha } from '../../core/sha.js';
 
 export interface HeadState extends SaidLines {
@@ -91,10 +91,11 @@ export async function applyHead(
   }
 
   let exitCode = 0;
-  const work = arrived.runCommits ? await pendingRollouts(config.repoDir, specs.value, head) : [];
   const manual = [...specs.value.inventories.keys()]
     .filter((environment) => syncPolicyOf(config, specs.value, environment) === 'manual')
     .sort();
+  if (arrived.runCommits && manual.length > 0) await fetchShared(config, emit, state, signal);
+  const work = arrived.runCommits ? await pendingRollouts(config.repoDir, specs.value, head) : [];
   for (const pending of work) {
     if (signal.aborted) break;
     // Manual sync: recorded as pending below, run only when a person asks.

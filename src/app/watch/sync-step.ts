@@ -17,6 +17,8 @@ import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
 import {
   PendingRecord,
   SyncRequest,
+  WatcherPresence,
+  adoptRemoteDeployed,
   deleteRecord,
   fetchSyncRefs,
   pendingRef,
@@ -34,6 +36,30 @@ import { sendAlert } from './notify.js';
 import type { PendingRollout } from './pending.js';
 import type { CycleConfig, CyclePorts, SaidLines } from './ports.js';
 import { attemptRun } from './run-step.js';
+
+/**
+ * Before the head is measured: the remote's sync records (requests from
+ * other clones, a record cleared by a direct sync) and deployed refs ahead
+ * of ours (what a direct sync applied), so nothing applied meanwhile is
+ * held as pending again.
+ */
+export async function fetchShared(
+  config: CycleConfig,
+  emit: (event: WatchEventBody) => void,
+  state: SaidLines,
+  signal: AbortSignal,
+): Promise<void> {
+  const { repoDir } = config;
+  const { remote } = config.sync;
+  if (remote === undefined) return;
+  // The remote is the shared truth: requests made from other clones, a pending record cleared by a direct sync.
+  const fetched = await fetchSyncRefs(repoDir, remote, signal);
+  if (!fetched.ok && sayOnce(state, `unfetched:${fetched.error.message}`))
+    emit({ type: 'sync.unshared', message: fetched.error.message });
+  const adopted = await adoptRemoteDeployed(repoDir, remote, signal);
+  if (!adopted.ok && sayOnce(state, `unfetched:${adopted.error.message}`))
+    emit({ type: 'sync.unshared', message: adopted.error.message });
+}
 
 /** The policy ENV follows: the `--sync` flag for it, the flag for every environment, the inventory's `sync`. */
 export function syncPolicyOf(
@@ -64,12 +90,6 @@ export async function syncManual(
   const now = (): string => new Date(ports.clock.now()).toISOString();
   const touched: string[] = [];
   if (cycle.environments.length === 0) return 0;
-  if (config.sync.remote !== undefined) {
-    // The remote is the shared truth: requests made from other clones, a pending record cleared by a direct sync.
-    const fetched = await fetchSyncRefs(repoDir, config.sync.remote, signal);
-    if (!fetched.ok && sayOnce(state, `unfetched:${fetched.error.message}`))
-      emit({ type: 'sync.unshared', message: fetched.error.message });
-  }
   let logged = false;
   let exitCode = 0;
   for (const environment of cycle.environments) {
@@ -263,4 +283,25 @@ function sayOnce(state: SaidLines, key: string): boolean {
   if (state.said.has(key)) return false;
   state.said.add(key);
   return true;
+}
+
+/**
+ * A stopping watcher withdraws its presence from every environment it
+ * holds, so `lieutenant sync` runs directly at once rather than asking a
+ * watcher that is gone. Best effort: a record left behind expires anyway.
+ */
+export async function withdrawPresence(config: CycleConfig, now: number): Promise<void> {
+  const git = gitAt(config.repoDir);
+  const refs = (await git.raw(['for-each-ref', '--format=%(refname)', 'refs/lieutenant/watchers/']).catch(() => ''))
+    .split('\n')
+    .map((ref) => ref.trim())
+    .filter((ref) => ref !== '');
+  const mine: string[] = [];
+  for (const ref of refs) {
+    const presence = await readRecord(config.repoDir, ref, WatcherPresence);
+    if (presence?.watcher !== config.sync.watcherId) continue;
+    await writeRecord(config.repoDir, ref, { ...presence, until: new Date(now).toISOString() });
+    mine.push(ref);
+  }
+  if (config.sync.remote !== undefined && mine.length > 0) await pushSyncRefs(config.repoDir, config.sync.remote, mine);
 }
