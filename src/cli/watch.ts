@@ -77,7 +77,7 @@ export function register(program: Command, context: CliContext): void {
       '60s',
     )
     .option(
-      '--sync <[env=]policy>',
+      '--sync <env=policy>',
       "automatic or manual for ENV (or every environment), over the inventory's sync; repeat it",
       (value: string, earlier: string[] = []) => [...earlier, value],
     )
