@@ -65,10 +65,22 @@ describe('lieutenant watch flags', () => {
     ],
     [{ notify: 'ftp://x' }, '--notify needs an http(s) URL, not ftp://x'],
     [{ listen: 'localhost', secretFile: '/s' }, '--listen localhost is not ADDR:PORT'],
+    [{ sync: ['production=sometimes'] }, '--sync production=sometimes is not [ENV=]POLICY'],
+    [{ sync: ['=manual'] }, '--sync =manual is not [ENV=]POLICY'],
   ] as Array<[Partial<WatchFlags>, string]>)('refuses %j before anything starts', (flags, message) => {
     const attempt = () => watchRequest('/repo', { ...defaults, ...flags });
     expect(attempt).toThrow(AbortError);
     expect(attempt).toThrow(message);
+  });
+
+  it('given --sync for one environment and for every one, then each policy is kept, the last of an environment winning', () => {
+    // When
+    const request = watchRequest('/repo', {
+      ...defaults,
+      sync: ['manual', 'staging=manual', 'staging=automatic'],
+    });
+    // Then
+    expect(request.sync).toEqual({ '*': 'manual', staging: 'automatic' });
   });
 
   it.each([

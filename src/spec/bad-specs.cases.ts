@@ -25,6 +25,13 @@ const analysis = (rest: string) =>
   `analysis:\n  metrics:\n    - name: errors\n      haproxy: { measure: http5xxRate }\n      ${rest}`;
 
 export const BAD_SPECS: BadSpecCase[] = [
+  // Manual sync
+  {
+    name: 'sync policy that is neither automatic nor manual',
+    edit: { [INV]: [['environment: staging', 'environment: staging\nsync: sometimes']] },
+    at: 'inventories/staging.yaml:2:7',
+    says: 'automatic',
+  },
   // YAML itself
   {
     name: 'unclosed flow sequence',
