@@ -14,6 +14,7 @@ import {
 import { loadHistory } from '../history-service.js';
 import { prepareSync, requestSync } from '../sync-service.js';
 import { createCycle } from './cycle.js';
+import { withdrawPresence } from './sync-step.js';
 import type { Cycle } from './ports.js';
 import type { WatchEventBody } from './events.js';
 import type { Alert } from './notify.js';
@@ -281,5 +282,58 @@ describe('watch under manual sync (real Git with a bare remote, pretend fleet)',
     expect(ofType('sync.pending')).toHaveLength(1);
     expect(alerts).toHaveLength(1);
     expect((await readSyncLog(watched.dir)).filter((e) => e.event === 'detected')).toHaveLength(1);
+  });
+
+  it('given the watcher stopped, when someone syncs, then no watcher is present (sync runs it directly); with nothing pending, sync refuses', async () => {
+    // Given
+    const config = {
+      repoDir: watched.dir,
+      branch: 'main',
+      remote: 'origin',
+      pushRemote: 'origin',
+      driftAlertAfterMs: 60_000,
+      selfHeal: false,
+      sync: { overrides: new Map(), remote: 'origin', watcherId: 'the watcher', presenceMs: 60_000 },
+    };
+    await cycleWith()(tick, stop.signal);
+
+    // When
+    await withdrawPresence(config, clock.now());
+    const prepared = await prepareSync({ repoDir: author.dir, environment: 'production', now: () => clock.now() });
+
+    // Then
+    expect(prepared.ok && prepared.value.watcher).toBe(undefined);
+    expect(prepared.ok && prepared.value.pending.rollouts.map((r) => r.rollout)).toEqual(['shop']);
+    const none = await prepareSync({ repoDir: author.dir, environment: 'staging' });
+    expect(none.ok ? 'accepted' : [none.error.message, ...none.error.details]).toEqual([
+      'nothing is pending for staging; nothing was applied',
+      'pending: production',
+    ]);
+  });
+
+  it('given a pending commit applied from another clone without the watcher, when the watcher cycles again, then it takes the deployed ref from the remote and neither holds nor notifies the commit again', async () => {
+    // Given: pending, then applied elsewhere: its deployed ref pushed, its record cleared on the remote
+    const cycle = cycleWith();
+    await cycle(tick, stop.signal);
+    const pending = await readRecord(watched.dir, pendingRef('production'), PendingRecord);
+    await author.git.raw(['fetch', 'origin']);
+    await author.git.raw(['update-ref', 'refs/lieutenant/deployed/production/shop', pending!.commit]);
+    await author.git.raw([
+      'push',
+      'origin',
+      'refs/lieutenant/deployed/production/shop',
+      `:${pendingRef('production')}`,
+    ]);
+    events = [];
+    alerts = [];
+
+    // When
+    await cycle(tick, stop.signal);
+
+    // Then
+    expect(ofType('sync.pending')).toEqual([]);
+    expect(alerts).toEqual([]);
+    expect(production.runs).toEqual([]);
+    expect(await readRecord(watched.dir, pendingRef('production'), PendingRecord)).toBeUndefined();
   });
 });
