@@ -92,3 +92,27 @@ describe('formatHistory', () => {
     expect(text.split('\n')[2]).toBe('    aborted during batch 2 by carol: wrong release');
   });
 });
+
+describe('formatHistory under manual sync', () => {
+  it('given a run that applied a pending commit, then the line below it says who synced it, why, and since when it was pending', () => {
+    // When
+    const text = formatHistory(
+      [
+        entry({
+          environment: 'production',
+          sync: {
+            appliedBy: 'carol',
+            reason: 'CAB-112',
+            detectedAt: '2025-01-02T09:00:00.000Z',
+            detectedBy: 'ops on box (pid 7)',
+          },
+        }),
+      ],
+      'UTC',
+    );
+    // Then
+    expect(text.split('\n')[2]).toBe(
+      '    synced by carol: CAB-112 (pending since 2025-01-02T09:00:00.000Z, detected by ops on box (pid 7))',
+    );
+  });
+});
