@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/index.js';
-import { notificationFor, slackBody } from './notifications.js';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { notificationFor, sendSyncPending, slackBody } from './notifications.js';
 
 const run = {
   runId: 'web-1',
@@ -96,5 +99,49 @@ describe('run notifications', () => {
       measurements: metrics,
     });
     expect(body).toEqual({ text: 'web on staging: waiting\n• errors: inconclusive (inconclusive, inconclusive 0.1)' });
+  });
+});
+
+describe('sync.pending notifications (a real local HTTP receiver)', () => {
+  it('Given a Slack webhook asking for sync.pending and a JSON one that does not, then only the Slack one is posted, with the one-line text', async () => {
+    // Given
+    const bodies: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const text = 'production is out of sync: abcdef0 "Release" pending, 2 hosts to change';
+    try {
+      // When
+      const warnings = await sendSyncPending(
+        [
+          { url: { kind: 'literal', url }, format: 'slack', on: ['sync.pending'] },
+          { url: { kind: 'literal', url }, format: 'json', on: ['run.failed'] },
+        ],
+        {
+          type: 'sync.pending',
+          text,
+          environment: 'production',
+          commit: { sha: 'abcdef0123', subject: 'Release' },
+          at: '2026-12-02T04:00:00.000Z',
+          hostsToChange: 2,
+          rollouts: ['shop'],
+        },
+        { env: {} },
+      );
+      // Then
+      expect(warnings).toEqual([]);
+      expect(bodies).toEqual([{ text }]);
+    } finally {
+      server.close();
+    }
   });
 });

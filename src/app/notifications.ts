@@ -184,3 +184,37 @@ async function resolveUrl(
   if (!/^https?:\/\/\S+$/.test(trimmed)) return { ok: false, reason: `${from} does not hold an http(s) URL` };
   return { ok: true, url: trimmed };
 }
+
+/** Manual sync: a watcher holds a new commit of ENV as pending (sent once per commit, by the watcher). */
+export interface SyncPendingNotification {
+  type: 'sync.pending';
+  text: string;
+  environment: string;
+  commit: { sha: string; subject: string };
+  /** ISO 8601: when the watcher detected it. */
+  at: string;
+  hostsToChange: number | null;
+  rollouts: string[];
+  supersedes?: string;
+}
+
+/** Posts it to every webhook of the inventory that asks for `sync.pending`; what could not be sent comes back as warnings. */
+export async function sendSyncPending(
+  targets: readonly WebhookTarget[],
+  notification: SyncPendingNotification,
+  deps: Omit<NotifierDeps, 'onWarning'>,
+): Promise<string[]> {
+  const warnings: string[] = [];
+  await Promise.all(
+    targets
+      .filter((target) => target.on.includes('sync.pending'))
+      .map(async (target) => {
+        const url = await resolveUrl(target.url, deps.env);
+        if (!url.ok) return void warnings.push(`notifications: ${url.reason}; that webhook is skipped`);
+        const body = target.format === 'slack' ? { text: notification.text } : notification;
+        const sent = await createWebhookSender(url.url, deps.sender).deliver(body);
+        if (!sent.ok) warnings.push(`notification not delivered: ${sent.error.message}`);
+      }),
+  );
+  return warnings;
+}

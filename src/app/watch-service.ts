@@ -43,7 +43,7 @@ import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
 import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
 import type { Rollout } from '../spec/model.js';
-import { pendingPlan } from './pending-plan.js';
+import { announcePending, pendingPlan } from './pending-plan.js';
 import { operatorName } from '../control/index.js';
 import type { SyncPolicy } from '../spec/schema.js';
 import { hostname } from 'node:os';
@@ -174,6 +174,7 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
         ...(pushTo !== undefined ? { pushTo } : {}),
       }),
     plan: ({ rollout, rev }, signal) => pendingPlan(request.repoDir, { rollout, rev }, signal),
+    announce: (pending) => announcePending(request.repoDir, pending),
     status: (signal) => statusService({ repoDir: request.repoDir, signal }),
     notify: request.notifyUrl === undefined ? undefined : httpNotifier(request.notifyUrl),
   };

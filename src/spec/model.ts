@@ -116,7 +116,14 @@ export interface AnalysisSettings {
 }
 
 export type NotifyOn =
-  'gate.waiting' | 'analysis.inconclusive' | 'analysis.failed' | 'run.succeeded' | 'run.failed' | 'run.aborted';
+  | 'gate.waiting'
+  | 'analysis.inconclusive'
+  | 'analysis.failed'
+  | 'run.succeeded'
+  | 'run.failed'
+  | 'run.aborted'
+  /** Sent by a watcher under manual sync, not by a run. */
+  | 'sync.pending';
 
 /** A webhook as the inventory names it; the URL itself is read only when a run starts (it may be a secret). */
 export interface WebhookTarget {

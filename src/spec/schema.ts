@@ -239,6 +239,7 @@ export const NOTIFY_ON = [
   'run.succeeded',
   'run.failed',
   'run.aborted',
+  'sync.pending',
 ] as const;
 
 export const Webhook = z

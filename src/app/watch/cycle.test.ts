@@ -49,6 +49,7 @@ describe('a watch cycle (real Git, pretend fleet)', () => {
         run: (request) => fleet.run(request),
         status: () => fleet.status(),
         plan: (request) => fleet.plan(request),
+        announce: async () => [],
         notify,
       },
       (event) => events.push(event),

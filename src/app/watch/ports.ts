@@ -6,7 +6,7 @@
 import type { Clock } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import type { PollOutcome } from '../../gitops/poll.js';
-import type { PendingRolloutPlan } from '../../gitops/sync-refs.js';
+import type { PendingRecord, PendingRolloutPlan } from '../../gitops/sync-refs.js';
 import type { SyncPolicy } from '../../spec/schema.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import type { AppFailure } from '../failure.js';
@@ -57,6 +57,8 @@ export interface CyclePorts {
   /** What running ROLLOUT at REV would change on the live fleet (manual sync's pending record); changes nothing. */
   plan(request: { rollout: string; rev: string }, signal: AbortSignal): Promise<Result<PendingRolloutPlan, AppFailure>>;
   notify: Notifier | undefined;
+  /** Manual sync: tell the inventory's webhooks (`on: sync.pending`) that ENV has a pending commit; warnings back. */
+  announce(pending: PendingRecord): Promise<string[]>;
 }
 
 /** Runs one cycle; resolves with the worst exit code of what it did (for `--once`). */

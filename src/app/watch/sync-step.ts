@@ -134,6 +134,7 @@ export async function syncManual(
       await appendSyncLog(repoDir, entry(pending, 'detected', pending.since, config.sync.watcherId));
       logged = true;
       await sendAlert(ports.notify, emit, outOfSync(pending));
+      for (const message of await ports.announce(pending)) emit({ type: 'notify.failed', message });
     }
 
     const request = await readRecord(repoDir, requestRef(environment), SyncRequest);

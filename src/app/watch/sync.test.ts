@@ -36,6 +36,8 @@ describe('watch under manual sync (real Git with a bare remote, pretend fleet)',
   let clock: ManualClock;
   let events: WatchEventBody[];
   let alerts: Alert[];
+  /** Pending commits told to the inventory's webhooks. */
+  let announced: string[];
   const stop = new AbortController();
 
   const cycleWith = (overrides: Record<string, SyncPolicy> = {}): Cycle =>
@@ -60,6 +62,10 @@ describe('watch under manual sync (real Git with a bare remote, pretend fleet)',
         run: (request) => (request.rollout === 'web' ? staging : production).run(request),
         status: () => staging.status(),
         plan: (request) => (request.rollout === 'web' ? staging : production).plan(request),
+        announce: async (pending) => {
+          announced.push(pending.commit);
+          return [];
+        },
         notify: async (alert) => {
           alerts.push(alert);
           return okVoid;
@@ -117,6 +123,7 @@ describe('watch under manual sync (real Git with a bare remote, pretend fleet)',
     clock = createManualClock();
     events = [];
     alerts = [];
+    announced = [];
   });
   afterEach(() => sandbox.cleanup());
 
@@ -153,6 +160,7 @@ describe('watch under manual sync (real Git with a bare remote, pretend fleet)',
       },
     ]);
     expect(alerts.map((a) => [a.type, 'commit' in a ? a.commit : undefined])).toEqual([['out-of-sync', sha]]);
+    expect(announced.filter((commit) => commit === sha)).toEqual([sha]);
     expect(alerts[0]).toMatchObject({
       environment: 'production',
       hostsToChange: 3,
