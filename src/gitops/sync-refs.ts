@@ -124,7 +124,8 @@ export async function pushSyncRefs(repoDir: string, remote: string, refs: readon
   if (refs.length === 0) return ok(undefined);
   const git = gitAt(repoDir);
   const present = await Promise.all(refs.map((ref) => refExists(git, ref)));
-  const remoteHas = await remoteRefs(git, remote);
+  // Asking the remote what it has costs a round trip: only when there is something to delete.
+  const remoteHas = present.every(Boolean) ? new Set<string>() : await remoteRefs(git, remote);
   const refspecs = refs.flatMap((ref, i) => (present[i] ? [`+${ref}:${ref}`] : remoteHas.has(ref) ? [`:${ref}`] : []));
   if (refspecs.length === 0) return ok(undefined);
   try {

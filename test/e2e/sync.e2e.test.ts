@@ -50,15 +50,17 @@ afterEach(async () => {
 });
 
 /** Production: the web hosts but the first, under `sync: manual`, with a `shop` playbook like `web`. */
-async function addProduction(clone: RolloutRepo, hosts: string[]): Promise<void> {
+async function addProduction(clone: RolloutRepo, hosts: string[], webhook: string): Promise<void> {
   const inventory = parse(await readFile(join(clone.dir, 'inventories', 'staging.yaml'), 'utf8')) as {
     environment: string;
     sync?: string;
+    notifications?: unknown[];
     groups: Record<string, { hosts: Record<string, unknown> }>;
   };
   const all = inventory.groups.web?.hosts ?? {};
   inventory.environment = 'production';
   inventory.sync = 'manual';
+  inventory.notifications = [{ webhook: { url: webhook, on: ['sync.pending'] } }];
   inventory.groups = { web: { ...inventory.groups.web!, hosts: pick(all, hosts.slice(1)) } };
   await writeFile(join(clone.dir, 'inventories', 'production.yaml'), stringify(inventory, { lineWidth: 0 }));
   const staging = parse(await readFile(join(clone.dir, 'inventories', 'staging.yaml'), 'utf8')) as typeof inventory;
@@ -95,6 +97,9 @@ async function release(versions: { web?: string; shop?: string }): Promise<strin
   return (await pusher.git('rev-parse', 'HEAD')).trim();
 }
 
+/** What the receiver got: `--notify` alerts (out-of-sync) or the inventory's messages (sync.pending). */
+const received = (type: string) => receiver!.alerts.filter((body) => body.type === type);
+
 const productionStatus = async () => {
   const status = await runLieutenant(['status', 'production', '--json'], { repo: repo!.watched });
   return status.json.find((line) => line.type === 'environment') as { sync: { pending?: Record<string, unknown> } };
@@ -107,14 +112,14 @@ describe('lieutenant watch with staging automatic and production manual', () => 
     const [stagingHost = 'web-01', ...productionHosts] = hosts;
     repo = await makeFollowedRepo(given.fleet);
     await repo.pusher.git('pull', '-q');
-    await addProduction(repo.pusher, hosts);
+    receiver = await startAlertReceiver();
+    await addProduction(repo.pusher, hosts, receiver.url);
     await repo.pusher.git('push', '-q', 'origin', 'main');
     await repo.watched.git('pull', '-q', 'origin', 'main');
     for (const rollout of ['web', 'shop']) {
       const deploy = await runLieutenant(['run', rollout, '--yes'], { repo: repo.watched });
       expect(deploy.code, deploy.output).toBe(0);
     }
-    receiver = await startAlertReceiver();
     const watch = startWatch(['--remote', 'origin', '--interval', '1s', '--notify', receiver.url]);
     const productionBefore = (await journals(repo.watched)).length;
 
@@ -128,7 +133,7 @@ describe('lieutenant watch with staging automatic and production manual', () => 
       intervalMs: 500,
     });
     // …and production is pending: one notification, every production host unchanged
-    const [alert] = await waitFor(() => (receiver!.alerts.length > 0 ? receiver!.alerts : undefined), {
+    const [alert] = await waitFor(() => (received('out-of-sync').length > 0 ? received('out-of-sync') : undefined), {
       what: `an out-of-sync notification; watch said:\n${watch.stdout()}`,
       timeoutMs: 60_000,
     });
@@ -156,11 +161,11 @@ describe('lieutenant watch with staging automatic and production manual', () => 
     const second = await release({ shop: '2.0' });
 
     // Then: it replaces the first, and says so (a second notification, naming the first)
-    await waitFor(() => (receiver!.alerts.length > 1 ? receiver!.alerts : undefined), {
+    await waitFor(() => (received('out-of-sync').length > 1 ? received('out-of-sync') : undefined), {
       what: `a second notification; watch said:\n${watch.stdout()}`,
       timeoutMs: 60_000,
     });
-    expect(receiver.alerts[1]).toMatchObject({ type: 'out-of-sync', commit: second, supersedes: first });
+    expect(received('out-of-sync')[1]).toMatchObject({ type: 'out-of-sync', commit: second, supersedes: first });
     expect((await productionStatus()).sync.pending).toMatchObject({ commit: second });
     expect(watch.stdout()).toContain(`it replaces the pending ${first.slice(0, 7)}`);
 
@@ -182,7 +187,9 @@ describe('lieutenant watch with staging automatic and production manual', () => 
       .map(({ events }) => eventsOf(events, 'run.started')[0])
       .filter((started) => started?.rollout === 'shop');
     expect(shopRuns.map((started) => started?.commit.sha)).toEqual([second]);
-    expect(receiver.alerts).toHaveLength(2);
+    expect(received('out-of-sync')).toHaveLength(2);
+    // The inventory's webhook was told the same, once per pending commit
+    expect(received('sync.pending').map((body) => (body.commit as { sha: string }).sha)).toEqual([first, second]);
     await waitFor(async () => (await productionStatus()).sync.pending === undefined, {
       what: 'the pending record cleared',
     });
@@ -195,7 +202,7 @@ describe('lieutenant watch with staging automatic and production manual', () => 
 
     // When: one more push is held as pending, and the watcher stops before anyone syncs
     const third = await release({ shop: '1.1' });
-    await waitFor(() => (receiver!.alerts.length > 2 ? receiver!.alerts : undefined), {
+    await waitFor(() => (received('out-of-sync').length > 2 ? received('out-of-sync') : undefined), {
       what: `a third notification; watch said:\n${watch.stdout()}`,
       timeoutMs: 60_000,
     });

@@ -12,7 +12,8 @@
  * with this watcher's presence, so a person can `lieutenant sync` from any clone.
  */
 import { shortSha } from '../../core/sha.js';
-import { commitSubject, gitAt } from '../../gitops/git.js';
+import { changedPlaybooks } from '../../gitops/changes.js';
+import { commitSubject, gitAt, isAncestor } from '../../gitops/git.js';
 import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
 import {
   PendingRecord,
@@ -112,7 +113,7 @@ export async function syncManual(
       touched.push(pendingRef(environment));
       logged = true;
       pending = undefined;
-    } else if (wanted.length > 0 && pending?.commit !== cycle.head) {
+    } else if (wanted.length > 0 && !(await stillPending(repoDir, pending, cycle.head, wanted))) {
       const older = pending;
       pending = await detect(config, ports, cycle.head, environment, wanted, now(), older, signal);
       await writeRecord(repoDir, pendingRef(environment), pending, cycle.head);
@@ -203,6 +204,28 @@ export async function syncManual(
     if (log !== undefined) emit({ type: 'sync.unshared', message: log });
   }
   return exitCode;
+}
+
+/**
+ * Whether the pending record still stands for HEAD: the same commit, or an
+ * older one whose rollouts HEAD leaves as they were (a push for another
+ * environment does not make production's pending commit new again, nor
+ * notify twice). Applying it then applies what HEAD asks.
+ */
+async function stillPending(
+  repoDir: string,
+  pending: PendingRecord | undefined,
+  head: string,
+  wanted: readonly PendingRollout[],
+): Promise<boolean> {
+  if (pending === undefined) return false;
+  if (pending.commit === head) return true;
+  const recorded = pending.rollouts.map((r) => r.rollout).sort();
+  const asked = wanted.map((w) => w.rollout).sort();
+  if (recorded.join('\n') !== asked.join('\n')) return false;
+  if (!(await isAncestor(gitAt(repoDir), pending.commit, head))) return false;
+  const moved = await changedPlaybooks(repoDir, pending.commit, head);
+  return asked.every((rollout) => !moved.includes(rollout));
 }
 
 function refusalOf(request: SyncRequest, pending: PendingRecord | undefined): string | undefined {

@@ -26,7 +26,8 @@ const shop = (version: string) => playbookYaml({ rollout: 'shop', inventory: 'pr
 const manual = (environment: string) => `${inventoryYaml(environment)}sync: manual\n`;
 const tick = [{ kind: 'tick' as const }];
 
-describe('watch under manual sync (real Git with a bare remote, pretend fleet)', () => {
+// Each cycle is a dozen real git commands against the bare remote: slow on a busy machine, not a bug.
+describe('watch under manual sync (real Git with a bare remote, pretend fleet)', { timeout: 120_000 }, () => {
   let sandbox: GitSandbox;
   let remote: string;
   let watched: TestRepo;
@@ -343,5 +344,24 @@ describe('watch under manual sync (real Git with a bare remote, pretend fleet)',
     expect(alerts).toEqual([]);
     expect(production.runs).toEqual([]);
     expect(await readRecord(watched.dir, pendingRef('production'), PendingRecord)).toBeUndefined();
+  });
+
+  it('given production pending, when a push changes only staging, then production keeps its pending commit and is not notified again', async () => {
+    // Given
+    const cycle = cycleWith();
+    await cycle(tick, stop.signal);
+    const pending = await readRecord(watched.dir, pendingRef('production'), PendingRecord);
+    events = [];
+    alerts = [];
+
+    // When
+    const sha = await release('web 1.1', { 'playbooks/web.yaml': web('1.1') });
+    await cycle(tick, stop.signal);
+
+    // Then
+    expect(staging.runs.at(-1)).toEqual({ rollout: 'web', rev: sha, cause: 'commit' });
+    expect(ofType('sync.pending')).toEqual([]);
+    expect(alerts).toEqual([]);
+    expect((await readRecord(watched.dir, pendingRef('production'), PendingRecord))?.commit).toBe(pending?.commit);
   });
 });
