@@ -134,6 +134,8 @@ export async function syncManual(
         });
       await appendSyncLog(repoDir, entry(pending, 'detected', pending.since, config.sync.watcherId));
       logged = true;
+      // Shared before anyone is told, so whoever reads the notification finds the record from any clone.
+      await share(config, emit, state, touched.splice(0));
       await sendAlert(ports.notify, emit, outOfSync(pending));
       for (const message of await ports.announce(pending)) emit({ type: 'notify.failed', message });
     }
@@ -195,15 +197,26 @@ export async function syncManual(
     touched.push(pendingRef(environment));
   }
 
-  const remote = config.sync.remote;
-  if (remote !== undefined && !signal.aborted) {
-    const pushed = await pushSyncRefs(repoDir, remote, [...new Set(touched)]);
-    if (!pushed.ok && sayOnce(state, `unshared:${pushed.error.message}`))
-      emit({ type: 'sync.unshared', message: `${pushed.error.message}: ${pushed.error.detail ?? ''}`.trim() });
-    const log = logged ? await shareSyncLog(repoDir, remote) : undefined;
+  // Even when stopping: a record written here and not pushed would leave other clones without it.
+  await share(config, emit, state, touched);
+  if (logged && config.sync.remote !== undefined) {
+    const log = await shareSyncLog(repoDir, config.sync.remote);
     if (log !== undefined) emit({ type: 'sync.unshared', message: log });
   }
   return exitCode;
+}
+
+/** Pushes these sync refs as they are here to the followed remote; a failure is said once. */
+async function share(
+  config: CycleConfig,
+  emit: (event: WatchEventBody) => void,
+  state: SaidLines,
+  refs: readonly string[],
+): Promise<void> {
+  if (config.sync.remote === undefined || refs.length === 0) return;
+  const pushed = await pushSyncRefs(config.repoDir, config.sync.remote, [...new Set(refs)]);
+  if (!pushed.ok && sayOnce(state, `unshared:${pushed.error.message}`))
+    emit({ type: 'sync.unshared', message: `${pushed.error.message}: ${pushed.error.detail ?? ''}`.trim() });
 }
 
 /**
