@@ -12,8 +12,7 @@
  * with this watcher's presence, so a person can `lieutenant sync` from any clone.
  */
 import { shortSha } from '../../core/sha.js';
-import { changedPlaybooks } from '../../gitops/changes.js';
-import { commitSubject, gitAt, isAncestor } from '../../gitops/git.js';
+import { gitAt } from '../../gitops/git.js';
 import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
 import {
   PendingRecord,
@@ -28,13 +27,13 @@ import {
   requestRef,
   watcherRef,
   writeRecord,
-  type PendingRolloutPlan,
 } from '../../gitops/sync-refs.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import type { SyncPolicy } from '../../spec/schema.js';
 import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
 import type { PendingRollout } from './pending.js';
+import { detect, entry, outOfSync, refusalOf, requestEntry, stillPending } from './sync-records.js';
 import type { CycleConfig, CyclePorts, SaidLines } from './ports.js';
 import { attemptRun } from './run-step.js';
 
@@ -217,103 +216,6 @@ async function share(
   const pushed = await pushSyncRefs(config.repoDir, config.sync.remote, [...new Set(refs)]);
   if (!pushed.ok && sayOnce(state, `unshared:${pushed.error.message}`))
     emit({ type: 'sync.unshared', message: `${pushed.error.message}: ${pushed.error.detail ?? ''}`.trim() });
-}
-
-/**
- * Whether the pending record still stands for HEAD: the same commit, or an
- * older one whose rollouts HEAD leaves as they were (a push for another
- * environment does not make production's pending commit new again, nor
- * notify twice). Applying it then applies what HEAD asks.
- */
-async function stillPending(
-  repoDir: string,
-  pending: PendingRecord | undefined,
-  head: string,
-  wanted: readonly PendingRollout[],
-): Promise<boolean> {
-  if (pending === undefined) return false;
-  if (pending.commit === head) return true;
-  const recorded = pending.rollouts.map((r) => r.rollout).sort();
-  const asked = wanted.map((w) => w.rollout).sort();
-  if (recorded.join('\n') !== asked.join('\n')) return false;
-  if (!(await isAncestor(gitAt(repoDir), pending.commit, head))) return false;
-  const moved = await changedPlaybooks(repoDir, pending.commit, head);
-  return asked.every((rollout) => !moved.includes(rollout));
-}
-
-function refusalOf(request: SyncRequest, pending: PendingRecord | undefined): string | undefined {
-  if (pending === undefined)
-    return `nothing is pending for ${request.environment}; ${shortSha(request.commit)} is not applied`;
-  if (pending.commit !== request.commit)
-    return `${shortSha(request.commit)} is no longer pending: ${shortSha(pending.commit)} "${pending.subject}" replaced it; lieutenant sync ${request.environment} applies that one`;
-  return undefined;
-}
-
-/** The pending record of HEAD for ENV: each rollout's plan against the live fleet (a plan that fails is kept as a problem). */
-async function detect(
-  config: CycleConfig,
-  ports: CyclePorts,
-  head: string,
-  environment: string,
-  wanted: readonly PendingRollout[],
-  since: string,
-  older: PendingRecord | undefined,
-  signal: AbortSignal,
-): Promise<PendingRecord> {
-  const rollouts: PendingRolloutPlan[] = [];
-  for (const { rollout } of wanted) {
-    const planned = await ports.plan({ rollout, rev: head }, signal);
-    rollouts.push(
-      planned.ok
-        ? planned.value
-        : { rollout, hosts: [], batches: 0, problem: [planned.error.message, ...planned.error.details].join('; ') },
-    );
-  }
-  const known = rollouts.every((r) => r.problem === undefined);
-  return {
-    environment,
-    commit: head,
-    subject: await commitSubject(gitAt(config.repoDir), head),
-    since,
-    detectedBy: config.sync.watcherId,
-    rollouts,
-    hostsToChange: known ? new Set(rollouts.flatMap((r) => r.hosts.map((h) => h.host))).size : null,
-    ...(older ? { supersedes: { commit: older.commit, subject: older.subject } } : {}),
-  };
-}
-
-function outOfSync(pending: PendingRecord): Parameters<typeof sendAlert>[2] {
-  const hosts = pending.hostsToChange === null ? 'hosts to change unknown' : `${pending.hostsToChange} hosts to change`;
-  const replaced = pending.supersedes ? ` (replaces ${shortSha(pending.supersedes.commit)})` : '';
-  return {
-    type: 'out-of-sync',
-    environment: pending.environment,
-    commit: pending.commit,
-    subject: pending.subject,
-    since: pending.since,
-    hostsToChange: pending.hostsToChange,
-    rollouts: pending.rollouts.map((r) => ({
-      rollout: r.rollout,
-      hosts: r.hosts.map((h) => h.host),
-      batches: r.batches,
-    })),
-    ...(pending.supersedes ? { supersedes: pending.supersedes.commit } : {}),
-    text: `${pending.environment} is out of sync: ${shortSha(pending.commit)} "${pending.subject}" pending, ${hosts}${replaced}; apply it with: lieutenant sync ${pending.environment}`,
-  };
-}
-
-function entry(
-  pending: PendingRecord,
-  event: 'detected' | 'superseded' | 'cleared',
-  at: string,
-  by: string,
-  reason?: string,
-) {
-  return { environment: pending.environment, commit: pending.commit, event, at, by, ...(reason ? { reason } : {}) };
-}
-
-function requestEntry(request: SyncRequest, event: 'applied' | 'refused', at: string) {
-  return { environment: request.environment, commit: request.commit, event, at, by: request.by };
 }
 
 function sayOnce(state: SaidLines, key: string): boolean {
