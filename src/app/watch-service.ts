@@ -113,7 +113,8 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
     selfHeal: request.selfHeal,
     sync: {
       overrides: new Map(Object.entries(request.sync ?? {})),
-      remote,
+      // The remote the lock and deployed state are shared through (the followed one, else origin).
+      remote: lockRemote,
       watcherId: await watcherId(request.repoDir),
       // Three missed cycles, and never under two minutes: a slow fetch or a long plan is not an absence.
       presenceMs: Math.max(3 * request.intervalMs, 120_000),
