@@ -124,16 +124,13 @@ describe('run view reducer', () => {
     expect(before.hosts.get('web-01')?.state).toBe('waiting');
   });
 
-  it('given a 1,000-host run, when folded, then the counts add up, the tail stays bounded, and it is fast', () => {
+  // How fast it folds is bench/engine-views.bench.ts's to measure (targets are benchmarks, never timed tests).
+  it('given a 1,000-host run, when folded, then the counts add up and the tail stays bounded', () => {
     const events = scenario({ hosts: 1_000 }).success();
-    const started = performance.now();
     const view = reduceAll(events);
-    const elapsed = performance.now() - started;
     expect(view.counts.done).toBe(1_000);
     expect(view.batches.map((b) => b.counts.done)).toEqual([500, 500]);
     expect(view.tail).toHaveLength(TAIL_LENGTH);
-    // ~14,000 events: a quadratic fold would take seconds.
-    expect(elapsed).toBeLessThan(1_500);
   });
 
   it('given events without a run.started (a partial stream), when folded, then batches and hosts are learnt from the events', () => {

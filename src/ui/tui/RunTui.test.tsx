@@ -262,18 +262,18 @@ describe('run TUI', () => {
     const events = scenario({ hosts: 1_000 }).success().slice(0, -1);
     // When 14,000 events arrive in slices, yielding to the event loop between them
     const started = performance.now();
-    let slowest = 0;
+    let drawnWhileEmitting = 0;
     for (let i = 0; i < events.length; i += 200) {
-      const t = performance.now();
+      const before = app.frames.length;
       events.slice(i, i + 200).forEach(controller.onEvent);
-      slowest = Math.max(slowest, performance.now() - t);
+      drawnWhileEmitting += app.frames.length - before;
       await new Promise((resolve) => setImmediate(resolve));
     }
     await frameWhere(app, (text) => text.includes('web-1000'));
     const elapsed = performance.now() - started;
-    // Then: frames are bounded by the clock, not by the events, and emitting stayed cheap
+    // Then: frames are bounded by the clock, not by the events, and none is drawn inside the engine's emit
     expect(app.frames.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 3);
-    expect(slowest / 200).toBeLessThan(5); // ms per event, even on a busy CI core
+    expect(drawnWhileEmitting).toBe(0);
   });
 
   it('given Ctrl-C, when pressed twice, then the CLI hears 1 then 2 and the screen says it is stopping', async () => {
