@@ -24,8 +24,9 @@ export async function ansibleMissing(): Promise<string | undefined> {
     () => false,
   );
   if (!found) return 'ansible-playbook not installed: skipped';
+  // ansible-doc exits 0 with only a warning when the module is missing: its documentation is the proof.
   const collection = await run('ansible-doc', ['-t', 'module', 'community.general.haproxy']).then(
-    () => true,
+    ({ stdout }) => stdout.includes('community.general.haproxy'),
     () => false,
   );
   if (!collection)
