@@ -8,6 +8,7 @@ import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
 import { listRuns, readLock } from '../state/index.js';
 import { runRecords } from '../gitops/deployed.js';
 import { readSyncLog, type SyncLogEntry } from '../gitops/sync-log.js';
+import { fetchSharedRecords } from './shared-records.js';
 import type { AnalysisSummary, Approval, RunRecord } from '../gitops/run-record.js';
 import { ok, type Result } from '../core/result.js';
 import { gitAt, repositoryProblem } from '../gitops/git.js';
@@ -64,12 +65,18 @@ export interface SyncOfRun {
 export async function historyService(request: {
   repoDir: string;
   environment?: string;
+  /** Read the remote's shared records first: runs and syncs of every clone. */
+  fetchShared?: { onWarning: (message: string) => void };
 }): Promise<Result<HistoryEntry[], AppFailure>> {
   const { repoDir, environment } = request;
   const notRepo = await repositoryProblem(repoDir);
   if (notRepo !== undefined) return { ok: false, error: badInput(notRepo) };
   const problem = await stateProblem(repoDir);
   if (problem) return { ok: false, error: problem };
+  if (request.fetchShared) {
+    const warning = await fetchSharedRecords(repoDir);
+    if (warning) request.fetchShared.onWarning(warning);
+  }
   const all = await loadHistory(repoDir);
   if (environment === undefined) return ok(all);
   const known = new Set([...(await inventoriesAtHead(repoDir)), ...all.map((entry) => entry.environment)]);

@@ -12,6 +12,7 @@ import { deployedCommit } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../state/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
+import { fetchSharedRecords } from './shared-records.js';
 import { loadRepo } from '../spec/repo.js';
 import { badInput, specFailure, stateProblem, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
@@ -101,8 +102,14 @@ export async function statusService(request: {
   signal: AbortSignal;
   /** The clock freeze windows are read against; default now. */
   now?: number;
+  /** Read the remote's shared records first (the CLI; a watcher fetches them itself). */
+  fetchShared?: { onWarning: (message: string) => void };
 }): Promise<Result<StatusReport, AppFailure>> {
   const adapters = loadAdapters(); // while git reads the specs
+  if (request.fetchShared) {
+    const warning = await fetchSharedRecords(request.repoDir, request.signal);
+    if (warning) request.fetchShared.onWarning(warning);
+  }
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
   const problem = await stateProblem(request.repoDir);

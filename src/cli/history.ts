@@ -17,6 +17,8 @@ export interface HistoryOptions {
   repoDir: string;
   environment?: string;
   json: boolean;
+  /** Read the remote's shared records first (default; --no-fetch: this checkout's only). */
+  fetch?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -27,15 +29,26 @@ export function register(program: Command, context: CliContext): void {
     .description('past runs: commit, who, when, result, approvals')
     .argument('[env]', 'only runs of this environment')
     .option('--json', 'one JSON object per line, newest run first')
-    .action(async (env: string | undefined, flags: { json?: boolean }, command: Command) => {
-      const options: HistoryOptions = { repoDir: repoDirOf(command, context), json: flags.json === true };
+    .option('--no-fetch', "only this checkout's records: do not read the remote's notes and sync log")
+    .action(async (env: string | undefined, flags: { json?: boolean; fetch: boolean }, command: Command) => {
+      const options: HistoryOptions = {
+        repoDir: repoDirOf(command, context),
+        json: flags.json === true,
+        fetch: flags.fetch,
+      };
       if (env !== undefined) options.environment = env;
       context.setExitCode(await history(options, context));
     });
 }
 
 export async function history(options: HistoryOptions, { io }: Pick<CliContext, 'io'>): Promise<number> {
-  const found = await historyService(options);
+  const found = await historyService({
+    repoDir: options.repoDir,
+    ...(options.environment !== undefined ? { environment: options.environment } : {}),
+    ...(options.fetch
+      ? { fetchShared: { onWarning: (warning: string) => io.stderr.write(`warning: ${warning}\n`) } }
+      : {}),
+  });
   if (!found.ok) return reportFailure(found.error, { io });
   const entries = found.value;
   if (options.json) {

@@ -23,12 +23,17 @@ export function register(program: Command, context: CliContext): void {
         'exits 1 when a host is unreachable or not serving',
     )
     .option('--json', 'one JSON object per line: hosts, then environments')
-    .action(async (environment: string | undefined, flags: { json?: boolean }, command: Command) => {
+    .option(
+      '--no-fetch',
+      "only this checkout's records: do not read the remote's deployed refs, notes and sync records",
+    )
+    .action(async (environment: string | undefined, flags: { json?: boolean; fetch: boolean }, command: Command) => {
       const { io } = context;
       const report = await statusService({
         repoDir: repoDirOf(command, context),
         ...(environment ? { environment } : {}),
         signal: context.signal,
+        ...(flags.fetch ? { fetchShared: { onWarning: (warning) => io.stderr.write(`warning: ${warning}\n`) } } : {}),
       });
       if (!report.ok) return context.setExitCode(reportFailure(report.error, context));
       if (flags.json) {

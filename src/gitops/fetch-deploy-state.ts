@@ -20,6 +20,11 @@ export async function fetchDeployState(repoDir: string, remote: string): Promise
     `+${DEPLOYED_PREFIX}/*:${DEPLOYED_PREFIX}/*`,
   ]);
   if (deployed.code !== 0) return fail(`git fetch ${remote} (deployed refs) failed`, deployed.stderr.trim());
+  return fetchRunNotes(repoDir, remote);
+}
+
+/** The remote's run notes, merged with ours (both sides only append records). */
+export async function fetchRunNotes(repoDir: string, remote: string): Promise<Result<void>> {
   const listed = await gitRun(repoDir, ['ls-remote', '--end-of-options', remote, NOTES_REF]);
   if (listed.code !== 0) return fail(`git ls-remote ${remote} failed`, listed.stderr.trim());
   if (listed.stdout.trim() === '') return ok(undefined);

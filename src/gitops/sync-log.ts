@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { gitAt, identityFallback } from './git.js';
+import type { SimpleGit } from 'simple-git';
 
 export const SYNC_NOTES_REF = 'refs/notes/lieutenant-sync';
 
@@ -76,6 +77,27 @@ export async function appendSyncLog(repoDir: string, entry: SyncLogEntry): Promi
  */
 export async function shareSyncLog(repoDir: string, remote: string): Promise<string | undefined> {
   const git = gitAt(repoDir);
+  try {
+    await takeSyncLog(git, remote);
+    if ((await git.raw(['for-each-ref', '--format=%(objectname)', SYNC_NOTES_REF])).trim() === '') return undefined;
+    await git.raw(['push', '--quiet', remote, `${SYNC_NOTES_REF}:${SYNC_NOTES_REF}`]);
+    return undefined;
+  } catch (error) {
+    return `could not share the sync log with ${remote}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The remote's log merged into ours, nothing pushed: what `status` and `history` read from any clone. */
+export async function fetchSyncLog(repoDir: string, remote: string): Promise<string | undefined> {
+  try {
+    await takeSyncLog(gitAt(repoDir), remote);
+    return undefined;
+  } catch (error) {
+    return `could not fetch the sync log from ${remote}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+async function takeSyncLog(git: SimpleGit, remote: string): Promise<void> {
   const incoming = 'refs/notes/lieutenant-sync-incoming';
   try {
     const fetched = await git
@@ -101,11 +123,6 @@ export async function shareSyncLog(repoDir: string, remote: string): Promise<str
         ]);
       }
     }
-    if ((await git.raw(['for-each-ref', '--format=%(objectname)', SYNC_NOTES_REF])).trim() === '') return undefined;
-    await git.raw(['push', '--quiet', remote, `${SYNC_NOTES_REF}:${SYNC_NOTES_REF}`]);
-    return undefined;
-  } catch (error) {
-    return `could not share the sync log with ${remote}: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
     await git.raw(['update-ref', '-d', incoming]).catch(() => undefined);
   }

@@ -1,0 +1,33 @@
+/**
+ * What every clone and watcher recorded on the rollout repo's remote, brought
+ * into this checkout before `status` and `history` read it: deployed refs
+ * ahead of ours, run notes (merged), the sync records (pending, requests,
+ * watchers — the remote's replace ours) and the sync log (merged). Nothing is
+ * pushed. Best effort: a remote that cannot be reached leaves this checkout's
+ * records, and the command says so.
+ */
+import { fetchRunNotes } from '../gitops/fetch-deploy-state.js';
+import { fetchSyncLog } from '../gitops/sync-log.js';
+import { adoptRemoteDeployed, fetchSyncRefs } from '../gitops/sync-refs.js';
+import { lockRemoteOf } from './shared-run.js';
+
+/** A warning when the remote could not be read, else undefined. */
+export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string | undefined> {
+  const remote = await lockRemoteOf(repoDir);
+  if (!remote.ok || remote.value === undefined) return undefined;
+  const from = remote.value;
+  const steps = [
+    () => adoptRemoteDeployed(repoDir, from, signal),
+    () => fetchRunNotes(repoDir, from),
+    () => fetchSyncRefs(repoDir, from, signal),
+  ];
+  for (const step of steps) {
+    const fetched = await step();
+    if (!fetched.ok) return unreachable(from, fetched.error.message);
+  }
+  const log = await fetchSyncLog(repoDir, from);
+  return log === undefined ? undefined : unreachable(from, log);
+}
+
+const unreachable = (remote: string, why: string) =>
+  `could not read the shared records on ${remote} (${why}); showing what this checkout knows`;
