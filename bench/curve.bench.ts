@@ -17,6 +17,7 @@ import { timeCommand, type Timed } from './measure.js';
 import { benchRollout } from './rollout.js';
 import { lieutenantPhases, medianPhases, type Phases } from './phases.js';
 import { sshSnapshot, sshUsage } from '../test/fleet/ssh-counts.js';
+import { runBench } from './run-main.js';
 
 const SIZES = (process.env.BENCH_HOSTS ?? '10,100,300').split(',').map((size) => Number(size.trim()));
 const PREFIX = process.env.BENCH_PREFIX ?? '127.0.7';
@@ -200,25 +201,4 @@ async function main(signal: AbortSignal): Promise<void> {
   }
 }
 
-const controller = new AbortController();
-let interruptedAt = 0;
-const onSignal = (name: string) => () => {
-  // As rollout.bench.ts: the first Ctrl-C stops the child and tears down; a second, seconds later, leaves.
-  if (controller.signal.aborted) {
-    if (Date.now() - interruptedAt > 2_000) process.exit(130);
-    return;
-  }
-  interruptedAt = Date.now();
-  console.error(`\n${name}: stopping, then tearing the fleet down…`);
-  controller.abort(new Error(`interrupted (${name})`));
-};
-process.on('SIGINT', onSignal('SIGINT'));
-process.on('SIGTERM', onSignal('SIGTERM'));
-
-main(controller.signal).then(
-  () => (process.exitCode = 0),
-  (error: Error) => {
-    console.error(controller.signal.aborted ? 'bench: interrupted; no figures' : `bench: ${error.message}`);
-    process.exitCode = controller.signal.aborted ? 130 : 1;
-  },
-);
+runBench(main);

@@ -22,6 +22,7 @@ import { reportLines, type Contender } from './report.js';
 import { benchRollout } from './rollout.js';
 import { describeUsage, medianUsage, runtimeApiUsage } from './runtime-api.js';
 import type { RuntimeUsage } from '../src/adapters/haproxy/index.js';
+import { runBench } from './run-main.js';
 
 const HOSTS = 6;
 /** Larger fleets are curve.bench.ts, with the lower bound beside Lieutenant at every size. */
@@ -200,27 +201,4 @@ async function main(signal: AbortSignal): Promise<void> {
   }
 }
 
-const controller = new AbortController();
-let interruptedAt = 0;
-const onSignal = (name: string) => () => {
-  // First Ctrl-C: stop the child in flight, then tear down in main's finally. npm and tsx relay the
-  // signal to us again within milliseconds, so only a second Ctrl-C seconds later leaves at once.
-  if (controller.signal.aborted) {
-    if (Date.now() - interruptedAt > 2_000) process.exit(130);
-    return;
-  }
-  interruptedAt = Date.now();
-  console.error(`\n${name}: stopping, then tearing the fleet down…`);
-  controller.abort(new Error(`interrupted (${name})`));
-};
-process.on('SIGINT', onSignal('SIGINT'));
-process.on('SIGTERM', onSignal('SIGTERM'));
-
-main(controller.signal).then(
-  () => (process.exitCode = 0),
-  (error: Error) => {
-    // Interrupted: whatever was in flight failed because of it (ssh got the Ctrl-C too); say so plainly.
-    console.error(controller.signal.aborted ? 'bench: interrupted; no figures' : `bench: ${error.message}`);
-    process.exitCode = controller.signal.aborted ? 130 : 1;
-  },
-);
+runBench(main);
