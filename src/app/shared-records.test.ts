@@ -19,13 +19,11 @@ describe('history from any clone', () => {
 
   beforeEach(async () => {
     sandbox = await createGitSandbox();
-    const remote = await sandbox.bare();
-    const seed = await sandbox.repo('seed');
-    ({ v10, v11 } = await twoReleases(seed));
-    await seed.git.addRemote('origin', remote);
-    await seed.git.push('origin', 'main');
-    laptop = await sandbox.clone(remote, 'laptop');
-    server = await sandbox.clone(remote, 'server');
+    const { clones } = await sandbox.shared(
+      ['laptop', 'server'],
+      async (seed) => ({ v10, v11 } = await twoReleases(seed)),
+    );
+    [laptop, server] = clones as [TestRepo, TestRepo];
   });
   afterEach(() => sandbox.cleanup());
 

@@ -1,6 +1,6 @@
 /** Which remote holds an environment's lock, on real repositories with real remotes. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitSandbox, inventoryYaml, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
 import { lockRemoteOf } from './shared-run.js';
 
 describe('lockRemoteOf', () => {
@@ -9,12 +9,8 @@ describe('lockRemoteOf', () => {
 
   beforeEach(async () => {
     sandbox = await createGitSandbox();
-    const remote = await sandbox.bare();
-    const seed = await sandbox.repo('seed');
-    await seed.commit('staging inventory', { 'inventories/staging.yaml': inventoryYaml('staging') });
-    await seed.git.addRemote('origin', remote);
-    await seed.git.push('origin', 'main');
-    clone = await sandbox.clone(remote, 'clone');
+    const { remote, clones } = await sandbox.shared(['clone']);
+    [clone] = clones as [TestRepo];
     await clone.git.addRemote('mirror', remote);
   });
   afterEach(async () => {

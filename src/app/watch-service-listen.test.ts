@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitSandbox, inventoryYaml, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
 import { waitFor } from '../../test/fleet/wait.js';
 import type { WatchEvent } from './watch/events.js';
 import { watchService } from './watch-service.js';
@@ -19,12 +19,7 @@ describe('watchService --listen: /metrics and /healthz', () => {
 
   beforeEach(async () => {
     sandbox = await createGitSandbox();
-    const remote = await sandbox.bare();
-    const seed = await sandbox.repo('seed');
-    await seed.commit('staging inventory', { 'inventories/staging.yaml': inventoryYaml('staging') });
-    await seed.git.addRemote('origin', remote);
-    await seed.git.push('origin', 'main');
-    watched = await sandbox.clone(remote, 'watched');
+    [watched] = (await sandbox.shared(['watched'])).clones as [TestRepo];
     secretFile = join(sandbox.root, 'webhook-secret');
     await writeFile(secretFile, 'a secret\n', { mode: 0o600 });
     stop = new AbortController();

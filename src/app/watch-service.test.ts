@@ -54,13 +54,7 @@ describe('watchService', () => {
 
   beforeEach(async () => {
     sandbox = await createGitSandbox();
-    const remote = await sandbox.bare();
-    const seed = await sandbox.repo('seed');
-    await seed.commit('staging inventory', { 'inventories/staging.yaml': inventoryYaml('staging') });
-    await seed.git.addRemote('origin', remote);
-    await seed.git.push('origin', 'main');
-    watched = await sandbox.clone(remote, 'watched');
-    author = await sandbox.clone(remote, 'author');
+    [watched, author] = (await sandbox.shared(['watched', 'author'])).clones as [TestRepo, TestRepo];
     secretFile = join(sandbox.root, 'webhook-secret');
     await writeFile(secretFile, `${SECRET}\n`, { mode: 0o600 });
     stop = new AbortController();

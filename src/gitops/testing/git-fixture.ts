@@ -30,12 +30,23 @@ export interface GitSandbox {
   bare(name?: string): Promise<string>;
   /** Clones `url` and gives the clone a local identity. */
   clone(url: string, name: string): Promise<TestRepo>;
+  /**
+   * A shared remote as teams have one: a bare repo whose `main` is what `seed`
+   * commits (default: a two-host staging inventory), and a clone of it for each
+   * name, in order.
+   */
+  shared(names: readonly string[], seed?: (repo: TestRepo) => Promise<unknown>): Promise<SharedRemote>;
   cleanup(): Promise<void>;
+}
+
+export interface SharedRemote {
+  remote: string;
+  clones: TestRepo[];
 }
 
 export async function createGitSandbox(): Promise<GitSandbox> {
   const root = await mkdtemp(join(tmpdir(), 'lieutenant-git-'));
-  return {
+  const sandbox: GitSandbox = {
     root,
     repo: async (name = 'rollouts') => {
       const dir = join(root, name);
@@ -55,8 +66,22 @@ export async function createGitSandbox(): Promise<GitSandbox> {
       await simpleGit({ baseDir: root }).raw(['clone', '--quiet', url, dir]);
       return withIdentity(dir, simpleGit({ baseDir: dir }));
     },
+    shared: async (
+      names,
+      seed = (repo) => repo.commit('staging inventory', { 'inventories/staging.yaml': inventoryYaml('staging') }),
+    ) => {
+      const remote = await sandbox.bare();
+      const origin = await sandbox.repo('seed');
+      await seed(origin);
+      await origin.git.addRemote('origin', remote);
+      await origin.git.push('origin', 'main');
+      const clones: TestRepo[] = [];
+      for (const name of names) clones.push(await sandbox.clone(remote, name));
+      return { remote, clones };
+    },
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+  return sandbox;
 }
 
 async function withIdentity(dir: string, git: SimpleGit): Promise<TestRepo> {
