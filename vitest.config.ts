@@ -11,6 +11,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
           exclude: ['**/*.e2e.test.{ts,tsx}', 'node_modules/**'],
+          setupFiles: ['src/testing/listeners-setup.ts'],
           testTimeout: 20_000,
         },
       },
@@ -19,6 +20,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['src/**/*.e2e.test.{ts,tsx}', 'test/**/*.e2e.test.{ts,tsx}'],
           globalSetup: ['test/fleet/global-setup.ts'],
+          setupFiles: ['src/testing/listeners-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
           // One fleet, shared by every end-to-end file: they run one after another.
