@@ -6,8 +6,10 @@
  * killed mid-batch (SIGKILL, its whole process group) the standby takes the
  * lock over once the lease lapses, brings the run's journal in from the
  * remote and finishes that very run: every host back in rotation, on the
- * committed version. And a `run` from a clone while another clone's run holds
- * the lock exits 4, naming it and where it runs. Every wait is on a condition.
+ * committed version. The same with no watcher: a `run` killed in one clone is
+ * finished by `lieutenant resume` in another. And a `run` from a clone while
+ * another clone's run holds the lock exits 4, naming it and where it runs.
+ * Every wait is on a condition.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -220,5 +222,57 @@ describe('two watchers on two clones of one remote', () => {
     expect(exit.stderr).toContain(`pid ${holder.pid}`);
     expect(exit.stderr).toContain(`:${repo.watched.dir}`);
     expect(await journals(laptop)).toEqual([]);
+  });
+
+  it('given a run killed mid-batch in one clone, when its lease has lapsed and an operator runs resume in another clone, then that clone takes the lock over and finishes the run: every host in rotation on the committed version', async () => {
+    // Given: a run from the server's clone, SIGKILLed while it upgrades its first batch
+    const hosts = hostNames(given.fleet).slice(0, 4);
+    repo = await makeFollowedRepo(given.fleet, { hosts });
+    const laptop = await cloneOf(repo);
+    const release = await repo.release('1.1');
+    await repo.watched.git('pull', '-q', 'origin', 'main');
+    await laptop.git('pull', '-q', 'origin', 'main');
+    const holder = spawnLieutenant(['run', 'web', '--yes', '--lease', LEASE], { repo: repo.watched });
+    started.push(holder);
+    const upgrading = await waitFor(
+      async () => {
+        const [journal] = await journals(repo!.watched).catch(() => []);
+        return journal && eventsOf(journal.events, 'host.upgrade.started').length > 0 ? journal : undefined;
+      },
+      { what: `the run upgrading its first batch\n${said(holder)}`, timeoutMs: 120_000, intervalMs: 20 },
+    );
+    const killed = await holder.killHard();
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    const remoteDir = repo.remoteDir;
+    // …and its lease on the remote has lapsed (the lock names when it was last renewed, and for how long)
+    await waitFor(
+      async () => {
+        const lock = await remoteRef(remoteDir, 'refs/lieutenant/locks/staging');
+        if (lock === '') return true;
+        const body = await runChecked('git', ['--git-dir', remoteDir, 'log', '-1', '--format=%B', lock]);
+        const { renewedAt, leaseMs } = JSON.parse(body) as { renewedAt: string; leaseMs: number };
+        return Date.parse(renewedAt) + leaseMs < Date.now();
+      },
+      { what: 'the killed run’s lease to lapse', timeoutMs: 30_000, intervalMs: 200 },
+    );
+
+    // When: the operator resumes from the laptop's clone, which never ran anything
+    expect(await journals(laptop)).toEqual([]);
+    const resumed = spawnLieutenant(['resume', '--yes', '--lease', LEASE], { repo: laptop });
+    started.push(resumed);
+    const exit = await resumed.exited;
+
+    // Then: that very run finished there, the record on the remote, every host serving the release
+    expect(exit.code, exit.output).toBe(0);
+    expect(exit.stderr).toContain(`took over the lock of staging from run ${upgrading.runId}`);
+    const finished = (await journals(laptop)).find((j) => j.runId === upgrading.runId);
+    expect(
+      eventsOf(finished?.events ?? [], 'run.finished').map((e) => [e.result, e.hostsOut]),
+      exit.output,
+    ).toEqual([['succeeded', []]]);
+    expect(await remoteRef(remoteDir, 'refs/lieutenant/locks/staging')).toBe('');
+    expect(await installedVersions(given.fleet, hosts)).toEqual(allOn(hosts, '1.1'));
+    expect(await rotation(given.fleet)).toEqual(allUp(hostNames(given.fleet)));
+    expect(release).toMatch(/^[0-9a-f]{40}$/);
   });
 });
