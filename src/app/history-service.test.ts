@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from '../gitops/deployed.js';
 import { loadHistory } from './history-service.js';
+import { findInterrupted } from './interrupted-runs.js';
 import { acquireLock } from '../state/index.js';
 import { createGitSandbox, twoReleases } from '../gitops/testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
@@ -181,5 +182,46 @@ describe('loadHistory', () => {
     expect((await loadHistory(repo.dir, { environment: 'prod' })).map((h) => h.runId)).toEqual(['p2', 'p1']);
     expect((await loadHistory(repo.dir, { environment: 'staging' })).map((h) => h.runId)).toEqual(['s1']);
     expect(await loadHistory(repo.dir, { environment: 'dev' })).toEqual([]);
+  });
+});
+
+describe('findInterrupted', () => {
+  let sandbox: GitSandbox;
+  let repo: TestRepo;
+  let v11: string;
+
+  beforeEach(async () => {
+    sandbox = await createGitSandbox();
+    repo = await sandbox.repo();
+    ({ v11 } = await twoReleases(repo));
+  });
+  afterEach(() => sandbox.cleanup());
+
+  it('given journals cut short, then a run the notes record as finished with every host back (another clone took it over) is not interrupted; one noted with a host out still is', async () => {
+    // Given three runs this checkout's journals stop in the middle of
+    const midBatch = [
+      started({ sha: v11, subject: 'web: demo 1.1' }),
+      { type: 'batch.started', batch: 1, batches: 2, hosts: ['web-01'] },
+      { type: 'host.draining', host: 'web-01' },
+    ];
+    for (const runId of ['taken-over', 'halted-elsewhere', 'killed'])
+      await writeJournal(repo.dir, runId, midBatch, '2025-01-02T09:00:00.000Z');
+    // And notes of two of them, finished on another clone: one with every host back, one with web-01 left out
+    await recordRun(repo.dir, aRunRecord({ commit: v11, runId: 'taken-over', result: 'succeeded', hostsOut: [] }));
+    await recordRun(
+      repo.dir,
+      aRunRecord({
+        commit: v11,
+        runId: 'halted-elsewhere',
+        result: 'halted',
+        hostsOut: [{ host: 'web-01', group: 'web', reason: 'halted' }],
+      }),
+    );
+
+    // When
+    const found = await findInterrupted(repo.dir);
+
+    // Then
+    expect(found.ok && found.value.points.map((point) => point.runId).sort()).toEqual(['halted-elsewhere', 'killed']);
   });
 });

@@ -1,10 +1,14 @@
 /**
  * Runs whose journal has no end and whose process is gone: what `resume` can
  * finish. A damaged journal is read as far as it can be and its damage said;
- * a run whose start is lost for good is never dropped silently either.
+ * a run whose start is lost for good is never dropped silently either. A run
+ * the notes record as finished with every host back is not interrupted,
+ * whatever this checkout's journal says: another clone took it over and
+ * finished it (issue 14) after this one was killed.
  */
 import { listActiveRuns } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
+import { runRecords } from '../gitops/deployed.js';
 import { journalPath, listRuns, stateDir } from '../state/index.js';
 import { stateProblem, type AppFailure } from './failure.js';
 import { resumePoint, type ResumePoint } from './interrupted.js';
@@ -20,9 +24,12 @@ export async function findInterrupted(repoDir: string): Promise<Result<Interrupt
   const problem = await stateProblem(repoDir);
   if (problem) return { ok: false, error: problem };
   const active = new Set((await listActiveRuns(repoDir)).map((run) => run.runId));
+  const finished = new Set(
+    (await runRecords(repoDir)).filter((record) => record.hostsOut.length === 0).map((record) => record.runId),
+  );
   const found: Interrupted = { points: [], warnings: [] };
   for (const runId of await listRuns(repoDir)) {
-    if (active.has(runId)) continue;
+    if (active.has(runId) || finished.has(runId)) continue;
     const journal = await readRunJournal(repoDir, runId);
     if (journal.startLost) {
       const out = drainedHosts(journal.events);

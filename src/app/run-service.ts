@@ -34,7 +34,6 @@ import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
 import { LOCAL_ONLY, localOnlyWarning, lockRemoteOf, takeSharedLock } from './shared-run.js';
 import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
-import { runRecords } from '../gitops/deployed.js';
 
 export type { RunViews } from './run-session.js';
 
@@ -115,15 +114,12 @@ async function decideRun(
   rollout: Rollout,
   fresh: Continuation,
 ): Promise<Result<RunDone, AppFailure>> {
+  // What other clones finished (a run of ours taken over after we were killed) is in the notes on the remote.
+  if (views.shared) await fetchDeployState(request.repoDir, views.shared.remote);
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
   found.value.warnings.forEach(request.onWarning);
-  const finishedElsewhere = views.shared
-    ? await finishedOnOtherClones(request.repoDir, views.shared.remote)
-    : new Set();
-  const interrupted = found.value.points.filter(
-    (p) => p.started.environment === rollout.environment && !finishedElsewhere.has(p.runId),
-  );
+  const interrupted = found.value.points.filter((p) => p.started.environment === rollout.environment);
   const same = interrupted.find(
     (p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha,
   );
@@ -157,12 +153,6 @@ async function decideRun(
  * over): their notes, fetched from the remote, say they ended with every host
  * in rotation, whatever this checkout's journal of them lacks.
  */
-async function finishedOnOtherClones(repoDir: string, remote: string): Promise<Set<string>> {
-  await fetchDeployState(repoDir, remote);
-  const records = await runRecords(repoDir);
-  return new Set(records.filter((r) => r.hostsOut.length === 0).map((r) => r.runId));
-}
-
 /** Opens the run's session, executes its plan, closes it. */
 export async function conductRun(
   views: SessionViews,
