@@ -7,64 +7,16 @@
 import { z } from 'zod';
 import { ADDRESS_WORDS, addressProblem } from './addresses.js';
 import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
-import { DURATION_PATTERN, describeBounds, isWithin, type DurationBounds } from './duration.js';
-import { CONDITION_PATTERN } from '../core/analysis.js';
-import { PERCENT_PATTERN } from './quantity.js';
-import { ADDRESS, HAPROXY_NAME, NAME, PACKAGE_NAME, PACKAGE_VERSION } from './names.js';
+import { describeBounds } from './duration.js';
+import { ADDRESS, HAPROXY_NAME } from './names.js';
 import { isTimeZone } from '../core/zoned-time.js';
 import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant } from './freeze.js';
+import { name, orderedName, duration, quantity, Quantity, PackageName, PackageVersion, text } from './schema-values.js';
+import type { AnalysisMetric } from './schema-analysis.js';
+import { Analysis } from './schema-analysis.js';
 
-const name = (what: string) =>
-  z
-    .string()
-    .regex(NAME, `a ${what} name: letters, digits, "-", "_" and ".", starting with a letter or digit`)
-    .max(LENGTH_BOUNDS.name, `a ${what} name of at most ${LENGTH_BOUNDS.name} characters`);
-
-/**
- * Hosts and groups are kept in the order written (batches follow it), but
- * JavaScript moves keys that are plain whole numbers ("2") before all others:
- * such a name would silently reorder the rollout, so it is refused.
- */
-const orderedName = (what: string) =>
-  name(what).refine((text) => !/^(0|[1-9][0-9]*)$/.test(text), {
-    error: `a ${what} name that is not a plain whole number (it would be moved before the others, changing the order); add a letter, e.g. "h2"`,
-  });
-
-/** A duration between two bounds (bounds.ts): "597h" is refused, not turned into 1 ms by Node's timers. */
-export function duration(bounds: DurationBounds) {
-  const words = `a duration ${describeBounds(bounds)}, such as "500ms", "30s" or "5m"`;
-  return z
-    .string({ error: words })
-    .regex(DURATION_PATTERN, { error: words, abort: true })
-    .refine((text) => isWithin(text, bounds), { error: words })
-    .meta({
-      description: `A duration ${describeBounds(bounds)}: a whole number and a unit, ms | s | m | h`,
-      examples: [bounds.min, bounds.max],
-    });
-}
-
-const percent = z.string().regex(PERCENT_PATTERN, 'a share of the group such as "25%" (1% to 100%)');
-const count = (bounds: readonly [number, number]) =>
-  z
-    .number()
-    .int('a whole number of hosts')
-    .min(bounds[0], `at least ${bounds[0]} host`)
-    .max(bounds[1], `at most ${bounds[1]} hosts`);
-const quantity = (bounds: readonly [number, number]) =>
-  z
-    .union([count(bounds), percent], { error: 'a number of hosts (1) or a share of the group ("50%")' })
-    .meta({ description: `A number of hosts (${bounds[0]} to ${bounds[1]}), or a share of the group written "N%"` });
-export const Quantity = quantity(COUNT_BOUNDS.batch);
-
-const PackageName = z
-  .string()
-  .regex(PACKAGE_NAME, 'a package name: letters, digits and "+ - . _", starting with a letter or digit')
-  .max(LENGTH_BOUNDS.packageName, `a package name of at most ${LENGTH_BOUNDS.packageName} characters`);
-const PackageVersion = z
-  .string({ error: 'a version string; quote it so YAML keeps it as written, e.g. "1.10"' })
-  .regex(PACKAGE_VERSION, 'a package version: letters, digits and ". + ~ ^ _ -", an optional "EPOCH:" first')
-  .max(LENGTH_BOUNDS.packageVersion, `a package version of at most ${LENGTH_BOUNDS.packageVersion} characters`);
-const text = z.string().max(LENGTH_BOUNDS.text, `at most ${LENGTH_BOUNDS.text} characters`);
+export * from './schema-analysis.js';
+export { duration, Quantity } from './schema-values.js';
 
 // ---------------------------------------------------------------- inventory
 
@@ -366,103 +318,6 @@ export const DrainPolicy = z.strictObject({
     .default('30s')
     .meta({ description: 'Wait for current sessions to reach 0 (0s to 24h; 0s: at once), then maint' }),
 });
-
-const CONDITION_HINT = 'a comparison and a number: <, <=, >, >=, == or != then e.g. 0.05, as in "< 0.05"';
-const Condition = z
-  .string({ error: CONDITION_HINT })
-  .regex(CONDITION_PATTERN, CONDITION_HINT)
-  .meta({ description: 'A comparison and a number, e.g. "< 0.05"; nothing else is evaluated' });
-
-export const HAPROXY_MEASURES = ['http5xxRate', 'responseTimeMs', 'connectionErrors'] as const;
-
-export const HaproxyMetric = z.strictObject({
-  measure: z.enum(HAPROXY_MEASURES).meta({
-    description:
-      'http5xxRate: 5xx / all responses; responseTimeMs: HAProxy rtime; connectionErrors: econ + eresp — ' +
-      "of the batch's servers on every load balancer of the group, since the batch returned",
-  }),
-  minRequests: z
-    .number()
-    .int('a whole number of responses')
-    .min(0, 'a whole number of responses, 0 or more')
-    .max(COUNT_BOUNDS.minRequests[1], `at most ${COUNT_BOUNDS.minRequests[1]} responses`)
-    .default(20)
-    .meta({ description: 'Fewer responses than this in the window is inconclusive, never a pass' }),
-});
-
-export const PrometheusMetric = z.strictObject({
-  url: z
-    .string()
-    .regex(/^https?:\/\/[^\s{}]+$/, 'an http:// or https:// URL of the Prometheus server, without templates')
-    .max(LENGTH_BOUNDS.url, `a URL of at most ${LENGTH_BOUNDS.url} characters`)
-    .meta({ description: 'The Prometheus server; /api/v1/query is asked' }),
-  query: z.string().min(1, 'a PromQL query').max(LENGTH_BOUNDS.text, `at most ${LENGTH_BOUNDS.text} characters`).meta({
-    description: 'An instant query; templates {{batch.addresses}}, {{batch.hosts}}, {{group}}',
-  }),
-  timeout: duration(DURATION_BOUNDS['prometheus.timeout'])
-    .default('5s')
-    .meta({ description: 'For one query; a timeout is inconclusive' }),
-});
-
-export const AnalysisMetric = z
-  .strictObject({
-    name: name('metric'),
-    haproxy: HaproxyMetric.optional(),
-    prometheus: PrometheusMetric.optional(),
-    baseline: z.boolean().default(false).meta({
-      description: "haproxy only: the value is the batch's minus that of the group's servers not in the batch",
-    }),
-    pass: Condition,
-    fail: Condition.optional(),
-    failureLimit: z
-      .number()
-      .int()
-      .min(0)
-      .max(COUNT_BOUNDS.analysisCount[1])
-      .default(0)
-      .meta({ description: 'Fail measurements tolerated' }),
-    inconclusiveLimit: z
-      .number()
-      .int()
-      .min(0)
-      .max(COUNT_BOUNDS.analysisCount[1])
-      .default(0)
-      .meta({ description: 'Inconclusive measurements tolerated' }),
-  })
-  .superRefine((metric, context) => {
-    if ((metric.haproxy === undefined) === (metric.prometheus === undefined))
-      context.addIssue({ code: 'custom', message: 'a metric has exactly one of: haproxy, prometheus' });
-    if (metric.baseline && metric.haproxy === undefined)
-      context.addIssue({
-        code: 'custom',
-        path: ['baseline'],
-        message: 'baseline: true compares HAProxy servers; it needs a haproxy metric',
-      });
-  })
-  .meta({ description: 'One metric: a provider (haproxy or prometheus) and its conditions' });
-
-export const Analysis = z
-  .strictObject({
-    interval: duration(DURATION_BOUNDS['analysis.interval'])
-      .default('1s')
-      .meta({ description: 'Between measurements' }),
-    count: z
-      .number()
-      .int('a whole number of measurements')
-      .min(1, 'at least 1 measurement')
-      .max(COUNT_BOUNDS.analysisCount[1], `at most ${COUNT_BOUNDS.analysisCount[1]} measurements`)
-      .default(5)
-      .meta({ description: 'Measurements per batch, taken once the batch is back in rotation' }),
-    onInconclusive: z
-      .enum(['pause', 'fail', 'pass'])
-      .default('pause')
-      .meta({ description: 'pause: ask a person (even under --yes); fail: as a failed batch; pass: go on' }),
-    metrics: z
-      .array(AnalysisMetric)
-      .min(1, 'at least one metric')
-      .max(COUNT_BOUNDS.metrics[1], `at most ${COUNT_BOUNDS.metrics[1]} metrics`),
-  })
-  .meta({ description: 'Metric analysis after each batch: pass, fail or inconclusive' });
 
 export const Playbook = z
   .strictObject({
