@@ -26,9 +26,9 @@ import type { ResumePoint } from './interrupted.js';
 import { createRunNotifier } from './notifications.js';
 import { planAgainstFleet, type InterruptedFacts } from './plan-against-fleet.js';
 import { runRecordOf } from './journal-fold.js';
-import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
+import { acquireLock, ensureStateDir, newRunId } from '../records/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
-import type { EnvironmentLock } from '../state/lock-port.js';
+import type { EnvironmentLock } from '../records/lock/lock-port.js';
 import { shareJournal, type Coordination, type JournalSharing } from './shared-run.js';
 
 /** How the CLI watches and steers a run. */
