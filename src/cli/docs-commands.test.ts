@@ -21,7 +21,10 @@ const program = buildProgram({
   forceSignal: new AbortController().signal,
   setExitCode: () => undefined,
 });
-const commands = program.commands.filter((command) => command.name() !== 'help');
+const commands = program
+  .createHelp()
+  .visibleCommands(program)
+  .filter((command) => command.name() !== 'help');
 
 const code = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '');
 
