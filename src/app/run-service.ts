@@ -31,7 +31,7 @@ import { freezeBeforeRun, type FreezeOptions } from './freeze/before-run.js';
 import { describeAllowance } from './freeze/guard.js';
 import { operatorName } from '../control/index.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
+import { DEFAULT_LEASE_MS } from '../records/lock/remote-lock.js';
 import { LOCAL_ONLY, localOnlyWarning, lockRemoteOf, takeSharedLock } from './shared-run.js';
 import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
 

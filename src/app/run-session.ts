@@ -22,7 +22,7 @@ import { pushDeployState, recordRun } from '../gitops/deployed.js';
 import { planRollout } from '../plan/planner.js';
 import type { FleetFacts, FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
-import { createRunLogger } from '../ui/log.js';
+import { createRunLogger } from './run-log.js';
 import { prefetchRepositoryCheck } from './repository-check.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
@@ -30,9 +30,9 @@ import { createRunNotifier } from './notifications.js';
 import { checkOpenFiles } from './open-files.js';
 import { observe } from './plan-service.js';
 import { runRecordOf } from './journal-fold.js';
-import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
+import { acquireLock, ensureStateDir, newRunId } from '../records/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
-import type { EnvironmentLock } from '../state/lock-port.js';
+import type { EnvironmentLock } from '../records/lock/lock-port.js';
 import { shareJournal, type Coordination, type JournalSharing } from './shared-run.js';
 
 /** How the CLI watches and steers a run. */
