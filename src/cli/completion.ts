@@ -10,7 +10,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Argument, type Command, type Option } from 'commander';
-import { listRuns } from '../state/index.js';
+import { listRuns } from '../records/index.js';
 import type { CliContext } from './context.js';
 import { examples } from './usage.js';
 import { completionScript, SHELLS, type Shell } from './completion-scripts.js';
