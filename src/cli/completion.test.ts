@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complete } from './completion.js';
 import { buildProgram, runCli } from './main.js';
-import { captureIo } from './testing.js';
+import { captureIo, testContext } from './testing.js';
 
 const BIN = fileURLToPath(new URL('../../bin/lieutenant.js', import.meta.url));
 let repo: string;
@@ -87,13 +87,7 @@ describe('lieutenant completion bash, sourced in bash', () => {
 });
 
 describe('the completion callback', () => {
-  const program = buildProgram({
-    io: captureIo(),
-    cwd: process.cwd(),
-    signal: new AbortController().signal,
-    forceSignal: new AbortController().signal,
-    setExitCode: () => undefined,
-  });
+  const program = buildProgram(testContext());
 
   it.each([
     [['plan', 'w'], ['web']],

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, describeFailure } from './errors.js';
 import { buildProgram, runCli } from './main.js';
-import { captureIo } from './testing.js';
-
-const context = () => ({
-  io: captureIo(),
-  cwd: process.cwd(),
-  signal: new AbortController().signal,
-  forceSignal: new AbortController().signal,
-  setExitCode: () => undefined,
-});
+import { captureIo, testContext } from './testing.js';
 
 const widest = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
 
@@ -103,7 +95,7 @@ describe('lieutenant (the command line shell)', () => {
   });
 
   it('says each flag’s default once, without quotes, and the variable it is also read from', async () => {
-    for (const command of buildProgram(context()).commands) {
+    for (const command of buildProgram(testContext()).commands) {
       const io = captureIo();
       expect(await runCli(['help', command.name()], io)).toBe(0);
       // One item per flag: its lines joined
