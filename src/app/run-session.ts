@@ -29,6 +29,7 @@ import { runRecordOf } from './journal-fold.js';
 import { acquireLock, ensureStateDir, newRunId } from '../records/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
 import type { EnvironmentLock } from '../records/lock/lock-port.js';
+import { fencePorts } from './fenced-world.js';
 import { shareJournal, type Coordination, type JournalSharing } from './shared-run.js';
 
 /** How the CLI watches and steers a run. */
@@ -145,16 +146,19 @@ export async function openRunSession(
     const notifier = await createRunNotifier(rollout.notifications, { env: process.env, onWarning: views.onWarning });
     closers.push(() => notifier.close());
 
-    // Lost lease: someone else holds the environment now; stop between steps as Ctrl-C would.
+    // A lease that can no longer be proven ours: no further action on any host, at once (not as Ctrl-C).
     const { shared } = views;
-    const stop = shared ? AbortSignal.any([views.stop, shared.lock.lost]) : views.stop;
-    if (shared) {
-      const onLost = () => {
-        const reason: unknown = shared.lock.lost.reason;
-        views.onWarning(`${reason instanceof Error ? reason.message : String(reason)}; stopping safely`);
+    const lapsed = shared?.lock.fence.lapsed;
+    const stop = lapsed ? AbortSignal.any([views.stop, lapsed]) : views.stop;
+    const force = lapsed ? AbortSignal.any([views.force, lapsed]) : views.force;
+    if (lapsed) {
+      const onLapsed = () => {
+        const reason: unknown = lapsed.reason;
+        const message = typeof reason === 'object' && reason !== null && 'message' in reason ? reason.message : reason;
+        views.onWarning(`${String(message)}; stopping at once`);
       };
-      shared.lock.lost.addEventListener('abort', onLost, { once: true });
-      closers.push(async () => shared.lock.lost.removeEventListener('abort', onLost));
+      lapsed.addEventListener('abort', onLapsed, { once: true });
+      closers.push(async () => lapsed.removeEventListener('abort', onLapsed));
     }
     const sharing = shared ? shareJournal(repoDir, shared.remote, runId, views.onWarning) : undefined;
 
@@ -169,7 +173,7 @@ export async function openRunSession(
       runId,
       plan,
       deps: {
-        ...world,
+        ...(shared ? fencePorts(world, shared.lock.fence) : world),
         packageManagers,
         clock: localAdapters.clock,
         journal: sharing ? sharing.wrap(journal) : journal,
@@ -179,7 +183,7 @@ export async function openRunSession(
         runId,
         operator,
         stop,
-        force: views.force,
+        force,
         abort: aborts.signal,
         pollMs: views.pollMs,
         ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1 } : {}),

@@ -14,7 +14,7 @@ export interface LockFlags {
   lease?: string;
 }
 
-/** Renewed every third of it; long enough for a slow push, short enough that a dead holder is not waited on for long. */
+/** Renewed every quarter of it; long enough for a slow push, short enough that a dead holder is not waited on for long. */
 export const LEASE_BOUNDS = { min: '1s', max: '1h' } as const satisfies DurationBounds;
 
 export function addLockFlags(command: Command): Command {

@@ -16,6 +16,8 @@ const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   aborted: 'stopped by an operator',
   locked: 'another run holds the environment’s lock',
   frozen: 'a freeze window of the inventory is open: no run started',
+  leaseLost:
+    'the run’s lease on the lock could no longer be proven its own: it stopped at once, naming the hosts it left out',
   internal: 'a bug in Lieutenant (the error says how to report it)',
 };
 

@@ -16,6 +16,8 @@ export const ExitCode = {
   locked: 4,
   /** A freeze window of the inventory is open: no run started (app/freeze/guard.ts). */
   frozen: 5,
+  /** The run's lease on the environment's lock could no longer be proven its own: it stopped at once. */
+  leaseLost: 6,
   internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

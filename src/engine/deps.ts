@@ -34,12 +34,34 @@ export function abortAnswer(signal: AbortSignal): GateAnswer {
   return { decision: 'abort', by: 'an operator' };
 }
 
+/**
+ * Why a run may no longer act, as the reason of its `force` signal: the
+ * lease on the environment's lock can no longer be proven its own. The run
+ * then stops at once and ends `lease-lost`.
+ */
+export interface LeaseLapsedReason {
+  kind: 'lease-lapsed';
+  message: string;
+}
+
+/** The lapse behind an aborted signal, or undefined when it was aborted for another reason. */
+export function leaseLapsedOf(signal: AbortSignal): LeaseLapsedReason | undefined {
+  const reason: unknown = signal.reason;
+  if (!signal.aborted || typeof reason !== 'object' || reason === null) return undefined;
+  if (!('kind' in reason) || reason.kind !== 'lease-lapsed') return undefined;
+  return { kind: 'lease-lapsed', message: 'message' in reason ? String(reason.message) : 'the lease lapsed' };
+}
+
 export interface RunControl {
   runId: string;
   operator: string;
   /** First Ctrl-C or `abort`: start nothing new, finish the hosts in flight, return them to rotation. */
   stop: AbortSignal;
-  /** Second Ctrl-C: abandon the steps in flight too (hosts may stay out; `resume` brings them back). */
+  /**
+   * Second Ctrl-C: abandon the steps in flight too (hosts may stay out;
+   * `resume` brings them back). Its reason is a LeaseLapsedReason when the
+   * run lost its lease: it then ends `lease-lost`.
+   */
   force: AbortSignal;
   /**
    * `lieutenant abort`, at any moment: start nothing new, finish the hosts in

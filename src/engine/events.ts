@@ -22,6 +22,7 @@ export type RunResult =
   | 'halted' // a host failed and was left out of rotation (onFailure: halt)
   | 'degraded' // every batch went through, but a host of the rollout is not serving at the end (DOWN after its return)
   | 'aborted' // an operator stopped the run (abort at a gate, Ctrl-C)
+  | 'lease-lost' // the run's lease on the lock could no longer be proven its own: it stopped at once, hosts left for the taker
   | 'invalid'; // preflight refused before any host changed
 
 /** The exit code of each result, as docs/commands.md tabulates them, from the one table (core/exit-codes.ts). */
@@ -31,6 +32,7 @@ export const EXIT_CODE: Record<RunResult, ExitCode> = {
   'rolled-back': ExitCode.rolloutFailed,
   halted: ExitCode.rolloutFailed,
   degraded: ExitCode.rolloutFailed,
+  'lease-lost': ExitCode.leaseLost,
   aborted: ExitCode.aborted,
   invalid: ExitCode.badInput,
 };

@@ -7,7 +7,7 @@ import { shortSha } from '../core/sha.js';
 import type { Plan } from '../plan/types.js';
 import { Availability } from './availability.js';
 import { rollBackBatch, runBatch } from './batch.js';
-import { abortAnswer, type EngineDeps, type RunControl } from './deps.js';
+import { abortAnswer, leaseLapsedOf, type EngineDeps, type RunControl } from './deps.js';
 import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { analyseBatch } from './analysis.js';
@@ -86,13 +86,17 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
   // Journaled when asked, so the record shows who stopped the run and how.
   // A journal that fails here fails the run's next step too; it must not also be an unhandled rejection.
   const stopping = () =>
+    // A lost lease aborts both signals; `forcing` says why, once.
+    leaseLapsedOf(control.stop) ??
     void emit({ type: 'run.stopping', reason: 'stop requested: finishing the hosts in flight', force: false }).catch(
       () => undefined,
     );
   const forcing = () =>
-    void emit({ type: 'run.stopping', reason: 'forced: abandoning the steps in flight', force: true }).catch(
-      () => undefined,
-    );
+    void emit({
+      type: 'run.stopping',
+      reason: leaseLapsedOf(control.force)?.message ?? 'forced: abandoning the steps in flight',
+      force: true,
+    }).catch(() => undefined);
   control.stop.addEventListener('abort', stopping, { once: true });
   control.force.addEventListener('abort', forcing, { once: true });
 
@@ -101,14 +105,19 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     control.force.removeEventListener('abort', forcing);
     await stopWatching();
     const { reached, message } = await runAfterSteps(ended, endMessage);
-    const result =
-      plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
+    const lapsed = leaseLapsedOf(control.force);
+    const result = lapsed
+      ? 'lease-lost'
+      : plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do')
+        ? 'rolled-back'
+        : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
       availability
         .outOfRotation(group.name)
         .map((host) => ({ host, group: group.name, reason: env.failures.get(host) ?? 'left out of rotation' })),
     );
-    const outcome = { result, exitCode: EXIT_CODE[result], message, changed, hostsOut };
+    const said = lapsed ? leaseLostMessage(lapsed.message, hostsOut) : message;
+    const outcome = { result, exitCode: EXIT_CODE[result], message: said, changed, hostsOut };
     await emit({ type: 'run.finished', ...outcome, durationMs: deps.clock.now() - started });
     return outcome;
   };
@@ -274,6 +283,15 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
 function removeFrom(list: string[], item: string): void {
   const at = list.indexOf(item);
   if (at >= 0) list.splice(at, 1);
+}
+
+/** A run that lost its lease did nothing more: whoever takes the lock over reconciles what it left. */
+function leaseLostMessage(lapse: string, hostsOut: readonly HostOut[]): string {
+  const left =
+    hostsOut.length === 0
+      ? 'no host is left out of rotation'
+      : `left out of rotation for whoever takes the lock over: ${hostsOut.map((out) => out.host).join(', ')}`;
+  return `${lapse}; stopped at once, no further action on any host; ${left}`;
 }
 
 function describeOut(env: RunEnv): string {

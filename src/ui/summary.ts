@@ -14,6 +14,7 @@ export const RESULT_LABEL: Record<RunResult, string> = {
   halted: 'failed, halted',
   degraded: 'failed, degraded',
   aborted: 'aborted',
+  'lease-lost': 'stopped, lease lost',
   invalid: 'refused',
 };
 

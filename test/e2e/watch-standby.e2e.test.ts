@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 /** The lease of these tests: short, so the standby does not wait long for a dead holder. */
-const LEASE = '3s';
+const LEASE = '6s';
 const watchArgs = ['watch', '--remote', 'origin', '--interval', '500ms', '--yes', '--lease', LEASE];
 
 /** A second clone of the remote, for the standby watcher. */
@@ -251,7 +251,8 @@ describe('two watchers on two clones of one remote', () => {
         if (lock === '') return true;
         const body = await runChecked('git', ['--git-dir', remoteDir, 'log', '-1', '--format=%B', lock]);
         const { renewedAt, leaseMs } = JSON.parse(body) as { renewedAt: string; leaseMs: number };
-        return Date.parse(renewedAt) + leaseMs < Date.now();
+        // A taker waits the lease and the clock-skew allowance (5 s, records/lock/fence.ts)
+        return Date.parse(renewedAt) + leaseMs + 5_000 < Date.now();
       },
       { what: 'the killed run’s lease to lapse', timeoutMs: 30_000, intervalMs: 200 },
     );

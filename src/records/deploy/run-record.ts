@@ -66,6 +66,7 @@ const RunResultSchema = z.enum([
   'halted',
   'degraded',
   'aborted',
+  'lease-lost',
   'invalid',
 ]);
 

@@ -6,9 +6,11 @@
  * ref, renewing and releasing expect our own commit, taking over expects the
  * expired holder's — so of two clones racing, exactly one wins.
  *
- * The holder renews its lease every third of it. A lease that ran out (by the
- * wall clock of the machine looking: the machines' clocks must roughly agree)
- * is taken over; so is a holder in this very checkout whose process is gone.
+ * The holder renews its lease every quarter of it, and acts only while its
+ * lease is provably its own by its monotonic clock (fence.ts): a renewal that
+ * fails or cannot reach the remote does not count. A lease is taken over once
+ * it ran out by the taker's wall clock with the clock-skew allowance to spare;
+ * so is a holder in this very checkout whose process is gone.
  */
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
@@ -19,6 +21,15 @@ import { leaseExpired, type EnvironmentLock, type LeasedLockInfo } from './lock-
 import type { LockHeld, LockHolder } from './local-lock.js';
 import { isAlive } from '../local/liveness.js';
 import { gitOut, gitRun, pushRejected } from '../git/git-run.js';
+import {
+  actUntil,
+  holderMayAct,
+  monotonicNow,
+  takeableAt,
+  type LeaseFence,
+  type LeaseLapsed,
+  type MonotonicClock,
+} from './fence.js';
 
 export const LOCKS_PREFIX = 'refs/lieutenant/locks';
 export const DEFAULT_LEASE_MS = 60_000;
@@ -30,6 +41,8 @@ export interface RemoteLockOptions {
   leaseMs: number;
   /** Tests move time; default Date.now. */
   now?: () => number;
+  /** The holder's monotonic clock, which its fence reads; default performance.now. */
+  monotonic?: MonotonicClock;
 }
 
 const LeasedSchema = LockInfoSchema.extend({
@@ -53,6 +66,7 @@ export async function acquireRemoteLock(
 ): Promise<Result<EnvironmentLock, LockHeld>> {
   const { remote, leaseMs } = options;
   const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? monotonicNow;
   const ref = lockRef(environment);
   const where = `${remote} ${ref}`;
   const since = new Date(now()).toISOString();
@@ -93,6 +107,7 @@ export async function acquireRemoteLock(
         seen.info,
       );
     }
+    const renewedMono = monotonic();
     const info = mine();
     const expected = seen.kind === 'held' ? seen.oid : undefined;
     let pushed: 'ok' | 'moved';
@@ -109,6 +124,8 @@ export async function acquireRemoteLock(
       holdLease(repoDir, remote, environment, info, commit, {
         leaseMs,
         now,
+        monotonic,
+        renewedMono,
         where,
         takenOver,
       }),
@@ -153,8 +170,13 @@ export async function readRemoteLock(repoDir: string, remote: string, environmen
 }
 
 export function describeLeasedHolder(environment: string, info: LeasedLockInfo, now: number): string {
-  const left = Math.ceil((Date.parse(info.renewedAt) + info.leaseMs - now) / 1000);
-  const lease = left > 0 ? `lease ${left}s left` : `lease expired ${-left}s ago`;
+  const renewed = Date.parse(info.renewedAt);
+  const left = Math.ceil((renewed + info.leaseMs - now) / 1000);
+  const takeIn = Math.ceil((takeableAt(renewed, info.leaseMs) - now) / 1000);
+  const lease =
+    left > 0
+      ? `lease ${left}s left`
+      : `lease expired ${-left}s ago, taken over in ${Math.max(1, takeIn)}s (allowance for clock skew)`;
   return `${environment} is locked by run ${info.runId} (${info.operator}; pid ${info.pid}, ${info.user}@${info.host}:${info.repoDir}, since ${info.since}, ${lease})`;
 }
 
@@ -167,11 +189,18 @@ function takeable(info: LeasedLockInfo, repoDir: string, now: number): boolean {
 interface Lease {
   leaseMs: number;
   now: () => number;
+  monotonic: MonotonicClock;
+  /** The monotonic reading taken with the first lease's renewedAt. */
+  renewedMono: number;
   where: string;
   takenOver: LeasedLockInfo | undefined;
 }
 
-/** The held lock: renewed every third of the lease until released or lost. */
+/**
+ * The held lock: renewed every quarter of the lease until released or lost,
+ * and fenced — it may act until `lease − margin` after its last renewal the
+ * remote accepted, by its monotonic clock, and never again once that passed.
+ */
 function holdLease(
   repoDir: string,
   remote: string,
@@ -184,35 +213,66 @@ function holdLease(
   const lost = new AbortController();
   let info = first;
   let oid = firstOid;
+  let renewedMono = lease.renewedMono;
   let released = false;
   let timer: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
+  const lapse = (message: string): void => {
+    if (lost.signal.aborted) return;
+    const lapsed: LeaseLapsed = { kind: 'lease-lapsed', environment, message };
+    lost.abort(lapsed);
+    clearTimeout(timer);
+    clearTimeout(deadline);
+  };
+  const check: LeaseFence['check'] = () => {
+    if (!lost.signal.aborted && !holderMayAct(renewedMono, lease.leaseMs, lease.monotonic())) {
+      const ago = ((lease.monotonic() - renewedMono) / 1000).toFixed(1);
+      lapse(
+        `the lease of ${environment} (${lease.where}) can no longer be proven this run's: last renewed ${ago}s ago, lease ${lease.leaseMs / 1000}s`,
+      );
+    }
+    return lost.signal.aborted ? { ok: false, error: lost.signal.reason as LeaseLapsed } : { ok: true };
+  };
+  // The run learns of a lapse as it happens, not only at its next action.
+  const armDeadline = (): void => {
+    clearTimeout(deadline);
+    deadline = setTimeout(check, Math.max(0, actUntil(renewedMono, lease.leaseMs) - lease.monotonic()) + 1);
+    deadline.unref();
+  };
+  armDeadline();
   // One update at a time: a renewal, the run id, the release — each expects the last one's commit.
   let queue: Promise<unknown> = Promise.resolve();
   const update = (change: Partial<LeasedLockInfo>): Promise<void> => {
     const next = queue.then(async () => {
-      if (released || lost.signal.aborted) return;
+      if (released || check().ok === false) return;
+      const stampMono = lease.monotonic();
       const fresh = { ...info, ...change, renewedAt: new Date(lease.now()).toISOString() };
       const commit = await lockCommit(repoDir, fresh);
       const pushed = await casPush(repoDir, remote, ref, oid, commit).catch(() => 'unreachable' as const);
       if (pushed === 'ok') {
         info = fresh;
         oid = commit;
+        renewedMono = stampMono;
+        armDeadline();
       } else if (pushed === 'moved') {
-        lost.abort(new Error(`the lock of ${environment} (${lease.where}) was taken over: this run's lease ran out`));
+        lapse(`the lock of ${environment} (${lease.where}) was taken over: this run's lease ran out`);
       }
-      // Unreachable: try again at the next renewal; the lease still covers two more.
+      // Unreachable: not renewed. The lease still counts from the last renewal the remote accepted.
     });
     queue = next.catch(() => undefined);
     return next;
   };
+  // Every quarter of the lease counted from the last renewal the remote accepted (not from when a slow
+  // push returned), and soon again after one that failed: a push may take up to half the lease.
   const renewSoon = (): void => {
+    const due = renewedMono + lease.leaseMs / 4 - lease.monotonic();
     timer = setTimeout(
       () => {
         void update({}).finally(() => {
           if (!released && !lost.signal.aborted) renewSoon();
         });
       },
-      Math.max(50, Math.floor(lease.leaseMs / 3)),
+      Math.max(50, Math.floor(due)),
     );
     timer.unref();
   };
@@ -229,14 +289,15 @@ function holdLease(
           warning: `took over the lock of ${environment} from run ${lease.takenOver.runId} (pid ${lease.takenOver.pid} on ${lease.takenOver.host}): its lease ran out`,
         }
       : {}),
-    lost: lost.signal,
+    fence: { check, lapsed: lost.signal },
     assign: ({ runId, rollout }) => update({ runId, rollout }),
     release: async () => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       await queue;
       if (released) return;
       released = true;
-      if (lost.signal.aborted) return;
+      // Still ours on the remote (a lapse by our own clock, not a takeover): let the taker in at once.
       await casPush(repoDir, remote, ref, oid, undefined).catch(() => undefined);
     },
   };
