@@ -6,8 +6,8 @@
 import { shortSha } from '../core/sha.js';
 import type { Plan } from '../plan/types.js';
 import { Availability } from './availability.js';
-import { rollBackBatch, runBatch } from './batch.js';
-import { abortAnswer, type EngineDeps, type RunControl } from './deps.js';
+import { finishedBatch, rollBackBatch, runBatch } from './batch.js';
+import { abortAnswer, type EngineDeps, type RunControl, type WaitingGate } from './deps.js';
 import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { analyseBatch } from './analysis.js';
@@ -15,7 +15,7 @@ import { analysisGate, pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
-import type { RunEnv } from './run-env.js';
+import { batchesOf, type RunEnv } from './run-env.js';
 
 export interface RunOutcome {
   result: RunResult;
@@ -118,7 +118,12 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
   }
 
   async function runBatches(): Promise<RunOutcome> {
-    if (plan.batches.length === 0) {
+    // An interrupted run that stood at a gate asks it again before any other host is touched.
+    const waiting = control.waitingGate;
+    if (waiting) {
+      const ended = await judgeBatch(waiting.batch, finishedBatch(waiting.batch, env), waiting.at, waiting.analysis);
+      if (ended) return ended;
+    } else if (plan.batches.length === 0) {
       return finish('nothing-to-do', `every host already matches ${shortSha(plan.commit.sha)}`);
     }
 
@@ -184,37 +189,7 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
       await emit({ type: 'batch.finished', batch: batch.index, batches: plan.batches.length, ok: true });
       if (control.stop.aborted) return finish('aborted', `stopped after batch ${batch.index}/${plan.batches.length}`);
 
-      // The batch is back in rotation: judge it by its metrics before anyone is asked to go on.
-      let askedAlready = false;
-      if (batch.analysis) {
-        const judged = await analyseBatch(batch, batch.analysis, env);
-        if (judged === 'stopped')
-          return finish('aborted', `stopped during the analysis after batch ${batch.index}/${plan.batches.length}`);
-        if (judged.action === 'fail') {
-          const why = `batch ${batch.index} failed its analysis (${judged.verdict}: ${judged.reason})`;
-          if (plan.strategy.onFailure === 'rollback') {
-            const rolledBack = await rollBackBatch(batch, result, env);
-            for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
-            return finish(
-              'rolled-back',
-              rolledBack
-                ? `${why}; its hosts are back on their previous versions and in rotation`
-                : `${why}; the rollback did not complete: ${describeOut(env)}`,
-            );
-          }
-          return finish('halted', `halted: ${why}; its hosts stay on the new versions, in rotation`);
-        }
-        if (judged.action === 'ask') {
-          const asked = await analysisGate(batch, judged, env);
-          const ended = await answered(asked, batch, result, 'the analysis gate');
-          if (ended) return ended;
-          askedAlready = true; // a person has looked at this batch: its pause gate would ask the same thing again
-        }
-      }
-      if (askedAlready) continue;
-
-      const answer = await pauseGate(batch, env);
-      const ended = await answered(answer, batch, result, 'the pause gate');
+      const ended = await judgeBatch(batch, result, 'analysis');
       if (ended) return ended;
     }
     // Every batch went through; the promise is a fleet that serves, so ask the load balancers, not our memory.
@@ -229,6 +204,42 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
       );
     }
     return finish('succeeded', `${changed.length} host(s) now on ${shortSha(plan.commit.sha)} ${plan.commit.subject}`);
+  }
+
+  /**
+   * The batch is back in rotation: judge it by its metrics, then ask its gate
+   * — from `at` on, where a resumed run left off. undefined: go on.
+   */
+  async function judgeBatch(
+    batch: Plan['batches'][number],
+    result: Awaited<ReturnType<typeof runBatch>>,
+    at: WaitingGate['at'],
+    measured?: WaitingGate['analysis'],
+  ): Promise<RunOutcome | undefined> {
+    if (batch.analysis && at !== 'pause') {
+      const judged = measured ?? (await analyseBatch(batch, batch.analysis, env));
+      if (judged === 'stopped')
+        return finish('aborted', `stopped during the analysis after batch ${batch.index}/${batchesOf(env, batch)}`);
+      if ('action' in judged && judged.action === 'fail') {
+        const why = `batch ${batch.index} failed its analysis (${judged.verdict}: ${judged.reason})`;
+        if (plan.strategy.onFailure === 'rollback') {
+          const rolledBack = await rollBackBatch(batch, result, env);
+          for (const host of batch.hosts) if (!env.failures.has(host)) removeFrom(changed, host);
+          return finish(
+            'rolled-back',
+            rolledBack
+              ? `${why}; its hosts are back on their previous versions and in rotation`
+              : `${why}; the rollback did not complete: ${describeOut(env)}`,
+          );
+        }
+        return finish('halted', `halted: ${why}; its hosts stay on the new versions, in rotation`);
+      }
+      if (!('action' in judged) || judged.action === 'ask') {
+        // A person has looked at this batch: its pause gate would ask the same thing again.
+        return answered(await analysisGate(batch, judged, env), batch, result, 'the analysis gate');
+      }
+    }
+    return answered(await pauseGate(batch, env), batch, result, 'the pause gate');
   }
 
   /** The run's end when a gate's answer ends it (stop, abort, halt, a broken approver); undefined: go on. */
