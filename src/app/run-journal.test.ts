@@ -7,7 +7,7 @@ import { openJournal } from '../adapters/journal/index.js';
 import type { RunEvent } from '../engine/index.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
 import { journalPath, runLogPath } from '../state/index.js';
-import { createRunLogger } from '../ui/log.js';
+import { createRunLogger } from './run-log.js';
 import { historyService } from './history-service.js';
 import { findInterrupted } from './interrupted-runs.js';
 import { resumeService } from './resume-service.js';

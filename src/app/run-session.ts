@@ -22,7 +22,7 @@ import { pushDeployState, recordRun } from '../gitops/deployed.js';
 import { planRollout } from '../plan/planner.js';
 import type { FleetFacts, FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
-import { createRunLogger } from '../ui/log.js';
+import { createRunLogger } from './run-log.js';
 import { prefetchRepositoryCheck } from './repository-check.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
