@@ -8,7 +8,7 @@ import type { RolloutFixture } from '../testing/rollout-builder.js';
 import type { AnalysisSettings } from '../spec/model.js';
 import { resumePoint, type ResumePoint } from './interrupted.js';
 import { runRecordOf } from './journal-fold.js';
-import { resumeFacts } from './run-session.js';
+import { resumeFacts } from './plan-against-fleet.js';
 
 const fixture: RolloutFixture = {
   groups: [{ hosts: 4, packages: { demo: '1.1' } }],
@@ -49,7 +49,7 @@ function resumed(
   return runScenario({
     fixture: { ...fixture, ...extra },
     installedOn: { 'web-01': '1.1', 'web-02': '1.1' },
-    editFacts: (facts) => resumeFacts(facts, { runId: 'run-1', point }),
+    editFacts: (facts) => resumeFacts(facts, { point }),
     approver,
     ...(metrics ? { metrics } : {}),
     control: point.waitingGate ? { waitingGate: point.waitingGate } : {},

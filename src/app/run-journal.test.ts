@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../adapters/journal/index.js';
 import type { RunEvent } from '../engine/index.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
-import { journalPath, runLogPath } from '../state/index.js';
+import { journalPath, runLogPath } from '../records/index.js';
 import { createRunLogger } from './run-log.js';
 import { historyService } from './history-service.js';
 import { findInterrupted } from './interrupted-runs.js';

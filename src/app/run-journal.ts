@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { readJournal } from '../adapters/journal/index.js';
 import type { RunEvent } from '../engine/index.js';
-import { journalPath, runLogPath } from '../state/index.js';
+import { journalPath, runLogPath } from '../records/index.js';
 
 export interface RunJournal {
   runId: string;

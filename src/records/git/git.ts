@@ -1,15 +1,15 @@
 /**
- * The few Git primitives the gitops files share. Every Git operation goes
+ * The one Git client of Lieutenant's records. Every Git operation goes
  * through simple-git, which runs the real `git` with an argument vector.
  */
 import { hostname } from 'node:os';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-import { resolveCommit } from '../spec/revision.js';
+import { resolveCommit } from '../../spec/revision.js';
 
 // Reading the rollout repo at a revision is the spec's first step, so these
 // three live with it (spec/ imports nothing that writes records).
-export { repositoryProblem, resolveCommit, revisionProblem } from '../spec/revision.js';
+export { repositoryProblem, resolveCommit, revisionProblem } from '../../spec/revision.js';
 
 /** `signal` kills a running git process when it aborts (watch stopping on Ctrl-C). */
 export function gitAt(repoDir: string, signal?: AbortSignal): SimpleGit {
