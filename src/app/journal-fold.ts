@@ -10,7 +10,12 @@
  */
 import type { EventOf, HostOut, RunEvent, Versions, WaitingGate } from '../engine/index.js';
 import type { Plan } from '../plan/types.js';
-import { analysisSummaries, type AnalysisSummary, type Approval, type RunRecord } from '../gitops/run-record.js';
+import {
+  analysisSummaries,
+  type AnalysisSummary,
+  type Approval,
+  type RunRecord,
+} from '../records/deploy/run-record.js';
 
 export interface RunFold {
   runId: string;

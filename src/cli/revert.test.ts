@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { simpleGit } from 'simple-git';
-import { recordRun } from '../gitops/deployed.js';
-import { aRunRecord } from '../gitops/testing/run-record.js';
+import { recordRun } from '../records/deploy/deployed.js';
+import { aRunRecord } from '../records/testing/run-record.js';
 import { fixtureFiles, makeSpecRepo, type SpecRepo } from '../spec/testing/spec-repo.js';
 import { runCli } from './main.js';
 import { captureIo } from './testing.js';
