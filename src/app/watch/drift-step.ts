@@ -10,7 +10,7 @@
  */
 import { ExitCode } from '../../core/exit-codes.js';
 import { isReverted } from '../../gitops/changes.js';
-import { deployedCommit } from '../../gitops/deployed.js';
+import { deployedCommit } from '../../records/deploy/deployed.js';
 import type { CycleConfig, CyclePorts } from './ports.js';
 import { driftOf } from './drift.js';
 import { createDriftTracker } from './drift-tracker.js';
