@@ -19,6 +19,7 @@ const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   frozen: 'a freeze window of the inventory is open: no run started',
   differs: 'status: every host serves, but the fleet differs from Git (drift, a rollout not deployed, a pending sync)',
   internal: 'a bug in Lieutenant (the error says how to report it)',
+  interrupted: 'a third Ctrl-C: exited at once, steps in flight abandoned (lieutenant resume brings hosts back)',
 };
 
 /** Variables read from the environment, beside those help lists for a flag. */

@@ -19,5 +19,7 @@ export const ExitCode = {
   /** `status`: every host serves, but the fleet is not what Git says (drift, a rollout not deployed, a pending sync). */
   differs: 6,
   internal: 70,
+  /** Killed by a third Ctrl-C: the shell's 128 + SIGINT, without waiting for anything. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
