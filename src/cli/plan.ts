@@ -20,7 +20,7 @@ export function register(program: Command, context: CliContext): void {
     )
     .description('reads installed versions over SSH; prints per-host changes and the batches; changes nothing')
     .option('--json', 'one JSON object: the plan')
-    .option('--rev <rev>', 'the revision to plan (default HEAD)', 'HEAD')
+    .option('--rev <rev>', 'the revision to plan', 'HEAD')
     .option('--explain-ssh', "each host's SSH user, port, key, become, jump hosts: the value and where it came from")
     .action(
       async (playbook: string, flags: { json?: boolean; rev: string; explainSsh?: boolean }, command: Command) => {

@@ -11,7 +11,9 @@ import type {
   HaproxyTarget,
   HealthCheckTarget,
   HostSsh,
+  HostSteps,
   PausePolicy,
+  RunSteps,
   StrategySettings,
 } from '../spec/model.js';
 
@@ -84,6 +86,8 @@ export interface GroupPlan {
   notServing: string[];
   /** Health checks of every host of the group, templates unrendered ({{packages.NAME}} is what the host has). */
   checks: HealthCheckTarget[];
+  /** Commands at fixed points of each host's pipeline, templates unrendered; absent when the group has none. */
+  steps?: HostSteps;
   hosts: HostPlan[];
 }
 
@@ -117,6 +121,8 @@ export interface Plan {
   warnings: string[];
   /** Set when the run starts inside a freeze window of the inventory: why it may. */
   freeze?: FreezeAllowance;
+  /** Commands once per run (before the first batch, after the last); absent when the playbook has none. */
+  runSteps?: RunSteps;
 }
 
 /** Why a run started inside a freeze window: an operator's override (with their reason), or a rollback. */

@@ -10,6 +10,7 @@ import { parseCondition, type Condition } from '../core/analysis.js';
 import { dialledAddress } from './addresses.js';
 import { parseDuration } from './duration.js';
 import { freezeWindow } from './freeze.js';
+import { hostSteps, runSteps } from './normalise-steps.js';
 import type {
   AnalysisSettings,
   GroupTarget,
@@ -76,6 +77,7 @@ export function normaliseRollout(
           }),
           checks: group.health.map(healthCheck),
           packages: { ...target.packages },
+          steps: hostSteps(target.steps),
         },
       ];
     }),
@@ -95,6 +97,7 @@ export function normaliseRollout(
     freeze: inventory.freeze.map(freezeWindow),
     analysis: playbook.analysis === undefined ? undefined : analysisSettings(playbook.analysis),
     notifications: inventory.notifications.map((notification) => webhookTarget(notification, path)),
+    runSteps: runSteps(playbook, inventory),
   };
 }
 
