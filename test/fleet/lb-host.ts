@@ -17,8 +17,7 @@ import { closeSync, openSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand, type CommandResult } from './exec.js';
-import { BACKEND, FRONTEND_PORT } from './haproxy.js';
-import { SERVICE_PORT } from './host.js';
+import { BACKEND, FRONTEND_PORT, frontendAndBackend } from './haproxy.js';
 import { generateKeyPair } from './keys.js';
 import { FLEET_SOURCE_DIR, fleetPaths } from './paths.js';
 import { ensurePrerequisites } from './prerequisites.js';
@@ -66,17 +65,7 @@ defaults
   timeout server 30s
   timeout check 1s
 
-frontend web
-  bind ${address}:${FRONTEND_PORT}
-  default_backend ${BACKEND}
-
-backend ${BACKEND}
-  balance roundrobin
-  option httpchk GET /health
-  http-check expect status 200
-  default-server inter 300ms fastinter 300ms downinter 300ms rise 2 fall 2
-${servers.map((server) => `  server ${server.name} ${server.address}:${SERVICE_PORT} check`).join('\n')}
-`;
+${frontendAndBackend(address, servers)}`;
 }
 
 function sshdConfig(home: string, address: string, authorizedKeys: string): string {
