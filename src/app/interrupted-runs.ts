@@ -4,7 +4,7 @@
  * a run whose start is lost for good is never dropped silently either. A run
  * the notes record as finished with every host back is not interrupted,
  * whatever this checkout's journal says: another clone took it over and
- * finished it (issue 14) after this one was killed.
+ * finished it after this one was killed.
  */
 import { listActiveRuns } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
@@ -25,7 +25,9 @@ export async function findInterrupted(repoDir: string): Promise<Result<Interrupt
   if (problem) return { ok: false, error: problem };
   const active = new Set((await listActiveRuns(repoDir)).map((run) => run.runId));
   const finished = new Set(
-    (await runRecords(repoDir)).filter((record) => record.hostsOut.length === 0).map((record) => record.runId),
+    (await runRecords(repoDir))
+      .filter((record) => record.hostsOut.length === 0 && record.waitingAfterBatch === undefined)
+      .map((record) => record.runId),
   );
   const found: Interrupted = { points: [], warnings: [] };
   for (const runId of await listRuns(repoDir)) {

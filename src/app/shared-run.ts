@@ -1,5 +1,6 @@
 /**
- * A run coordinated through the rollout repo's Git remote (issue 14): which
+ * A run coordinated through the rollout repo's Git remote (docs/safety.md,
+ * one run per environment): which
  * remote holds the environment lock, taking it (and, when a holder's lease
  * ran out, its stranded journal), and sharing this run's journal there at
  * each batch boundary and gate so that another clone can finish it.
@@ -118,8 +119,8 @@ export interface JournalSharing {
    * whoever finishes the run knows which hosts may be out.
    */
   wrap(journal: Journal): Journal;
-  /** Waits for the pushes under way; then, when every host is back, deletes the shared journal. */
-  finish(hostsOut: number): Promise<void>;
+  /** Waits for the pushes under way; then, when the run is over (every host back, no gate left to ask), deletes the shared journal. */
+  finish(over: boolean): Promise<void>;
 }
 
 /** One push at a time; a push queued behind it reads the file when it starts, so it covers every event before it. */
@@ -154,9 +155,9 @@ export function shareJournal(
         if (SHARED_AT.has(event.type)) await push();
       },
     }),
-    finish: async (hostsOut) => {
+    finish: async (over) => {
       await pushing;
-      if (hostsOut === 0) await deleteSharedJournal(repoDir, remote, runId);
+      if (over) await deleteSharedJournal(repoDir, remote, runId);
     },
   };
 }

@@ -16,8 +16,12 @@ export const ExitCode = {
   locked: 4,
   /** A freeze window of the inventory is open: no run started (app/freeze/guard.ts). */
   frozen: 5,
+  /** `status`: every host serves, but the fleet is not what Git says (drift, a rollout not deployed, a pending sync). */
+  differs: 6,
   /** The run's lease on the environment's lock could no longer be proven its own: it stopped at once. */
-  leaseLost: 6,
+  leaseLost: 7,
   internal: 70,
+  /** Killed by a third Ctrl-C: the shell's 128 + SIGINT, without waiting for anything. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
