@@ -24,7 +24,7 @@ export function register(program: Command, context: CliContext): void {
     .addOption(
       new Option('--format <format>', 'text, markdown or json').choices(['text', 'markdown', 'json']).default('text'),
     )
-    .option('--rev <rev>', 'the revision to plan (default HEAD)', 'HEAD')
+    .option('--rev <rev>', 'the revision to plan', 'HEAD')
     .action(
       async (
         playbook: string,
