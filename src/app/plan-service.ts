@@ -14,6 +14,7 @@ import { loadRollout } from '../spec/repo.js';
 import { prefetchRepositoryCheck } from './repository-check.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
 import { checkOpenFiles } from './open-files.js';
+import { cordonsOf } from './cordon-service.js';
 import { loadAdapters, type World } from './world.js';
 
 export interface PlanRequest {
@@ -21,6 +22,9 @@ export interface PlanRequest {
   playbook: string;
   rev?: string;
   signal: AbortSignal;
+  /** `--include-cordoned`: plan cordoned hosts like any other. */
+  includeCordoned?: boolean;
+  onWarning?: (message: string) => void;
 }
 
 export interface Planned {
@@ -67,7 +71,11 @@ export async function planService(
     const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, request.signal);
     const observation = await observe(rollout, { ...world, packageManagers: early.packageManagers }, request.signal);
     if (!observation.ok) return observation;
-    const plan = planRollout(rollout, observation.value.facts);
+    const cordons = request.includeCordoned
+      ? { cordoned: {} }
+      : await cordonsOf(request.repoDir, rollout, Date.now(), { signal: request.signal });
+    if (cordons.warning) request.onWarning?.(cordons.warning);
+    const plan = planRollout(rollout, { ...observation.value.facts, cordoned: cordons.cordoned });
     if (plan.batches.length > 0) await early.started;
     const checked = await preflight(plan, { ...world, packageManagers: early.packageManagers }, request.signal);
     if (checked.problems.length > 0) {

@@ -29,6 +29,7 @@ import type { ResumePoint } from './interrupted.js';
 import { createRunNotifier } from './notifications.js';
 import { checkOpenFiles } from './open-files.js';
 import { observe } from './plan-service.js';
+import { cordonsOf } from './cordon-service.js';
 import { runRecordOf } from './journal-fold.js';
 import { acquireLock, ensureStateDir, newRunId } from '../records/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
@@ -52,6 +53,8 @@ export interface RunViews {
   pushTo?: string;
   /** The lock on the shared remote (`--remote`, `--lease`); default origin, none without a remote. */
   coordination?: Coordination;
+  /** `--include-cordoned`: cordoned hosts are run like any other (the operator means it). */
+  includeCordoned?: boolean;
 }
 
 /** The views, plus what the command chose: plan options, the adapters it started loading. */
@@ -145,7 +148,10 @@ export async function openRunSession(
       await close();
       return observed;
     }
-    const plan = planRollout(rollout, resumeFacts(observed.value.facts, continuation), {
+    const cordons = views.includeCordoned ? { cordoned: {} } : await cordonsOf(repoDir, rollout, Date.now());
+    if (cordons.warning) views.onWarning(cordons.warning);
+    const facts = { ...resumeFacts(observed.value.facts, continuation), cordoned: cordons.cordoned };
+    const plan = planRollout(rollout, facts, {
       ...views.planOptions,
       ...(point?.mode === 'rollback' ? { purpose: 'rollback' as const } : {}),
     });

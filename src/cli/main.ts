@@ -25,6 +25,7 @@ import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
 import { register as registerWatch } from './watch.js';
 import { register as registerSync } from './sync.js';
+import { register as registerCordon } from './cordon.js';
 
 export interface RunCliOptions {
   cwd?: string;
@@ -102,6 +103,7 @@ export function buildProgram(context: CliContext): Command {
   registerResume(program, context);
   registerWatch(program, context);
   registerSync(program, context);
+  registerCordon(program, context);
 
   useSynopsisUsage(program);
   for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {

@@ -20,17 +20,21 @@ export function register(program: Command, context: CliContext): void {
     .description('reads installed versions over SSH; prints per-host changes and the batches; changes nothing')
     .option('--json', 'one JSON object: the plan')
     .option('--rev <rev>', 'the revision to plan (default HEAD)', 'HEAD')
-    .action(async (playbook: string, flags: { json?: boolean; rev: string }, command: Command) => {
-      const { io } = context;
-      const planned = await planService({
-        repoDir: repoDirOf(command, context),
-        playbook,
-        rev: flags.rev,
-        signal: context.signal,
-      });
-      if (!planned.ok) return context.setExitCode(reportFailure(planned.error, context));
-      for (const warning of planned.value.warnings) io.stderr.write(`warning: ${warning}\n`);
-      if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'plan', plan: planned.value.plan })}\n`);
-      else io.stdout.write(`${planText(planned.value.plan).join('\n')}\n`);
-    });
+    .option('--include-cordoned', 'plan cordoned hosts like any other')
+    .action(
+      async (playbook: string, flags: { json?: boolean; rev: string; includeCordoned?: boolean }, command: Command) => {
+        const { io } = context;
+        const planned = await planService({
+          repoDir: repoDirOf(command, context),
+          playbook,
+          rev: flags.rev,
+          signal: context.signal,
+          includeCordoned: flags.includeCordoned === true,
+        });
+        if (!planned.ok) return context.setExitCode(reportFailure(planned.error, context));
+        for (const warning of planned.value.warnings) io.stderr.write(`warning: ${warning}\n`);
+        if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'plan', plan: planned.value.plan })}\n`);
+        else io.stdout.write(`${planText(planned.value.plan).join('\n')}\n`);
+      },
+    );
 }

@@ -17,6 +17,7 @@ import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
 import type { RunEnv } from './run-env.js';
 import { afterSteps, runRunSteps } from './run-level-steps.js';
+import { cordonText, cordonedHosts } from '../plan/planner.js';
 
 export interface RunOutcome {
   result: RunResult;
@@ -100,7 +101,11 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
     await stopWatching();
-    const { reached, message } = await runAfterSteps(ended, endMessage);
+    const afterSteps = await runAfterSteps(ended, endMessage);
+    const { reached } = afterSteps;
+    // Never silently: whoever reads the summary learns which hosts this run left alone.
+    const cordoned = cordonedHosts(plan).map(({ host, cordon }) => cordonText(host, cordon));
+    const message = cordoned.length > 0 ? `${afterSteps.message}; skipped ${cordoned.join(', ')}` : afterSteps.message;
     const result =
       plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
