@@ -21,7 +21,13 @@ describe('cordons shared through the remote', () => {
     const { clones } = await sandbox.shared(['alice', 'bob']);
     const [alice, bob] = clones as [(typeof clones)[0], (typeof clones)[0]];
 
-    const done = await cordon({ repoDir: alice.dir, target: 'web-02', reason: 'debugging a leak', forMs: 2 * HOUR, now: NOW });
+    const done = await cordon({
+      repoDir: alice.dir,
+      target: 'web-02',
+      reason: 'debugging a leak',
+      forMs: 2 * HOUR,
+      now: NOW,
+    });
 
     expect(done.ok && done.value).toMatchObject({ environment: 'staging', remote: 'origin' });
     const seen = await cordonsOf(bob.dir, rollout, NOW + HOUR);

@@ -17,7 +17,10 @@ describe('a cordoned host in the plan', () => {
   it('given web-03 cordoned, when planned, then it is in no batch and the plan says why, by whom and until when', () => {
     const rollout = rolloutFixture({ groups: [{ hosts: 4 }], batches: ['50%', '50%'], maxUnavailable: 2 });
 
-    const plan = planRollout(rollout, { installed: allOn(rollout, { demo: '1.0' }), cordoned: { 'web-03': debugging } });
+    const plan = planRollout(rollout, {
+      installed: allOn(rollout, { demo: '1.0' }),
+      cordoned: { 'web-03': debugging },
+    });
 
     expect(plan.batches.flatMap((b) => b.hosts)).toEqual(['web-01', 'web-02', 'web-04']);
     expect(planText(plan)).toContain(
