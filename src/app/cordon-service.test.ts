@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitSandbox, type GitSandbox } from '../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox } from '../records/testing/git-fixture.js';
 import { rolloutFixture } from '../testing/rollout-builder.js';
 import { cordon, cordonDuration, cordonsOf, listCordons, refreshCordons, uncordon } from './cordon-service.js';
 

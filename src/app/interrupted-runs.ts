@@ -8,7 +8,7 @@
  */
 import { listActiveRuns } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
-import { runRecords } from '../gitops/deployed.js';
+import { runRecords } from '../records/deploy/deployed.js';
 import { journalPath, listRuns, stateDir } from '../records/index.js';
 import { stateProblem, type AppFailure } from './failure.js';
 import { resumePoint, type ResumePoint } from './interrupted.js';

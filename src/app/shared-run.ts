@@ -9,7 +9,7 @@ import type { Journal, RunEvent } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { gitRun } from '../records/git/git-run.js';
 import { acquireRemoteLock, readRemoteLock } from '../records/lock/remote-lock.js';
-import { deleteSharedJournal, importSharedJournals, pushJournal } from '../gitops/shared-journal.js';
+import { deleteSharedJournal, importSharedJournals, pushJournal } from '../records/journal/shared-journal.js';
 import { ensureStateDir, type LockHolder, type LockStatus } from '../records/index.js';
 import { leaseExpired, type EnvironmentLock } from '../records/lock/lock-port.js';
 import { badInput, type AppFailure } from './failure.js';

@@ -14,7 +14,7 @@ import { operatorName } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
 import { gitAt, repositoryProblem, resolveCommit } from '../records/git/git.js';
-import { appendSyncLog, shareSyncLog } from '../gitops/sync-log.js';
+import { appendSyncLog, shareSyncLog } from '../records/sync/sync-log.js';
 import {
   PendingRecord,
   WatcherPresence,
@@ -27,7 +27,7 @@ import {
   requestRef,
   watcherRef,
   writeRecord,
-} from '../gitops/sync-refs.js';
+} from '../records/sync/sync-refs.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';
 import { runService, type RunDone, type RunViews } from './run-service.js';
 

@@ -42,7 +42,7 @@ import { createWatchMetrics, type WatchMetrics } from './watch/metrics.js';
 import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
 import { listCordons, refreshCordons } from './cordon-service.js';
-import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
+import { fetchDeployState } from '../records/deploy/fetch-deploy-state.js';
 import type { Rollout } from '../spec/model.js';
 import { announcePending, pendingPlan } from './pending-plan.js';
 import { operatorName } from '../control/index.js';

@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { CliContext, CliIo } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { describeFailure } from './errors.js';
@@ -26,6 +26,8 @@ import { register as registerAbort } from './abort.js';
 import { register as registerWatch } from './watch.js';
 import { register as registerSync } from './sync.js';
 import { register as registerCordon } from './cordon.js';
+import { registerHelp, versionAlias } from './help.js';
+import { registerCompletion } from './completion.js';
 
 export interface RunCliOptions {
   cwd?: string;
@@ -65,7 +67,7 @@ export async function runCli(
     if (STOPPABLE_COMMANDS.has(command.name())) options.onStoppableCommand?.();
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(versionAlias(argv), { from: 'user' });
     return exitCode;
   } catch (error) {
     // --help and --version end through here too, with exit code 0.
@@ -82,8 +84,10 @@ export function buildProgram(context: CliContext): Command {
       'Staged rollouts of package versions to fleets of VMs, from Git: drain, upgrade over SSH, health-gate, return.',
     )
     .usage('[--repo DIR] COMMAND [ARGUMENTS] [FLAGS]')
-    .version(packageVersion(), '-V, --version')
-    .option('--repo <dir>', 'the rollout repo (default: the current directory)')
+    .version(packageVersion(), '-V, --version', 'print the version (also -v)')
+    .addOption(
+      new Option('--repo <dir>', 'the rollout repo').default(undefined, 'the current directory').env('LIEUTENANT_REPO'),
+    )
     .configureHelp(HELP_SETTINGS)
     .configureOutput(output(context))
     .addHelpText('after', '\nlieutenant help COMMAND (or COMMAND --help) shows its flags and examples.\n')
@@ -104,6 +108,8 @@ export function buildProgram(context: CliContext): Command {
   registerWatch(program, context);
   registerSync(program, context);
   registerCordon(program, context);
+  registerCompletion(program, context);
+  registerHelp(program);
 
   useSynopsisUsage(program);
   for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {

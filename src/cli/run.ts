@@ -44,7 +44,7 @@ export function register(program: Command, context: CliContext): void {
     .description('executes the rollout; Ink TUI when stdout is a terminal, plain lines otherwise')
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')
     .option('--json', 'one JSON object per line: events, then a summary')
-    .option('--rev <rev>', 'the revision to run (default HEAD)', 'HEAD')
+    .option('--rev <rev>', 'the revision to run', 'HEAD')
     .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)')
     .option('--include-cordoned', 'run cordoned hosts like any other (you mean it)');
   addFreezeFlags(addLockFlags(command)).action(async (playbook: string, flags: RunFlags, command: Command) => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployedCommit } from '../../src/gitops/deployed.js';
+import { deployedCommit } from '../../src/records/deploy/deployed.js';
 import { readLock } from '../../src/records/index.js';
 import { waitFor } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';

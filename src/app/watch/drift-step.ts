@@ -9,7 +9,7 @@
  * that was reverted since is never healed back to.
  */
 import { isReverted } from '../../gitops/changes.js';
-import { deployedCommit } from '../../gitops/deployed.js';
+import { deployedCommit } from '../../records/deploy/deployed.js';
 import type { CycleConfig, CyclePorts } from './ports.js';
 import { driftOf } from './drift.js';
 import { createDriftTracker } from './drift-tracker.js';

@@ -8,12 +8,12 @@
  *   a sync request (`lieutenant sync ENV`)  → the pending commit: run it, as any run (locks, freeze windows)
  *                                           → anything else: refused, with why
  *
- * Records live in refs (gitops/sync-refs.ts) pushed to the followed remote,
+ * Records live in refs (records/sync/sync-refs.ts) pushed to the followed remote,
  * with this watcher's presence, so a person can `lieutenant sync` from any clone.
  */
 import { shortSha } from '../../core/sha.js';
 import { gitAt } from '../../records/git/git.js';
-import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
+import { appendSyncLog, shareSyncLog } from '../../records/sync/sync-log.js';
 import {
   PendingRecord,
   SyncRequest,
@@ -27,7 +27,7 @@ import {
   requestRef,
   watcherRef,
   writeRecord,
-} from '../../gitops/sync-refs.js';
+} from '../../records/sync/sync-refs.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import type { SyncPolicy } from '../../spec/schema.js';
 import type { WatchEventBody } from './events.js';
