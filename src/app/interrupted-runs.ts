@@ -4,7 +4,7 @@
  * a run whose start is lost for good is never dropped silently either. A run
  * the notes record as finished with every host back is not interrupted,
  * whatever this checkout's journal says: another clone took it over and
- * finished it (issue 14) after this one was killed.
+ * finished it after this one was killed.
  */
 import { listActiveRuns } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';

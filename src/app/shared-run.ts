@@ -1,5 +1,6 @@
 /**
- * A run coordinated through the rollout repo's Git remote (issue 14): which
+ * A run coordinated through the rollout repo's Git remote (docs/safety.md,
+ * one run per environment): which
  * remote holds the environment lock, taking it (and, when a holder's lease
  * ran out, its stranded journal), and sharing this run's journal there at
  * each batch boundary and gate so that another clone can finish it.

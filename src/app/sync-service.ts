@@ -10,6 +10,7 @@
  * what the person reviewed: a newer push since is refused), and every rule of
  * a run holds: locks, freeze windows, gates.
  */
+import { ExitCode } from '../core/exit-codes.js';
 import { operatorName } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
@@ -148,7 +149,7 @@ export async function applySync(prepared: PreparedSync, views: RunViews): Promis
     if (!done.ok) return done;
     runs.push(done.value.runId);
     last = done.value;
-    if (done.value.outcome.exitCode !== 0) break;
+    if (done.value.outcome.exitCode !== ExitCode.done) break;
   }
   if (last === undefined)
     return { ok: false, error: badInput(`the pending record of ${ask.environment} names no rollout`) };

@@ -147,7 +147,7 @@ export async function main(): Promise<void> {
   const stop = new AbortController();
   const force = new AbortController();
   const onInterrupt = () => {
-    if (force.signal.aborted) process.exit(130);
+    if (force.signal.aborted) process.exit(ExitCode.interrupted);
     if (stop.signal.aborted) force.abort(new Error('forced (Ctrl-C twice)'));
     else stop.abort(new Error('interrupted (Ctrl-C)'));
   };

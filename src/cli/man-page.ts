@@ -17,6 +17,7 @@ const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   locked: 'another run holds the environment’s lock',
   frozen: 'a freeze window of the inventory is open: no run started',
   internal: 'a bug in Lieutenant (the error says how to report it)',
+  interrupted: 'a third Ctrl-C: exited at once, steps in flight abandoned (lieutenant resume brings hosts back)',
 };
 
 /** Variables read from the environment, beside those help lists for a flag. */

@@ -1,5 +1,5 @@
 /**
- * Issue 14, operable: a real `lieutenant watch --listen` process (node
+ * `watch` as a service, operable: a real `lieutenant watch --listen` process (node
  * bin/lieutenant.js, as systemd starts it) following a real remote, rolling
  * out to the real fleet (OpenSSH, apt, HAProxy). Prometheus's own `promtool
  * check metrics` judges `/metrics`; SIGTERM is sent as systemd sends it.

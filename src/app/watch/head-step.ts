@@ -90,7 +90,7 @@ export async function applyHead(
     if (reason !== undefined) emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason });
   }
 
-  let exitCode = 0;
+  let exitCode: number = ExitCode.done;
   const manual = [...specs.value.inventories.keys()]
     .filter((environment) => syncPolicyOf(config, specs.value, environment) === 'manual')
     .sort();
