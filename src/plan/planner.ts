@@ -129,6 +129,7 @@ function planGroup(
       address: host.address,
       group: group.name,
       lbServer: host.lbServer,
+      ...(host.ssh ? { ssh: host.ssh } : {}),
       changes,
       leftOut: isLeftOut,
       converged:
