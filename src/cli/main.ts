@@ -20,6 +20,7 @@ import { register as registerInit } from './init.js';
 import { register as registerImport } from './import.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
+import { register as registerDiff } from './diff.js';
 import { register as registerRun } from './run.js';
 import { register as registerResume } from './resume.js';
 import { register as registerStatus } from './status.js';
@@ -129,6 +130,7 @@ export function buildProgram(context: CliContext): Command {
   registerImport(program, context);
   registerValidate(program, context);
   registerPlan(program, context);
+  registerDiff(program, context);
   registerRun(program, context);
   registerApprove(program, context);
   registerAbort(program, context);

@@ -98,12 +98,12 @@ function runStepsText(plan: Plan): string[] {
   ];
 }
 
-function gateText(gate: PausePolicy): string | undefined {
+export function gateText(gate: PausePolicy): string | undefined {
   if (gate.kind === 'timed') return `pause ${formatDuration(gate.ms)}`;
   return gate.kind === 'approve' ? 'approve' : undefined;
 }
 
-function changeText(change: PackageChange): string {
+export function changeText(change: PackageChange): string {
   if (change.kind === 'install') return `${change.name} install ${change.to}`;
   if (change.kind === 'remove') return `${change.name} ${change.from} removed`;
   if (change.kind === 'repair') return `${change.name} ${change.from} (${change.unsettled ?? 'unsettled'}: repair)`;
