@@ -18,6 +18,8 @@ const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   locked: 'another run holds the environment’s lock',
   frozen: 'a freeze window of the inventory is open: no run started',
   differs: 'status: every host serves, but the fleet differs from Git (drift, a rollout not deployed, a pending sync)',
+  unrecorded:
+    'the run’s journal could not be written (a full disk, an I/O error): the run stopped; free the space, then lieutenant resume',
   leaseLost:
     'the run’s lease on the lock could no longer be proven its own: it stopped at once, naming the hosts it left out',
   internal: 'a bug in Lieutenant (the error says how to report it)',

@@ -18,8 +18,10 @@ export const ExitCode = {
   frozen: 5,
   /** `status`: every host serves, but the fleet is not what Git says (drift, a rollout not deployed, a pending sync). */
   differs: 6,
+  /** The run's journal could not be written (a full disk, EIO, read-only): the run stopped; `resume` finishes it. */
+  unrecorded: 7,
   /** The run's lease on the environment's lock could no longer be proven its own: it stopped at once. */
-  leaseLost: 7,
+  leaseLost: 8,
   internal: 70,
   /** Killed by a third Ctrl-C: the shell's 128 + SIGINT, without waiting for anything. */
   interrupted: 130,

@@ -5,10 +5,10 @@
  * reading HAProxy throughout:
  * - the holder frozen (SIGSTOP) with its first batch out of rotation, past its
  *   lease; another clone's `resume` takes the lock over and finishes the run;
- *   then SIGCONT: the holder takes no action, exits 7 naming what it left, the
+ *   then SIGCONT: the holder takes no action, exits 8 naming what it left, the
  *   cap held, every host ends on the release and in rotation;
  * - the holder cut off from the remote (its path renamed away) mid-run while
- *   another clone takes over: it stops at once with exit 7.
+ *   another clone takes over: it stops at once with exit 8.
  * Every wait is on a condition.
  */
 import { mkdtemp, rename, rm } from 'node:fs/promises';
@@ -84,7 +84,7 @@ const said = (...processes: LieutenantProcess[]) =>
   processes.map((p) => `--- pid ${p.pid} ---\n${p.stdout()}\n${p.stderr()}`).join('\n');
 
 describe('the lease is a fence', () => {
-  it('given a holder frozen with its first batch out of rotation past its lease, when another clone resumes and finishes the run and the holder is continued, then the holder does nothing more and exits 7; the cap held, every host on the release and in rotation', async () => {
+  it('given a holder frozen with its first batch out of rotation past its lease, when another clone resumes and finishes the run and the holder is continued, then the holder does nothing more and exits 8; the cap held, every host on the release and in rotation', async () => {
     // Given: a run from one clone, frozen (SIGSTOP, its whole process group) while it upgrades its first batch
     const hosts = hostNames(given.fleet).slice(0, 4);
     repo = await makeFollowedRepo(given.fleet, { hosts });
@@ -119,7 +119,7 @@ describe('the lease is a fence', () => {
     const report = await sampler.stop();
 
     // Then: the holder stopped at once with its own exit code, saying why
-    expect(exit.code, exit.output).toBe(7);
+    expect(exit.code, exit.output).toBe(8);
     expect(exit.output).toMatch(/can no longer be proven this run's|was taken over/);
     const own = (await journals(repo.watched)).find((j) => j.runId === upgrading.runId);
     expect(eventsOf(own?.events ?? [], 'run.finished').map((e) => e.result)).toEqual(['lease-lost']);
@@ -134,7 +134,7 @@ describe('the lease is a fence', () => {
     expect(servingAtEnd).toEqual(allUp(hostNames(given.fleet)));
   });
 
-  it('given a holder cut off from the remote mid-run, when its lease can no longer be proven, then it stops at once with exit 7 and another clone finishes the run', async () => {
+  it('given a holder cut off from the remote mid-run, when its lease can no longer be proven, then it stops at once with exit 8 and another clone finishes the run', async () => {
     // Given: a run waiting for approval after its first batch, holding the lock on the remote
     const hosts = hostNames(given.fleet).slice(0, 4);
     repo = await makeFollowedRepo(given.fleet, { hosts, playbook: { strategy: { pause: 'approve' } } });
@@ -159,7 +159,7 @@ describe('the lease is a fence', () => {
     const exit = await holder.exited;
 
     // Then: it stopped at once, with its own exit code
-    expect(exit.code, exit.output).toBe(7);
+    expect(exit.code, exit.output).toBe(8);
     expect(exit.output).toMatch(/can no longer be proven this run's/);
     const own = (await journals(repo.watched)).find((j) => j.runId === waiting.runId);
     expect(eventsOf(own?.events ?? [], 'run.finished').map((e) => [e.result, e.hostsOut])).toEqual([
