@@ -9,24 +9,24 @@
 import { fetchRunNotes } from '../gitops/fetch-deploy-state.js';
 import { fetchSyncLog } from '../gitops/sync-log.js';
 import { adoptRemoteDeployed, fetchSyncRefs } from '../gitops/sync-refs.js';
+import { describeIgnored } from '../records/trust/ignored.js';
 import { lockRemoteOf } from './shared-run.js';
 
-/** A warning when the remote could not be read, else undefined. */
-export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string | undefined> {
+/** Warnings: the remote could not be read, or a record on it was refused (a deployed ref off the branch). */
+export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string[]> {
   const remote = await lockRemoteOf(repoDir);
-  if (!remote.ok || remote.value === undefined) return undefined;
+  if (!remote.ok || remote.value === undefined) return [];
   const from = remote.value;
-  const steps = [
-    () => adoptRemoteDeployed(repoDir, from, signal),
-    () => fetchRunNotes(repoDir, from),
-    () => fetchSyncRefs(repoDir, from, signal),
-  ];
+  const deployed = await adoptRemoteDeployed(repoDir, from);
+  if (!deployed.ok) return [unreachable(from, deployed.error.message)];
+  const warnings = deployed.value.ignored.map(describeIgnored);
+  const steps = [() => fetchRunNotes(repoDir, from), () => fetchSyncRefs(repoDir, from, signal)];
   for (const step of steps) {
     const fetched = await step();
-    if (!fetched.ok) return unreachable(from, fetched.error.message);
+    if (!fetched.ok) return [...warnings, unreachable(from, fetched.error.message)];
   }
   const log = await fetchSyncLog(repoDir, from);
-  return log === undefined ? undefined : unreachable(from, log);
+  return log === undefined ? warnings : [...warnings, unreachable(from, log)];
 }
 
 const unreachable = (remote: string, why: string) =>

@@ -8,7 +8,7 @@
 import { observeFleet } from '../engine/index.js';
 import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { deployedCommit } from '../gitops/deployed.js';
+import { deployedCommit, deployedRef } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../state/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
@@ -20,10 +20,14 @@ import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
 import { compareVersions } from '../plan/versions.js';
 import type { PackageManagerKind, SyncPolicy } from '../spec/schema.js';
-import { PendingRecord, WatcherPresence, isPresent, pendingRef, readRecord, watcherRef } from '../gitops/sync-refs.js';
+import { WatcherPresence, isPresent, readRecord, watcherRef } from '../gitops/sync-refs.js';
+import { screenDeployed } from '../records/trust/deployed-refs.js';
+import { followedBranch } from '../records/trust/followed-branch.js';
+import { describeIgnored } from '../records/trust/ignored.js';
+import { pendingAsCommitted, trustedPending } from './pending-status.js';
 
 /** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
-function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
+export function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
   return installed !== null && compareVersions(manager, installed, pin) === 0;
 }
 import { freezeWindow } from '../spec/freeze.js';
@@ -107,8 +111,8 @@ export async function statusService(request: {
 }): Promise<Result<StatusReport, AppFailure>> {
   const adapters = loadAdapters(); // while git reads the specs
   if (request.fetchShared) {
-    const warning = await fetchSharedRecords(request.repoDir, request.signal);
-    if (warning) request.fetchShared.onWarning(warning);
+    const warnings = await fetchSharedRecords(request.repoDir, request.signal);
+    warnings.forEach(request.fetchShared.onWarning);
   }
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
@@ -133,7 +137,10 @@ export async function statusService(request: {
       ? readSharedLock(request.repoDir, remote.value, environment)
       : Promise.resolve(undefined);
   const history = await loadHistory(request.repoDir);
+  // Records name commits; only those of the followed branch are believed.
+  const branch = await followedBranch(request.repoDir, remote.ok && remote.value ? { remote: remote.value } : {});
   for (const environment of environments) {
+    const held = await trustedPending(request.repoDir, branch, environment);
     const env: EnvironmentStatus = {
       environment,
       head: repo.value.commit,
@@ -141,7 +148,7 @@ export async function statusService(request: {
       pending: [],
       lock: (await readLock(request.repoDir, environment)) ?? (await sharedLock(environment)),
       lastRun: history.find((entry) => entry.environment === environment),
-      problems: damagedRuns(history, environment),
+      problems: [...damagedRuns(history, environment), ...(held.ignored ? [describeIgnored(held.ignored)] : [])],
       freeze: freezeOf(repo.value.inventories.get(environment)?.spec.freeze ?? [], request.now ?? Date.now()),
       sync: await syncStatusOf(
         request.repoDir,
@@ -154,7 +161,14 @@ export async function statusService(request: {
       .filter(([, p]) => p.spec.inventory === environment)
       .map(([name]) => name);
     for (const rollout of playbooks) {
-      const deployed = await deployedCommit(request.repoDir, environment, rollout);
+      const recorded = await deployedCommit(request.repoDir, environment, rollout);
+      const { sha: deployed, ignored } = await screenDeployed(
+        request.repoDir,
+        branch,
+        deployedRef(environment, rollout),
+        recorded,
+      );
+      if (ignored) env.problems.push(describeIgnored(ignored));
       env.deployed[rollout] = deployed;
       if (deployed !== repo.value.commit.sha) env.pending.push(rollout);
       const { hosts, problems } = await rolloutStatus(
@@ -169,6 +183,10 @@ export async function statusService(request: {
         ...problems,
         ...hosts.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`),
       );
+    }
+    if (held.pending) {
+      const hosts = report.hosts.filter((host) => host.environment === environment);
+      env.sync.pending = await pendingAsCommitted(request.repoDir, held.pending, playbooks, hosts);
     }
     report.environments.push(env);
   }
@@ -261,24 +279,10 @@ async function syncStatusOf(
   policy: SyncPolicy,
   now: number,
 ): Promise<SyncStatus> {
-  const [pending, watcher] = await Promise.all([
-    readRecord(repoDir, pendingRef(environment), PendingRecord),
-    readRecord(repoDir, watcherRef(environment), WatcherPresence),
-  ]);
+  // The pending commit is added once the hosts are read (pending-status.ts): what it asks is counted from it.
+  const watcher = await readRecord(repoDir, watcherRef(environment), WatcherPresence);
   return {
     policy,
-    ...(pending
-      ? {
-          pending: {
-            commit: pending.commit,
-            subject: pending.subject,
-            since: pending.since,
-            hostsToChange: pending.hostsToChange,
-            rollouts: pending.rollouts.map((r) => r.rollout),
-            ...(pending.supersedes ? { supersedes: pending.supersedes.commit } : {}),
-          },
-        }
-      : {}),
     ...(watcher ? { watcher: { watcher: watcher.watcher, at: watcher.at, present: isPresent(watcher, now) } } : {}),
   };
 }

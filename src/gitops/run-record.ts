@@ -4,6 +4,7 @@
  * other machines and older versions, so they are parsed, not trusted.
  */
 import { z } from 'zod';
+import { screenValue } from '../records/trust/screen.js';
 import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../engine/index.js';
 
 export interface Approval {
@@ -125,7 +126,8 @@ export function parseRunRecords(text: string): RunRecord[] {
   }
   const items: unknown[] = Array.isArray(json) ? json : [json];
   return items.flatMap((item) => {
-    const parsed = RunRecordSchema.safeParse(item);
+    const screened = screenValue(item);
+    const parsed = RunRecordSchema.safeParse(screened.ok ? screened.value : undefined);
     return parsed.success ? [dropUndefined(parsed.data)] : [];
   });
 }

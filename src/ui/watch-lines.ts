@@ -4,6 +4,7 @@
  */
 import type { DriftedHost, WatchEvent, WatchEventListener } from '../app/watch/events.js';
 import { formatDuration } from '../spec/duration.js';
+import { describeIgnored } from '../records/trust/ignored.js';
 import type { TextSink } from './format.js';
 import { formatClock, shortSha, versionsText } from './format.js';
 
@@ -89,6 +90,8 @@ export function describeWatchEvent(event: WatchEvent): string[] {
       ];
     case 'sync.unshared':
       return [`sync records not shared: ${event.message}`];
+    case 'record.ignored':
+      return [describeIgnored(event)];
     case 'cycle.crashed':
       return ['a cycle failed with an internal error — a bug in Lieutenant; carrying on', ...event.message.split('\n')];
   }
