@@ -15,8 +15,8 @@ import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
 import { commitSubject, gitAt, repositoryProblem, resolveCommit } from '../gitops/git.js';
 import { appendSyncLog, shareSyncLog } from '../gitops/sync-log.js';
+import type { PendingRecord } from '../gitops/sync-refs.js';
 import {
-  PendingRecord,
   WatcherPresence,
   deleteRecord,
   fetchSyncRefs,
