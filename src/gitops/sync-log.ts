@@ -35,7 +35,7 @@ export const SyncLogEntry = z.object({
 export type SyncLogEntry = z.infer<typeof SyncLogEntry>;
 
 /** One entry per line, so two sides' notes merge by uniting lines (`cat_sort_uniq`); a line that does not parse is left out. */
-function parse(text: string): SyncLogEntry[] {
+export function parseSyncLog(text: string): SyncLogEntry[] {
   return text.split('\n').flatMap((line) => {
     if (line.trim() === '') return [];
     const screened = screenJson(line, 'a sync-log line');
@@ -53,7 +53,7 @@ export async function readSyncLog(repoDir: string): Promise<SyncLogEntry[]> {
     .map((line) => line.trim().split(' ')[0])
     .filter((blob): blob is string => blob !== undefined && blob !== '');
   const texts = await Promise.all(blobs.map((blob) => git.raw(['cat-file', 'blob', blob]).catch(() => '')));
-  return texts.flatMap(parse).sort((a, b) => a.at.localeCompare(b.at));
+  return texts.flatMap(parseSyncLog).sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /**
@@ -64,7 +64,7 @@ export async function readSyncLog(repoDir: string): Promise<SyncLogEntry[]> {
 export async function appendSyncLog(repoDir: string, entry: SyncLogEntry): Promise<string | undefined> {
   const git = gitAt(repoDir);
   const damaged = await setAsideDamagedNotes(repoDir, SYNC_NOTES_REF).catch(() => undefined);
-  const earlier = parse(await git.raw(['notes', '--ref', SYNC_NOTES_REF, 'show', entry.commit]).catch(() => ''));
+  const earlier = parseSyncLog(await git.raw(['notes', '--ref', SYNC_NOTES_REF, 'show', entry.commit]).catch(() => ''));
   const [identity, scratch] = await Promise.all([identityFallback(git), mkdtemp(join(tmpdir(), 'lieutenant-sync-'))]);
   try {
     const file = join(scratch, 'note.json');

@@ -23,21 +23,26 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** Keys whose string value names a thing, and what it must look like. */
-const NAMED: Record<string, { pattern: RegExp; what: string }> = {
-  environment: { pattern: NAME, what: 'an environment name' },
-  rollout: { pattern: NAME, what: 'a rollout name' },
-  group: { pattern: NAME, what: 'a group name' },
-  host: { pattern: NAME, what: 'a host name' },
-  runId: { pattern: RUN_ID, what: 'a run id' },
-  commit: { pattern: SHA, what: 'a full commit SHA' },
-  sha: { pattern: SHA, what: 'a full commit SHA' },
-  supersededBy: { pattern: SHA, what: 'a full commit SHA' },
-};
+const NAMED = new Map<string, { pattern: RegExp; what: string }>(
+  Object.entries({
+    environment: { pattern: NAME, what: 'an environment name' },
+    rollout: { pattern: NAME, what: 'a rollout name' },
+    group: { pattern: NAME, what: 'a group name' },
+    host: { pattern: NAME, what: 'a host name' },
+    runId: { pattern: RUN_ID, what: 'a run id' },
+    commit: { pattern: SHA, what: 'a full commit SHA' },
+    sha: { pattern: SHA, what: 'a full commit SHA' },
+    supersededBy: { pattern: SHA, what: 'a full commit SHA' },
+  }),
+);
 /** Keys whose value is a list of names. */
-const NAMED_LISTS: Record<string, { pattern: RegExp; what: string }> = {
-  hostsChanged: { pattern: NAME, what: 'host names' },
-  runs: { pattern: RUN_ID, what: 'run ids' },
-};
+// Maps, not objects: a key such as `constructor` or `__proto__` must find nothing.
+const NAMED_LISTS = new Map<string, { pattern: RegExp; what: string }>(
+  Object.entries({
+    hostsChanged: { pattern: NAME, what: 'host names' },
+    runs: { pattern: RUN_ID, what: 'run ids' },
+  }),
+);
 
 /** JSON text from the remote, screened; `what` names it in the reason ("the lock's message"). */
 export function screenJson(text: string, what: string): Screened<unknown> {
@@ -64,7 +69,7 @@ function walk(value: unknown, path: readonly string[], depth: number): Screened<
 }
 
 function walkArray(items: readonly unknown[], path: readonly string[], depth: number): Screened<unknown> {
-  const list = NAMED_LISTS[path.at(-1) ?? ''];
+  const list = NAMED_LISTS.get(path.at(-1) ?? '');
   const out: unknown[] = [];
   for (const [index, item] of items.entries()) {
     if (list && (typeof item !== 'string' || !list.pattern.test(item)))
@@ -89,7 +94,7 @@ function walkObject(record: Record<string, unknown>, path: readonly string[], de
 }
 
 function checkString(text: string, path: readonly string[]): Screened<unknown> {
-  const named = NAMED[path.at(-1) ?? ''];
+  const named = NAMED.get(path.at(-1) ?? '');
   if (named && !named.pattern.test(text)) return refuse(path, `"${printable(text.slice(0, 80))}" is not ${named.what}`);
   return { ok: true, value: printable(text) };
 }
