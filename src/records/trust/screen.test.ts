@@ -57,7 +57,6 @@ describe('records read from the remote', () => {
       fc.property(fc.string(), (value) => {
         const screened = screenJson(JSON.stringify({ subject: value }), 'a record');
         expect(screened.ok).toBe(true);
-        // eslint-disable-next-line no-control-regex
         if (screened.ok) expect(JSON.stringify(screened.value)).not.toMatch(/\\u00[01][0-9a-f]|\\u007f/);
       }),
       settings,
@@ -83,6 +82,7 @@ describe('records read from the remote', () => {
     const pending = fc.record({
       environment: name,
       commit: sha,
+      // eslint-disable-next-line no-control-regex
       subject: fc.string().filter((s) => !/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s)),
       since: iso,
       detectedBy: text.map((s) => s.replace(/[^ -~]/g, '')),
