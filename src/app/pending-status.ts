@@ -6,12 +6,14 @@
  * branch, its subject is read from Git, and the hosts to change are counted
  * from the specs at that commit against the versions status just read.
  */
-import { commitSubject, gitAt } from '../gitops/git.js';
+import { commitSubject, gitAt } from '../records/git/git.js';
 import { PendingRecord, inspectRecord, pendingRef } from '../gitops/sync-refs.js';
 import { onBranch, type FollowedBranch } from '../records/trust/followed-branch.js';
 import { notOnBranch, type IgnoredRecord } from '../records/trust/ignored.js';
 import { loadSpec } from './plan-service.js';
-import { meetsPin, type HostStatus, type SyncStatus } from './status-service.js';
+import type { PackageManagerKind } from '../spec/schema.js';
+import { compareVersions } from '../plan/versions.js';
+import type { HostStatus, SyncStatus } from './status-service.js';
 
 /** The pending record of ENVIRONMENT when it names a commit of the branch; else why it was ignored. */
 export async function trustedPending(
@@ -69,4 +71,9 @@ export async function pendingAsCommitted(
 
 function meets(host: HostStatus, pkg: string, pin: string): boolean {
   return meetsPin(host.packageManager, host.installed[pkg] ?? null, pin);
+}
+
+/** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
+export function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
+  return installed !== null && compareVersions(manager, installed, pin) === 0;
 }

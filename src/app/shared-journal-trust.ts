@@ -4,7 +4,7 @@
  * playbook at that commit targets, and which versions the playbook ever
  * pinned up to it.
  */
-import { gitRun } from '../gitops/git-run.js';
+import { gitRun } from '../records/git/git-run.js';
 import { onBranch, type FollowedBranch } from '../records/trust/followed-branch.js';
 import { journalProblems, journalStart, pinnedVersions } from '../records/trust/journal-check.js';
 import { loadSpec } from './plan-service.js';

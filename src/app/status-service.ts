@@ -10,7 +10,7 @@ import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { deployedCommit, deployedRef } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
-import { readLock, type LockStatus } from '../state/index.js';
+import { readLock, type LockStatus } from '../records/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
 import { fetchSharedRecords } from './shared-records.js';
 import { loadRepo } from '../spec/repo.js';
@@ -18,18 +18,13 @@ import { badInput, specFailure, stateProblem, type AppFailure } from './failure.
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
-import { compareVersions } from '../plan/versions.js';
 import type { PackageManagerKind, SyncPolicy } from '../spec/schema.js';
 import { WatcherPresence, isPresent, readRecord, watcherRef } from '../gitops/sync-refs.js';
 import { screenDeployed } from '../records/trust/deployed-refs.js';
 import { followedBranch } from '../records/trust/followed-branch.js';
 import { describeIgnored } from '../records/trust/ignored.js';
-import { pendingAsCommitted, trustedPending } from './pending-status.js';
+import { meetsPin, pendingAsCommitted, trustedPending } from './pending-status.js';
 
-/** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
-export function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
-  return installed !== null && compareVersions(manager, installed, pin) === 0;
-}
 import { freezeWindow } from '../spec/freeze.js';
 import { activeWindows, nextWindow, type WindowSpan } from './freeze/windows.js';
 import { checkOpenFiles } from './open-files.js';

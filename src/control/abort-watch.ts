@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { GateAnswer } from '../engine/index.js';
-import { ABORT_FILE, controlDir } from '../state/index.js';
+import { ABORT_FILE, controlDir } from '../records/index.js';
 
 const AbortFile = z.object({ by: z.string(), reason: z.string().optional() });
 

@@ -15,7 +15,7 @@ import type { GateAnswer } from '../engine/index.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { listActiveRuns, type ActiveRunInfo } from './active-runs.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { ANSWER_FILE, controlDir } from '../state/index.js';
+import { ANSWER_FILE, controlDir } from '../records/index.js';
 
 const AnswerFile = z.object({
   decision: z.enum(['approve', 'abort', 'halt']),

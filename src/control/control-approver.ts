@@ -8,7 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Approver, GateAnswer } from '../engine/index.js';
 import { takeAnswer } from './answers.js';
-import { controlDir } from '../state/index.js';
+import { controlDir } from '../records/index.js';
 
 export interface ControlApproverOptions {
   /** Poll interval, a fallback for missed watch events. */

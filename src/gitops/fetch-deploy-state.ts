@@ -5,12 +5,12 @@
  * on two clones decide what is left to run from the same record this way.
  */
 import { fail, ok, type Result } from '../core/result.js';
-import { gitAt } from './git.js';
-import { gitRun } from './git-run.js';
+import { gitAt } from '../records/git/git.js';
+import { gitRun } from '../records/git/git-run.js';
+import { NOTES_REF, refExists } from './notes.js';
 import { notesRefProblem } from '../records/trust/notes-ref.js';
 import { adoptDeployedRefs } from '../records/trust/deployed-refs.js';
 import type { IgnoredRecord } from '../records/trust/ignored.js';
-import { NOTES_REF, refExists } from './notes.js';
 import { mergeRemoteNotes } from './push-deploy-state.js';
 
 /** The remote's deployed refs that name a commit off the followed branch are not taken: they come back as ignored. */

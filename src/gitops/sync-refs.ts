@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../core/result.js';
+import { gitAt, identityFallback } from '../records/git/git.js';
 import { adoptDeployedRefs, type Adoption } from '../records/trust/deployed-refs.js';
-import { gitAt, identityFallback } from './git.js';
 import { screenJson } from '../records/trust/screen.js';
 
 export const PENDING_PREFIX = 'refs/lieutenant/pending';

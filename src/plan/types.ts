@@ -10,7 +10,9 @@ import type {
   AnalysisSettings,
   HaproxyTarget,
   HealthCheckTarget,
+  HostSteps,
   PausePolicy,
+  RunSteps,
   StrategySettings,
 } from '../spec/model.js';
 
@@ -81,6 +83,8 @@ export interface GroupPlan {
   notServing: string[];
   /** Health checks of every host of the group, templates unrendered ({{packages.NAME}} is what the host has). */
   checks: HealthCheckTarget[];
+  /** Commands at fixed points of each host's pipeline, templates unrendered; absent when the group has none. */
+  steps?: HostSteps;
   hosts: HostPlan[];
 }
 
@@ -114,6 +118,8 @@ export interface Plan {
   warnings: string[];
   /** Set when the run starts inside a freeze window of the inventory: why it may. */
   freeze?: FreezeAllowance;
+  /** Commands once per run (before the first batch, after the last); absent when the playbook has none. */
+  runSteps?: RunSteps;
 }
 
 /** Why a run started inside a freeze window: an operator's override (with their reason), or a rollback. */

@@ -19,6 +19,7 @@ export const DURATION_BOUNDS = {
   'drain.timeout': { min: '0s', max: '24h' },
   'analysis.interval': { min: '100ms', max: '1h' },
   'prometheus.timeout': { min: '100ms', max: '1m' },
+  'step.timeout': { min: '1s', max: '1h' },
 } as const satisfies Record<string, DurationBounds>;
 
 /** Whole numbers: [min, max]. */
@@ -35,6 +36,8 @@ export const COUNT_BOUNDS = {
   metrics: [1, 50],
   minRequests: [0, 1_000_000],
   notifications: [0, 20],
+  /** Steps at one point of a host's pipeline, or before / after a run. */
+  steps: [0, 20],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /** Lengths of written strings, in characters. */

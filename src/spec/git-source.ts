@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
-import { repositoryProblem, resolveCommit, revisionProblem } from '../gitops/git.js';
+import { repositoryProblem, resolveCommit, revisionProblem } from './revision.js';
 import { printable, specError, type SpecError } from './errors.js';
 
 export const SPEC_FOLDERS = ['playbooks', 'inventories'] as const;

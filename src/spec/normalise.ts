@@ -10,6 +10,7 @@ import { parseCondition, type Condition } from '../core/analysis.js';
 import { dialledAddress } from './addresses.js';
 import { parseDuration } from './duration.js';
 import { freezeWindow } from './freeze.js';
+import { hostSteps, runSteps } from './normalise-steps.js';
 import type {
   AnalysisSettings,
   GroupTarget,
@@ -69,6 +70,7 @@ export function normaliseRollout(
           })),
           checks: group.health.map(healthCheck),
           packages: { ...target.packages },
+          steps: hostSteps(target.steps),
         },
       ];
     }),
@@ -88,6 +90,7 @@ export function normaliseRollout(
     freeze: inventory.freeze.map(freezeWindow),
     analysis: playbook.analysis === undefined ? undefined : analysisSettings(playbook.analysis),
     notifications: inventory.notifications.map((notification) => webhookTarget(notification, path)),
+    runSteps: runSteps(playbook, inventory),
   };
 }
 

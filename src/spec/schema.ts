@@ -14,8 +14,10 @@ import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant } from './freeze.js';
 import { name, orderedName, duration, quantity, Quantity, PackageName, PackageVersion, text } from './schema-values.js';
 import type { AnalysisMetric } from './schema-analysis.js';
 import { Analysis } from './schema-analysis.js';
+import { HostSteps, RunSteps } from './schema-steps.js';
 
 export * from './schema-analysis.js';
+export * from './schema-steps.js';
 export { duration, Quantity } from './schema-values.js';
 
 // ---------------------------------------------------------------- inventory
@@ -270,6 +272,7 @@ export const Target = z.strictObject({
   packages: z.record(PackageName, PackageVersion).refine((packages) => Object.keys(packages).length > 0, {
     error: 'at least one package, as NAME: "VERSION"; a target without packages changes nothing',
   }),
+  steps: HostSteps.optional(),
 });
 
 export const Strategy = z.strictObject({
@@ -333,6 +336,7 @@ export const Playbook = z
     health: HealthPolicy.default(HealthPolicy.parse({})),
     drain: DrainPolicy.default(DrainPolicy.parse({})),
     analysis: Analysis.optional(),
+    steps: RunSteps.optional(),
   })
   .meta({
     title: 'Lieutenant playbook',

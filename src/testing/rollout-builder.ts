@@ -18,6 +18,7 @@ export interface GroupFixture {
   packageManager?: GroupTarget['packageManager'];
   loadBalancers?: string[];
   checks?: GroupTarget['checks'];
+  steps?: Partial<GroupTarget['steps']>;
 }
 
 export function groupTarget(fixture: GroupFixture): GroupTarget {
@@ -33,6 +34,7 @@ export function groupTarget(fixture: GroupFixture): GroupTarget {
     hosts: hostNames.map((host, i) => ({ name: host, address: `127.0.1.${11 + i}`, group: name, lbServer: host })),
     checks: fixture.checks ?? [],
     packages: fixture.packages ?? { demo: '1.1' },
+    steps: { beforeDrain: [], afterDrain: [], afterInstall: [], afterReturn: [], ...fixture.steps },
   };
 }
 
@@ -46,6 +48,7 @@ export interface RolloutFixture {
   successThreshold?: number;
   become?: Rollout['ssh']['become'];
   analysis?: AnalysisSettings;
+  runSteps?: Partial<Rollout['runSteps']>;
 }
 
 export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
@@ -93,6 +96,7 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
     freeze: [],
     analysis: fixture.analysis,
     notifications: [],
+    runSteps: { before: [], after: [], ...fixture.runSteps },
   };
 }
 

@@ -4,7 +4,6 @@
  */
 import type { DriftedHost, WatchEvent, WatchEventListener } from '../app/watch/events.js';
 import { formatDuration } from '../spec/duration.js';
-import { describeIgnored } from '../records/trust/ignored.js';
 import type { TextSink } from './format.js';
 import { formatClock, shortSha, versionsText } from './format.js';
 
@@ -91,7 +90,7 @@ export function describeWatchEvent(event: WatchEvent): string[] {
     case 'sync.unshared':
       return [`sync records not shared: ${event.message}`];
     case 'record.ignored':
-      return [describeIgnored(event)];
+      return [event.message];
     case 'cycle.crashed':
       return ['a cycle failed with an internal error — a bug in Lieutenant; carrying on', ...event.message.split('\n')];
   }

@@ -10,7 +10,7 @@
  */
 import { isReverted } from '../../gitops/changes.js';
 import { deployedCommit, deployedRef } from '../../gitops/deployed.js';
-import { gitAt, isAncestor } from '../../gitops/git.js';
+import { gitAt, isAncestor } from '../../records/git/git.js';
 import { describeIgnored, notOnBranch } from '../../records/trust/ignored.js';
 import type { CycleConfig, CyclePorts } from './ports.js';
 import { driftOf } from './drift.js';

@@ -12,7 +12,7 @@
  * with this watcher's presence, so a person can `lieutenant sync` from any clone.
  */
 import { shortSha } from '../../core/sha.js';
-import { gitAt } from '../../gitops/git.js';
+import { gitAt } from '../../records/git/git.js';
 import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
 import {
   SyncRequest,
@@ -27,7 +27,7 @@ import {
   watcherRef,
   writeRecord,
 } from '../../gitops/sync-refs.js';
-import type { IgnoredRecord } from '../../records/trust/ignored.js';
+import { describeIgnored, type IgnoredRecord } from '../../records/trust/ignored.js';
 import { trustedPending } from '../pending-status.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import type { SyncPolicy } from '../../spec/schema.js';
@@ -235,7 +235,7 @@ export function reportIgnored(
 ): void {
   for (const record of ignored)
     if (sayOnce(state, `ignored:${record.ref}:${record.commit ?? ''}:${record.reason}`))
-      emit({ type: 'record.ignored', ...record });
+      emit({ type: 'record.ignored', ...record, message: describeIgnored(record) });
 }
 
 function sayOnce(state: SaidLines, key: string): boolean {

@@ -7,7 +7,7 @@
  * and each is adopted, left alone, or refused and reported.
  */
 import { fail, ok, type Result } from '../../core/result.js';
-import { gitRun } from '../../gitops/git-run.js';
+import { gitRun } from '../git/git-run.js';
 import { fetchFollowedBranch, onBranch, type FollowedBranch } from './followed-branch.js';
 import { notOnBranch, type IgnoredRecord } from './ignored.js';
 

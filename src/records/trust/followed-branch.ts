@@ -5,7 +5,7 @@
  * teammate deployed from the branch). Anything else a record names is
  * refused (see ignored.ts).
  */
-import { gitRun } from '../../gitops/git-run.js';
+import { gitRun } from '../git/git-run.js';
 
 export interface FollowedBranch {
   /** For people: `main` (`HEAD` when the checkout is detached). */

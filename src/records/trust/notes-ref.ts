@@ -5,7 +5,7 @@
  * checked before it is taken from the remote, and a damaged one here is set
  * aside (kept, for people to inspect) rather than written on.
  */
-import { gitRun } from '../../gitops/git-run.js';
+import { gitRun } from '../git/git-run.js';
 
 /** Why `ref` cannot be read as notes, or undefined when it can (or does not exist). */
 export async function notesRefProblem(repoDir: string, ref: string): Promise<string | undefined> {
