@@ -20,11 +20,9 @@ export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal):
   const deployed = await adoptRemoteDeployed(repoDir, from);
   if (!deployed.ok) return [unreachable(from, deployed.error.message)];
   const warnings = deployed.value.ignored.map(describeIgnored);
-  const steps = [() => fetchRunNotes(repoDir, from), () => fetchSyncRefs(repoDir, from, signal)];
-  for (const step of steps) {
-    const fetched = await step();
-    if (!fetched.ok) return [...warnings, unreachable(from, fetched.error.message)];
-  }
+  // Each record on its own: garbage pushed where the notes live does not hide the sync records.
+  for (const fetched of [await fetchRunNotes(repoDir, from), await fetchSyncRefs(repoDir, from, signal)])
+    if (!fetched.ok) warnings.push(unreachable(from, fetched.error.message));
   const log = await fetchSyncLog(repoDir, from);
   return log === undefined ? warnings : [...warnings, unreachable(from, log)];
 }

@@ -21,8 +21,10 @@ export async function fetchDeployState(
 ): Promise<Result<IgnoredRecord[]>> {
   const deployed = await adoptDeployedRefs(repoDir, remote, { policy: 'remote-wins', ...(branch ? { branch } : {}) });
   if (!deployed.ok) return deployed;
+  // Notes that could not be taken (garbage pushed there) are said, and the deployed refs still count.
   const notes = await fetchRunNotes(repoDir, remote);
-  return notes.ok ? ok(deployed.value.ignored) : notes;
+  const refused = notes.ok ? [] : [{ ref: NOTES_REF, reason: notes.error.detail ?? notes.error.message }];
+  return ok([...deployed.value.ignored, ...refused]);
 }
 
 /** The remote's run notes, merged with ours (both sides only append records). */
