@@ -7,7 +7,7 @@
  * from the specs at that commit against the versions status just read.
  */
 import { commitSubject, gitAt } from '../records/git/git.js';
-import { PendingRecord, inspectRecord, pendingRef } from '../gitops/sync-refs.js';
+import { PendingRecord, inspectRecord, pendingRef } from '../records/sync/sync-refs.js';
 import { onBranch, type FollowedBranch } from '../records/trust/followed-branch.js';
 import { notOnBranch, type IgnoredRecord } from '../records/trust/ignored.js';
 import { loadSpec } from './plan-service.js';

@@ -8,7 +8,7 @@
 import { observeFleet } from '../engine/index.js';
 import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { deployedCommit, deployedRef } from '../gitops/deployed.js';
+import { deployedCommit, deployedRef } from '../records/deploy/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../records/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
@@ -19,7 +19,7 @@ import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
 import type { PackageManagerKind, SyncPolicy } from '../spec/schema.js';
-import { WatcherPresence, isPresent, readRecord, watcherRef } from '../gitops/sync-refs.js';
+import { WatcherPresence, isPresent, readRecord, watcherRef } from '../records/sync/sync-refs.js';
 import { screenDeployed } from '../records/trust/deployed-refs.js';
 import { followedBranch } from '../records/trust/followed-branch.js';
 import { describeIgnored } from '../records/trust/ignored.js';

@@ -11,7 +11,7 @@
  */
 import { systemClock } from '../adapters/clock.js';
 import { readOpenFileLimit, type OpenFileLimit } from '../adapters/system/open-files.js';
-import { openJournal, type FileJournal } from '../adapters/journal/index.js';
+import { openJournal, type FileJournal } from '../records/journal/index.js';
 import { journalPath } from '../records/index.js';
 import type {
   Clock,

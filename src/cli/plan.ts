@@ -19,7 +19,7 @@ export function register(program: Command, context: CliContext): void {
     )
     .description('reads installed versions over SSH; prints per-host changes and the batches; changes nothing')
     .option('--json', 'one JSON object: the plan')
-    .option('--rev <rev>', 'the revision to plan (default HEAD)', 'HEAD')
+    .option('--rev <rev>', 'the revision to plan', 'HEAD')
     .action(async (playbook: string, flags: { json?: boolean; rev: string }, command: Command) => {
       const { io } = context;
       const planned = await planService({

@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Approver, GateAnswer } from '../engine/index.js';
-import { takeAnswer } from './answers.js';
+import { takeAnswer } from '../records/control/answers.js';
 import { controlDir } from '../records/index.js';
 
 export interface ControlApproverOptions {

@@ -5,7 +5,7 @@
  * whichever approver answers (the TUI, the control channel, `--yes`).
  */
 import type { RunEvent } from '../engine/index.js';
-import type { ActiveRunHandle } from './active-runs.js';
+import type { ActiveRunHandle } from '../records/control/active-runs.js';
 
 /** A failed write only warns: the run goes on, and the TUI or `--yes` can still answer. */
 export function announceGates(

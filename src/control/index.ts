@@ -6,8 +6,8 @@ export {
   type ActiveRunHandle,
   type ActiveRunInfo,
   type ActiveRunRegistration,
-} from './active-runs.js';
-export { sendAnswer } from './answers.js';
+} from '../records/control/active-runs.js';
+export { sendAnswer } from '../records/control/answers.js';
 export { watchForAbort, type AbortWatch } from './abort-watch.js';
 export { createControlApprover, type ControlApproverOptions } from './control-approver.js';
 export { autoApprover, firstAnswer } from './approvers.js';

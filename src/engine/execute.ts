@@ -1,5 +1,5 @@
 /**
- * Executes a plan (STYLE.md §1: `plan` prints the same value). Batches run in
+ * Executes a plan (the same value `plan` prints). Batches run in
  * order; after each, the pause gate; on a failed host, the failure policy.
  * Everything that happens is an event, journaled before its step runs.
  */

@@ -4,10 +4,10 @@
  * garbage where the notes live never stops a command.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runRecords } from '../../gitops/deployed.js';
-import { fetchRunNotes } from '../../gitops/fetch-deploy-state.js';
-import { appendSyncLog, fetchSyncLog, readSyncLog } from '../../gitops/sync-log.js';
-import { createGitSandbox, twoReleases, type GitSandbox, type TestRepo } from '../../gitops/testing/git-fixture.js';
+import { runRecords } from '../deploy/deployed.js';
+import { fetchRunNotes } from '../deploy/fetch-deploy-state.js';
+import { appendSyncLog, fetchSyncLog, readSyncLog } from '../sync/sync-log.js';
+import { createGitSandbox, twoReleases, type GitSandbox, type TestRepo } from '../testing/git-fixture.js';
 import { adoptDeployedRefs } from './deployed-refs.js';
 
 let sandbox: GitSandbox;

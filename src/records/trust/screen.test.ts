@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRunRecords, type RunRecord } from '../../gitops/run-record.js';
-import { parseSyncLog, type SyncLogEntry } from '../../gitops/sync-log.js';
-import { PendingRecord, SyncRequest, WatcherPresence } from '../../gitops/sync-refs.js';
+import { parseRunRecords, type RunRecord } from '../deploy/run-record.js';
+import { parseSyncLog, type SyncLogEntry } from '../sync/sync-log.js';
+import { PendingRecord, SyncRequest, WatcherPresence } from '../sync/sync-refs.js';
 import { journalProblems, journalStart } from './journal-check.js';
 import { leaseProblem, MAX_LEASE_MS } from './lease.js';
 import { screenJson } from './screen.js';

@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { z } from 'zod';
-import { fail, ok, type Result } from '../core/result.js';
-import { gitAt, identityFallback } from '../records/git/git.js';
-import { adoptDeployedRefs, type Adoption } from '../records/trust/deployed-refs.js';
-import { screenJson } from '../records/trust/screen.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { gitAt, identityFallback } from '../git/git.js';
+import { adoptDeployedRefs, type Adoption } from '../trust/deployed-refs.js';
+import { screenJson } from '../trust/screen.js';
 
 export const PENDING_PREFIX = 'refs/lieutenant/pending';
 export const REQUEST_PREFIX = 'refs/lieutenant/sync';

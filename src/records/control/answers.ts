@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { GateAnswer } from '../engine/index.js';
-import { fail, ok, type Result } from '../core/result.js';
+import type { GateAnswer } from '../../engine/index.js';
+import { fail, ok, type Result } from '../../core/result.js';
 import { listActiveRuns, type ActiveRunInfo } from './active-runs.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { ANSWER_FILE, controlDir } from '../records/index.js';
+import { ANSWER_FILE, controlDir } from '../index.js';
 
 const AnswerFile = z.object({
   decision: z.enum(['approve', 'abort', 'halt']),

@@ -4,8 +4,8 @@
  * other machines and older versions, so they are parsed, not trusted.
  */
 import { z } from 'zod';
-import { screenValue } from '../records/trust/screen.js';
-import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../engine/index.js';
+import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../../engine/index.js';
+import { screenValue } from '../trust/screen.js';
 
 export interface Approval {
   by: string;

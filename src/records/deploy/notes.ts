@@ -6,8 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { identityFallback } from '../records/git/git.js';
-import { setAsideDamagedNotes } from '../records/trust/notes-ref.js';
+import { identityFallback } from '../git/git.js';
+import { setAsideDamagedNotes } from '../trust/notes-ref.js';
 import { parseRunRecords } from './run-record.js';
 import type { RunRecord } from './run-record.js';
 

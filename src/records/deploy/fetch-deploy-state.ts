@@ -4,13 +4,13 @@
  * the fleet runs now) and their run notes (merged with ours). Two watchers
  * on two clones decide what is left to run from the same record this way.
  */
-import { fail, ok, type Result } from '../core/result.js';
-import { gitAt } from '../records/git/git.js';
-import { gitRun } from '../records/git/git-run.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { gitAt } from '../git/git.js';
+import { gitRun } from '../git/git-run.js';
 import { NOTES_REF, refExists } from './notes.js';
-import { notesRefProblem } from '../records/trust/notes-ref.js';
-import { adoptDeployedRefs } from '../records/trust/deployed-refs.js';
-import type { IgnoredRecord } from '../records/trust/ignored.js';
+import { notesRefProblem } from '../trust/notes-ref.js';
+import { adoptDeployedRefs } from '../trust/deployed-refs.js';
+import type { IgnoredRecord } from '../trust/ignored.js';
 import { mergeRemoteNotes } from './push-deploy-state.js';
 
 /** The remote's deployed refs that name a commit off the followed branch are not taken: they come back as ignored. */
