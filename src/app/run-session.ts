@@ -183,6 +183,7 @@ export async function openRunSession(
         abort: aborts.signal,
         pollMs: views.pollMs,
         ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1 } : {}),
+        ...(point?.waitingGate && point.mode === 'forward' ? { waitingGate: point.waitingGate } : {}),
         listeners: [
           (event) => events.push(event),
           announceGates(active, views.onWarning),
@@ -217,7 +218,8 @@ export async function closeRunSession(views: SessionViews, session: RunSession, 
         `the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`,
       );
   }
-  await session.sharing?.finish(outcome.hostsOut.length);
+  // A run stopped at a gate is resumed there, by whichever clone: its shared journal stays.
+  await session.sharing?.finish(outcome.hostsOut.length === 0 && record?.waitingAfterBatch === undefined);
 }
 
 /** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */

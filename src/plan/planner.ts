@@ -126,6 +126,7 @@ function planGroup(
       address: host.address,
       group: group.name,
       lbServer: host.lbServer,
+      ...(host.ssh ? { ssh: host.ssh } : {}),
       changes,
       leftOut: isLeftOut,
       converged: excluded || (!isLeftOut && changes.every((change) => change.kind === 'unchanged')),
