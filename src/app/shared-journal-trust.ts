@@ -7,7 +7,7 @@
 import { gitRun } from '../records/git/git-run.js';
 import { onBranch, type FollowedBranch } from '../records/trust/followed-branch.js';
 import { journalProblems, journalStart, pinnedVersions } from '../records/trust/journal-check.js';
-import { loadSpec } from './plan-service.js';
+import { loadRollout } from '../spec/repo.js';
 
 /** Why this shared journal must not be brought in; [] when it may. */
 export async function sharedJournalProblems(repoDir: string, branch: FollowedBranch, text: string): Promise<string[]> {
@@ -15,7 +15,7 @@ export async function sharedJournalProblems(repoDir: string, branch: FollowedBra
   if (start === undefined) return journalProblems(text, { branch: branch.name, onBranch: false, versions: new Map() });
   const isOn = await onBranch(repoDir, branch, start.commit);
   if (!isOn) return journalProblems(text, { branch: branch.name, onBranch: false, versions: new Map() });
-  const loaded = await loadSpec({ repoDir, playbook: start.rollout, rev: start.commit });
+  const loaded = await loadRollout(repoDir, start.rollout, start.commit);
   const history = await gitRun(repoDir, [
     'log',
     '-p',

@@ -11,6 +11,7 @@ import { fetchSyncLog } from '../records/sync/sync-log.js';
 import { adoptRemoteDeployed, fetchSyncRefs } from '../records/sync/sync-refs.js';
 import { describeIgnored } from '../records/trust/ignored.js';
 import { lockRemoteOf } from './shared-run.js';
+import { fetchCordons } from '../records/cordons/cordon-store.js';
 
 /** Warnings: the remote could not be read, or a record on it was refused (a deployed ref off the branch). */
 export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string[]> {
@@ -20,9 +21,16 @@ export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal):
   const deployed = await adoptRemoteDeployed(repoDir, from);
   if (!deployed.ok) return [unreachable(from, deployed.error.message)];
   const warnings = deployed.value.ignored.map(describeIgnored);
-  // Each record on its own: garbage pushed where the notes live does not hide the sync records.
-  for (const fetched of [await fetchRunNotes(repoDir, from), await fetchSyncRefs(repoDir, from, signal)])
+  // Each record on its own: garbage pushed where the notes live does not hide the sync records or the cordons.
+  const fetches = [
+    () => fetchRunNotes(repoDir, from),
+    () => fetchSyncRefs(repoDir, from, signal),
+    () => fetchCordons(repoDir, from, signal),
+  ];
+  for (const step of fetches) {
+    const fetched = await step();
     if (!fetched.ok) warnings.push(unreachable(from, fetched.error.message));
+  }
   const log = await fetchSyncLog(repoDir, from);
   return log === undefined ? warnings : [...warnings, unreachable(from, log)];
 }

@@ -28,6 +28,7 @@ import { describeIgnored } from '../records/trust/ignored.js';
 import { meetsPin, pendingAsCommitted, trustedPending } from './pending-status.js';
 
 import { freezeWindow } from '../spec/freeze.js';
+import { listCordons, type Cordon } from './cordon-service.js';
 import { activeWindows, nextWindow, type WindowSpan } from './freeze/windows.js';
 import { checkOpenFiles } from './open-files.js';
 
@@ -64,6 +65,8 @@ export interface EnvironmentStatus {
   freeze: { now?: FreezeSpan; next?: FreezeSpan };
   /** The inventory's sync policy, and under manual what a watcher holds as pending (this clone's refs, as last fetched). */
   sync: SyncStatus;
+  /** Hosts, groups or the whole environment left alone by runs: who, why, since, until. */
+  cordons: Cordon[];
 }
 
 export interface SyncStatus {
@@ -156,6 +159,7 @@ export async function statusService(request: {
         repo.value.inventories.get(environment)?.spec.sync ?? 'automatic',
         request.now ?? Date.now(),
       ),
+      cordons: await listCordons(request.repoDir, environment, request.now ?? Date.now()),
     };
     const playbooks = [...repo.value.playbooks]
       .filter(([, p]) => p.spec.inventory === environment)
