@@ -24,8 +24,8 @@ import {
   type PushNotice,
   type WebhookOptions,
   type WebhookServer,
-} from '../gitops/webhook.js';
-import { readWebhookSecret } from '../gitops/webhook-secret.js';
+} from './watch/listener/webhook.js';
+import { readWebhookSecret } from './watch/listener/webhook-secret.js';
 import { badInput, type AppFailure } from './failure.js';
 import { runService } from './run-service.js';
 import { statusService } from './status-service.js';
