@@ -48,6 +48,8 @@ export interface RunViews {
   pushTo?: string;
   /** The lock on the shared remote (`--remote`, `--lease`); default origin, none without a remote. */
   coordination?: Coordination;
+  /** `--include-cordoned`: cordoned hosts are run like any other (the operator means it). */
+  includeCordoned?: boolean;
 }
 
 /** The views, plus what the command chose: plan options, the adapters it started loading. */
@@ -108,6 +110,7 @@ export async function openRunSession(
     closers.push(() => world.shells.closeAll());
     const planned = await planAgainstFleet(rollout, world, continuation, {
       signal: views.force,
+      cordons: { repoDir, include: views.includeCordoned === true },
       ...(views.planOptions ? { plan: views.planOptions } : {}),
       ...(views.freezeAllowance ? { freeze: views.freezeAllowance } : {}),
     });

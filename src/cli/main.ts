@@ -30,6 +30,7 @@ import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
 import { register as registerWatch } from './watch.js';
 import { register as registerSync } from './sync.js';
+import { register as registerCordon } from './cordon.js';
 import { registerHelp, versionAlias } from './help.js';
 import { registerCompletion } from './completion.js';
 
@@ -140,6 +141,7 @@ export function buildProgram(context: CliContext): Command {
   registerResume(program, context);
   registerWatch(program, context);
   registerSync(program, context);
+  registerCordon(program, context);
   registerCompletion(program, context);
   registerHelp(program);
 

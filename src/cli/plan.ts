@@ -12,6 +12,7 @@ interface PlanFlags {
   format: 'text' | 'markdown' | 'json';
   rev: string;
   explainSsh?: boolean;
+  includeCordoned?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -34,6 +35,7 @@ export function register(program: Command, context: CliContext): void {
     )
     .option('--rev <rev>', 'the revision to plan', 'HEAD')
     .option('--explain-ssh', "each host's SSH user, port, key, become, jump hosts: the value and where it came from")
+    .option('--include-cordoned', 'plan cordoned hosts like any other')
     .action(async (playbook: string, flags: PlanFlags, command: Command) => {
       const { io } = context;
       const repoDir = repoDirOf(command, context);
@@ -46,7 +48,13 @@ export function register(program: Command, context: CliContext): void {
         else io.stdout.write(explainSshText(explained.value.hosts).join('\n') + '\n');
         return;
       }
-      const planned = await planService({ repoDir, playbook, rev: flags.rev, signal: context.signal });
+      const planned = await planService({
+        repoDir,
+        playbook,
+        rev: flags.rev,
+        signal: context.signal,
+        includeCordoned: flags.includeCordoned === true,
+      });
       if (!planned.ok) return context.setExitCode(reportFailure(planned.error, context));
       for (const warning of planned.value.warnings) io.stderr.write(`warning: ${warning}\n`);
       const { plan } = planned.value;

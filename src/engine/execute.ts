@@ -20,6 +20,7 @@ import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
 import { batchesOf, type RunEnv } from './run-env.js';
 import { afterSteps, runRunSteps } from './run-level-steps.js';
+import { cordonText, cordonedHosts } from '../plan/planner.js';
 
 export interface RunOutcome {
   result: RunResult;
@@ -103,7 +104,12 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
 /** The one end of every run: the `after` steps, the result as a rollback sees it, `run.finished`. */
 async function finishRun(env: RunEnv, end: RunEnd, started: number): Promise<RunOutcome> {
   const { plan, availability } = env;
-  const { reached, message } = await runAfterSteps(env, end);
+  const afterStepsRan = await runAfterSteps(env, end);
+  const { reached } = afterStepsRan;
+  // Never silently: whoever reads the summary learns which hosts this run left alone.
+  const cordoned = cordonedHosts(plan).map(({ host, cordon }) => cordonText(host, cordon));
+  const message =
+    cordoned.length > 0 ? `${afterStepsRan.message}; skipped ${cordoned.join(', ')}` : afterStepsRan.message;
   const result =
     plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
   const hostsOut: HostOut[] = plan.groups.flatMap((group) =>

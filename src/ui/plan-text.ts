@@ -5,6 +5,7 @@ import { formatDuration } from '../spec/duration.js';
 import type { HostSteps, PausePolicy, StepTarget } from '../spec/model.js';
 import { formatQuantity } from '../spec/quantity.js';
 import { plural, shortSha } from './format.js';
+import { cordonText } from '../plan/planner.js';
 
 export function planText(plan: Plan): string[] {
   const lines = [
@@ -19,12 +20,14 @@ export function planText(plan: Plan): string[] {
     );
     const width = Math.max(...group.hosts.map((h) => h.name.length));
     for (const host of group.hosts) {
-      const what = host.converged
-        ? 'unchanged (already at the committed versions)'
-        : host.changes
-            .filter((c) => c.kind !== 'unchanged')
-            .map(changeText)
-            .join(', ');
+      const what = host.cordoned
+        ? `skipped: ${cordonText(host.name, host.cordoned).slice(host.name.length + 1)}`
+        : host.converged
+          ? 'unchanged (already at the committed versions)'
+          : host.changes
+              .filter((c) => c.kind !== 'unchanged')
+              .map(changeText)
+              .join(', ');
       const out = group.alreadyOut.includes(host.name)
         ? '  [out of rotation]'
         : group.notServing.includes(host.name)
