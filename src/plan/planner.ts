@@ -85,6 +85,7 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
     groups,
     batches,
     warnings,
+    approvals: rollout.approvals,
   };
 }
 

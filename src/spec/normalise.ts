@@ -12,6 +12,7 @@ import { parseDuration } from './duration.js';
 import { freezeWindow } from './freeze.js';
 import type {
   AnalysisSettings,
+  ApprovalRules,
   GroupTarget,
   HaproxyTarget,
   HealthCheckTarget,
@@ -88,6 +89,16 @@ export function normaliseRollout(
     freeze: inventory.freeze.map(freezeWindow),
     analysis: playbook.analysis === undefined ? undefined : analysisSettings(playbook.analysis),
     notifications: inventory.notifications.map((notification) => webhookTarget(notification, path)),
+    approvals: approvalRules(inventory.approvals),
+  };
+}
+
+function approvalRules(spec: InventorySpec['approvals']): ApprovalRules {
+  return {
+    required: spec.required,
+    ...(spec.approvers ? { approvers: [...spec.approvers] } : {}),
+    distinctFromAuthor: spec.distinctFromAuthor,
+    ...(spec.allowedSignersFile === undefined ? {} : { allowedSignersFile: spec.allowedSignersFile }),
   };
 }
 
