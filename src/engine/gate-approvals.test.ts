@@ -22,7 +22,7 @@ describe('the pause gate under approval rules', () => {
       approve('alice@example.com'),
       approve('bob@example.com', { reason: 'graphs fine' }),
     ]);
-    const approver: Approver = { await: (request) => (asked.push(request), script.await()) };
+    const approver: Approver = { await: (request, signal) => (asked.push(request), script.await(request, signal)) };
 
     // When
     const { outcome, of } = await runScenario({
