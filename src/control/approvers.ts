@@ -36,7 +36,9 @@ export function autoApprover(by: string): Approver {
         return Promise.reject(new Error('--yes does not answer an inconclusive analysis: a person must'));
       // The environment's approval rules want people (several, named, or signed): --yes stands aside.
       if (request.automatic === false)
-        return Promise.reject(new Error("--yes does not answer this gate: the environment's approval rules want people"));
+        return Promise.reject(
+          new Error("--yes does not answer this gate: the environment's approval rules want people"),
+        );
       return Promise.resolve({ decision: 'approve', by, reason: 'approved automatically (--yes)', proof: 'auto' });
     },
   };

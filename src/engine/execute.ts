@@ -11,7 +11,7 @@ import { abortAnswer, type EngineDeps, type RunControl } from './deps.js';
 import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { analyseBatch } from './analysis.js';
-import { analysisGate, pauseGate } from './gate.js';
+import { analysisGate, answerWho, pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
@@ -94,10 +94,15 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     );
   control.stop.addEventListener('abort', stopping, { once: true });
   control.force.addEventListener('abort', forcing, { once: true });
+  const unsubscribe = control.refusals?.(({ answer, rule, message }) => {
+    const body = { decision: answer.decision, rule, message, stillNeeded: 0, ...answerWho(answer) };
+    void emit({ type: 'gate.refused', ...body }).catch(() => undefined);
+  });
 
   const finish = async (reached: RunResult, message: string): Promise<RunOutcome> => {
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
+    unsubscribe?.();
     await stopWatching();
     const result =
       plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
