@@ -1,10 +1,20 @@
 import { defineConfig } from 'vitest/config';
+import { e2eFleetCount } from './test/fleet/e2e-parallel.js';
 
 // Two projects: fast unit tests (pure logic, real temporary git repos), and
 // end-to-end tests that need the real local fleet (sshd, HAProxy, apt) — see
 // test/fleet/README.md. `npm test` runs both; `npm run test:unit` the fast ones.
+//
+// Files run in one pool of workers, one file per worker at a time: as many
+// workers as there are e2e fleets (2 by default), so each e2e file has a fleet
+// of its own while it runs (test/fleet/e2e-fleet.ts picks it by the worker's
+// pool id) and the machine's two cores both work.
+const workers = e2eFleetCount();
+
 export default defineConfig({
   test: {
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: workers, minForks: 1 } },
     projects: [
       {
         test: {
@@ -23,9 +33,7 @@ export default defineConfig({
           setupFiles: ['src/testing/listeners-setup.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
-          // One fleet, shared by every end-to-end file: they run one after another.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

@@ -4,7 +4,7 @@
  * way out (run.finished → process exit: git note, closing connections).
  */
 import { readJournal } from '../src/adapters/journal/index.js';
-import { journalPath, listRuns } from '../src/state/index.js';
+import { journalPath, listRuns } from '../src/records/index.js';
 import { median } from './measure.js';
 
 export type Phases = Record<string, number>;

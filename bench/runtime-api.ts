@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { RuntimeUsage } from '../src/adapters/haproxy/index.js';
-import { listRuns, runLogPath } from '../src/state/index.js';
+import { listRuns, runLogPath } from '../src/records/index.js';
 import { median } from './measure.js';
 
 /** Summed over the load balancers (the bench has one); undefined when the newest run logged none. */

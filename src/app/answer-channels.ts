@@ -20,7 +20,8 @@ import {
   type GateRules,
 } from '../control/index.js';
 import type { Approver, RunControl, RunEventListener } from '../engine/index.js';
-import { gitRun } from '../gitops/git-run.js';
+import { verifySignature } from '../adapters/signature/ssh-signature.js';
+import { gitRun } from '../records/git/git-run.js';
 import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { badInput, type AppFailure } from './failure.js';
@@ -55,6 +56,7 @@ export async function openAnswerChannels(input: AnswerChannelsInput): Promise<Re
   const signers = await allowedSignersAt(rollout);
   if (!signers.ok) return signers;
   const allowedSigners = signers.value;
+  const checked = allowedSigners === undefined ? {} : { signers: { text: allowedSigners, verify: verifySignature } };
   const author = plan.commit.author;
   const me = await answerer(repoDir);
   // The run's own terminal answers as its operator: a claim from git user.email, like any unsigned answer.
@@ -67,7 +69,7 @@ export async function openAnswerChannels(input: AnswerChannelsInput): Promise<Re
     }),
   }));
   const refused = refusalFeed();
-  const abortRules = { rules, ...(allowedSigners === undefined ? {} : { allowedSigners }) };
+  const abortRules = { rules, ...checked };
   const local = await watchForAbort(repoDir, runId, 500, admitAborts(abortRules, refused.publish));
   const remote = input.shared
     ? createRemoteAnswers({
@@ -81,7 +83,7 @@ export async function openAnswerChannels(input: AnswerChannelsInput): Promise<Re
         commit: plan.commit.sha,
         rules,
         ...(author === undefined ? {} : { author }),
-        ...(allowedSigners === undefined ? {} : { allowedSigners }),
+        ...checked,
         pollMs: answerPollMs(input.shared.leaseMs),
         onWarning: input.onWarning,
       })
@@ -91,7 +93,7 @@ export async function openAnswerChannels(input: AnswerChannelsInput): Promise<Re
     approver: firstAnswer([
       ...(input.yes ? [autoApprover(input.operator)] : []),
       ...terminal,
-      createControlApprover(repoDir, runId, allowedSigners === undefined ? {} : { allowedSigners }),
+      createControlApprover(repoDir, runId, checked),
       ...(remote ? [remote.approver] : []),
     ]),
     abort: remote ? AbortSignal.any([local.signal, remote.abort]) : local.signal,

@@ -8,7 +8,7 @@
  */
 import { judgeAnswer, stillNeeded, type ApprovalRule, type Judgement } from '../core/approvals.js';
 import { fail, ok, type Failure, type Result } from '../core/result.js';
-import { signText } from '../adapters/signature/ssh-signature.js';
+import { signText, verifySignature } from '../adapters/signature/ssh-signature.js';
 import { answerer, answerRecord, gateAnswerOf, writeLocalAnswer, type Answerer } from '../control/index.js';
 import type { GateDecision } from '../engine/index.js';
 import { appendAnswerLog } from '../records/answers/answer-log.js';
@@ -157,10 +157,10 @@ async function prejudge(run: WaitingRun, record: AnswerRecord): Promise<Judgemen
   const author = run.author === undefined ? {} : { author: run.author };
   let approvedBy = run.approvedBy;
   for (const earlier of run.answers) {
-    const judged = judgeAnswer(run.rules, { ...author, approvedBy }, await gateAnswerOf(earlier, run.allowedSigners));
+    const judged = judgeAnswer(run.rules, { ...author, approvedBy }, await gateAnswerOf(earlier, signersOf(run)));
     if (judged.verdict === 'counted') approvedBy = judged.approvedBy;
   }
-  const answer = await gateAnswerOf(record, run.allowedSigners);
+  const answer = await gateAnswerOf(record, signersOf(run));
   if (run.gate === undefined) {
     const judged = judgeAnswer(run.rules, { ...author, approvedBy: [] }, answer);
     return judged;
@@ -168,6 +168,9 @@ async function prejudge(run: WaitingRun, record: AnswerRecord): Promise<Judgemen
   const judged = judgeAnswer(run.rules, { ...author, approvedBy }, answer);
   return judged.verdict === 'refused' ? { ...judged, stillNeeded: stillNeeded(run.rules, { approvedBy }) } : judged;
 }
+
+const signersOf = (run: WaitingRun) =>
+  run.allowedSigners === undefined ? undefined : { text: run.allowedSigners, verify: verifySignature };
 
 async function deliver(repoDir: string, run: WaitingRun, record: AnswerRecord): Promise<Result<void, Failure>> {
   if (run.through.kind === 'local') {

@@ -4,7 +4,7 @@
  */
 import { ExitCode } from '../core/exit-codes.js';
 import { formatSpecError, type SpecError } from '../spec/errors.js';
-import { checkState, type StateProblem } from '../state/index.js';
+import { checkState, type StateProblem } from '../records/index.js';
 
 export interface AppFailure {
   exitCode: number;

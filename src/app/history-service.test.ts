@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from '../gitops/deployed.js';
 import { loadHistory } from './history-service.js';
 import { findInterrupted } from './interrupted-runs.js';
-import { acquireLock } from '../state/index.js';
+import { acquireLock } from '../records/index.js';
 import { createGitSandbox, twoReleases } from '../gitops/testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
 import { aRunRecord } from '../gitops/testing/run-record.js';

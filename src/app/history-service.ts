@@ -5,13 +5,13 @@
  * `running` (their holder still has the lock) or `interrupted`.
  */
 import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
-import { listRuns, readLock } from '../state/index.js';
+import { listRuns, readLock } from '../records/index.js';
 import { runRecords } from '../gitops/deployed.js';
 import { readSyncLog, type SyncLogEntry } from '../gitops/sync-log.js';
 import { fetchSharedRecords } from './shared-records.js';
 import type { AnalysisSummary, Approval, RunRecord } from '../gitops/run-record.js';
 import { ok, type Result } from '../core/result.js';
-import { gitAt, repositoryProblem } from '../gitops/git.js';
+import { gitAt, repositoryProblem } from '../records/git/git.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';
 import { foldJournal } from './journal-fold.js';
 import { drainedHosts, readRunJournal } from './run-journal.js';

@@ -9,7 +9,7 @@
 import { listActiveRuns } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import { runRecords } from '../gitops/deployed.js';
-import { journalPath, listRuns, stateDir } from '../state/index.js';
+import { journalPath, listRuns, stateDir } from '../records/index.js';
 import { stateProblem, type AppFailure } from './failure.js';
 import { resumePoint, type ResumePoint } from './interrupted.js';
 import { drainedHosts, readRunJournal } from './run-journal.js';

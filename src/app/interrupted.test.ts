@@ -3,7 +3,7 @@ import type { RunEvent } from '../engine/index.js';
 import { fakeMetrics } from '../engine/testing/fake-metrics.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
 import { resumePoint } from './interrupted.js';
-import { resumeFacts } from './run-session.js';
+import { resumeFacts } from './plan-against-fleet.js';
 
 /** The journal as a `kill -9` would leave it: everything up to (and including) the nth event of a type. */
 function cutAt(events: readonly RunEvent[], type: RunEvent['type'], nth = 1): RunEvent[] {
@@ -80,7 +80,7 @@ describe('resumePoint', () => {
       world: { broken: ['1.2'] },
       installedOn: { 'web-01': '1.2' },
       initiallyOut: { 'web-01': 'maint' },
-      editFacts: (facts) => resumeFacts(facts, { runId: 'run-1', ...(point ? { point } : {}) }),
+      editFacts: (facts) => resumeFacts(facts, point ? { point } : {}),
     });
     // Then the batch fails its health gate again and goes back to 1.0 — not to the broken 1.2 web-01 shows now
     expect(resumed.outcome.result).toBe('rolled-back');

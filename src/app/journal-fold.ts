@@ -25,7 +25,11 @@ export interface RunFold {
   hostsChanged: string[];
   /** The run's `hostsOut` when it ended, else hosts that failed out of rotation and never returned. */
   hostsOut: HostOut[];
-  /** Drained by the run and never returned. */
+  /**
+   * Drained by the run and never returned, or whose steps began and whose
+   * pipeline never ended (a configuration manager left disabled): a resumed
+   * run takes them through their pipeline again, steps included.
+   */
   leftOut: string[];
   /** A batch was being rolled back (a failure with onFailure rollback, an abort at a gate). */
   rollingBack: boolean;
@@ -51,6 +55,7 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
   const changed = new Set<string>();
   const failedOut = new Map<string, HostOut>();
   const out = new Set<string>();
+  const stepsUnfinished = new Set<string>();
   const before = new Map<string, Versions>();
   let batchHosts: string[] = [];
   let rollingBack = false;
@@ -79,8 +84,15 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
         rollingBack = true;
         before.set(event.host, event.to);
         break;
+      case 'host.step.started':
+        stepsUnfinished.add(event.host);
+        break;
       case 'host.done':
         if (event.changed) changed.add(event.host);
+        stepsUnfinished.delete(event.host);
+        break;
+      case 'host.rollback.finished':
+        if (event.ok) stepsUnfinished.delete(event.host);
         break;
       case 'host.failed':
         if (event.outOfRotation)
@@ -123,7 +135,7 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
     analyses: analysisSummaries(events),
     hostsChanged: finished?.changed ?? [...changed],
     hostsOut: finished?.hostsOut ?? [...failedOut.values()],
-    leftOut: [...out],
+    leftOut: [...new Set([...out, ...stepsUnfinished])],
     rollingBack,
     batchHosts,
     before,

@@ -1,20 +1,21 @@
 /**
- * `lieutenant plan`: load the committed spec, read the fleet over SSH and the
- * load balancers, compute the plan `run` would execute, and ask what `run`'s
+ * `lieutenant plan`: load the committed spec, decide which run `run` would
+ * be (finishing an interrupted run of this commit included), plan against the
+ * fleet exactly as `run` does (plan-against-fleet.ts), and ask what `run`'s
  * preflight asks (every planned host reachable, sudo usable, the versions in
- * its repositories) — so it never shows a plan that `run` would refuse.
+ * its repositories) — so it never shows a plan that `run` would not execute.
  * Changes nothing.
  */
-import { observeFleet, preflight, type Observation } from '../engine/index.js';
+import { preflight, type Observation } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { planRollout } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { loadRollout } from '../spec/repo.js';
-import { prefetchRepositoryCheck } from './repository-check.js';
 import { badInput, specFailure, type AppFailure } from './failure.js';
-import { checkOpenFiles } from './open-files.js';
-import { loadAdapters, type World } from './world.js';
+import { freezeBeforeRun } from './freeze/before-run.js';
+import { findInterrupted } from './interrupted-runs.js';
+import { chooseRun, interruptedFactsOf, planAgainstFleet } from './plan-against-fleet.js';
+import { loadAdapters } from './world.js';
 
 export interface PlanRequest {
   repoDir: string;
@@ -35,23 +36,6 @@ export async function loadSpec(
   return loaded.ok ? loaded : { ok: false, error: specFailure(loaded.error) };
 }
 
-/** Reads the fleet through `world` (connections stay open for the run); every problem at once. */
-export async function observe(
-  rollout: Rollout,
-  world: World,
-  signal: AbortSignal,
-): Promise<Result<Observation, AppFailure>> {
-  const observation = await observeFleet(rollout, world, signal);
-  if (observation.problems.length === 0) return ok(observation);
-  return {
-    ok: false,
-    error: badInput(
-      `cannot read the fleet of ${rollout.environment}; nothing was changed on any host`,
-      observation.problems,
-    ),
-  };
-}
-
 export async function planService(
   request: PlanRequest,
 ): Promise<Result<Planned & { rollout: Rollout; warnings: string[] }, AppFailure>> {
@@ -59,24 +43,37 @@ export async function planService(
   const loaded = await loadSpec(request);
   if (!loaded.ok) return loaded;
   const { rollout } = loaded.value;
+  const warnings = [...loaded.value.warnings];
+  // As `run` decides: beside an interrupted run of this commit, the plan is the one that finishes it.
+  const found = await findInterrupted(request.repoDir);
+  if (!found.ok) return found;
+  warnings.push(...found.value.warnings);
+  const choice = chooseRun(found.value.points, rollout);
+  if (!choice.ok) return choice;
+  if (choice.value.kind === 'finish')
+    warnings.push(
+      `run ${choice.value.point.runId} of this commit was interrupted (${choice.value.point.lastStep}); \`run\` finishes it: this is its plan`,
+    );
+  const interrupted = interruptedFactsOf(choice.value);
+  const freeze = await freezeBeforeRun(request.repoDir, rollout, { rollback: interrupted.point?.mode === 'rollback' });
+  if (!freeze.ok) warnings.push(`\`run\` would not start now: ${freeze.error.message}`);
   const world = (await adapters).connect(rollout);
   try {
-    const tooMany = await checkOpenFiles(rollout, world);
-    if (tooMany) return { ok: false, error: tooMany };
-    // The repositories are asked while the fleet is read, as `run` does.
-    const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, request.signal);
-    const observation = await observe(rollout, { ...world, packageManagers: early.packageManagers }, request.signal);
-    if (!observation.ok) return observation;
-    const plan = planRollout(rollout, observation.value.facts);
-    if (plan.batches.length > 0) await early.started;
-    const checked = await preflight(plan, { ...world, packageManagers: early.packageManagers }, request.signal);
+    const planned = await planAgainstFleet(rollout, world, interrupted, {
+      signal: request.signal,
+      ...(freeze.ok && freeze.value ? { freeze: freeze.value } : {}),
+    });
+    if (!planned.ok) return planned;
+    const { plan, observation, packageManagers } = planned.value;
+    await planned.value.repositoriesAsked;
+    const checked = await preflight(plan, { ...world, packageManagers }, request.signal);
     if (checked.problems.length > 0) {
       return {
         ok: false,
         error: badInput('`lieutenant run` would refuse this plan at preflight; nothing was changed', checked.problems),
       };
     }
-    return ok({ plan, observation: observation.value, ...loaded.value });
+    return ok({ plan, observation, rollout, warnings });
   } finally {
     await world.shells.closeAll();
   }

@@ -12,7 +12,7 @@ import { conductRun, type RunDone, type RunViews } from './run-service.js';
 import { freezeBeforeRun } from './freeze/before-run.js';
 import { describeAllowance } from './freeze/guard.js';
 import { operatorName } from '../control/index.js';
-import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
+import { DEFAULT_LEASE_MS } from '../records/lock/remote-lock.js';
 import { fetchSharedJournals } from '../gitops/shared-journal.js';
 import type { SessionViews } from './run-session.js';
 import { lockRemoteOf, takeSharedLock } from './shared-run.js';

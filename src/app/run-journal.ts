@@ -3,14 +3,14 @@
  * whose hosts may be out of rotation never disappears: every readable line is
  * used, and what could not be read is said (`damage`). A journal whose
  * lines are lost (a truncated file, a garbled start) gets them back from the
- * run's log (`.lieutenant/logs/<runId>.log`, ui/log.ts: one pino line per
+ * run's log (`.lieutenant/logs/<runId>.log`, app/run-log.ts: one pino line per
  * event, under `event`); the fields resume needs — commit, rollout,
  * environment, hosts, versions — are never redacted there.
  */
 import { readFile } from 'node:fs/promises';
 import { readJournal } from '../adapters/journal/index.js';
 import type { RunEvent } from '../engine/index.js';
-import { journalPath, runLogPath } from '../state/index.js';
+import { journalPath, runLogPath } from '../records/index.js';
 
 export interface RunJournal {
   runId: string;

@@ -13,8 +13,9 @@ import type { RunOutcome } from '../engine/index.js';
 import { executePlan } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import type { Rollout } from '../spec/model.js';
-import { badInput, type AppFailure } from './failure.js';
+import type { AppFailure } from './failure.js';
 import { findInterrupted } from './interrupted-runs.js';
+import { chooseRun } from './plan-against-fleet.js';
 import type { ResumePoint } from './interrupted.js';
 import { loadSpec } from './plan-service.js';
 import {
@@ -26,12 +27,11 @@ import {
   type SessionViews,
 } from './run-session.js';
 import { loadAdapters } from './world.js';
-import { shortSha } from '../core/sha.js';
 import { freezeBeforeRun, type FreezeOptions } from './freeze/before-run.js';
 import { describeAllowance } from './freeze/guard.js';
 import { operatorName } from '../control/index.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { DEFAULT_LEASE_MS } from '../gitops/remote-lock.js';
+import { DEFAULT_LEASE_MS } from '../records/lock/remote-lock.js';
 import { LOCAL_ONLY, localOnlyWarning, lockRemoteOf, takeSharedLock } from './shared-run.js';
 import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
 
@@ -119,40 +119,21 @@ async function decideRun(
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
   found.value.warnings.forEach(request.onWarning);
-  const interrupted = found.value.points.filter((p) => p.started.environment === rollout.environment);
-  const same = interrupted.find(
-    (p) => p.started.rollout === rollout.rollout && p.started.commit.sha === rollout.source.commit.sha,
-  );
-  if (same) {
-    request.onWarning(`run ${same.runId} of this commit was interrupted (${same.lastStep}); finishing it`);
-    return conductRun(views, rollout, { runId: same.runId, point: same });
+  const choice = chooseRun(found.value.points, rollout, request.supersede);
+  if (!choice.ok) return choice;
+  if (choice.value.kind === 'finish') {
+    request.onWarning(choice.value.notice);
+    return conductRun(views, rollout, { runId: choice.value.point.runId, point: choice.value.point });
   }
-  const others = interrupted.filter((p) => p.started.rollout === rollout.rollout);
-  if (request.supersede && others.length > 0 && others.length === interrupted.length) {
-    for (const point of others)
-      request.onWarning(`run ${point.runId} was interrupted (${point.lastStep}); this run supersedes it`);
-    return conductRun(views, rollout, { runId: fresh.runId, supersedes: others });
-  }
-  const first = interrupted[0];
-  if (first) {
-    return {
-      ok: false,
-      error: badInput(
-        `run ${first.runId} (${first.started.rollout} at ${shortSha(first.started.commit.sha)}) was interrupted (${first.lastStep}) ` +
-          `and may have left hosts out of rotation; finish it first: lieutenant resume ${first.runId}`,
-      ),
-    };
+  if (choice.value.kind === 'supersede') {
+    choice.value.notices.forEach(request.onWarning);
+    return conductRun(views, rollout, { runId: fresh.runId, supersedes: choice.value.points });
   }
   const unwanted = await request.stillWanted?.(rollout);
   if (unwanted !== undefined) return { ok: false, error: { exitCode: ExitCode.done, message: unwanted, details: [] } };
   return conductRun(views, rollout, fresh);
 }
 
-/**
- * Runs another clone finished after this one was cut off (killed, then taken
- * over): their notes, fetched from the remote, say they ended with every host
- * in rotation, whatever this checkout's journal of them lacks.
- */
 /** Opens the run's session, executes its plan, closes it. */
 export async function conductRun(
   views: SessionViews,

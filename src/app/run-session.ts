@@ -1,8 +1,7 @@
 /**
  * Opening and closing a run around the engine. Opening: lock the environment,
- * connect, read the fleet (asking the repositories meanwhile), plan once —
- * with what an interrupted run left behind applied before the plan is made —,
- * then the journal, the log and the control channel. Closing: the note in
+ * plan against the fleet (plan-against-fleet.ts, as `plan` does), then the
+ * journal, the log and the control channel. Closing: the note in
  * Git, the journals of superseded runs, the push; then every resource, in
  * reverse order, whatever happened.
  */
@@ -11,20 +10,17 @@ import { ok, type Result } from '../core/result.js';
 import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunOutcome } from '../engine/index.js';
 import { EXIT_CODE } from '../engine/index.js';
 import { pushDeployState, recordRun } from '../gitops/deployed.js';
-import { planRollout } from '../plan/planner.js';
-import type { FleetFacts, FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
+import type { FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
-import { createRunLogger } from '../ui/log.js';
-import { prefetchRepositoryCheck } from './repository-check.js';
+import { createRunLogger } from './run-log.js';
 import type { AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
 import { createRunNotifier } from './notifications.js';
-import { checkOpenFiles } from './open-files.js';
-import { observe } from './plan-service.js';
+import { planAgainstFleet, type InterruptedFacts } from './plan-against-fleet.js';
 import { runRecordOf } from './journal-fold.js';
-import { acquireLock, ensureStateDir, newRunId } from '../state/index.js';
+import { acquireLock, ensureStateDir, newRunId } from '../records/index.js';
 import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
-import type { EnvironmentLock } from '../state/lock-port.js';
+import type { EnvironmentLock } from '../records/lock/lock-port.js';
 import { shareJournal, type Coordination, type JournalSharing } from './shared-run.js';
 import { openAnswerChannels } from './answer-channels.js';
 
@@ -58,11 +54,9 @@ export type SessionViews = RunViews & {
   shared?: { lock: EnvironmentLock; remote: string };
 };
 
-export interface Continuation {
+/** Which run this is: its id, and what the interrupted run it finishes (or the runs it supersedes) left. */
+export interface Continuation extends InterruptedFacts {
   runId: string;
-  point?: ResumePoint;
-  /** Interrupted runs this one replaces (`revert --run`). */
-  supersedes?: ResumePoint[];
 }
 
 export interface RunSession {
@@ -82,27 +76,6 @@ export interface RunSession {
 export function newContinuation(rollout: Rollout, supersedes?: ResumePoint[]): Continuation {
   const runId = newRunId(rollout.rollout, new Date());
   return supersedes ? { runId, supersedes } : { runId };
-}
-
-/** Facts for a resumed run: bring back what it left out; in a rollback, only that batch, to its old versions. */
-export function resumeFacts(facts: FleetFacts, continuation: Continuation): FleetFacts {
-  const { point, supersedes = [] } = continuation;
-  // A host of the batch in flight found out of rotation was taken out by the run (its journal may end before the drain).
-  const outNow = new Set(facts.outOfRotation ?? []);
-  const inFlightOut = (point?.inFlight ?? []).filter((host) => outNow.has(host));
-  const leftOut = [...new Set([...(point?.leftOut ?? []), ...inFlightOut, ...supersedes.flatMap((p) => p.leftOut)])];
-  const withLeftOut = {
-    ...facts,
-    ...(leftOut.length > 0 ? { leftOut } : {}),
-    // The journal, not the host as it is now, says what a rollback goes back to.
-    ...(point && Object.keys(point.before).length > 0 ? { before: point.before } : {}),
-  };
-  if (point?.mode !== 'rollback') return withLeftOut;
-  return {
-    ...withLeftOut,
-    targets: point.rollbackTargets,
-    only: [...new Set([...Object.keys(point.rollbackTargets), ...point.leftOut])],
-  };
 }
 
 export async function openRunSession(
@@ -126,26 +99,19 @@ export async function openRunSession(
 
     const world = (await (views.adapters ?? loadAdapters())).connect(rollout);
     closers.push(() => world.shells.closeAll());
-    const tooMany = await checkOpenFiles(rollout, world);
-    if (tooMany) {
-      await close();
-      return { ok: false, error: tooMany };
-    }
-    const early = prefetchRepositoryCheck(rollout, world.shells, world.packageManagers, views.force);
-    // Through the surveying managers: reading a host and checking its repositories is one remote command.
-    const observed = await observe(rollout, { ...world, packageManagers: early.packageManagers }, views.force);
-    if (!observed.ok) {
-      await close();
-      return observed;
-    }
-    const plan = planRollout(rollout, resumeFacts(observed.value.facts, continuation), {
-      ...views.planOptions,
-      ...(point?.mode === 'rollback' ? { purpose: 'rollback' as const } : {}),
+    const planned = await planAgainstFleet(rollout, world, continuation, {
+      signal: views.force,
+      ...(views.planOptions ? { plan: views.planOptions } : {}),
+      ...(views.freezeAllowance ? { freeze: views.freezeAllowance } : {}),
     });
-    if (views.freezeAllowance) plan.freeze = views.freezeAllowance;
+    if (!planned.ok) {
+      await close();
+      return planned;
+    }
+    const { plan, packageManagers } = planned.value;
     plan.warnings.forEach(views.onWarning);
     views.onPlan?.(plan, runId);
-    if (plan.batches.length > 0) await early.started;
+    await planned.value.repositoriesAsked;
 
     const journal = await localAdapters.openJournal(repoDir, runId);
     closers.push(() => journal.close());
@@ -205,7 +171,7 @@ export async function openRunSession(
       plan,
       deps: {
         ...world,
-        packageManagers: early.packageManagers,
+        packageManagers,
         clock: localAdapters.clock,
         journal: sharing ? sharing.wrap(journal) : journal,
         approver: answers.value.approver,

@@ -7,11 +7,11 @@
  */
 import type { Journal, RunEvent } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { gitRun } from '../gitops/git-run.js';
-import { acquireRemoteLock, readRemoteLock } from '../gitops/remote-lock.js';
+import { gitRun } from '../records/git/git-run.js';
+import { acquireRemoteLock, readRemoteLock } from '../records/lock/remote-lock.js';
 import { deleteSharedJournal, importSharedJournals, pushJournal } from '../gitops/shared-journal.js';
-import { ensureStateDir, type LockHolder, type LockStatus } from '../state/index.js';
-import { leaseExpired, type EnvironmentLock } from '../state/lock-port.js';
+import { ensureStateDir, type LockHolder, type LockStatus } from '../records/index.js';
+import { leaseExpired, type EnvironmentLock } from '../records/lock/lock-port.js';
 import { badInput, type AppFailure } from './failure.js';
 
 /** How a command coordinates: `--remote NAME` and `--lease DURATION`. */

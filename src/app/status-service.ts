@@ -10,7 +10,7 @@ import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { deployedCommit } from '../gitops/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
-import { readLock, type LockStatus } from '../state/index.js';
+import { readLock, type LockStatus } from '../records/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
 import { fetchSharedRecords } from './shared-records.js';
 import { loadRepo } from '../spec/repo.js';

@@ -13,7 +13,7 @@
 import { operatorName } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
-import { gitAt, repositoryProblem, resolveCommit } from '../gitops/git.js';
+import { gitAt, repositoryProblem, resolveCommit } from '../records/git/git.js';
 import { appendSyncLog, shareSyncLog } from '../gitops/sync-log.js';
 import {
   PendingRecord,

@@ -16,7 +16,7 @@ import { systemClock } from '../adapters/clock.js';
 import type { RunEventListener } from '../engine/index.js';
 import type { Clock } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { gitAt } from '../gitops/git.js';
+import { gitAt } from '../records/git/git.js';
 import { pollRemote } from '../gitops/poll.js';
 import {
   startWebhookServer,

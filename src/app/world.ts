@@ -12,7 +12,7 @@
 import { systemClock } from '../adapters/clock.js';
 import { readOpenFileLimit, type OpenFileLimit } from '../adapters/system/open-files.js';
 import { openJournal, type FileJournal } from '../adapters/journal/index.js';
-import { journalPath } from '../state/index.js';
+import { journalPath } from '../records/index.js';
 import type {
   Clock,
   HealthProbe,

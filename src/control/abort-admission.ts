@@ -7,22 +7,19 @@
 import { judgeAnswer, type ApprovalRules } from '../core/approvals.js';
 import type { GateAnswer, RefusedAnswer } from '../engine/index.js';
 import type { AnswerRecord } from '../records/answers/answer-record.js';
-import { gateAnswerOf } from './answer-identity.js';
+import { gateAnswerOf, type Signers } from './answer-identity.js';
 
 /** The answer to abort with, or undefined when the rules refuse it. */
 export type AdmitAbort = (record: AnswerRecord) => Promise<GateAnswer | undefined>;
 
 export interface AbortRules {
   rules: ApprovalRules;
-  allowedSigners?: string;
+  signers?: Signers;
 }
 
-export function admitAborts(
-  { rules, allowedSigners }: AbortRules,
-  onRefused: (refusal: RefusedAnswer) => void,
-): AdmitAbort {
+export function admitAborts({ rules, signers }: AbortRules, onRefused: (refusal: RefusedAnswer) => void): AdmitAbort {
   return async (record) => {
-    const answer = await gateAnswerOf(record, allowedSigners);
+    const answer = await gateAnswerOf(record, signers);
     const judged = judgeAnswer(rules, { approvedBy: [] }, answer);
     if (judged.verdict !== 'refused') return answer;
     onRefused({ answer, rule: judged.rule, message: judged.message });

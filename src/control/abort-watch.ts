@@ -7,7 +7,7 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import type { GateAnswer } from '../engine/index.js';
-import { ABORT_FILE, controlDir } from '../state/index.js';
+import { ABORT_FILE, controlDir } from '../records/index.js';
 import type { AdmitAbort } from './abort-admission.js';
 import { gateAnswerOf } from './answer-identity.js';
 import { takeRecord } from './answers.js';

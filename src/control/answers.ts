@@ -16,7 +16,7 @@ import { fail, ok, type Result } from '../core/result.js';
 import { AnswerRecord } from '../records/answers/answer-record.js';
 import { listActiveRuns, type ActiveRunInfo } from './active-runs.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { ANSWER_FILE, controlDir } from '../state/index.js';
+import { ANSWER_FILE, controlDir } from '../records/index.js';
 
 export async function sendAnswer(
   repoDir: string,

@@ -11,7 +11,7 @@ import { sendAnswer } from './answers.js';
 import { watchForAbort } from './abort-watch.js';
 import { createControlApprover } from './control-approver.js';
 import { announceGates } from './gate-announcer.js';
-import { controlDir } from '../state/index.js';
+import { controlDir } from '../records/index.js';
 
 const request: GateRequest = {
   runId: 'run-1',

@@ -8,15 +8,15 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Approver } from '../engine/index.js';
 import type { AnswerRecord } from '../records/answers/answer-record.js';
-import { gateAnswerOf } from './answer-identity.js';
+import { gateAnswerOf, type Signers } from './answer-identity.js';
 import { takeAnswer } from './answers.js';
-import { controlDir } from '../state/index.js';
+import { controlDir } from '../records/index.js';
 
 export interface ControlApproverOptions {
   /** Poll interval, a fallback for missed watch events. */
   pollMs?: number;
   /** The allowed-signers file at the commit, when the environment wants signed answers. */
-  allowedSigners?: string;
+  signers?: Signers;
 }
 
 export function createControlApprover(repoDir: string, runId: string, options: ControlApproverOptions = {}): Approver {
@@ -28,7 +28,7 @@ export function createControlApprover(repoDir: string, runId: string, options: C
       await mkdir(dir, { recursive: true });
       signal.throwIfAborted(); // an abort while the folder was made fired no listener yet
       const record = await waitForAnswer(dir, request.afterBatch, pollMs, signal);
-      return gateAnswerOf(record, options.allowedSigners);
+      return gateAnswerOf(record, options.signers);
     },
   };
 }

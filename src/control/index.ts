@@ -15,5 +15,5 @@ export { announceGates, type GateRules } from './gate-announcer.js';
 export { answerer, operatorName, type Answerer } from './operator.js';
 export { createRemoteAnswers, type RemoteAnswers } from './remote-answers.js';
 export { admitAborts, refusalFeed } from './abort-admission.js';
-export { gateAnswerOf } from './answer-identity.js';
+export { gateAnswerOf, type Signers, type VerifySignature } from './answer-identity.js';
 export { answerRecord, writeLocalAnswer } from './answers.js';

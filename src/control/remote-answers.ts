@@ -11,7 +11,7 @@ import type { Approver, GateAnswer, RefusedAnswer, RunEvent } from '../engine/in
 import type { AnswerRecord, ClosedRecord, GateRecord } from '../records/answers/answer-record.js';
 import { appendAnswerLog, deleteAnswerLog, readAnswerLog } from '../records/answers/answer-log.js';
 import { admitAborts, refusalFeed } from './abort-admission.js';
-import { gateAnswerOf } from './answer-identity.js';
+import { gateAnswerOf, type Signers } from './answer-identity.js';
 
 export interface RemoteAnswersOptions {
   repoDir: string;
@@ -25,7 +25,7 @@ export interface RemoteAnswersOptions {
   commit: string;
   rules: ApprovalRules;
   author?: string;
-  allowedSigners?: string;
+  signers?: Signers;
   pollMs: number;
   onWarning: (message: string) => void;
 }
@@ -65,7 +65,7 @@ export function createRemoteAnswers(options: RemoteAnswersOptions): RemoteAnswer
   const admit = admitAborts(options, (refusal) => refusals.publish(refusal));
   const take = async (record: AnswerRecord) => {
     const atGate = gate !== undefined && (record.afterBatch === gate || record.afterBatch === undefined);
-    if (atGate) return inbox.put(await gateAnswerOf(record, options.allowedSigners));
+    if (atGate) return inbox.put(await gateAnswerOf(record, options.signers));
     if (record.afterBatch !== undefined || record.decision !== 'abort' || aborts.signal.aborted) return undefined;
     const answer = await admit(record);
     if (answer) aborts.abort(answer);
@@ -126,7 +126,7 @@ function gateRecord(options: RemoteAnswersOptions, event: Extract<RunEvent, { ty
     commit: options.commit,
     rules: options.rules,
     ...(options.author === undefined ? {} : { author: options.author }),
-    ...(options.allowedSigners === undefined ? {} : { allowedSigners: options.allowedSigners }),
+    ...(options.signers === undefined ? {} : { allowedSigners: options.signers.text }),
     operator: options.operator,
     holder: options.holder,
     at: event.at,

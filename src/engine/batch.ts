@@ -70,7 +70,7 @@ export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: 
         const host = hostOf(env, name);
         const to = rollbackTarget(host, outcome && 'before' in outcome ? outcome.before : undefined);
         await env.emit({ type: 'host.rollback.started', host: name, to });
-        const rolled = await moveHost(env, host, to, env.control.force);
+        const rolled = await moveHost(env, host, to, env.control.force, true);
         if (rolled.kind === 'done') {
           env.failures.delete(name);
           await env.emit({ type: 'host.rollback.finished', host: name, ok: true });

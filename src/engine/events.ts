@@ -9,8 +9,12 @@ import type { ApprovalRule } from '../core/approvals.js';
 import type { GateDecision, Measurement, Versions } from '../core/values.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { AnalysisMeasurement, AnalysisPhase, Tally } from '../core/analysis.js';
+import type { HostStepPoint } from '../spec/model.js';
 
-export type HostStep = 'preflight' | 'drain' | 'upgrade' | 'health' | 'return' | 'rollback';
+export type { HostStepPoint } from '../spec/model.js';
+
+/** Where a host failed: a step of its pipeline, or one of the playbook's steps at a point of it. */
+export type HostStep = 'preflight' | 'drain' | 'upgrade' | 'health' | 'return' | 'rollback' | HostStepPoint;
 
 export type RunResult =
   | 'succeeded' // every planned host at the committed versions, in rotation
@@ -88,6 +92,21 @@ export type RunEventBody =
   | { type: 'host.done'; host: string; changed: boolean }
   | { type: 'host.failed'; host: string; group: string; step: HostStep; reason: string; outOfRotation: boolean }
   | { type: 'host.rollback.started'; host: string; to: Versions }
+  | {
+      type: 'host.step.started';
+      host: string;
+      point: HostStepPoint;
+      /** 1-based, of `of` at this point. */
+      index: number;
+      of: number;
+      /** As run: templates resolved. */
+      argv: string[];
+      /** Part of a rollback (the same steps run around the rollback install). */
+      rollback: boolean;
+    }
+  | { type: 'host.step.finished'; host: string; point: HostStepPoint; index: number; ok: boolean; reason?: string }
+  | { type: 'run.step.started'; when: 'before' | 'after'; host: string; index: number; of: number; argv: string[] }
+  | { type: 'run.step.finished'; when: 'before' | 'after'; host: string; index: number; ok: boolean; reason?: string }
   /** A host the run holds out of rotation was found `ready` again (a load balancer restart or reload) and put back in maint. */
   | { type: 'host.rotation.reasserted'; host: string; loadBalancer: string; found: string; ok: boolean }
   /** A load balancer's process changed under the run: every host it holds is checked at once. */

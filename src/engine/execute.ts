@@ -16,6 +16,7 @@ import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
 import type { RunEnv } from './run-env.js';
+import { afterSteps, runRunSteps } from './run-level-steps.js';
 
 export interface RunOutcome {
   result: RunResult;
@@ -99,11 +100,12 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     void emit({ type: 'gate.refused', ...body }).catch(() => undefined);
   });
 
-  const finish = async (reached: RunResult, message: string): Promise<RunOutcome> => {
+  const finish = async (ended: RunResult, endMessage: string): Promise<RunOutcome> => {
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
     unsubscribe?.();
     await stopWatching();
+    const { reached, message } = await runAfterSteps(ended, endMessage);
     const result =
       plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
     const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
@@ -115,6 +117,17 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     await emit({ type: 'run.finished', ...outcome, durationMs: deps.clock.now() - started });
     return outcome;
   };
+
+  /** The playbook's `after` steps, at the run's end; a failing one turns a success into a halt. */
+  async function runAfterSteps(reached: RunResult, message: string): Promise<{ reached: RunResult; message: string }> {
+    // A refused preflight or a forced stop ends the run without touching anything more.
+    if (reached === 'invalid' || control.force.aborted) return { reached, message };
+    const steps = afterSteps(plan.runSteps?.after ?? [], reached === 'succeeded');
+    if (steps.length === 0) return { reached, message };
+    const ran = await runRunSteps(env, 'after', steps);
+    if (ran.ok || reached !== 'succeeded') return { reached, message };
+    return { reached: 'halted', message: `${message}; then ${ran.reason}` };
+  }
 
   try {
     return await runBatches();
@@ -132,6 +145,8 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     if (checked.problems.length > 0) {
       return finish('invalid', `preflight failed, nothing was changed on any host: ${checked.problems.join('; ')}`);
     }
+    const before = await runRunSteps(env, 'before', plan.runSteps?.before ?? []);
+    if (!before.ok) return finish('halted', `${before.reason}; no host left rotation`);
 
     for (const batch of plan.batches) {
       if (control.stop.aborted) return finish('aborted', `stopped before batch ${batch.index}/${plan.batches.length}`);

@@ -14,6 +14,8 @@ import { packageChange } from '../plan/planner.js';
 import { presentVersions } from '../plan/versions.js';
 import { drainHost, holdOutOfRotation, returnHost } from './steps/drain.js';
 import { awaitHealthy, renderChecks } from './steps/await-healthy.js';
+import { runHostSteps, stepContext } from './steps/run-steps.js';
+import type { HostStepPoint } from '../spec/model.js';
 
 export type HostOutcome =
   /** `before`: the versions the host had, to roll back to. */
@@ -28,12 +30,14 @@ export type HostOutcome =
  * Brings the host to `wanted`: the normal pipeline, and (with the old versions)
  * a rollback. `stopStarting` aborts waiting for a slot (first Ctrl-C, or a
  * failure in the batch); the run's force signal aborts the step in flight.
+ * The group's steps run at their four points, in a rollback too.
  */
 export async function moveHost(
   env: RunEnv,
   host: HostPlan,
   wanted: Versions,
   stopStarting: AbortSignal,
+  rollback = false,
 ): Promise<HostOutcome> {
   const { availability, emit, deps } = env;
   const group = groupOf(env, host.group);
@@ -47,13 +51,23 @@ export async function moveHost(
   const slot = await availability.acquire(group.name, host.name, stopStarting);
   if (slot === 'cancelled') return { kind: 'not-started', reason: 'run stopping' };
   if (slot !== 'granted') return { kind: 'blocked', reason: `no slot can free up: ${slot.blocked}` };
-  const failed = async (step: HostStep, message: string, before?: Versions): Promise<HostOutcome> => {
+  const failed = async (step: HostStep, message: string, before?: Versions, out = true): Promise<HostOutcome> => {
     // Adapters name the host in their messages; the event names it already.
     const reason = message.startsWith(`${host.name}: `) ? message.slice(host.name.length + 2) : message;
-    availability.stuck(group.name, host.name);
-    await emit({ type: 'host.failed', host: host.name, group: group.name, step, reason, outOfRotation: true });
+    if (out) availability.stuck(group.name, host.name);
+    else availability.release(group.name, host.name);
+    await emit({ type: 'host.failed', host: host.name, group: group.name, step, reason, outOfRotation: out });
     return before ? { kind: 'failed', step, reason, before } : { kind: 'failed', step, reason };
   };
+  const steps = group.steps;
+  const isRollback = rollback || env.plan.purpose === 'rollback';
+  const stepsAt = async (point: HostStepPoint, packages: Versions) =>
+    steps && steps[point].length > 0
+      ? runHostSteps(env, shell.value, point, steps[point], stepContext(env, host, packages), isRollback)
+      : { ok: true as const };
+
+  const beforeDrain = await stepsAt('beforeDrain', wanted);
+  if (!beforeDrain.ok) return failed('beforeDrain', beforeDrain.reason, undefined, wasOut);
 
   // What the host has, read while it drains — from the host, not the plan: it may have moved since (resume, a hand edit).
   const reading = deps.packageManagers[group.packageManager].installed(shell.value, Object.keys(wanted), force);
@@ -72,10 +86,15 @@ export async function moveHost(
   env.keeper.hold(host.name, host.lbServer, lbs);
 
   // Never install on a host that serves: a reload may have put it back since the drain.
+  const afterDrain = await stepsAt('afterDrain', wanted);
+  if (!afterDrain.ok) return failed('afterDrain', afterDrain.reason, host.before);
   const stillOut = await env.keeper.ensureOut(host.name, force);
   if (!stillOut.ok) return failed('upgrade', stillOut.reason);
   const upgraded = await installVersions(env, host, shell.value, wanted, await reading);
   if (!upgraded.ok) return failed('upgrade', upgraded.reason, upgraded.before);
+  const has = { ...wanted, ...upgraded.installed };
+  const afterInstall = await stepsAt('afterInstall', has);
+  if (!afterInstall.ok) return failed('afterInstall', afterInstall.reason, upgraded.before);
 
   // Checks see what the host really has ({{packages.demo}} after a rollback is the old version).
   const outForHealth = await env.keeper.ensureOut(host.name, force);
@@ -91,6 +110,8 @@ export async function moveHost(
   if (!returned.ok) return failed('return', returned.error.message, upgraded.before);
   availability.release(group.name, host.name);
   await emit({ type: 'host.return.finished', host: host.name });
+  const afterReturn = await stepsAt('afterReturn', has);
+  if (!afterReturn.ok) return failed('afterReturn', afterReturn.reason, upgraded.before, false);
   return { kind: 'done', changed: upgraded.changed, before: upgraded.before };
 }
 

@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 import type { SimpleGit } from 'simple-git';
-import { gitAt, resolveCommit } from './git.js';
+import { gitAt, resolveCommit } from '../records/git/git.js';
 
 const PLAYBOOK = /^playbooks\/([^/]+)\.yaml$/;
 const INVENTORY = /^inventories\/([^/]+)\.yaml$/;

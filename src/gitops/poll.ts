@@ -6,7 +6,7 @@
 import { fail, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
-import { gitAt, isAncestor, resolveCommit, uncommittedFiles } from './git.js';
+import { gitAt, isAncestor, resolveCommit, uncommittedFiles } from '../records/git/git.js';
 
 export interface PollOptions {
   remote: string;

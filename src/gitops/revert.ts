@@ -8,7 +8,7 @@ import { fail, ok } from '../core/result.js';
 import type { Failure, Result } from '../core/result.js';
 import { changedPlaybooks, isReverted, playbookInventory } from './changes.js';
 import { shortSha } from '../core/sha.js';
-import { commitSubject, gitAt, repositoryProblem, uncommittedFiles } from './git.js';
+import { commitSubject, gitAt, repositoryProblem, uncommittedFiles } from '../records/git/git.js';
 import { chooseRevertTarget } from './revert-target.js';
 import type { RevertTarget } from './revert-target.js';
 

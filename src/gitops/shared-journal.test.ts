@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { journalPath, runsDir } from '../state/index.js';
+import { journalPath, runsDir } from '../records/index.js';
 import { deleteSharedJournal, importSharedJournals, pushJournal } from './shared-journal.js';
 import { createGitSandbox, type GitSandbox, type TestRepo } from './testing/git-fixture.js';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../core/result.js';
-import { gitAt, identityFallback, isAncestor } from './git.js';
+import { gitAt, identityFallback, isAncestor } from '../records/git/git.js';
 import { DEPLOYED_PREFIX } from './notes.js';
 
 export const PENDING_PREFIX = 'refs/lieutenant/pending';

@@ -86,7 +86,16 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
     batches,
     warnings,
     approvals: rollout.approvals,
+    ...(hasRunSteps(rollout) ? { runSteps: rollout.runSteps } : {}),
   };
+}
+
+function hasRunSteps(rollout: Rollout): boolean {
+  return rollout.runSteps.before.length + rollout.runSteps.after.length > 0;
+}
+
+function hasHostSteps(group: GroupTarget): boolean {
+  return Object.values(group.steps).some((steps) => steps.length > 0);
 }
 
 function planGroup(
@@ -145,6 +154,7 @@ function planGroup(
     alreadyOut: group.hosts.filter((host) => outOfRotation.has(host.name)).map((host) => host.name),
     notServing: notServing.map((host) => host.name),
     checks: group.checks,
+    ...(hasHostSteps(group) ? { steps: group.steps } : {}),
     hosts,
   };
 }

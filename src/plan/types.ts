@@ -11,7 +11,9 @@ import type {
   ApprovalRules,
   HaproxyTarget,
   HealthCheckTarget,
+  HostSteps,
   PausePolicy,
+  RunSteps,
   StrategySettings,
 } from '../spec/model.js';
 
@@ -82,6 +84,8 @@ export interface GroupPlan {
   notServing: string[];
   /** Health checks of every host of the group, templates unrendered ({{packages.NAME}} is what the host has). */
   checks: HealthCheckTarget[];
+  /** Commands at fixed points of each host's pipeline, templates unrendered; absent when the group has none. */
+  steps?: HostSteps;
   hosts: HostPlan[];
 }
 
@@ -118,6 +122,8 @@ export interface Plan {
   freeze?: FreezeAllowance;
   /** Who may answer the gates, and how many must approve (the inventory's `approvals`). */
   approvals: ApprovalRules;
+  /** Commands once per run (before the first batch, after the last); absent when the playbook has none. */
+  runSteps?: RunSteps;
 }
 
 /** Why a run started inside a freeze window: an operator's override (with their reason), or a rollback. */

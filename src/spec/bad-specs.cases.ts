@@ -17,6 +17,7 @@ export interface BadSpecCase {
 }
 
 import { BAD_ANALYSIS_SPECS, INV, PB } from './bad-analysis-specs.cases.js';
+import { BAD_STEP_SPECS } from './bad-step-specs.cases.js';
 
 export const BAD_SPECS: BadSpecCase[] = [
   // YAML itself
@@ -329,4 +330,5 @@ export const BAD_SPECS: BadSpecCase[] = [
     says: 'rename it to playbooks/api.yaml',
   },
   ...BAD_ANALYSIS_SPECS,
+  ...BAD_STEP_SPECS,
 ];

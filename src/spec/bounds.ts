@@ -19,6 +19,7 @@ export const DURATION_BOUNDS = {
   'drain.timeout': { min: '0s', max: '24h' },
   'analysis.interval': { min: '100ms', max: '1h' },
   'prometheus.timeout': { min: '100ms', max: '1m' },
+  'step.timeout': { min: '1s', max: '1h' },
 } as const satisfies Record<string, DurationBounds>;
 
 /** Whole numbers: [min, max]. */
@@ -38,6 +39,8 @@ export const COUNT_BOUNDS = {
   /** Distinct approvals a gate needs, and people an `approvers` list may name. */
   approvals: [1, 20],
   approvers: [1, 200],
+  /** Steps at one point of a host's pipeline, or before / after a run. */
+  steps: [0, 20],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /** Lengths of written strings, in characters. */

@@ -103,7 +103,12 @@ const tables = [
   {
     name: 'playbook',
     keys: schemaKeys(Playbook),
-    rows: new Map([...documented(['playbook']), ...documented(['playbook', 'analysis.metrics[]'], METRICS)]),
+    rows: new Map([
+      ...documented(['playbook']),
+      ...documented(['playbook', 'analysis.metrics[]'], METRICS),
+      ...documented(['playbook', 'targets.<group>.steps'], 'targets.<group>.steps.'),
+      ...documented(['playbook', 'steps'], 'steps.'),
+    ]),
   },
 ];
 

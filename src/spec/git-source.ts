@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
-import { repositoryProblem, resolveCommit, revisionProblem } from '../gitops/git.js';
+import { repositoryProblem, resolveCommit, revisionProblem } from './revision.js';
 import { printable, specError, type SpecError } from './errors.js';
 
 export const SPEC_FOLDERS = ['playbooks', 'inventories'] as const;
@@ -79,7 +79,13 @@ export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Resul
     if (bad >= 0) problems.push(specError(entry.path, notUtf8(content, bad), positionOf(content, bad)));
     files.set(entry.path, content.toString('utf8'));
   });
-  return ok({ repoDir: dir, commit: { sha, subject, ...(author === '' ? {} : { author }) }, files, problems, warnings: warnings.map(printable) });
+  return ok({
+    repoDir: dir,
+    commit: { sha, subject, ...(author === '' ? {} : { author }) },
+    files,
+    problems,
+    warnings: warnings.map(printable),
+  });
 }
 
 /** Why a tree entry cannot be a spec file: only regular files are read (never what a link points to). */

@@ -143,12 +143,15 @@ function templateRefs({ file, yaml, spec }: ValidFile<InventorySpec>): SpecError
   for (const [groupName, group] of Object.entries(spec.groups)) {
     for (const { path, text } of checkStrings(groupName, group)) {
       for (const use of templateUses(text)) {
-        if (use.reference.kind !== 'invalid') continue;
+        if (use.reference.kind !== 'invalid' && use.reference.kind !== 'run') continue;
         const written = templateText(text, use.offset);
-        const inner = use.reference.text;
-        const hint = inner.startsWith('packages.')
-          ? `: "${inner.slice('packages.'.length)}" is not a package name (letters, digits and "+ - . _", starting with a letter or digit)`
-          : `${didYouMean(inner, HOST_FIELDS)}; templates may be {{host.address}}, {{host.name}} or {{packages.NAME}}`;
+        const inner = use.reference.kind === 'run' ? use.reference.field : use.reference.text;
+        const hint =
+          use.reference.kind === 'run'
+            ? `: a health check is the same whichever run asks it; ${written} is for a playbook's steps`
+            : inner.startsWith('packages.')
+              ? `: "${inner.slice('packages.'.length)}" is not a package name (letters, digits and "+ - . _", starting with a letter or digit)`
+              : `${didYouMean(inner, HOST_FIELDS)}; templates may be {{host.address}}, {{host.name}} or {{packages.NAME}}`;
         errors.push(specError(file, `unknown template ${written}${hint}`, yaml.within(path, written)));
       }
       const leftover = text.replace(/\{\{[^}]*\}\}/g, '');

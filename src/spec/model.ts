@@ -56,6 +56,32 @@ export type HealthCheckTarget =
   | { kind: 'tcp'; port: number; timeoutMs: number }
   | { kind: 'command'; argv: string[]; exitCode: number; stdoutContains: string | undefined; timeoutMs: number };
 
+/** One step: an argv list, templates unrendered (resolved per host and run by `renderTemplate`). */
+export interface StepTarget {
+  argv: string[];
+  timeoutMs: number;
+  /** Through sudo -n. */
+  become: boolean;
+}
+
+/** Where in a host's pipeline its steps run: see docs/rollout-repo.md, "Steps". */
+export type HostStepPoint = 'beforeDrain' | 'afterDrain' | 'afterInstall' | 'afterReturn';
+export type HostSteps = Record<HostStepPoint, StepTarget[]>;
+
+/** A run-level step: on one host, once per run. */
+export interface RunStepTarget extends StepTarget {
+  host: HostTarget;
+  /** The versions the playbook sets for the host's group ({{packages.NAME}}); empty when it sets none. */
+  packages: Record<string, string>;
+  /** after: also when the run did not succeed. */
+  always: boolean;
+}
+
+export interface RunSteps {
+  before: RunStepTarget[];
+  after: RunStepTarget[];
+}
+
 export interface GroupTarget {
   name: string;
   packageManager: PackageManagerKind;
@@ -66,6 +92,8 @@ export interface GroupTarget {
   checks: HealthCheckTarget[];
   /** Desired versions, package → version. */
   packages: Record<string, string>;
+  /** Commands at fixed points of each host's pipeline. */
+  steps: HostSteps;
 }
 
 export type PausePolicy = { kind: 'none' } | { kind: 'approve' } | { kind: 'timed'; ms: number };
@@ -154,4 +182,6 @@ export interface Rollout {
   notifications: WebhookTarget[];
   /** The inventory's `approvals`. */
   approvals: ApprovalRules;
+  /** Commands once per run, before the first batch and after the last. */
+  runSteps: RunSteps;
 }

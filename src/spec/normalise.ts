@@ -10,6 +10,7 @@ import { parseCondition, type Condition } from '../core/analysis.js';
 import { dialledAddress } from './addresses.js';
 import { parseDuration } from './duration.js';
 import { freezeWindow } from './freeze.js';
+import { hostSteps, runSteps } from './normalise-steps.js';
 import type {
   AnalysisSettings,
   ApprovalRules,
@@ -70,6 +71,7 @@ export function normaliseRollout(
           })),
           checks: group.health.map(healthCheck),
           packages: { ...target.packages },
+          steps: hostSteps(target.steps),
         },
       ];
     }),
@@ -90,6 +92,7 @@ export function normaliseRollout(
     analysis: playbook.analysis === undefined ? undefined : analysisSettings(playbook.analysis),
     notifications: inventory.notifications.map((notification) => webhookTarget(notification, path)),
     approvals: approvalRules(inventory.approvals),
+    runSteps: runSteps(playbook, inventory),
   };
 }
 

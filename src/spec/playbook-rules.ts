@@ -13,6 +13,7 @@ import type { GroupSpec, InventorySpec, PackageManagerKind, PlaybookSpec } from 
 import type { ValidFile } from './spec-file.js';
 import { didYouMean, listOf } from './suggest.js';
 import { templateUses } from './templates.js';
+import { stepRules } from './step-rules.js';
 
 export interface InventoryIndex {
   /** Every inventory file present at the revision, by name (valid or not). */
@@ -47,6 +48,7 @@ export function playbookRules(playbook: ValidFile<PlaybookSpec>, inventories: In
   const inventory = inventories.valid.get(spec.inventory);
   if (!inventory) return errors; // its own errors are reported with the inventory
   const groups = Object.keys(inventory.spec.groups);
+  errors.push(...stepRules(playbook, inventory));
   for (const [groupName, target] of Object.entries(spec.targets)) {
     // Own keys only: a target named "constructor" is not Object.prototype's.
     const group = Object.hasOwn(inventory.spec.groups, groupName) ? inventory.spec.groups[groupName] : undefined;

@@ -14,8 +14,10 @@ import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant } from './freeze.js';
 import { name, orderedName, duration, quantity, Quantity, PackageName, PackageVersion, text } from './schema-values.js';
 import type { AnalysisMetric } from './schema-analysis.js';
 import { Analysis } from './schema-analysis.js';
+import { HostSteps, RunSteps } from './schema-steps.js';
 
 export * from './schema-analysis.js';
+export * from './schema-steps.js';
 export { duration, Quantity } from './schema-values.js';
 
 // ---------------------------------------------------------------- inventory
@@ -250,7 +252,12 @@ export const Approvals = z
       .default(1)
       .meta({ description: 'Distinct approvers each gate needs before the run goes on' }),
     approvers: z
-      .array(z.string().min(1).max(LENGTH_BOUNDS.name * 4, `at most ${LENGTH_BOUNDS.name * 4} characters`))
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(LENGTH_BOUNDS.name * 4, `at most ${LENGTH_BOUNDS.name * 4} characters`),
+      )
       .min(COUNT_BOUNDS.approvers[0], 'at least one approver (leave the key out to let anyone approve)')
       .max(COUNT_BOUNDS.approvers[1], `at most ${COUNT_BOUNDS.approvers[1]} approvers`)
       .optional()
@@ -259,15 +266,10 @@ export const Approvals = z
       .boolean()
       .default(false)
       .meta({ description: 'The author of the commit being rolled out may not approve its gates' }),
-    allowedSignersFile: z
-      .string()
-      .min(1)
-      .max(LENGTH_BOUNDS.text)
-      .optional()
-      .meta({
-        description:
-          'A committed file in ssh-keygen allowed-signers format, relative to the rollout repo: every answer must be SSH-signed by one of its keys',
-      }),
+    allowedSignersFile: z.string().min(1).max(LENGTH_BOUNDS.text).optional().meta({
+      description:
+        'A committed file in ssh-keygen allowed-signers format, relative to the rollout repo: every answer must be SSH-signed by one of its keys',
+    }),
   })
   .refine((rules) => rules.approvers === undefined || rules.approvers.length >= rules.required, {
     error: 'required: is more than the approvers listed; no gate could ever be approved',
@@ -310,6 +312,7 @@ export const Target = z.strictObject({
   packages: z.record(PackageName, PackageVersion).refine((packages) => Object.keys(packages).length > 0, {
     error: 'at least one package, as NAME: "VERSION"; a target without packages changes nothing',
   }),
+  steps: HostSteps.optional(),
 });
 
 export const Strategy = z.strictObject({
@@ -373,6 +376,7 @@ export const Playbook = z
     health: HealthPolicy.default(HealthPolicy.parse({})),
     drain: DrainPolicy.default(DrainPolicy.parse({})),
     analysis: Analysis.optional(),
+    steps: RunSteps.optional(),
   })
   .meta({
     title: 'Lieutenant playbook',

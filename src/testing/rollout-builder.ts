@@ -18,6 +18,7 @@ export interface GroupFixture {
   packageManager?: GroupTarget['packageManager'];
   loadBalancers?: string[];
   checks?: GroupTarget['checks'];
+  steps?: Partial<GroupTarget['steps']>;
 }
 
 export function groupTarget(fixture: GroupFixture): GroupTarget {
@@ -33,6 +34,7 @@ export function groupTarget(fixture: GroupFixture): GroupTarget {
     hosts: hostNames.map((host, i) => ({ name: host, address: `127.0.1.${11 + i}`, group: name, lbServer: host })),
     checks: fixture.checks ?? [],
     packages: fixture.packages ?? { demo: '1.1' },
+    steps: { beforeDrain: [], afterDrain: [], afterInstall: [], afterReturn: [], ...fixture.steps },
   };
 }
 
@@ -47,6 +49,7 @@ export interface RolloutFixture {
   become?: Rollout['ssh']['become'];
   analysis?: AnalysisSettings;
   approvals?: Partial<ApprovalRules>;
+  runSteps?: Partial<Rollout['runSteps']>;
 }
 
 export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
@@ -95,6 +98,7 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
     analysis: fixture.analysis,
     notifications: [],
     approvals: { required: 1, distinctFromAuthor: false, ...fixture.approvals },
+    runSteps: { before: [], after: [], ...fixture.runSteps },
   };
 }
 

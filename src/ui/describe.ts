@@ -86,6 +86,23 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
         level: 'error',
         text: `${event.host} failed at ${event.step}: ${event.reason}${event.outOfRotation ? ' (out of rotation)' : ''}`,
       };
+    case 'host.step.started':
+      return info(
+        `${event.host} ${event.point}${event.of > 1 ? ` ${event.index}/${event.of}` : ''}${event.rollback ? ' (rollback)' : ''}: ${event.argv.join(' ')}`,
+      );
+    case 'host.step.finished':
+      return event.ok
+        ? undefined
+        : { level: 'error', text: `${event.host} ${event.point} step ${event.index} failed: ${event.reason ?? ''}` };
+    case 'run.step.started':
+      return info(`run step ${event.when} ${event.index}/${event.of} on ${event.host}: ${event.argv.join(' ')}`);
+    case 'run.step.finished':
+      return event.ok
+        ? info(`run step ${event.when} ${event.index} on ${event.host} done`)
+        : {
+            level: 'error',
+            text: `run step ${event.when} ${event.index} on ${event.host} failed: ${event.reason ?? ''}`,
+          };
     case 'host.rollback.started':
       return { level: 'warn', text: `${event.host} rolling back to ${versionsText(event.to)}` };
     case 'host.rollback.finished':

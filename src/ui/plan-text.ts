@@ -2,7 +2,7 @@
 import { formatCondition } from '../core/analysis.js';
 import type { Plan, PackageChange } from '../plan/types.js';
 import { formatDuration } from '../spec/duration.js';
-import type { PausePolicy } from '../spec/model.js';
+import type { HostSteps, PausePolicy, StepTarget } from '../spec/model.js';
 import { formatQuantity } from '../spec/quantity.js';
 import { plural, shortSha } from './format.js';
 
@@ -32,6 +32,7 @@ export function planText(plan: Plan): string[] {
           : '';
       lines.push(`  ${host.name.padEnd(width)}  ${what}${out}`);
     }
+    lines.push(...hostStepsText(group.steps));
   }
   lines.push('');
   if (plan.batches.length === 0) {
@@ -71,8 +72,30 @@ export function planText(plan: Plan): string[] {
         (plan.purpose === 'rollback' ? '; this run finishes a rollback' : ''),
     );
   }
+  lines.push(...runStepsText(plan));
   for (const warning of plan.warnings) lines.push(`warning: ${warning}`);
   return lines;
+}
+
+const argvText = (step: StepTarget): string =>
+  `${step.argv.join(' ')}${step.become ? ' (sudo)' : ''} (timeout ${formatDuration(step.timeoutMs)})`;
+
+/** `  steps afterInstall: systemctl restart demo (timeout 5m)`, one line a step, templates as written. */
+function hostStepsText(steps: HostSteps | undefined): string[] {
+  if (!steps) return [];
+  return Object.entries(steps).flatMap(([point, list]) => list.map((step) => `  step ${point}: ${argvText(step)}`));
+}
+
+function runStepsText(plan: Plan): string[] {
+  const steps = plan.runSteps;
+  if (!steps) return [];
+  return [
+    ...steps.before.map((step) => `run step before, on ${step.host.name}: ${argvText(step)}`),
+    ...steps.after.map(
+      (step) =>
+        `run step after${step.always ? ' (always)' : ' (if the run succeeds)'}, on ${step.host.name}: ${argvText(step)}`,
+    ),
+  ];
 }
 
 function gateText(gate: PausePolicy): string | undefined {

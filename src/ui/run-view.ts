@@ -130,6 +130,12 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
         }),
         event.group,
       );
+    case 'host.step.started':
+      return updateHost(view, event.host, (host) => stepped(host, event.point, at));
+    case 'host.step.finished':
+    case 'run.step.started':
+    case 'run.step.finished':
+      return view;
     case 'host.rollback.started':
       return updateHost(view, event.host, (host) => ({
         ...stepped(host, 'rollback', at),

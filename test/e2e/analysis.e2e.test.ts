@@ -9,7 +9,8 @@
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eFleetDir } from '../fleet/e2e-fleet.js';
 import { FLAKY_VERSION, INITIAL_VERSION, SLOW_MS, SLOW_VERSION, readFleet, setFleetFault } from '../fleet/fleet.js';
 import { listActiveRuns } from '../../src/control/index.js';
 import { waitFor } from '../fleet/wait.js';
@@ -35,7 +36,7 @@ const errorRate = (extra: Record<string, unknown> = {}) => ({
 
 let prometheus: RunningPrometheus | undefined;
 beforeAll(async () => {
-  const fleet = await readFleet(inject('fleetDir'));
+  const fleet = await readFleet(e2eFleetDir());
   if (!fleet) throw new Error('no fleet: the e2e global setup starts one');
   prometheus = await startPrometheus(fleet.prefix, fleet.hosts);
 });

@@ -6,7 +6,7 @@
  */
 import { readFile, truncate } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { journalPath, runLogPath } from '../../src/state/index.js';
+import { journalPath, runLogPath } from '../../src/records/index.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';

@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/adapters/journal/index.js';
-import { journalPath } from '../../src/state/index.js';
+import { journalPath } from '../../src/records/index.js';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/wait.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { runLogPath } from '../../src/state/index.js';
+import { runLogPath } from '../../src/records/index.js';
 import { allUp, hostNames, useFreshFleet } from './support/given-fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { eventsOf, journals, runLieutenant } from './support/lieutenant.js';

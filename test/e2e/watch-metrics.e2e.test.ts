@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deployedCommit } from '../../src/gitops/deployed.js';
-import { readLock } from '../../src/state/index.js';
+import { readLock } from '../../src/records/index.js';
 import { waitFor } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';
 import { allUp, freshFleet, hostNames, useFreshFleet } from './support/given-fleet.js';

@@ -4,7 +4,8 @@
  * fleet's HAProxy) — what `lieutenant run` meets. Skipped when no fleet was
  * provided (e.g. when only this folder's own-HAProxy tests are run).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eFleetDir } from '../../../test/fleet/e2e-fleet.js';
 import { readFleet, resetFleet, INITIAL_VERSION } from '../../../test/fleet/fleet.js';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { httpGet } from '../../../test/fleet/probe.js';
@@ -18,7 +19,7 @@ import { systemClock } from '../clock.js';
 import { createHealthProbe } from '../health/index.js';
 import { createLoadBalancers } from './index.js';
 
-const fleetDir = inject('fleetDir');
+const fleetDir = e2eFleetDir();
 let fleet: Fleet;
 let edge: LoadBalancer;
 const noShell: RemoteShell = { host: 'none', exec: async () => fail('no command checks in this test') };

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eFleetDir } from '../../../test/fleet/e2e-fleet.js';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { fleetSshSettings } from '../../../test/e2e/support/ssh-settings.js';
 import { INITIAL_VERSION, readFleet, resetFleet } from '../../../test/fleet/fleet.js';
@@ -17,9 +18,9 @@ let shell: RemoteShell;
 const dpkgVersion = async () => (await fleet.ssh(shell.host, "dpkg-query -W -f='${Version}' demo")).stdout;
 
 beforeAll(async () => {
-  const found = await readFleet(inject('fleetDir'));
+  const found = await readFleet(e2eFleetDir());
   const host = found?.hosts[0];
-  if (!found || !host) throw new Error(`no fleet running in ${inject('fleetDir')}`);
+  if (!found || !host) throw new Error(`no fleet running in ${e2eFleetDir()}`);
   fleet = await resetFleet(found);
   shells = createRemoteShells(fleetSshSettings(fleet, { commandTimeoutMs: 120_000 }), { sshConfigPath: '/dev/null' });
   const connected = await shells.connect({ ...host, group: 'web', lbServer: host.name });

@@ -7,7 +7,8 @@
  * downgrade`, `yum clean expire-cache` — run against dnf on a fedora host.
  * Every host is reset to demo 1.0-1 first and put back afterwards.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eFleetDir } from '../../../test/fleet/e2e-fleet.js';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { ADDON_PACKAGE, DEFAULT_SUDO_USER, readFleet, resetFleet } from '../../../test/fleet/fleet.js';
 import { LOCKS, holdLock } from '../../../test/e2e/support/lock-holder.js';
@@ -43,8 +44,8 @@ async function rpmEvr(host: string, name = 'demo'): Promise<string> {
 }
 
 beforeAll(async () => {
-  const found = await readFleet(inject('fleetDir'));
-  if (!found) throw new Error(`no fleet running in ${inject('fleetDir')}`);
+  const found = await readFleet(e2eFleetDir());
+  if (!found) throw new Error(`no fleet running in ${e2eFleetDir()}`);
   fleet = await resetFleet(found);
 });
 

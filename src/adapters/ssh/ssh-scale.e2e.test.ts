@@ -11,7 +11,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eFleetDir } from '../../../test/fleet/e2e-fleet.js';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { readFleet, waitFor } from '../../../test/fleet/fleet.js';
 import { fleetPaths, hostPaths } from '../../../test/fleet/paths.js';
@@ -67,8 +68,8 @@ function mostInHandshake(lines: string[]): number {
 }
 
 beforeAll(async () => {
-  const found = await readFleet(inject('fleetDir'));
-  if (!found) throw new Error(`no fleet running in ${inject('fleetDir')}`);
+  const found = await readFleet(e2eFleetDir());
+  if (!found) throw new Error(`no fleet running in ${e2eFleetDir()}`);
   fleet = found;
   const first = fleet.hosts[0];
   if (!first) throw new Error('the e2e fleet needs a host');

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eFleetDir } from '../../../test/fleet/e2e-fleet.js';
 import type { Fleet } from '../../../test/fleet/fleet.js';
 import { readFleet, waitFor } from '../../../test/fleet/fleet.js';
 import { hostPaths } from '../../../test/fleet/paths.js';
@@ -53,8 +54,8 @@ const acceptedLogins = async (host: HostTarget) =>
     .length;
 
 beforeAll(async () => {
-  const found = await readFleet(inject('fleetDir'));
-  if (!found) throw new Error(`no fleet running in ${inject('fleetDir')}`);
+  const found = await readFleet(e2eFleetDir());
+  if (!found) throw new Error(`no fleet running in ${e2eFleetDir()}`);
   fleet = found;
   const [first, second] = fleet.hosts;
   if (!first || !second) throw new Error('the e2e fleet needs at least 2 hosts');

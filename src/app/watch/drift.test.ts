@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LockStatus } from '../../state/index.js';
+import type { LockStatus } from '../../records/index.js';
 import type { EnvironmentStatus, HostStatus, StatusReport } from '../status-service.js';
 import { driftOf } from './drift.js';
 

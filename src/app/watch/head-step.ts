@@ -8,7 +8,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { formatSpecError } from '../../spec/errors.js';
 import { isReverted } from '../../gitops/changes.js';
 import { deployedCommit } from '../../gitops/deployed.js';
-import { commitSubject, gitAt, isAncestor, resolveCommit } from '../../gitops/git.js';
+import { commitSubject, gitAt, isAncestor, resolveCommit } from '../../records/git/git.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import { loadRepo, type RepoSpecs } from '../../spec/repo.js';
 import type { CycleConfig, CyclePorts, SaidLines } from './ports.js';

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLock, lockPath } from '../../state/index.js';
+import { acquireLock, lockPath } from '../../records/index.js';
 import { localLockProbe } from './lock-probe.js';
 
 describe('localLockProbe', () => {

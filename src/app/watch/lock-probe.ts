@@ -5,7 +5,7 @@
  * repo (`.lieutenant/locks/`), held when their holder's process is alive.
  */
 import { readdir } from 'node:fs/promises';
-import { locksDir, readLock } from '../../state/index.js';
+import { locksDir, readLock } from '../../records/index.js';
 
 export interface LockProbe {
   /** Environments with a lock to report even if the watcher has not met them (a lock file exists). */

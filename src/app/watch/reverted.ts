@@ -6,7 +6,7 @@
  * anybody still wants, so watch does not run them.
  */
 import { isReverted } from '../../gitops/changes.js';
-import { gitAt } from '../../gitops/git.js';
+import { gitAt } from '../../records/git/git.js';
 
 const REVERTS = /This reverts commit ([0-9a-f]{40,64})/;
 const RECORD = '\u001e';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireRemoteLock } from '../../gitops/remote-lock.js';
+import { acquireRemoteLock } from '../../records/lock/remote-lock.js';
 import { createGitSandbox, type GitSandbox, type TestRepo } from '../../gitops/testing/git-fixture.js';
 import { sharedLockProbe } from './shared-lock-probe.js';
 

@@ -4,8 +4,8 @@
  * when its ref on the remote names a holder whose lease has not run out —
  * a run of another clone's watcher counts too.
  */
-import { gitRun } from '../../gitops/git-run.js';
-import { LOCKS_PREFIX } from '../../gitops/remote-lock.js';
+import { gitRun } from '../../records/git/git-run.js';
+import { LOCKS_PREFIX } from '../../records/lock/remote-lock.js';
 import { readSharedLock } from '../shared-run.js';
 import { localLockProbe, type LockProbe } from './lock-probe.js';
 

@@ -12,7 +12,7 @@
  * with this watcher's presence, so a person can `lieutenant sync` from any clone.
  */
 import { shortSha } from '../../core/sha.js';
-import { gitAt } from '../../gitops/git.js';
+import { gitAt } from '../../records/git/git.js';
 import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
 import {
   PendingRecord,

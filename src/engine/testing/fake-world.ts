@@ -37,6 +37,8 @@ export interface FakeWorldOptions {
   maxOut?: number;
   /** Hosts whose backend fails the load balancer's own checks: ready, but DOWN and serving nothing. */
   down?: string[];
+  /** The exit status of a command run on a host (default 0). */
+  commandExit?: (host: string, argv: readonly string[]) => number;
 }
 
 export class FakeWorld {
@@ -49,6 +51,8 @@ export class FakeWorld {
   readonly log: string[] = [];
   readonly violations: string[] = [];
   readonly events: RunEvent[] = [];
+  /** Every command run on a host, as `host: argv…` (with ` [out]` while it is out of rotation). */
+  readonly commands: string[] = [];
   peakOut = 0;
 
   constructor(private readonly options: FakeWorldOptions) {
@@ -102,12 +106,14 @@ export class FakeWorld {
         const refusesSudo = this.options.noSudo?.includes(host.name) ?? false;
         const shell: RemoteShell = {
           host: host.name,
-          exec: async (_argv, options) =>
-            ok(
-              options?.privileged && refusesSudo
-                ? { code: 1, stdout: '', stderr: 'sudo: a password is required' }
-                : { code: 0, stdout: '', stderr: '' },
-            ),
+          exec: async (argv, options) => {
+            const out = this.outOfRotation().includes(host.name) ? ' [out]' : '';
+            this.commands.push(`${host.name}: ${argv.join(' ')}${out}`);
+            if (options?.privileged && refusesSudo)
+              return ok({ code: 1, stdout: '', stderr: 'sudo: a password is required' });
+            const code = this.options.commandExit?.(host.name, argv) ?? 0;
+            return ok({ code, stdout: '', stderr: code === 0 ? '' : `exit ${code}` });
+          },
         };
         return ok(shell);
       },

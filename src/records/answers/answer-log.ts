@@ -9,7 +9,7 @@
  */
 import { hostname } from 'node:os';
 import { fail, ok, type Result } from '../../core/result.js';
-import { gitOut, gitRun, pushRejected } from '../../gitops/git-run.js';
+import { gitOut, gitRun, pushRejected } from '../git/git-run.js';
 import { AnswerLogRecord, type Logged } from './answer-record.js';
 
 const PREFIX = 'refs/lieutenant/answers';

@@ -1,11 +1,12 @@
 /** Each e2e test starts from known ground: the shared fleet, every host on demo 1.0 and UP. */
-import { afterEach, beforeEach, inject } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
+import { e2eFleetDir } from '../../fleet/e2e-fleet.js';
 import { readFleet, resetFleet } from '../../fleet/fleet.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import { makeRolloutRepo, type RolloutRepo, type RolloutRepoOptions } from './rollout-repo.js';
 
 export async function freshFleet(): Promise<Fleet> {
-  const dir = inject('fleetDir');
+  const dir = e2eFleetDir();
   const found = await readFleet(dir);
   if (!found) throw new Error(`no fleet running in ${dir} (the e2e global setup starts one)`);
   return resetFleet(found);

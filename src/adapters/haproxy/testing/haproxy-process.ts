@@ -1,7 +1,7 @@
 /**
  * A real HAProxy for the adapter's end-to-end tests, on the e2e fleet's
- * loopback range (LIEUTENANT_FLEET_PREFIX, else 127.0.5.x; other ports than the
- * fleet's), in front of small node HTTP servers started in the test process —
+ * loopback range (LIEUTENANT_FLEET_PREFIX, else 127.0.5.x for the first e2e
+ * worker and 127.0.6.x for the second; other ports than the fleet's), in front of small node HTTP servers started in the test process —
  * so a test can hold a request open on a chosen server and watch HAProxy count
  * the session. Its `stats socket` lines are stock (no `maxconn`: HAProxy then
  * serves 10 connections at once on each), as most operators' are.
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { waitFor } from '../../../../test/fleet/wait.js';
 import { sendCommand } from '../runtime-api.js';
 
-const PREFIX = process.env.LIEUTENANT_FLEET_PREFIX ?? '127.0.5';
+const PREFIX = process.env.LIEUTENANT_FLEET_PREFIX ?? `127.0.${4 + Number(process.env.VITEST_POOL_ID ?? '1')}`;
 export const VIP = `${PREFIX}.250`;
 export const FRONTEND_PORT = 18080;
 export const RUNTIME_API_PORT = 19999;

@@ -5,7 +5,7 @@
  * records itself in the repo (moving the deployed ref) as the real run does.
  */
 import { recordRun, deployedCommit } from '../../../gitops/deployed.js';
-import { gitAt } from '../../../gitops/git.js';
+import { gitAt } from '../../../records/git/git.js';
 import { aRunRecord } from '../../../gitops/testing/run-record.js';
 import type { RunResult } from '../../../engine/index.js';
 import { EXIT_CODE } from '../../../engine/index.js';

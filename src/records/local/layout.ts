@@ -11,7 +11,7 @@
  * What is deployed is recorded in Git notes and refs instead (gitops/).
  */
 import { join } from 'node:path';
-import { NAME } from '../spec/names.js';
+import { NAME } from '../../spec/names.js';
 
 export const STATE_DIR = '.lieutenant';
 /** The folders under STATE_DIR; each must be a directory when it exists. */

@@ -1,16 +1,12 @@
 /**
- * The few Git primitives the gitops files share. Every Git operation goes
- * through simple-git, which runs the real `git` with an argument vector.
+ * A revision and a checkout, checked before Git reads the specs from them:
+ * `--rev` must name one commit, `--repo` must be a checkout (not a bare
+ * repository). Every Git call goes through simple-git (the real `git`, an
+ * argument vector).
  */
 import { stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-
-/** `signal` kills a running git process when it aborts (watch stopping on Ctrl-C). */
-export function gitAt(repoDir: string, signal?: AbortSignal): SimpleGit {
-  return simpleGit(signal === undefined ? { baseDir: repoDir } : { baseDir: repoDir, abort: signal });
-}
 
 /**
  * Why `rev` cannot name one commit, before git sees it: an option, nothing, or
@@ -61,43 +57,4 @@ export async function repositoryProblem(dir: string): Promise<string | undefined
   if (inWorkTree !== 'true')
     return `rollout repo ${dir} is not in a working tree (a .git directory?); give the checkout with --repo DIR`;
   return undefined;
-}
-
-export async function commitSubject(git: SimpleGit, sha: string): Promise<string> {
-  return (await git.raw(['show', '-s', '--format=%s', sha])).trim();
-}
-
-/** True when `ancestor` is `descendant` or one of its ancestors. */
-export async function isAncestor(git: SimpleGit, ancestor: string, descendant: string): Promise<boolean> {
-  // Not `merge-base --is-ancestor`: simple-git only rejects when git also
-  // writes to stderr, and that answer is a silent exit code.
-  try {
-    const base = (await git.raw(['merge-base', ancestor, descendant])).trim();
-    return base !== '' && base === (await resolveCommit(git, ancestor));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * `-c user.name/-c user.email` when the repo has no committer identity, so
- * writing notes works on a host nobody configured (a CI runner, `watch`).
- */
-export async function identityFallback(git: SimpleGit): Promise<string[]> {
-  try {
-    await git.raw(['var', 'GIT_COMMITTER_IDENT']);
-    return [];
-  } catch {
-    return ['-c', 'user.name=Lieutenant', '-c', `user.email=lieutenant@${hostname()}`];
-  }
-}
-
-/**
- * Tracked files with uncommitted changes, staged or not. Untracked files do
- * not count: they change neither a revert nor a fast-forward, and
- * `.lieutenant/` (locks, journals) is untracked in most rollout repos.
- */
-export async function uncommittedFiles(git: SimpleGit): Promise<string[]> {
-  const status = await git.status(['--untracked-files=no']);
-  return status.files.map((f) => f.path);
 }

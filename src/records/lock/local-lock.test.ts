@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lockPath } from './layout.js';
-import { acquireLock, readLock } from './lock.js';
+import { lockPath } from '../local/layout.js';
+import { acquireLock, readLock } from './local-lock.js';
 
 const holder = (runId: string) => ({ runId, rollout: 'web', operator: 'alice' });
 

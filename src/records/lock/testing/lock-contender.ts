@@ -4,7 +4,7 @@
  * JSON, and holds a won lock until stdin closes.
  */
 import { createInterface } from 'node:readline';
-import { acquireLock } from '../lock.js';
+import { acquireLock } from '../local-lock.js';
 
 const [repoDir, environment, runId] = process.argv.slice(2);
 if (repoDir === undefined || environment === undefined || runId === undefined) {

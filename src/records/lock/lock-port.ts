@@ -1,7 +1,7 @@
 /**
  * The environment lock as the run session sees it, wherever it lives: a file
  * in this checkout (lock.ts) or a ref on the shared Git remote
- * (gitops/remote-lock.ts). The engine never sees either.
+ * (remote-lock.ts). The engine never sees either.
  */
 import type { LockInfo } from './lock-file.js';
 

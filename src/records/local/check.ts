@@ -8,9 +8,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { ok, type Result } from '../core/result.js';
+import { ok, type Result } from '../../core/result.js';
 import { JOURNAL_SUFFIX, STATE_FOLDERS, locksDir, runsDir, stateDir } from './layout.js';
-import { readLockFile } from './lock-file.js';
+import { readLockFile } from '../lock/lock-file.js';
 
 export interface StateProblem {
   path: string;

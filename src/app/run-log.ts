@@ -7,7 +7,7 @@
 import { pino, type Level as PinoLevel } from 'pino';
 import type { RunEvent, RunEventListener } from '../engine/index.js';
 import { CENSOR, REDACT_PATHS, redactSecrets } from '../core/redact.js';
-import { runLogPath } from '../state/index.js';
+import { runLogPath } from '../records/index.js';
 
 export interface RunLogger {
   readonly path: string;

@@ -12,13 +12,13 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
-import { ExitCode } from '../core/exit-codes.js';
-import { ok, type Result } from '../core/result.js';
-import { LockInfoSchema } from '../state/lock-file.js';
-import { leaseExpired, type EnvironmentLock, type LeasedLockInfo } from '../state/lock-port.js';
-import type { LockHeld, LockHolder } from '../state/lock.js';
-import { isAlive } from '../state/liveness.js';
-import { gitOut, gitRun, pushRejected } from './git-run.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ok, type Result } from '../../core/result.js';
+import { LockInfoSchema } from './lock-file.js';
+import { leaseExpired, type EnvironmentLock, type LeasedLockInfo } from './lock-port.js';
+import type { LockHeld, LockHolder } from './local-lock.js';
+import { isAlive } from '../local/liveness.js';
+import { gitOut, gitRun, pushRejected } from '../git/git-run.js';
 
 export const LOCKS_PREFIX = 'refs/lieutenant/locks';
 export const DEFAULT_LEASE_MS = 60_000;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../engine/index.js';
-import { createRunLogger } from './log.js';
+import { createRunLogger } from './run-log.js';
 import { redactText } from '../core/redact.js';
-import { scenario } from './run-events.fixture.js';
+import { scenario } from '../ui/run-events.fixture.js';
 
 describe('run logger (pino)', () => {
   let repo: string;

@@ -10,11 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { ExitCode } from '../core/exit-codes.js';
-import { ok } from '../core/result.js';
-import type { Result } from '../core/result.js';
-import { isAlive } from './liveness.js';
-import { lockPath, locksDir } from './layout.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { ok } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
+import { isAlive } from '../local/liveness.js';
+import { lockPath, locksDir } from '../local/layout.js';
 import { readLockFile, type LockInfo, type LockRead } from './lock-file.js';
 
 export type { LockInfo } from './lock-file.js';

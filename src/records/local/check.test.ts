@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkState } from './check.js';
-import { acquireLock, readLock } from './lock.js';
+import { acquireLock, readLock } from '../lock/local-lock.js';
 
 let repo: string;
 beforeEach(async () => {
