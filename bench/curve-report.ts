@@ -24,7 +24,7 @@ export interface CurveRow {
   plan: Sample[];
 }
 
-/** Issue 13's targets (benchmarks, never assertions). */
+/** The start-up targets at scale (benchmarks, never assertions). */
 export const TARGETS = {
   ratio: 1.1,
   firstDrainMs: { 100: 3_000, 300: 10_000 } as Record<number, number>,
@@ -100,7 +100,7 @@ export function curveLines(rows: readonly CurveRow[]): string[] {
         )
         .join('; '),
     '',
-    'targets (issue 13):',
+    'targets:',
   ];
   for (const row of rows) {
     const ratio = med(row.lieutenant, (x) => x.wallMs) / med(row.lowerBound, (x) => x.wallMs);

@@ -9,7 +9,7 @@ import { maxHosts, resetFleet, startFleet, stopFleet, type Fleet } from '../test
 import { describeMemory, measureFleetMemory } from '../test/fleet/memory.js';
 import { REPO_ROOT } from '../test/fleet/paths.js';
 import { commitVersion, makeRolloutRepo, type RolloutRepo } from '../test/e2e/support/rollout-repo.js';
-import { readJournal } from '../src/adapters/journal/index.js';
+import { readJournal } from '../src/records/journal/index.js';
 import { journalPath, listRuns } from '../src/records/index.js';
 import { curveLines, type CurveRow, type Sample } from './curve-report.js';
 import { lowerBoundScript } from './lower-bound.js';

@@ -3,7 +3,7 @@
  * observing the fleet (spawn → run.started), preflight, each batch, and the
  * way out (run.finished → process exit: git note, closing connections).
  */
-import { readJournal } from '../src/adapters/journal/index.js';
+import { readJournal } from '../src/records/journal/index.js';
 import { journalPath, listRuns } from '../src/records/index.js';
 import { median } from './measure.js';
 

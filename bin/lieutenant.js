@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliEntry } from './cli-entry.js';
 
+// ExitCode.badInput (src/core/exit-codes.ts): the CLI did not load, so neither did its table.
+const BAD_INPUT = 2;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = cliEntry(root);
 if (!entry.built) {
@@ -21,7 +23,7 @@ try {
   process.stderr.write(
     'lieutenant: too many open files while starting (the limit is ulimit -n); raise it, e.g. ulimit -n 1024, and run again\n',
   );
-  process.exit(2);
+  process.exit(BAD_INPUT);
 }
 // main() runs the command and sets the exit status; importing main.ts alone runs nothing.
 await cli.main();

@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordRun } from '../gitops/deployed.js';
+import { recordRun } from '../records/deploy/deployed.js';
 import { loadHistory } from './history-service.js';
 import { findInterrupted } from './interrupted-runs.js';
 import { acquireLock } from '../records/index.js';
-import { createGitSandbox, twoReleases } from '../gitops/testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
-import { aRunRecord } from '../gitops/testing/run-record.js';
+import { createGitSandbox, twoReleases } from '../records/testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../records/testing/git-fixture.js';
+import { aRunRecord } from '../records/testing/run-record.js';
 
 /** Writes `.lieutenant/runs/<runId>.jsonl` the way the journal does: one event per line, seq from 1. */
 async function writeJournal(repoDir: string, runId: string, bodies: Array<Record<string, unknown>>, firstAt: string) {

@@ -6,10 +6,10 @@
  */
 import type { HostOut, RunEvent, RunResult } from '../engine/index.js';
 import { listRuns, readLock } from '../records/index.js';
-import { runRecords } from '../gitops/deployed.js';
-import { readSyncLog, type SyncLogEntry } from '../gitops/sync-log.js';
+import { runRecords } from '../records/deploy/deployed.js';
+import { readSyncLog, type SyncLogEntry } from '../records/sync/sync-log.js';
 import { fetchSharedRecords } from './shared-records.js';
-import type { AnalysisSummary, Approval, RunRecord } from '../gitops/run-record.js';
+import type { AnalysisSummary, Approval, RunRecord } from '../records/deploy/run-record.js';
 import { ok, type Result } from '../core/result.js';
 import { gitAt, repositoryProblem } from '../records/git/git.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';

@@ -4,11 +4,11 @@
  * a run whose start is lost for good is never dropped silently either. A run
  * the notes record as finished with every host back is not interrupted,
  * whatever this checkout's journal says: another clone took it over and
- * finished it (issue 14) after this one was killed.
+ * finished it after this one was killed.
  */
 import { listActiveRuns } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
-import { runRecords } from '../gitops/deployed.js';
+import { runRecords } from '../records/deploy/deployed.js';
 import { journalPath, listRuns, stateDir } from '../records/index.js';
 import { stateProblem, type AppFailure } from './failure.js';
 import { resumePoint, type ResumePoint } from './interrupted.js';

@@ -9,7 +9,12 @@
  * journal, continuing the seq: only the last part's end counts.
  */
 import type { EventOf, HostOut, RunEvent, Versions } from '../engine/index.js';
-import { analysisSummaries, type AnalysisSummary, type Approval, type RunRecord } from '../gitops/run-record.js';
+import {
+  analysisSummaries,
+  type AnalysisSummary,
+  type Approval,
+  type RunRecord,
+} from '../records/deploy/run-record.js';
 
 export interface RunFold {
   runId: string;

@@ -6,6 +6,7 @@
  * background, once per gate or analysis (never once per interval), and the
  * run's close waits a bounded while for what is still in flight.
  */
+import { ExitCode } from '../core/exit-codes.js';
 import { readFile } from 'node:fs/promises';
 import { formatNumber } from '../core/analysis.js';
 import type { MetricReport, RunEvent, RunEventListener } from '../engine/index.js';
@@ -87,7 +88,7 @@ export function notificationFor(
     }
     case 'run.finished': {
       const type: NotifyOn =
-        event.exitCode === 0 ? 'run.succeeded' : event.result === 'aborted' ? 'run.aborted' : 'run.failed';
+        event.exitCode === ExitCode.done ? 'run.succeeded' : event.result === 'aborted' ? 'run.aborted' : 'run.failed';
       return {
         key: 'finished',
         notification: {

@@ -6,7 +6,7 @@
  */
 import type { Result } from '../core/result.js';
 import { ok } from '../core/result.js';
-import type { PendingRecord, PendingRolloutPlan } from '../gitops/sync-refs.js';
+import type { PendingRecord, PendingRolloutPlan } from '../records/sync/sync-refs.js';
 import { shortSha } from '../core/sha.js';
 import { sendSyncPending } from './notifications.js';
 import { loadSpec } from './plan-service.js';

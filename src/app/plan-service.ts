@@ -78,3 +78,24 @@ export async function planService(
     await world.shells.closeAll();
   }
 }
+
+/** `plan --explain-ssh`: each host's SSH settings and where they came from; connects to nothing. */
+export async function explainSshService(
+  request: Omit<PlanRequest, 'signal'>,
+): Promise<Result<{ hosts: Array<{ name: string; settings: string[] }>; warnings: string[] }, AppFailure>> {
+  const loaded = await loadSpec(request);
+  if (!loaded.ok) return loaded;
+  const { rollout, warnings } = loaded.value;
+  const { explainSsh } = await import('../adapters/ssh/explain.js');
+  const lines: string[] = [];
+  const hosts = await explainSsh(
+    rollout.groups.flatMap((group) => group.hosts),
+    rollout.groups
+      .flatMap((group) => group.loadBalancers)
+      .filter((name, index, all) => all.indexOf(name) === index)
+      .flatMap((name) => rollout.loadBalancers[name] ?? []),
+    rollout.ssh,
+    { log: (line) => lines.push(line) },
+  );
+  return ok({ hosts, warnings: [...warnings, ...lines] });
+}

@@ -13,7 +13,7 @@ import { freezeBeforeRun } from './freeze/before-run.js';
 import { describeAllowance } from './freeze/guard.js';
 import { operatorName } from '../control/index.js';
 import { DEFAULT_LEASE_MS } from '../records/lock/remote-lock.js';
-import { fetchSharedJournals } from '../gitops/shared-journal.js';
+import { fetchSharedJournals } from '../records/journal/shared-journal.js';
 import type { SessionViews } from './run-session.js';
 import { lockRemoteOf, takeSharedLock } from './shared-run.js';
 

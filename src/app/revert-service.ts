@@ -1,6 +1,6 @@
 /** The two halves of `lieutenant revert`: the revert commit, then (with --run) the run that applies it. */
 import { revertRelease, type RevertDone, type RevertOptions } from '../gitops/revert.js';
-import { deployedCommits } from '../gitops/deployed.js';
+import { deployedCommits } from '../records/deploy/deployed.js';
 import { loadRepo, loadRollout } from '../spec/repo.js';
 import { okVoid, type Result } from '../core/result.js';
 import { freezeBeforeRun } from './freeze/before-run.js';

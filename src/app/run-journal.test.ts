@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openJournal } from '../adapters/journal/index.js';
+import { openJournal } from '../records/journal/index.js';
 import type { RunEvent } from '../engine/index.js';
 import { runScenario } from '../engine/testing/run-scenario.js';
 import { journalPath, runLogPath } from '../records/index.js';

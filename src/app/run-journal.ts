@@ -8,7 +8,7 @@
  * environment, hosts, versions — are never redacted there.
  */
 import { readFile } from 'node:fs/promises';
-import { readJournal } from '../adapters/journal/index.js';
+import { readJournal } from '../records/journal/index.js';
 import type { RunEvent } from '../engine/index.js';
 import { journalPath, runLogPath } from '../records/index.js';
 

@@ -4,6 +4,7 @@
  * asynchronous (pino's SonicBoom), so the engine's emit never waits on disk;
  * `close()` flushes at the end of the run.
  */
+import { ExitCode } from '../core/exit-codes.js';
 import { pino, type Level as PinoLevel } from 'pino';
 import type { RunEvent, RunEventListener } from '../engine/index.js';
 import { CENSOR, REDACT_PATHS, redactSecrets } from '../core/redact.js';
@@ -64,7 +65,7 @@ function levelOf(event: RunEvent): PinoLevel {
     case 'run.stopping':
       return 'warn';
     case 'run.finished':
-      return event.exitCode === 0 ? 'info' : 'error';
+      return event.exitCode === ExitCode.done ? 'info' : 'error';
     default:
       return 'info';
   }

@@ -33,7 +33,7 @@ import { operatorName } from '../control/index.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_LEASE_MS } from '../records/lock/remote-lock.js';
 import { LOCAL_ONLY, localOnlyWarning, lockRemoteOf, takeSharedLock } from './shared-run.js';
-import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
+import { fetchDeployState } from '../records/deploy/fetch-deploy-state.js';
 
 export type { RunViews } from './run-session.js';
 

@@ -9,7 +9,7 @@ import { announceGates, operatorName, registerActiveRun } from '../control/index
 import { ok, type Result } from '../core/result.js';
 import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunOutcome } from '../engine/index.js';
 import { EXIT_CODE } from '../engine/index.js';
-import { pushDeployState, recordRun } from '../gitops/deployed.js';
+import { pushDeployState, recordRun } from '../records/deploy/deployed.js';
 import type { FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
 import type { Rollout } from '../spec/model.js';
 import { createRunLogger } from './run-log.js';

@@ -4,10 +4,10 @@
  * remote that cannot be reached is a warning, not a failure.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployedCommit, recordRun } from '../gitops/deployed.js';
-import { pushDeployState } from '../gitops/push-deploy-state.js';
-import { createGitSandbox, twoReleases, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
-import { aRunRecord } from '../gitops/testing/run-record.js';
+import { deployedCommit, recordRun } from '../records/deploy/deployed.js';
+import { pushDeployState } from '../records/deploy/push-deploy-state.js';
+import { createGitSandbox, twoReleases, type GitSandbox, type TestRepo } from '../records/testing/git-fixture.js';
+import { aRunRecord } from '../records/testing/run-record.js';
 import { historyService } from './history-service.js';
 
 describe('history from any clone', () => {

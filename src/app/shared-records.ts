@@ -6,9 +6,9 @@
  * pushed. Best effort: a remote that cannot be reached leaves this checkout's
  * records, and the command says so.
  */
-import { fetchRunNotes } from '../gitops/fetch-deploy-state.js';
-import { fetchSyncLog } from '../gitops/sync-log.js';
-import { adoptRemoteDeployed, fetchSyncRefs } from '../gitops/sync-refs.js';
+import { fetchRunNotes } from '../records/deploy/fetch-deploy-state.js';
+import { fetchSyncLog } from '../records/sync/sync-log.js';
+import { adoptRemoteDeployed, fetchSyncRefs } from '../records/sync/sync-refs.js';
 import { lockRemoteOf } from './shared-run.js';
 
 /** A warning when the remote could not be read, else undefined. */

@@ -1,6 +1,6 @@
 /** Which remote holds an environment's lock, on real repositories with real remotes. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitSandbox, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../records/testing/git-fixture.js';
 import { lockRemoteOf } from './shared-run.js';
 
 describe('lockRemoteOf', () => {

@@ -1,5 +1,6 @@
 /**
- * A run coordinated through the rollout repo's Git remote (issue 14): which
+ * A run coordinated through the rollout repo's Git remote (docs/safety.md,
+ * one run per environment): which
  * remote holds the environment lock, taking it (and, when a holder's lease
  * ran out, its stranded journal), and sharing this run's journal there at
  * each batch boundary and gate so that another clone can finish it.
@@ -9,7 +10,7 @@ import type { Journal, RunEvent } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { gitRun } from '../records/git/git-run.js';
 import { acquireRemoteLock, readRemoteLock } from '../records/lock/remote-lock.js';
-import { deleteSharedJournal, importSharedJournals, pushJournal } from '../gitops/shared-journal.js';
+import { deleteSharedJournal, importSharedJournals, pushJournal } from '../records/journal/shared-journal.js';
 import { ensureStateDir, type LockHolder, type LockStatus } from '../records/index.js';
 import { leaseExpired, type EnvironmentLock } from '../records/lock/lock-port.js';
 import { badInput, type AppFailure } from './failure.js';

@@ -8,7 +8,7 @@
 import { observeFleet } from '../engine/index.js';
 import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { deployedCommit } from '../gitops/deployed.js';
+import { deployedCommit } from '../records/deploy/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../records/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
@@ -20,7 +20,14 @@ import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
 import { compareVersions } from '../plan/versions.js';
 import type { PackageManagerKind, SyncPolicy } from '../spec/schema.js';
-import { PendingRecord, WatcherPresence, isPresent, pendingRef, readRecord, watcherRef } from '../gitops/sync-refs.js';
+import {
+  PendingRecord,
+  WatcherPresence,
+  isPresent,
+  pendingRef,
+  readRecord,
+  watcherRef,
+} from '../records/sync/sync-refs.js';
 
 /** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
 function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {

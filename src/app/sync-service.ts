@@ -10,11 +10,12 @@
  * what the person reviewed: a newer push since is refused), and every rule of
  * a run holds: locks, freeze windows, gates.
  */
+import { ExitCode } from '../core/exit-codes.js';
 import { operatorName } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
 import { gitAt, repositoryProblem, resolveCommit } from '../records/git/git.js';
-import { appendSyncLog, shareSyncLog } from '../gitops/sync-log.js';
+import { appendSyncLog, shareSyncLog } from '../records/sync/sync-log.js';
 import {
   PendingRecord,
   WatcherPresence,
@@ -27,7 +28,7 @@ import {
   requestRef,
   watcherRef,
   writeRecord,
-} from '../gitops/sync-refs.js';
+} from '../records/sync/sync-refs.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';
 import { runService, type RunDone, type RunViews } from './run-service.js';
 
@@ -148,7 +149,7 @@ export async function applySync(prepared: PreparedSync, views: RunViews): Promis
     if (!done.ok) return done;
     runs.push(done.value.runId);
     last = done.value;
-    if (done.value.outcome.exitCode !== 0) break;
+    if (done.value.outcome.exitCode !== ExitCode.done) break;
   }
   if (last === undefined)
     return { ok: false, error: badInput(`the pending record of ${ask.environment} names no rollout`) };

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitSandbox, type GitSandbox, type TestRepo } from '../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../records/testing/git-fixture.js';
 import { waitFor } from '../../test/fleet/wait.js';
 import type { WatchEvent } from './watch/events.js';
 import { watchService } from './watch-service.js';

@@ -12,8 +12,8 @@ import {
   playbookYaml,
   type GitSandbox,
   type TestRepo,
-} from '../gitops/testing/git-fixture.js';
-import { deployedCommit } from '../gitops/deployed.js';
+} from '../records/testing/git-fixture.js';
+import { deployedCommit } from '../records/deploy/deployed.js';
 import { signBody } from '../gitops/webhook.js';
 import { waitFor } from '../../test/fleet/wait.js';
 import type { WatchEvent } from './watch/events.js';

@@ -41,7 +41,7 @@ import { sharedLockProbe } from './watch/shared-lock-probe.js';
 import { createWatchMetrics, type WatchMetrics } from './watch/metrics.js';
 import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
-import { fetchDeployState } from '../gitops/fetch-deploy-state.js';
+import { fetchDeployState } from '../records/deploy/fetch-deploy-state.js';
 import type { Rollout } from '../spec/model.js';
 import { announcePending, pendingPlan } from './pending-plan.js';
 import { operatorName } from '../control/index.js';

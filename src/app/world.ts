@@ -11,7 +11,7 @@
  */
 import { systemClock } from '../adapters/clock.js';
 import { readOpenFileLimit, type OpenFileLimit } from '../adapters/system/open-files.js';
-import { openJournal, type FileJournal } from '../adapters/journal/index.js';
+import { openJournal, type FileJournal } from '../records/journal/index.js';
 import { journalPath } from '../records/index.js';
 import type {
   Clock,
@@ -21,7 +21,7 @@ import type {
   PackageManagers,
   RemoteShells,
 } from '../engine/index.js';
-import type { Rollout } from '../spec/model.js';
+import type { Rollout, SshHostRef } from '../spec/model.js';
 import type { RuntimeUsage } from '../adapters/haproxy/index.js';
 
 /** The fleet's side, for one rollout's SSH settings. */
@@ -76,9 +76,11 @@ async function importRemoteAdapters(): Promise<RemoteAdapters> {
   return {
     connect: (rollout) => {
       // One client per load balancer for the whole run: observation, every host, rollback.
-      const loadBalancers = haproxy.createLoadBalancers();
+      const shells = ssh.createRemoteShells(rollout.ssh);
+      // ssh:// sockets ride on the same kind of verified connection as the hosts, one per load balancer host.
+      const loadBalancers = haproxy.createLoadBalancers({ dialSsh: shells.dialStreamLocal });
       return {
-        shells: ssh.createRemoteShells(rollout.ssh),
+        shells,
         packageManagers: packages.createPackageManagers(),
         loadBalancers,
         probe: health.createHealthProbe(),
@@ -90,8 +92,17 @@ async function importRemoteAdapters(): Promise<RemoteAdapters> {
           sockets.sshSocketCount(
             rollout.groups.flatMap((group) => group.hosts),
             rollout.ssh,
+            { loadBalancerHosts: sshLoadBalancerHosts(rollout) },
           ),
       };
     },
   };
+}
+
+/** The SSH logins of the load balancers the rollout's groups use through `ssh://` sockets. */
+function sshLoadBalancerHosts(rollout: Rollout): SshHostRef[] {
+  const used = new Set(rollout.groups.flatMap((group) => group.loadBalancers));
+  return Object.values(rollout.loadBalancers).flatMap((lb) =>
+    used.has(lb.name) && 'ssh' in lb.endpoint ? [lb.endpoint.ssh] : [],
+  );
 }

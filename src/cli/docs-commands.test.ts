@@ -9,19 +9,16 @@ import { EXIT_CODE } from '../engine/index.js';
 import { markedTable, readDoc } from '../testing/docs-markdown.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { buildProgram } from './main.js';
-import { captureIo } from './testing.js';
+import { testContext } from './testing.js';
 import { usageTerms } from './usage.js';
 
 const PAGE = 'commands.md';
 const page = await readDoc(PAGE);
-const program = buildProgram({
-  io: captureIo(),
-  cwd: process.cwd(),
-  signal: new AbortController().signal,
-  forceSignal: new AbortController().signal,
-  setExitCode: () => undefined,
-});
-const commands = program.commands.filter((command) => command.name() !== 'help');
+const program = buildProgram(testContext());
+const commands = program
+  .createHelp()
+  .visibleCommands(program)
+  .filter((command) => command.name() !== 'help');
 
 const code = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? '');
 

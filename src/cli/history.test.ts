@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordRun } from '../gitops/deployed.js';
+import { recordRun } from '../records/deploy/deployed.js';
 import type { HistoryEntry } from '../app/history-service.js';
-import { createGitSandbox } from '../gitops/testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from '../gitops/testing/git-fixture.js';
-import { aRunRecord } from '../gitops/testing/run-record.js';
+import { createGitSandbox } from '../records/testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../records/testing/git-fixture.js';
+import { aRunRecord } from '../records/testing/run-record.js';
 import { history } from './history.js';
 import { runCli } from './main.js';
 import { captureIo } from './testing.js';

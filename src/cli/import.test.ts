@@ -60,7 +60,7 @@ const EXPECTED_SPEC = {
   groups: {
     web_eu: {
       packageManager: 'apt',
-      hosts: { 'web-eu-01': { address: '10.0.1.11' }, 'web-eu-02': { address: '10.0.1.12' } },
+      hosts: { 'web-eu-01': { address: '10.0.1.11' }, 'web-eu-02': { address: '10.0.1.12', ssh: { port: 2222 } } },
       health: [],
     },
     web_us: {
@@ -71,7 +71,7 @@ const EXPECTED_SPEC = {
       },
       health: [],
     },
-    db: { packageManager: 'apt', hosts: { 'db-01': { address: '10.0.2.11' } }, health: [] },
+    db: { packageManager: 'apt', ssh: { user: 'postgres' }, hosts: { 'db-01': { address: '10.0.2.11' } }, health: [] },
     ungrouped: { packageManager: 'apt', hosts: { 'lb.example.com': { address: 'lb.example.com' } }, health: [] },
   },
 };
@@ -85,7 +85,7 @@ const ansibleInventory = async (args: string[], out: string) => {
 };
 
 describe('lieutenant import ansible INVENTORY --env NAME', () => {
-  it('maps an INI inventory: groups, ansible_host, one SSH block, and marks what differs or has no setting', async () => {
+  it('maps an INI inventory: groups, ansible_host, SSH per environment, group and host, and lists what has no setting', async () => {
     // When the INI fixture is imported
     const { code, io, text, spec } = await importInto(join(FIXTURES, 'hosts.ini'));
     // Then it says what it wrote, and the spec is the fleet's
@@ -93,12 +93,12 @@ describe('lieutenant import ansible INVENTORY --env NAME', () => {
     expect(code).toBe(0);
     expect(io.out()).toMatch(/^wrote inventories\/production\.yaml from ini: 6 hosts in 4 groups\n {2}web_eu: 2\n/);
     expect(spec).toEqual(EXPECTED_SPEC);
-    // And what Lieutenant cannot say per host, or at all, is a comment where it applies
-    expect(text).toContain('web-eu-02: { address: 10.0.1.12 }   # ansible_port=2222 differs from ssh.port 22\n');
-    expect(text).toContain('db-01: { address: 10.0.2.11 }   # ansible_user=postgres differs from ssh.user deploy\n');
-    expect(text).toMatch(
-      /# not mapped .*\n# {3}vars of group web: http_port\n# {3}vars of group all: ansible_python_interpreter\n$/,
+    // And every other membership, the parent group Lieutenant has no counterpart for, and the vars it has no setting for are listed
+    expect(text).toContain('#   host web-eu-01: in group web_eu; also under web (a Lieutenant host is in one group)\n');
+    expect(text).toContain(
+      '#   group web: not a Lieutenant group (groups do not nest); its children: web_eu, web_us\n',
     );
+    expect(text).toMatch(/# {3}vars of group all: ansible_python_interpreter\n# {3}vars of group web: http_port\n$/);
     expect(text?.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/inventory.schema.json');
   });
 
@@ -186,9 +186,25 @@ describe('lieutenant import ansible INVENTORY --env NAME', () => {
         '[web]\nweb-01 ansible_host\n',
         /hosts:2: "ansible_host" after host web-01: host variables are written key=value/,
       ],
-      ['an unknown section kind', 'hosts', '[web:servers]\nweb-01\n', /hosts:1: unknown section \[web:servers\]/],
-      ['a malformed range', 'hosts', '[web]\nweb[01:x]\n', /hosts:2: "web\[01:x\]" is not a host or a range/],
-      ['YAML that is no inventory', 'inv.yml', '- a\n- b\n', /inv\.yml: not a YAML map of groups/],
+      [
+        'an unknown section kind',
+        'hosts',
+        '[web:servers]\nweb-01\n',
+        /hosts:1: section \[web:servers\] has an unknown type/,
+      ],
+      ['a malformed range', 'hosts', '[web]\nweb[1:x]\n', /hosts:2: web\[1:x\]: \[1:x\]: a range is of numbers/],
+      [
+        'a range past the cap',
+        'hosts',
+        '[web]\nweb[0:99999999]\n',
+        /hosts:2: web\[0:99999999\]: expands to 100,000,000 hosts; at most 100,000/,
+      ],
+      [
+        'YAML that is no inventory (read as INI, as Ansible would next)',
+        'inv.yml',
+        '- a\n- b\n',
+        /inv\.yml:1: "a" after host -/,
+      ],
     ])('%s', async (_case, name, content, message) => {
       const dir = await tempDir();
       await writeFile(join(dir, name), content);

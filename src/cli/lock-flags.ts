@@ -4,7 +4,7 @@
  * which remote holds the environment lock and the shared journal, and how
  * long the lock outlives a holder that stops renewing it.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Coordination } from '../app/shared-run.js';
 import { boundMs, describeBounds, parseDuration, type DurationBounds } from '../spec/duration.js';
 import { AbortError } from './errors.js';
@@ -19,9 +19,13 @@ export const LEASE_BOUNDS = { min: '1s', max: '1h' } as const satisfies Duration
 
 export function addLockFlags(command: Command): Command {
   return command
-    .option(
-      '--remote <name>',
-      'the remote holding the environment lock and the shared journal (default origin, or the only remote; none: the local lock)',
+    .addOption(
+      new Option(
+        '--remote <name>',
+        'the remote holding the environment lock and the shared journal; none: the local lock',
+      )
+        .default(undefined, 'origin, or the only remote')
+        .env('LIEUTENANT_REMOTE'),
     )
     .option('--lease <duration>', 'the lock lease, renewed while the run lives; a lapsed one is taken over', '60s');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, describeFailure } from './errors.js';
-import { runCli } from './main.js';
-import { captureIo } from './testing.js';
+import { buildProgram, runCli } from './main.js';
+import { captureIo, testContext } from './testing.js';
 
 const widest = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
 
@@ -70,6 +70,43 @@ describe('lieutenant (the command line shell)', () => {
     const io = captureIo();
     expect(await runCli(argv, io)).toBe(2);
     expect(io.err()).toMatch(message);
+  });
+
+  it.each([['-v'], ['-V'], ['--version'], ['--repo', '.', '-v']])('prints the version for %j', async (...argv) => {
+    const io = captureIo();
+    expect(await runCli(argv, io)).toBe(0);
+    expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('keeps -v after a command an unknown flag of that command', async () => {
+    const io = captureIo();
+    expect(await runCli(['validate', '-v'], io)).toBe(2);
+    expect(io.err()).toMatch(/unknown option '-v'/);
+  });
+
+  it('prints the help of help, and refuses help for a command that does not exist', async () => {
+    const io = captureIo();
+    expect(await runCli(['help', 'help'], io)).toBe(0);
+    expect(io.out()).toMatch(/^Usage: lieutenant help \[COMMAND\]\n/);
+    const unknown = captureIo();
+    expect(await runCli(['help', 'deploy'], unknown)).toBe(2);
+    expect(unknown.err()).toMatch(/^error: unknown command 'deploy'\nthe commands are init, import, /);
+    expect(unknown.out()).toBe('');
+  });
+
+  it('says each flag’s default once, without quotes, and the variable it is also read from', async () => {
+    for (const command of buildProgram(testContext()).commands) {
+      const io = captureIo();
+      expect(await runCli(['help', command.name()], io)).toBe(0);
+      // One item per flag: its lines joined
+      const flags = io
+        .out()
+        .split(/\n(?= {2}-)/)
+        .map((item) => item.replace(/\n\s+/g, ' '));
+      expect(flags.filter((flag) => (flag.match(/\bdefault\b/g) ?? []).length > 1)).toEqual([]);
+      expect(io.out()).not.toMatch(/default: "/);
+      expect(flags.join('\n')).toContain('(default: the current directory, env: LIEUTENANT_REPO)');
+    }
   });
 
   it('tells what the user can fix from what is a bug', () => {

@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { CliContext, CliIo } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { describeFailure } from './errors.js';
@@ -25,6 +25,8 @@ import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
 import { register as registerWatch } from './watch.js';
 import { register as registerSync } from './sync.js';
+import { registerHelp, versionAlias } from './help.js';
+import { registerCompletion } from './completion.js';
 
 export interface RunCliOptions {
   cwd?: string;
@@ -64,7 +66,7 @@ export async function runCli(
     if (STOPPABLE_COMMANDS.has(command.name())) options.onStoppableCommand?.();
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(versionAlias(argv), { from: 'user' });
     return exitCode;
   } catch (error) {
     // --help and --version end through here too, with exit code 0.
@@ -81,8 +83,10 @@ export function buildProgram(context: CliContext): Command {
       'Staged rollouts of package versions to fleets of VMs, from Git: drain, upgrade over SSH, health-gate, return.',
     )
     .usage('[--repo DIR] COMMAND [ARGUMENTS] [FLAGS]')
-    .version(packageVersion(), '-V, --version')
-    .option('--repo <dir>', 'the rollout repo (default: the current directory)')
+    .version(packageVersion(), '-V, --version', 'print the version (also -v)')
+    .addOption(
+      new Option('--repo <dir>', 'the rollout repo').default(undefined, 'the current directory').env('LIEUTENANT_REPO'),
+    )
     .configureHelp(HELP_SETTINGS)
     .configureOutput(output(context))
     .addHelpText('after', '\nlieutenant help COMMAND (or COMMAND --help) shows its flags and examples.\n')
@@ -102,6 +106,8 @@ export function buildProgram(context: CliContext): Command {
   registerResume(program, context);
   registerWatch(program, context);
   registerSync(program, context);
+  registerCompletion(program, context);
+  registerHelp(program);
 
   useSynopsisUsage(program);
   for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
@@ -139,7 +145,7 @@ export async function main(): Promise<void> {
   const stop = new AbortController();
   const force = new AbortController();
   const onInterrupt = () => {
-    if (force.signal.aborted) process.exit(130);
+    if (force.signal.aborted) process.exit(ExitCode.interrupted);
     if (stop.signal.aborted) force.abort(new Error('forced (Ctrl-C twice)'));
     else stop.abort(new Error('interrupted (Ctrl-C)'));
   };

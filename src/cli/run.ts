@@ -42,7 +42,7 @@ export function register(program: Command, context: CliContext): void {
     .description('executes the rollout; Ink TUI when stdout is a terminal, plain lines otherwise')
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')
     .option('--json', 'one JSON object per line: events, then a summary')
-    .option('--rev <rev>', 'the revision to run (default HEAD)', 'HEAD')
+    .option('--rev <rev>', 'the revision to run', 'HEAD')
     .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)');
   addFreezeFlags(addLockFlags(command)).action(async (playbook: string, flags: RunFlags, command: Command) => {
     context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));

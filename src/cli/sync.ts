@@ -4,6 +4,7 @@
  * to (a request pushed through the remote; exit 0 once asked); without one
  * the rollouts run here, at that commit, shown as `run` shows them.
  */
+import { ExitCode } from '../core/exit-codes.js';
 import type { Command } from 'commander';
 import { applySync, prepareSync, requestSync } from '../app/sync-service.js';
 import { shortSha } from '../core/sha.js';
@@ -69,7 +70,7 @@ async function syncCommand(
     io.stdout.write(
       `asked ${watcher.watcher} to apply ${what} to ${environment}; it does on its next cycle (lieutenant status shows when it is in sync)\n`,
     );
-    return 0;
+    return ExitCode.done;
   }
   io.stderr.write(`no watcher holds ${environment}: applying ${what} here\n`);
   return watchRun(flags, context, (views) => applySync(prepared.value, views));

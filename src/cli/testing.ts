@@ -1,5 +1,5 @@
 /** In-memory stdout/stderr for running the CLI in-process in tests. */
-import type { CliIo } from './context.js';
+import type { CliContext, CliIo } from './context.js';
 
 export function captureIo(): CliIo & { out: () => string; err: () => string } {
   const chunks = { out: [] as string[], err: [] as string[] };
@@ -8,5 +8,16 @@ export function captureIo(): CliIo & { out: () => string; err: () => string } {
     stderr: { write: (text: string) => chunks.err.push(text) },
     out: () => chunks.out.join(''),
     err: () => chunks.err.join(''),
+  };
+}
+
+/** A context for building the program in a test: captured output, never stopped, exit codes ignored. */
+export function testContext(cwd = process.cwd()): CliContext {
+  return {
+    io: captureIo(),
+    cwd,
+    signal: new AbortController().signal,
+    forceSignal: new AbortController().signal,
+    setExitCode: () => undefined,
   };
 }

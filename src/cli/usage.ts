@@ -6,7 +6,7 @@
  * not commander's `run [options] <playbook>` — wrapped to the terminal, then
  * its flags and examples.
  */
-import type { Command, Help } from 'commander';
+import type { Command, Help, Option } from 'commander';
 
 /** The terminal width help is wrapped to when the output is not a terminal. */
 export const HELP_WIDTH = 80;
@@ -39,6 +39,17 @@ function argumentTerms(command: Command): string[] {
 /** Help settings for the program; commands created afterwards inherit them. */
 export const HELP_SETTINGS: Partial<Help> = {
   showGlobalOptions: true,
+  // `(default: HEAD)`, not commander's `(default: "HEAD")`; and the variable a flag is also read from.
+  optionDescription: (option: Option) => {
+    const shownDefault =
+      option.defaultValueDescription ??
+      (option.defaultValue !== undefined && !option.isBoolean() ? String(option.defaultValue) : undefined);
+    const extra = [
+      ...(shownDefault === undefined ? [] : [`default: ${shownDefault}`]),
+      ...(option.envVar === undefined ? [] : [`env: ${option.envVar}`]),
+    ];
+    return extra.length === 0 ? option.description : `${option.description} (${extra.join(', ')})`;
+  },
   subcommandTerm: (command: Command) => shortUsage(command),
   // The synopsis, wrapped under itself: `Usage: lieutenant watch [--remote NAME]` …
   commandUsage(this: Help, command: Command): string {

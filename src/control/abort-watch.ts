@@ -10,7 +10,7 @@ import type { GateAnswer } from '../engine/index.js';
 import { ABORT_FILE, controlDir } from '../records/index.js';
 import type { AdmitAbort } from './abort-admission.js';
 import { gateAnswerOf } from './answer-identity.js';
-import { takeRecord } from './answers.js';
+import { takeRecord } from '../records/control/answers.js';
 
 export interface AbortWatch {
   /** Aborted, with a GateAnswer as its reason, when an operator aborts the run. */

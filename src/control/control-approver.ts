@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Approver } from '../engine/index.js';
 import type { AnswerRecord } from '../records/answers/answer-record.js';
 import { gateAnswerOf, type Signers } from './answer-identity.js';
-import { takeAnswer } from './answers.js';
+import { takeAnswer } from '../records/control/answers.js';
 import { controlDir } from '../records/index.js';
 
 export interface ControlApproverOptions {

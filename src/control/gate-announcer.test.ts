@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent, RunEventBody } from '../engine/index.js';
-import { listActiveRuns, registerActiveRun, type ActiveRunHandle } from './active-runs.js';
+import { listActiveRuns, registerActiveRun, type ActiveRunHandle } from '../records/control/active-runs.js';
 import { announceGates } from './gate-announcer.js';
 
 const event = (body: RunEventBody, seq = 1): RunEvent => ({

@@ -5,7 +5,7 @@
  * whichever approver answers (the TUI, the control channel, `--yes`).
  */
 import type { RunEvent } from '../engine/index.js';
-import type { ActiveGate, ActiveRunHandle } from './active-runs.js';
+import type { ActiveGate, ActiveRunHandle } from '../records/control/active-runs.js';
 
 /** The rules the run answers its gates by, for `lieutenant approve` to check before it sends. */
 export type GateRules = Pick<ActiveGate, 'rules' | 'author' | 'allowedSigners'>;

@@ -6,8 +6,8 @@ export {
   type ActiveRunHandle,
   type ActiveRunInfo,
   type ActiveRunRegistration,
-} from './active-runs.js';
-export { sendAnswer } from './answers.js';
+} from '../records/control/active-runs.js';
+export { sendAnswer } from '../records/control/answers.js';
 export { watchForAbort, type AbortWatch } from './abort-watch.js';
 export { createControlApprover, type ControlApproverOptions } from './control-approver.js';
 export { autoApprover, firstAnswer } from './approvers.js';
@@ -16,4 +16,4 @@ export { answerer, operatorName, type Answerer } from './operator.js';
 export { createRemoteAnswers, type RemoteAnswers } from './remote-answers.js';
 export { admitAborts, refusalFeed } from './abort-admission.js';
 export { gateAnswerOf, type Signers, type VerifySignature } from './answer-identity.js';
-export { answerRecord, writeLocalAnswer } from './answers.js';
+export { answerRecord, writeLocalAnswer } from '../records/control/answers.js';

@@ -3,7 +3,7 @@
  * REPO DECISION BY [REASON]` answers the only running run's gate, like
  * `lieutenant approve` from another terminal, and prints the result as JSON.
  */
-import { sendAnswer } from './answers.js';
+import { sendAnswer } from '../records/control/answers.js';
 
 const [repo, decision, by, reason] = process.argv.slice(2);
 if (repo === undefined || by === undefined || (decision !== 'approve' && decision !== 'abort' && decision !== 'halt')) {

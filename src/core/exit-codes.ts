@@ -17,5 +17,7 @@ export const ExitCode = {
   /** A freeze window of the inventory is open: no run started (app/freeze/guard.ts). */
   frozen: 5,
   internal: 70,
+  /** Killed by a third Ctrl-C: the shell's 128 + SIGINT, without waiting for anything. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

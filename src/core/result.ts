@@ -1,5 +1,5 @@
 /**
- * Expected failures are values (STYLE.md §4): an SSH error, a host that does
+ * Expected failures are values: an SSH error, a host that does
  * not drain, a failed check come back as `{ ok: false, error }`. Exceptions
  * are for bugs.
  */

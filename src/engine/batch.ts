@@ -53,12 +53,19 @@ export async function runBatch(batch: BatchPlan, env: RunEnv): Promise<BatchResu
   return { outcomes, failed: [...outcomes.values()].some((o) => o.kind === 'failed' || o.kind === 'blocked') };
 }
 
+export interface RolledBack {
+  /** Every host the batch had touched is back. */
+  complete: boolean;
+  /** The hosts put back on their old versions, health-gated and in rotation. */
+  restored: string[];
+}
+
 /**
  * Puts the batch's hosts back on the versions they had, health-gated and in
  * rotation: failed hosts first (they are already out and hold slots), then
  * the ones that had finished. Only a forced stop interrupts it.
  */
-export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: RunEnv): Promise<boolean> {
+export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: RunEnv): Promise<RolledBack> {
   const limit = pLimit(env.plan.strategy.concurrency);
   const touched = batch.hosts
     .map((name) => ({ name, outcome: result.outcomes.get(name) }))
@@ -74,16 +81,17 @@ export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: 
         if (rolled.kind === 'done') {
           env.failures.delete(name);
           await env.emit({ type: 'host.rollback.finished', host: name, ok: true });
-          return true;
+          return name;
         }
         const reason = rolled.kind === 'failed' ? `${rolled.step}: ${rolled.reason}` : rolled.reason;
         env.failures.set(name, `rollback ${reason}`);
         await env.emit({ type: 'host.rollback.finished', host: name, ok: false, reason });
-        return false;
+        return undefined;
       }),
     ),
   );
-  return results.every(Boolean);
+  const restored = results.filter((name): name is string => name !== undefined);
+  return { complete: restored.length === results.length, restored };
 }
 
 /**

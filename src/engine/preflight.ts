@@ -30,12 +30,14 @@ export async function preflight(
           problems.push(shell.error.message);
           return;
         }
-        if (plan.access.become === 'sudo') {
+        const become = host.ssh?.settings.become ?? plan.access.become;
+        if (become === 'sudo') {
           // A user without a sudo rule would be found only after its host is drained.
           const sudo = await shell.value.exec(['true'], { privileged: true, signal });
           if (!sudo.ok || sudo.value.code !== 0) {
             const why = sudo.ok ? sudo.value.stderr.trim() || `exit ${sudo.value.code}` : sudo.error.message;
-            problems.push(`${host.name}: become: sudo, but sudo -n refuses ${plan.access.user}: ${why}`);
+            const user = host.ssh?.settings.user ?? plan.access.user;
+            problems.push(`${host.name}: become: sudo, but sudo -n refuses ${user}: ${why}`);
             return;
           }
         }

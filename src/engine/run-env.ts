@@ -21,6 +21,8 @@ export interface RunEnv {
   pollMs: number;
   /** Why each host that failed is out of rotation. */
   failures: Map<string, string>;
+  /** Hosts this run moved to new versions and did not put back, in the order they finished. */
+  changed: string[];
 }
 
 export function groupOf(env: RunEnv, name: string): GroupPlan {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changedPlaybooks, isReverted } from './changes.js';
-import { createGitSandbox, inventoryYaml, playbookYaml } from './testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
+import { createGitSandbox, inventoryYaml, playbookYaml } from '../records/testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../records/testing/git-fixture.js';
 
 describe('changedPlaybooks', () => {
   let sandbox: GitSandbox;

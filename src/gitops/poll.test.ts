@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pollRemote } from './poll.js';
-import { createGitSandbox, inventoryYaml, playbookYaml } from './testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
+import { createGitSandbox, inventoryYaml, playbookYaml } from '../records/testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../records/testing/git-fixture.js';
 
 const web = (version: string) => playbookYaml({ rollout: 'web', inventory: 'staging', version });
 const follow = { remote: 'origin', branch: 'main' };

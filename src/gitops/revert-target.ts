@@ -7,7 +7,7 @@
 import type { SimpleGit } from 'simple-git';
 import { fail, ok } from '../core/result.js';
 import type { Result } from '../core/result.js';
-import { deployedCommits } from './deployed.js';
+import { deployedCommits } from '../records/deploy/deployed.js';
 import { resolveCommit, revisionProblem } from '../records/git/git.js';
 
 export interface RevertTarget {

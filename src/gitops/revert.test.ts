@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordRun } from './deployed.js';
+import { recordRun } from '../records/deploy/deployed.js';
 import { revertRelease } from './revert.js';
-import { createGitSandbox, twoReleases, playbookYaml } from './testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
-import { aRunRecord } from './testing/run-record.js';
+import { createGitSandbox, twoReleases, playbookYaml } from '../records/testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../records/testing/git-fixture.js';
+import { aRunRecord } from '../records/testing/run-record.js';
 
 const web = (version: string) => playbookYaml({ rollout: 'web', inventory: 'staging', version });
 

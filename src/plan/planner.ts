@@ -1,5 +1,6 @@
 /**
- * The pure planner (STYLE.md §1): (rollout, fleet facts) → Plan. No I/O.
+ * The pure planner: (rollout, fleet facts) → Plan. No I/O, no clock, so
+ * `plan` and `run` get the same plan from the same facts.
  * Nomad-style reconciliation: compare desired with observed per host, leave
  * converged hosts alone, batch the rest in inventory order.
  */
@@ -126,6 +127,7 @@ function planGroup(
       address: host.address,
       group: group.name,
       lbServer: host.lbServer,
+      ...(host.ssh ? { ssh: host.ssh } : {}),
       changes,
       leftOut: isLeftOut,
       converged: excluded || (!isLeftOut && changes.every((change) => change.kind === 'unchanged')),

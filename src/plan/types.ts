@@ -11,6 +11,7 @@ import type {
   ApprovalRules,
   HaproxyTarget,
   HealthCheckTarget,
+  HostSsh,
   HostSteps,
   PausePolicy,
   RunSteps,
@@ -38,6 +39,8 @@ export interface HostPlan {
   address: string;
   group: string;
   lbServer: string;
+  /** The host's or its group's own SSH settings (user, port, key, become…), over the environment's. */
+  ssh?: HostSsh;
   /** Per package, from the installed version to this host's target. */
   changes: PackageChange[];
   /** Out of rotation, left there by an interrupted run: it is health-gated and returned even if its versions match. */
@@ -110,7 +113,7 @@ export interface Plan {
   health: HealthPlan;
   /** How long a host waits for a slot held by servers that serve no traffic (DOWN, taken out by someone else). */
   capacity: { waitMs: number };
-  /** Who runs commands on the hosts; preflight checks that sudo works for this user. */
+  /** Who runs commands on the hosts (a host's own `ssh` may differ); preflight checks that sudo works for each. */
   access: { user: string; become: 'none' | 'sudo' };
   /** Every load balancer a planned group sits behind, by name. */
   loadBalancers: Record<string, HaproxyTarget>;

@@ -96,6 +96,9 @@ const tables = [
     rows: new Map([
       ...documented(['inventory']),
       ...documented(['inventory', 'groups.<group>.health[]'], HEALTH),
+      // A group's and a host's `ssh` take the same keys: one table documents both.
+      ...documented(['inventory', 'ssh-overrides'], 'groups.<group>.ssh.'),
+      ...documented(['inventory', 'ssh-overrides'], 'groups.<group>.hosts.<host>.ssh.'),
       ...documented(['inventory', 'freeze[]'], 'freeze[].'),
       ...documented(['inventory', 'notifications[]'], NOTIFICATIONS),
     ]),

@@ -1,6 +1,6 @@
 /**
  * A problem in the rollout repo, where a person would fix it. Spec errors are
- * values (STYLE.md §4): every loader returns all of them at once, sorted, and
+ * values, not exceptions: every loader returns all of them at once, sorted, and
  * only the CLI turns them into an exit code.
  */
 export interface SpecError {

@@ -1,6 +1,6 @@
 /**
  * Specs a hostile or careless user writes that used to validate and mean
- * something else, crash, or hang (issue 10). Same shape as bad-specs.cases.ts;
+ * something else, crash, or hang. Same shape as bad-specs.cases.ts;
  * each case failed before the hardening it names.
  */
 import type { BadSpecCase } from './bad-specs.cases.js';

@@ -122,7 +122,7 @@ function loadBalancerRefs({ file, yaml, spec }: ValidFile<InventorySpec>): SpecE
     });
   }
   for (const [name, balancer] of Object.entries(spec.loadBalancers)) {
-    const port = /^tcp:\/\/.*:(\d+)$/.exec(balancer.socket)?.[1];
+    const port = /^(?:tcp:\/\/.*|ssh:\/\/[^/]*):(\d+)(?:\/.*)?$/.exec(balancer.socket)?.[1];
     if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
       errors.push(
         specError(

@@ -31,13 +31,40 @@ export interface SshSettings {
   keepaliveIntervalMs: number;
   /** SSH handshakes in progress at once, across every host and jump host. */
   maxHandshakes: number;
+  /** OpenSSH ProxyJump as written (`[user@]host[:port],…` or `none`); undefined: ~/.ssh/config decides. */
+  proxyJump?: string;
+}
+
+/** What a group or a host sets for itself over the environment's `ssh` block. */
+export interface SshOverrides {
+  user?: string;
+  port?: number;
+  /** Absolute path. */
+  identityFile?: string;
+  become?: 'none' | 'sudo';
+  /** As written: `[user@]host[:port],…` or `none`. */
+  proxyJump?: string;
+  connectTimeoutMs?: number;
+}
+
+/** A host's own SSH settings, each with where it was written (the host's `ssh` or its group's). */
+export interface HostSsh {
+  settings: SshOverrides;
+  from: Partial<Record<keyof SshOverrides, 'host' | 'group'>>;
+}
+
+/** The SSH login of a load balancer's host (`ssh://[user@]host[:port]/path`); what is not written comes from ~/.ssh/config and the inventory. */
+export interface SshHostRef {
+  host: string;
+  port?: number;
+  user?: string;
 }
 
 export interface HaproxyTarget {
   name: string;
   type: 'haproxy';
-  /** `{ path }` for a unix socket, `{ host, port }` for tcp://. */
-  endpoint: { path: string } | { host: string; port: number };
+  /** `{ path }` for a unix socket here, `{ host, port }` for tcp://, `{ ssh, path }` for the socket on an SSH host. */
+  endpoint: { path: string } | { host: string; port: number } | { ssh: SshHostRef; path: string };
   backend: string;
   /** Runtime-API connections open at once, for the whole run. */
   maxConnections: number;
@@ -49,6 +76,8 @@ export interface HostTarget {
   group: string;
   /** Server name in every load balancer of the group. */
   lbServer: string;
+  /** SSH settings of the host or its group over the environment's; absent when neither sets any. */
+  ssh?: HostSsh;
 }
 
 export type HealthCheckTarget =

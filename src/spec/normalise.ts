@@ -20,6 +20,8 @@ import type {
   PausePolicy,
   Rollout,
   SpecSource,
+  HostSsh,
+  SshOverrides,
   SshSettings,
   WebhookTarget,
 } from './model.js';
@@ -31,6 +33,7 @@ import type {
   LoadBalancerSpec,
   NotificationSpec,
   PlaybookSpec,
+  SshOverridesSpec,
   SshSpec,
 } from './schema.js';
 
@@ -63,12 +66,16 @@ export function normaliseRollout(
           name,
           packageManager: group.packageManager,
           loadBalancers: group.loadBalancer === undefined ? [] : [group.loadBalancer].flat(),
-          hosts: Object.entries(group.hosts).map(([hostName, host]) => ({
-            name: hostName,
-            address: dialledAddress(host.address),
-            group: name,
-            lbServer: host.lbServer ?? hostName,
-          })),
+          hosts: Object.entries(group.hosts).map(([hostName, host]) => {
+            const ssh = hostSsh(group.ssh, host.ssh, path);
+            return {
+              name: hostName,
+              address: dialledAddress(host.address),
+              group: name,
+              lbServer: host.lbServer ?? hostName,
+              ...(ssh ? { ssh } : {}),
+            };
+          }),
           checks: group.health.map(healthCheck),
           packages: { ...target.packages },
           steps: hostSteps(target.steps),
@@ -168,13 +175,65 @@ function sshSettings(ssh: SshSpec, path: (written: string) => string): SshSettin
     commandTimeoutMs: ms(ssh.commandTimeout),
     keepaliveIntervalMs: ms(ssh.keepaliveInterval),
     maxHandshakes: ssh.maxHandshakes,
+    ...(ssh.proxyJump === undefined ? {} : { proxyJump: ssh.proxyJump }),
   };
 }
 
+function sshOverrides(spec: SshOverridesSpec, path: (written: string) => string): SshOverrides {
+  const settings: SshOverrides = {};
+  if (spec.user !== undefined) settings.user = spec.user;
+  if (spec.port !== undefined) settings.port = spec.port;
+  if (spec.identityFile !== undefined) settings.identityFile = path(spec.identityFile);
+  if (spec.become !== undefined) settings.become = spec.become;
+  if (spec.proxyJump !== undefined) settings.proxyJump = spec.proxyJump;
+  if (spec.connectTimeout !== undefined) settings.connectTimeoutMs = ms(spec.connectTimeout);
+  return settings;
+}
+
+/** The host's settings over its group's; undefined when neither sets anything. */
+export function hostSsh(
+  group: SshOverridesSpec | undefined,
+  host: SshOverridesSpec | undefined,
+  path: (written: string) => string,
+): HostSsh | undefined {
+  const result: HostSsh = { settings: {}, from: {} };
+  for (const [origin, spec] of [
+    ['group', group],
+    ['host', host],
+  ] as const) {
+    if (spec === undefined) continue;
+    const settings = sshOverrides(spec, path);
+    Object.assign(result.settings, settings);
+    for (const key of Object.keys(settings) as Array<keyof SshOverrides>) result.from[key] = origin;
+  }
+  return Object.keys(result.settings).length === 0 ? undefined : result;
+}
+
 function haproxyTarget(name: string, spec: LoadBalancerSpec): HaproxyTarget {
-  const tcp = /^tcp:\/\/([^\s:/]+):(\d+)$/.exec(spec.socket);
-  const endpoint = tcp ? { host: tcp[1] ?? '', port: Number(tcp[2]) } : { path: spec.socket };
-  return { name, type: spec.type, endpoint, backend: spec.backend, maxConnections: spec.maxConnections };
+  return {
+    name,
+    type: spec.type,
+    endpoint: parseSocket(spec.socket),
+    backend: spec.backend,
+    maxConnections: spec.maxConnections,
+  };
+}
+
+/** `loadBalancers.<lb>.socket` (valid by the schema) as the endpoint it names. */
+export function parseSocket(socket: string): HaproxyTarget['endpoint'] {
+  const tcp = /^tcp:\/\/([^\s:/]+):(\d+)$/.exec(socket);
+  if (tcp) return { host: tcp[1] ?? '', port: Number(tcp[2]) };
+  const ssh = /^ssh:\/\/(?:([^@/]+)@)?(\[[^\]]+\]|[^:/[\]]+)(?::(\d+))?(\/.*)$/.exec(socket);
+  if (!ssh) return { path: socket };
+  const [, user, host = '', port, path = ''] = ssh;
+  return {
+    ssh: {
+      host: host.replace(/^\[(.*)\]$/, '$1'),
+      ...(port === undefined ? {} : { port: Number(port) }),
+      ...(user === undefined ? {} : { user }),
+    },
+    path,
+  };
 }
 
 function healthCheck(check: HealthCheckSpec): HealthCheckTarget {

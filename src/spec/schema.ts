@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ADDRESS_WORDS, addressProblem } from './addresses.js';
 import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
 import { describeBounds } from './duration.js';
-import { ADDRESS, HAPROXY_NAME } from './names.js';
+import { ADDRESS, HAPROXY_NAME, LB_SOCKET, PROXY_JUMP, SSH_USER } from './names.js';
 import { isTimeZone } from '../core/zoned-time.js';
 import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant } from './freeze.js';
 import { name, orderedName, duration, quantity, Quantity, PackageName, PackageVersion, text } from './schema-values.js';
@@ -22,28 +22,32 @@ export { duration, Quantity } from './schema-values.js';
 
 // ---------------------------------------------------------------- inventory
 
+const sshUser = z.string().regex(SSH_USER, 'a user name such as "root" or "deploy"');
+const sshPort = z.number().int().min(1).max(65535);
+const identityFile = z.string().min(1).meta({
+  description: 'Private key; relative to the rollout repo, ~ expands. Without it, ssh-agent (SSH_AUTH_SOCK) is used.',
+});
+const become = z.enum(['none', 'sudo']).meta({ description: 'sudo: a non-root user with passwordless sudo' });
+const proxyJump = z
+  .string()
+  .regex(PROXY_JUMP, 'jump hosts as [user@]HOST[:PORT], several separated by commas, or none')
+  .meta({ description: 'As OpenSSH ProxyJump: [user@]HOST[:PORT][,…] (outermost first), or none' });
+const connectTimeout = duration(DURATION_BOUNDS['ssh.connectTimeout']);
+
 export const SshOptions = z
   .strictObject({
-    user: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_.-]*$/, 'a user name such as "root" or "deploy"')
-      .default('root'),
-    port: z.number().int().min(1).max(65535).default(22),
-    identityFile: z.string().min(1).optional().meta({
-      description:
-        'Private key; relative to the rollout repo, ~ expands. Without it, ssh-agent (SSH_AUTH_SOCK) is used.',
-    }),
+    user: sshUser.default('root'),
+    port: sshPort.default(22),
+    identityFile: identityFile.optional(),
+    proxyJump: proxyJump.optional(),
     knownHosts: z.string().min(1).default('~/.ssh/known_hosts').meta({
       description: 'Host keys are verified against this file; relative to the rollout repo, ~ expands.',
     }),
     hostKeyPolicy: z.enum(['strict', 'accept-new']).default('strict').meta({
       description: 'strict: unknown or changed key is refused. accept-new: an unknown key is pinned on first use.',
     }),
-    become: z
-      .enum(['none', 'sudo'])
-      .default('none')
-      .meta({ description: 'sudo: a non-root user with passwordless sudo' }),
-    connectTimeout: duration(DURATION_BOUNDS['ssh.connectTimeout']).default('10s'),
+    become: become.default('none'),
+    connectTimeout: connectTimeout.default('10s'),
     commandTimeout: duration(DURATION_BOUNDS['ssh.commandTimeout']).default('10m'),
     keepaliveInterval: duration(DURATION_BOUNDS['ssh.keepaliveInterval']).default('5s'),
     maxHandshakes: z
@@ -59,12 +63,28 @@ export const SshOptions = z
   })
   .meta({ description: 'How Lieutenant reaches every host of the inventory over SSH' });
 
+/** What a group or a host may set for itself: it wins over the group's, the environment's and ~/.ssh/config. */
+export const SshOverrides = z
+  .strictObject({
+    user: sshUser.optional(),
+    port: sshPort.optional(),
+    identityFile: identityFile.optional(),
+    become: become.optional(),
+    proxyJump: proxyJump.optional(),
+    connectTimeout: connectTimeout.optional(),
+  })
+  .meta({ description: "This group's or host's own SSH settings, over the environment's ssh block" });
+
 export const HaproxyLoadBalancer = z.strictObject({
   type: z.literal('haproxy'),
   socket: z
     .string()
-    .regex(/^(\/.+|tcp:\/\/[^\s:/]+:\d{1,5})$/, 'an absolute unix socket path or tcp://HOST:PORT')
-    .meta({ description: 'HAProxy runtime API: unix socket path, or tcp://HOST:PORT' }),
+    .regex(LB_SOCKET, 'an absolute unix socket path, ssh://[USER@]HOST[:PORT]/PATH or tcp://HOST:PORT')
+    .meta({
+      description:
+        'HAProxy runtime API: a unix socket path on this machine, ssh://[USER@]HOST[:PORT]/PATH (the socket on the ' +
+        'load balancer host, reached over SSH), or tcp://HOST:PORT',
+    }),
   backend: z.string().regex(HAPROXY_NAME, 'an HAProxy backend name'),
   maxConnections: z
     .number({ error: 'a whole number of connections from 1 to 50' })
@@ -131,6 +151,7 @@ export const Host = z.strictObject({
     .regex(HAPROXY_NAME, 'an HAProxy server name')
     .optional()
     .meta({ description: 'The server name in the load balancer; defaults to the host name' }),
+  ssh: SshOverrides.optional(),
 });
 
 export const PackageManagerName = z.enum(['apt', 'dnf', 'yum', 'zypper']);
@@ -143,6 +164,7 @@ export const Group = z.strictObject({
     .meta({ description: 'One load balancer or a list; the host is drained on every one' }),
   hosts: z.record(orderedName('host'), Host),
   health: z.array(HealthCheck).default([]),
+  ssh: SshOverrides.optional(),
 });
 
 const freezeDate = z
@@ -394,4 +416,5 @@ export type AnalysisSpec = z.output<typeof Analysis>;
 export type AnalysisMetricSpec = z.output<typeof AnalysisMetric>;
 export type NotificationSpec = z.output<typeof Notification>;
 export type SshSpec = z.output<typeof SshOptions>;
+export type SshOverridesSpec = z.output<typeof SshOverrides>;
 export type PackageManagerKind = z.output<typeof PackageManagerName>;

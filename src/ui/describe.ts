@@ -5,6 +5,7 @@
  * Reads the view *before* the event, to say things once (a failing check is
  * reported when its reason changes, not every interval).
  */
+import { ExitCode } from '../core/exit-codes.js';
 import type { RunEvent } from '../engine/index.js';
 import type { Level, RunView } from './run-view-model.js';
 import { formatElapsed, plural, shortSha, versionChanges, versionsText } from './format.js';
@@ -190,7 +191,7 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
       return { level: 'warn', text: `stopping${event.force ? ' now (forced)' : ''}: ${event.reason}` };
     case 'run.finished':
       return {
-        level: event.exitCode === 0 ? 'info' : 'error',
+        level: event.exitCode === ExitCode.done ? 'info' : 'error',
         text: `run ${event.result}: ${event.message}`,
       };
     case 'log':

@@ -109,3 +109,9 @@ function changeText(change: PackageChange): string {
   if (change.kind === 'repair') return `${change.name} ${change.from} (${change.unsettled ?? 'unsettled'}: repair)`;
   return `${change.name} ${change.from} → ${change.to} (${change.kind})`;
 }
+
+/** `plan --explain-ssh`: one line per host, names aligned, each setting with where it came from. */
+export function explainSshText(hosts: ReadonlyArray<{ name: string; settings: string[] }>): string[] {
+  const width = Math.max(0, ...hosts.map((host) => host.name.length));
+  return hosts.map((host) => `${host.name.padEnd(width)}  ${host.settings.join('  ')}`);
+}

@@ -1,5 +1,5 @@
 /**
- * Issue 17, hosts fall sick: a host DOWN before the run (its service
+ * Hosts fall sick: a host DOWN before the run (its service
  * stopped: HAProxy's own checks take it out), a host that dies after its
  * return, a package left unpacked but not configured (a real `dpkg
  * --unpack`), and the dpkg lock held by another process (a real fcntl lock,

@@ -1,5 +1,5 @@
 /**
- * Issue 17, the orchestrator dies: a real `lieutenant run` process killed with
+ * The orchestrator dies: a real `lieutenant run` process killed with
  * SIGKILL (its whole process group) the moment its write-ahead journal says a
  * step has begun — each step kind of a healthy release, the install and the
  * health gate of a failing one, and a rollback — then `lieutenant resume

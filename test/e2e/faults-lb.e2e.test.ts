@@ -1,5 +1,5 @@
 /**
- * Issue 17, the load balancer forgets: HAProxy restarted for real (a new
+ * The load balancer forgets: HAProxy restarted for real (a new
  * process, no server-state file) or reloaded (`haproxy -sf`, what `systemctl
  * reload` does) while a batch is out of rotation mid-run. The new process
  * knows only its config, so every server comes back `ready` — including the

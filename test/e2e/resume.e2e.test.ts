@@ -7,7 +7,7 @@
  * in a fresh process, with a rotation sampler and live traffic watching.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJournal } from '../../src/adapters/journal/index.js';
+import { readJournal } from '../../src/records/journal/index.js';
 import { journalPath } from '../../src/records/index.js';
 import { INITIAL_VERSION } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/wait.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 13 at CI size: one real rollout on a fleet of 50 hosts (50 sshd, one
+ * Scale at CI size: one real rollout on a fleet of 50 hosts (50 sshd, one
  * shared demo service, HAProxy), on a fleet of this file's own — prefix
  * LIEUTENANT_SCALE_PREFIX, default 127.0.9 (no other test uses it), dir
  * .fleet/e2e-scale — so it never meets the shared e2e fleet. Times are the

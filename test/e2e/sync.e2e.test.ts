@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { deployedCommit } from '../../src/gitops/deployed.js';
+import { deployedCommit } from '../../src/records/deploy/deployed.js';
 import { waitFor } from '../fleet/fleet.js';
 import { installedVersions } from './support/fleet-state.js';
 import { freshFleet, hostNames, useFreshFleet } from './support/given-fleet.js';

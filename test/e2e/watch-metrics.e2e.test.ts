@@ -1,5 +1,5 @@
 /**
- * Issue 14, operable: a real `lieutenant watch --listen` process (node
+ * `watch` as a service, operable: a real `lieutenant watch --listen` process (node
  * bin/lieutenant.js, as systemd starts it) following a real remote, rolling
  * out to the real fleet (OpenSSH, apt, HAProxy). Prometheus's own `promtool
  * check metrics` judges `/metrics`; SIGTERM is sent as systemd sends it.
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployedCommit } from '../../src/gitops/deployed.js';
+import { deployedCommit } from '../../src/records/deploy/deployed.js';
 import { readLock } from '../../src/records/index.js';
 import { waitFor } from '../fleet/fleet.js';
 import { allOn, installedVersions, rotation } from './support/fleet-state.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 14, the Git remote as the coordinator: two real `lieutenant watch`
+ * The Git remote as the coordinator: two real `lieutenant watch`
  * processes, each in its own clone of one bare remote, against the real
  * fleet (OpenSSH, apt, HAProxy). A pushed commit is run once, by whichever
  * watcher takes the environment's lock on the remote; when the active one is

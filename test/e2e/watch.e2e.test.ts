@@ -7,7 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployedCommit } from '../../src/gitops/deployed.js';
+import { deployedCommit } from '../../src/records/deploy/deployed.js';
 import type { Fleet } from '../fleet/fleet.js';
 import { waitFor } from '../fleet/fleet.js';
 import { allOn, installedVersions } from './support/fleet-state.js';

@@ -1,3 +1,4 @@
+import type { LbHost } from './lb-host.js';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { HostFlavour } from './host.js';
 import { fleetPaths } from './paths.js';
@@ -33,6 +34,8 @@ export interface FleetState {
   sudoUser?: string;
   hosts: HostState[];
   haproxy?: HaproxyState;
+  /** Load balancer hosts started beside the fleet (lb-host.ts), each HAProxy behind its own sshd. */
+  lbHosts?: LbHost[];
   /** The shared demo service of a large fleet (FleetOptions.sharedService); absent: one service per host. */
   service?: { pid: number };
 }

@@ -13,6 +13,7 @@ async function recordedLeaders(dir: string, state: FleetState | undefined): Prom
     ...(state?.hosts.map((host) => host.pid) ?? []),
     ...(state?.haproxy ? [state.haproxy.pid] : []),
     ...(state?.service ? [state.service.pid] : []),
+    ...(state?.lbHosts ?? []).map((lb) => lb.pid),
   ];
   const leaders: number[] = [];
   // A pid from an old state file may belong to someone else by now: check its command line.
@@ -39,6 +40,10 @@ export function fleetEndpoints(state: FleetState): Array<[string, number]> {
     ]),
     [vip, 8080],
     [vip, 9999],
+    ...(state.lbHosts ?? []).flatMap((lb): Array<[string, number]> => [
+      [lb.address, 22],
+      [lb.address, 8080],
+    ]),
   ];
 }
 
@@ -52,7 +57,9 @@ export function fleetEndpoints(state: FleetState): Array<[string, number]> {
 export async function stopFleet(dirOption: string): Promise<void> {
   const dir = resolve(dirOption);
   const state = await readState(dir);
-  const namespaces = state?.hosts.flatMap((host) => (host.mountNamespace ? [host.mountNamespace] : [])) ?? [];
+  const namespaces = [...(state?.hosts ?? []), ...(state?.lbHosts ?? [])].flatMap((host) =>
+    host.mountNamespace ? [host.mountNamespace] : [],
+  );
 
   for (const pid of await recordedLeaders(dir, state)) killGroup(pid);
   // New processes can appear while we kill (sshd forking for a connection): sweep until a pass finds none.

@@ -12,7 +12,8 @@ import { createRuntimeClient } from './runtime-client.js';
 import type { RuntimeClient, RuntimeClientOptions, RuntimeUsage } from './runtime-client.js';
 
 export { createHaproxyLoadBalancer, DEFAULT_READ_TICK_MS } from './haproxy-load-balancer.js';
-export { sendCommand, describeEndpoint } from './runtime-api.js';
+export { sendCommand, describeEndpoint, failure as attemptFailure } from './runtime-api.js';
+export type { SshDialer, AttemptFailure } from './runtime-api.js';
 export {
   createRuntimeClient,
   DEFAULT_MAX_CONNECTIONS,
@@ -30,6 +31,8 @@ export interface HaproxyOptions {
   backoff?: RuntimeClientOptions['backoff'];
   /** Reads closer together than this share one request. */
   readTickMs?: number;
+  /** The SSH transport for `ssh://` sockets (adapters/ssh: one connection per load balancer host). */
+  dialSsh?: RuntimeClientOptions['dialSsh'];
 }
 
 export interface HaproxyLoadBalancers extends LoadBalancers {

@@ -7,7 +7,8 @@
  * caller's job.
  */
 import { connect } from 'node:net';
-import type { HaproxyTarget } from '../../spec/model.js';
+import type { Duplex } from 'node:stream';
+import type { HaproxyTarget, SshHostRef } from '../../spec/model.js';
 import { ok } from '../../core/result.js';
 import type { Failure, Result } from '../../core/result.js';
 
@@ -18,7 +19,19 @@ export interface CommandOptions {
   name: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Opens a stream to a socket on an SSH host (`ssh://` endpoints); without it they cannot be reached. */
+  dialSsh?: SshDialer;
 }
+
+/**
+ * Opens one stream to `path` on the SSH host `ref` (OpenSSH streamlocal
+ * forwarding). Failures say whether trying again may help, as an attempt's do.
+ */
+export type SshDialer = (
+  ref: SshHostRef,
+  path: string,
+  signal: AbortSignal | undefined,
+) => Promise<Result<Duplex, AttemptFailure>>;
 
 /** Why an attempt failed, in a word: an errno code (EAGAIN…), or timeout, short-read, aborted, unsafe, too-large. */
 export type AttemptCause = string;
@@ -47,10 +60,42 @@ const TRANSIENT = new Set([
   'ETIMEDOUT',
   'timeout',
   'short-read',
+  // Over SSH: sshd could not open the socket (HAProxy restarting replaces it), or the SSH connection dropped.
+  'streamlocal-connect',
+  'ssh-lost',
 ]);
 
 export function describeEndpoint(endpoint: RuntimeEndpoint): string {
+  if ('ssh' in endpoint) {
+    const { user, host, port } = endpoint.ssh;
+    const where = host.includes(':') ? `[${host}]` : host;
+    return `ssh://${user === undefined ? '' : `${user}@`}${where}${port === undefined ? '' : `:${port}`}${endpoint.path}`;
+  }
   return 'path' in endpoint ? endpoint.path : `tcp://${endpoint.host}:${endpoint.port}`;
+}
+
+/** A local stream (unix socket or TCP), or a channel over SSH; resolves once it is open. */
+function openStream(
+  endpoint: RuntimeEndpoint,
+  options: CommandOptions,
+): Promise<Result<Duplex, AttemptFailure> | { ok: false; error: NodeJS.ErrnoException }> {
+  if ('ssh' in endpoint) {
+    if (!options.dialSsh)
+      return Promise.resolve(
+        failure('unsupported', `${options.name}: no SSH transport for ${describeEndpoint(endpoint)}`),
+      );
+    return options.dialSsh(endpoint.ssh, endpoint.path, options.signal);
+  }
+  return new Promise((resolve) => {
+    const socket =
+      'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port });
+    const onError = (error: NodeJS.ErrnoException) => resolve({ ok: false, error });
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      resolve(ok(socket));
+    });
+  });
 }
 
 /**
@@ -59,7 +104,7 @@ export function describeEndpoint(endpoint: RuntimeEndpoint): string {
  */
 const SAFE_COMMAND = /^[\x20-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 
-const failure = (cause: AttemptCause, message: string, detail?: string): Result<never, AttemptFailure> => ({
+export const failure = (cause: AttemptCause, message: string, detail?: string): Result<never, AttemptFailure> => ({
   ok: false,
   error: { message, cause, transient: TRANSIENT.has(cause), ...(detail === undefined ? {} : { detail }) },
 });
@@ -81,15 +126,14 @@ export function sendCommand(
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const socket =
-      'path' in endpoint ? connect({ path: endpoint.path }) : connect({ host: endpoint.host, port: endpoint.port });
+    let socket: Duplex | undefined;
 
     const finish = (result: Result<string, AttemptFailure>): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
+      socket?.destroy();
       resolve(result);
     };
     const onAbort = (): void => finish(failure('aborted', `${where}: aborted during "${command}"`));
@@ -99,31 +143,46 @@ export function sendCommand(
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    // Not end(): HAProxy closes after answering (non-interactive mode), and a
-    // peer that never does must hit the timeout rather than look like an empty answer.
-    socket.on('connect', () => socket.write(`${command}\n`));
-    socket.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_ANSWER_BYTES)
-        finish(failure('too-large', `${where}: answer to "${command}" exceeds ${MAX_ANSWER_BYTES} bytes`));
-      else chunks.push(chunk);
+    void openStream(endpoint, options).then((opened) => {
+      if (!opened.ok) {
+        const error = opened.error;
+        if ('transient' in error)
+          finish({ ok: false, error: { ...(error as AttemptFailure), message: `${where}: ${error.message}` } });
+        else finish(failure(error.code ?? error.message, `${where}: ${explain(error)}`, error.message));
+        return;
+      }
+      socket = opened.value;
+      if (settled) return void socket.destroy();
+      exchange(socket);
     });
-    socket.on('end', () => {
-      const answer = Buffer.concat(chunks).toString('utf8');
-      // Every complete answer ends with a newline ("\n" alone for a `set` that
-      // worked): nothing, or a cut line, means HAProxy closed mid-answer.
-      if (!answer.endsWith('\n'))
-        finish(
-          failure(
-            'short-read',
-            `${where}: the connection closed before a complete answer to "${command}" (short read, ${size} bytes)`,
-          ),
-        );
-      else finish(ok(answer));
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      finish(failure(error.code ?? error.message, `${where}: ${explain(error)}`, error.message));
-    });
+
+    function exchange(stream: Duplex): void {
+      // Not end(): HAProxy closes after answering (non-interactive mode), and a
+      // peer that never does must hit the timeout rather than look like an empty answer.
+      stream.write(`${command}\n`);
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES)
+          finish(failure('too-large', `${where}: answer to "${command}" exceeds ${MAX_ANSWER_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      stream.on('end', () => {
+        const answer = Buffer.concat(chunks).toString('utf8');
+        // Every complete answer ends with a newline ("\n" alone for a `set` that
+        // worked): nothing, or a cut line, means HAProxy closed mid-answer.
+        if (!answer.endsWith('\n'))
+          finish(
+            failure(
+              'short-read',
+              `${where}: the connection closed before a complete answer to "${command}" (short read, ${size} bytes)`,
+            ),
+          );
+        else finish(ok(answer));
+      });
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        finish(failure(error.code ?? error.message, `${where}: ${explain(error)}`, error.message));
+      });
+    }
   });
 }
 

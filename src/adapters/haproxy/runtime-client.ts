@@ -16,7 +16,7 @@ import { fail } from '../../core/result.js';
 import type { Result } from '../../core/result.js';
 import { formatDuration } from '../../spec/duration.js';
 import { describeEndpoint, sendCommand } from './runtime-api.js';
-import type { AttemptFailure, RuntimeEndpoint } from './runtime-api.js';
+import type { AttemptFailure, RuntimeEndpoint, SshDialer } from './runtime-api.js';
 
 export const DEFAULT_MAX_CONNECTIONS = 3;
 /** One attempt: connect, send, read the whole answer. */
@@ -34,6 +34,8 @@ export interface RuntimeClientOptions {
   attemptTimeoutMs?: number;
   deadlineMs?: number;
   backoff?: { firstMs: number; maxMs: number };
+  /** How `ssh://` sockets are reached: one SSH connection per load balancer host, a channel per command. */
+  dialSsh?: SshDialer;
 }
 
 /** What a run cost the socket, for the log and the bench. */
@@ -107,11 +109,12 @@ export function createRuntimeClient(endpoint: RuntimeEndpoint, options: RuntimeC
     usage.connections++;
     usage.peakConnections = Math.max(usage.peakConnections, open);
     try {
-      return await sendCommand(
-        endpoint,
-        command,
-        signal ? { name, timeoutMs: attemptTimeoutMs, signal } : { name, timeoutMs: attemptTimeoutMs },
-      );
+      return await sendCommand(endpoint, command, {
+        name,
+        timeoutMs: attemptTimeoutMs,
+        ...(signal ? { signal } : {}),
+        ...(options.dialSsh ? { dialSsh: options.dialSsh } : {}),
+      });
     } finally {
       release();
     }
@@ -171,6 +174,8 @@ function advice(failure: AttemptFailure, name: string, maxConnections: number, a
       );
     case 'ECONNREFUSED':
       return 'Is HAProxy running? A reload does not take this long; check its service and its "stats socket" line.';
+    case 'streamlocal-connect':
+      return 'Is HAProxy running on that host, with its "stats socket" at this path, and may this SSH user open it?';
     case 'timeout':
       return `HAProxy accepted but did not answer within ${attemptTimeoutMs} ms each time: is it overloaded or stuck?`;
     default:

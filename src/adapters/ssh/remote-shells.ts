@@ -22,15 +22,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { RemoteShell, RemoteShells } from '../../engine/index.js';
-import type { Result } from '../../core/result.js';
+import type { Failure, Result } from '../../core/result.js';
 import { fail, ok } from '../../core/result.js';
 import type { HostTarget, SshSettings } from '../../spec/model.js';
 import { resolveAuth } from './auth.js';
 import type { Connection, Endpoint } from './connect.js';
 import { openConnection } from './connect.js';
 import { createRemoteShell } from './remote-shell.js';
-import type { JumpHost, SshConfig } from './ssh-config.js';
+import type { SshConfig } from './ssh-config.js';
 import { parseSshConfig, resolveHostConfig } from './ssh-config.js';
+import { resolveHostSsh, type HostSshTarget, type ResolvedSsh } from './host-settings.js';
+import { forwardStreamLocal, streamLocalFailure, type StreamLocalFailure } from './stream-local.js';
+import type { Duplex } from 'node:stream';
+import type { SshHostRef } from '../../spec/model.js';
 
 export interface RemoteShellsOptions {
   /** Default ~/.ssh/config; a missing file is no config. */
@@ -65,7 +69,16 @@ function whenAborted(signal: AbortSignal, then: () => void): void {
 const labelOf = (name: string, host: string, port: number) =>
   name === host ? `${host}${port === 22 ? '' : `:${port}`}` : `${name} (${host}${port === 22 ? '' : `:${port}`})`;
 
-export function createRemoteShells(settings: SshSettings, options: RemoteShellsOptions = {}): RemoteShells {
+/** The hosts' shells, and the load balancers' sockets over the same kind of connection. */
+export interface SshConnections extends RemoteShells {
+  dialStreamLocal(
+    ref: SshHostRef,
+    path: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<Duplex, StreamLocalFailure>>;
+}
+
+export function createRemoteShells(settings: SshSettings, options: RemoteShellsOptions = {}): SshConnections {
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
   const pool = new Map<string, Pooled>();
@@ -73,10 +86,9 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
   let sshConfig: Promise<SshConfig> | undefined;
   const config = () => (sshConfig ??= loadSshConfig(options.sshConfigPath ?? join(homedir(), '.ssh', 'config'), log));
   const handshakes = pLimit(settings.maxHandshakes);
-  const connectSettings = {
+  const baseSettings = {
     knownHosts: settings.knownHosts,
     hostKeyPolicy: settings.hostKeyPolicy,
-    connectTimeoutMs: settings.connectTimeoutMs,
     keepaliveIntervalMs: settings.keepaliveIntervalMs,
     log,
   };
@@ -101,13 +113,12 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
 
   async function connectThrough(
     endpoint: Endpoint,
-    identityFile: string | undefined,
-    jumps: readonly JumpHost[],
+    resolved: ResolvedSsh,
     signal: AbortSignal | undefined,
   ): Promise<Result<Connection>> {
     let via: Connection | undefined;
     let chain = '';
-    for (const jump of jumps) {
+    for (const jump of resolved.jumps) {
       const jumpConfig = resolveHostConfig(await config(), [jump.host]);
       const host = jumpConfig.hostName ?? jump.host;
       const port = jump.port ?? jumpConfig.port ?? 22;
@@ -116,23 +127,25 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
       const previous = via;
       chain += `>${user}@${host}:${port}`;
       const result = await pooled(`jump${chain}`, () =>
-        open(hop, jumpConfig.identityFile ?? settings.identityFile, previous, signal),
+        open(hop, jumpConfig.identityFile ?? settings.identityFile, settings.connectTimeoutMs, previous, signal),
       ).connection;
       if (!result.ok) return fail(`${endpoint.label}: ${result.error.message}`, result.error.detail);
       via = result.value;
     }
-    return open(endpoint, identityFile, via, signal);
+    return open(endpoint, resolved.identityFile, resolved.connectTimeoutMs, via, signal);
   }
 
   async function open(
     endpoint: Endpoint,
     identityFile: string | undefined,
+    connectTimeoutMs: number,
     via: Connection | undefined,
     signal?: AbortSignal,
   ) {
     const auth = await resolveAuth(identityFile, env);
     if (!auth.ok) return fail(`${endpoint.label}: ${auth.error.message}`);
     const aborted = () => fail(`${endpoint.label}: connection aborted`);
+    const connectSettings = { ...baseSettings, connectTimeoutMs };
     // The handshake timeout starts once a slot is free, not while queued behind others.
     const queued = handshakes(() =>
       signal?.aborted ? aborted() : openConnection(endpoint, auth.value, connectSettings, via, signal),
@@ -145,30 +158,59 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
     ]);
   }
 
+  /** The pooled connection to a host as it resolves (own settings, ~/.ssh/config, the environment). */
+  async function connection(
+    key: string,
+    target: HostSshTarget,
+    signal?: AbortSignal,
+  ): Promise<{ entry: Pooled; resolved: ResolvedSsh } | { failed: { ok: false; error: Failure } }> {
+    const resolved = resolveHostSsh(target, settings, await config());
+    const endpoint: Endpoint = {
+      label: labelOf(target.name, resolved.host, resolved.port),
+      host: resolved.host,
+      port: resolved.port,
+      user: resolved.user,
+    };
+    if (resolved.jumpError !== undefined)
+      return { failed: { ok: false, error: { message: `${endpoint.label}: ${resolved.jumpError}` } } };
+    return { entry: pooled(key, () => connectThrough(endpoint, resolved, signal)), resolved };
+  }
+
   async function connect(target: HostTarget, signal?: AbortSignal): Promise<Result<RemoteShell>> {
     const cached = shells.get(target.name);
     if (cached?.pooled.open) return ok(cached.shell);
-    const hostConfig = resolveHostConfig(await config(), [target.name, target.address]);
-    const host = hostConfig.hostName ?? target.address;
-    const port = hostConfig.port ?? settings.port;
-    const endpoint: Endpoint = {
-      label: labelOf(target.name, host, port),
-      host,
-      port,
-      user: hostConfig.user ?? settings.user,
-    };
-    if (hostConfig.proxyJumpError !== undefined) return fail(`${endpoint.label}: ${hostConfig.proxyJumpError}`);
-    const identityFile = hostConfig.identityFile ?? settings.identityFile;
-    const entry = pooled(`host:${target.name}`, () =>
-      connectThrough(endpoint, identityFile, hostConfig.proxyJump ?? [], signal),
-    );
+    const found = await connection(`host:${target.name}`, target, signal);
+    if ('failed' in found) return found.failed;
+    const { entry, resolved } = found;
     const result = await entry.connection;
     if (!result.ok) return result;
     const existing = shells.get(target.name);
     if (existing?.pooled === entry) return ok(existing.shell);
-    const shell = createRemoteShell(target.name, result.value, settings, () => entry.open);
+    const shellSettings = { become: resolved.become, commandTimeoutMs: settings.commandTimeoutMs };
+    const shell = createRemoteShell(target.name, result.value, shellSettings, () => entry.open);
     shells.set(target.name, { shell, pooled: entry });
     return ok(shell);
+  }
+
+  /** A stream to a unix socket on a load balancer's host, over its one pooled SSH connection. */
+  async function dialStreamLocal(
+    ref: SshHostRef,
+    path: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<Duplex, StreamLocalFailure>> {
+    const target: HostSshTarget = {
+      name: ref.host,
+      address: ref.host,
+      ssh: {
+        settings: { ...(ref.user ? { user: ref.user } : {}), ...(ref.port ? { port: ref.port } : {}) },
+        from: { user: 'socket', port: 'socket' },
+      },
+    };
+    const found = await connection(`lb:${ref.user ?? ''}@${ref.host}:${ref.port ?? ''}`, target, signal);
+    if ('failed' in found) return streamLocalFailure('ssh', found.failed.error.message);
+    const opened = await found.entry.connection;
+    if (!opened.ok) return streamLocalFailure('ssh', opened.error.message, opened.error.detail);
+    return forwardStreamLocal(opened.value, path, () => found.entry.open);
   }
 
   async function closeAll(): Promise<void> {
@@ -184,5 +226,5 @@ export function createRemoteShells(settings: SshSettings, options: RemoteShellsO
     );
   }
 
-  return { connect, closeAll };
+  return { connect, closeAll, dialStreamLocal };
 }

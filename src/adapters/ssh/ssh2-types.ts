@@ -17,6 +17,11 @@ export interface Ssh2Client {
     dstPort: number,
     callback: (error: Error | undefined, channel: Duplex) => void,
   ): unknown;
+  /** OpenSSH's `direct-streamlocal@openssh.com`: a channel to a unix socket on the server. */
+  openssh_forwardOutStreamLocal(
+    socketPath: string,
+    callback: (error: Error | undefined, channel: Duplex) => void,
+  ): unknown;
 }
 
 /** An exec channel: ssh2's `ClientChannel`. */

@@ -5,7 +5,7 @@
  */
 import { operatorName } from '../../control/index.js';
 import { ok, type Result } from '../../core/result.js';
-import { deployedCommit } from '../../gitops/deployed.js';
+import { deployedCommit } from '../../records/deploy/deployed.js';
 import type { FreezeAllowance } from '../../plan/types.js';
 import type { Rollout } from '../../spec/model.js';
 import type { AppFailure } from '../failure.js';

@@ -5,10 +5,9 @@
  * it is written. Nothing is written when anything is wrong, and an existing
  * inventory is replaced only with `force`.
  */
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { ok, type Result } from '../../core/result.js';
-import { formatSpecError } from '../../spec/errors.js';
+import { formatSpecError, printable } from '../../spec/errors.js';
 import { inventoryRules } from '../../spec/inventory-rules.js';
 import { NAME } from '../../spec/names.js';
 import { checkInventoryFile } from '../../spec/spec-file.js';
@@ -23,6 +22,7 @@ import {
   structuredFormat,
 } from './parse-structured.js';
 import { renderInventory } from './render-inventory.js';
+import { checkTarget, readInventoryFile, writeInventoryFile } from './inventory-files.js';
 
 export interface ImportRequest {
   repoDir: string;
@@ -54,17 +54,20 @@ export async function importAnsible(request: ImportRequest): Promise<Result<Impo
     return fail(
       `--env "${environment}" is not an environment name: letters, digits, "-", "_" and ".", starting with a letter or digit`,
     );
-  const text = await readFile(request.inventoryPath, 'utf8').catch((error: NodeJS.ErrnoException) => error);
-  if (text instanceof Error) return fail(`cannot read the Ansible inventory ${source}: ${text.code ?? text.message}`);
+  const read = await readInventoryFile(request.inventoryPath, printable(source));
+  if (!read.ok) return fail(read.error);
+  const text = read.value;
 
   const parsed = parseInventory(text, extname(request.inventoryPath));
   if (!parsed.inventory.ok)
     return fail(
-      `${source} is not an Ansible inventory Lieutenant can read (read as ${parsed.format}); nothing was written`,
-      parsed.inventory.error.map((problem) => `${source}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`),
+      `${printable(source)} is not an Ansible inventory Lieutenant can read (read as ${parsed.format}); nothing was written`,
+      parsed.inventory.error.map(
+        (problem) => `${printable(source)}${problem.line ? `:${problem.line}` : ''}: ${printable(problem.message)}`,
+      ),
     );
   const mapped = mapInventory(parsed.inventory.value, request.groups);
-  if (!mapped.ok) return fail(`${mapped.error}; nothing was written`);
+  if (!mapped.ok) return fail(`${printable(mapped.error)}; nothing was written`);
 
   const file = `inventories/${environment}.yaml`;
   const yaml = renderInventory(mapped.value, { environment, source });
@@ -76,15 +79,13 @@ export async function importAnsible(request: ImportRequest): Promise<Result<Impo
       errors.map(formatSpecError),
     );
 
-  const path = join(request.repoDir, file);
-  const replaced = await access(path).then(
-    () => true,
-    () => false,
-  );
+  const target = await checkTarget(request.repoDir, file);
+  if (!target.ok) return fail(printable(target.error));
+  const replaced = target.value.exists;
   if (replaced && !request.force)
-    return fail(`${file} exists in ${request.repoDir}; nothing was written (--force replaces it)`);
-  await mkdir(join(request.repoDir, 'inventories'), { recursive: true });
-  await writeFile(path, yaml);
+    return fail(`${file} exists in ${printable(request.repoDir)}; nothing was written (--force replaces it)`);
+  const written = await writeInventoryFile(request.repoDir, file, yaml);
+  if (!written.ok) return fail(printable(written.error));
   return ok({
     file,
     format: parsed.format,
@@ -94,12 +95,18 @@ export async function importAnsible(request: ImportRequest): Promise<Result<Impo
   });
 }
 
-/** The format from the file name when it says (.ini, .yml/.yaml, .json), else from the content. */
+/**
+ * Ansible's order of trying: its `yaml` plugin takes files ending in .yml,
+ * .yaml or .json, or with no extension; when that fails (or for any other
+ * name) its `ini` plugin reads the file, whatever it is called. The JSON of
+ * `ansible-inventory --list` (with `_meta`) is read as what it is.
+ */
 export function parseInventory(
   text: string,
   extension: string,
 ): { format: InventoryFormat; inventory: Result<AnsibleInventory, InventoryProblem[]> } {
-  const structured = extension === '.ini' ? undefined : parseStructuredText(text);
+  const yamlFirst = ['', '.yml', '.yaml', '.json'].includes(extension.toLowerCase());
+  const structured = yamlFirst ? parseStructuredText(text) : undefined;
   const shape = structuredFormat(structured);
   if (shape === 'json-list')
     return {
@@ -107,14 +114,6 @@ export function parseInventory(
       inventory: parseJsonListInventory(structured as Record<string, unknown>),
     };
   if (shape === 'yaml') return { format: 'yaml', inventory: parseYamlInventory(structured as Record<string, unknown>) };
-  if (['.yml', '.yaml', '.json'].includes(extension))
-    return {
-      format: extension === '.json' ? 'ansible-inventory --list JSON' : 'yaml',
-      inventory: {
-        ok: false,
-        error: [{ message: 'not a YAML map of groups (all: {hosts: …, children: …}) nor ansible-inventory JSON' }],
-      },
-    };
   return { format: 'ini', inventory: parseIniInventory(text) };
 }
 

@@ -1,61 +1,92 @@
 /**
- * Ansible's INI inventory format: `[group]` sections of host lines
- * (`name key=value …`, `name:port`, ranges such as `web[01:03]`),
- * `[group:vars]` of `key=value` and `[group:children]` of group names. Hosts
- * before the first section are in `ungrouped`. Every problem comes with its line.
+ * Ansible's INI inventory format, read as its `ini` plugin reads it:
+ * `[group]` sections of host lines (`name key=value …`, split as a shell
+ * would, `#` starting a comment outside quotes; `name:port`; ranges such as
+ * `web[01:03]`), `[group:vars]` of `key=value` (the whole rest of the line is
+ * the value) and `[group:children]` of group names. Hosts before the first
+ * section are in `ungrouped`; `[g:vars]` for a group defined nowhere is an
+ * error, as in Ansible. Every problem comes with its line.
  */
 import { ok, type Result } from '../../core/result.js';
 import {
   addChild,
   addHost,
   emptyInventory,
-  expandHostPattern,
   groupOf,
+  reconcile,
   type AnsibleInventory,
   type InventoryProblem,
 } from './ansible-model.js';
+import { expandHostPattern } from './host-ranges.js';
 
 type Section = { kind: 'hosts' | 'vars' | 'children'; group: string };
 
+const HEADER = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
+
 export function parseIniInventory(text: string): Result<AnsibleInventory, InventoryProblem[]> {
   const inventory = emptyInventory();
+  groupOf(inventory, 'all');
+  groupOf(inventory, 'ungrouped');
   const problems: InventoryProblem[] = [];
-  let section: Section = { kind: 'hosts', group: 'ungrouped' };
-  text.split(/\r?\n/).forEach((raw, index) => {
+  const declared = new Set(['all', 'ungrouped']);
+  const varsSections = new Map<string, number>();
+  let section: Section | undefined = { kind: 'hosts', group: 'ungrouped' };
+  text.split(/\r?\n|\r/).forEach((raw, index) => {
     const line = index + 1;
     const content = raw.trim();
     if (content === '' || content.startsWith('#') || content.startsWith(';')) return;
-    const header = /^\[([^\]]+)\]$/.exec(content);
-    if (header) {
-      const [group = '', kind = 'hosts'] = (header[1] ?? '').split(':');
-      if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
-        problems.push({
-          line,
-          message: `unknown section [${header[1]}]: a section is [GROUP], [GROUP:vars] or [GROUP:children]`,
-        });
-        section = { kind: 'vars', group: '' }; // its lines are skipped below
-        return;
-      }
-      section = { kind, group };
-      groupOf(inventory, group);
+    if (content.startsWith('[')) {
+      section = header(content, line, problems);
+      if (section && section.kind !== 'vars') declared.add(section.group);
+      if (section?.kind === 'vars' && !varsSections.has(section.group)) varsSections.set(section.group, line);
+      if (section) groupOf(inventory, section.group);
       return;
     }
-    if (section.group === '') return;
+    if (!section) return; // inside a section already reported
     if (section.kind === 'children') {
-      if (/\s/.test(content)) problems.push({ line, message: `"${content}" is not a group name` });
-      else addChild(inventory, section.group, content);
+      const child = GROUP_NAME.exec(content)?.[1];
+      if (child === undefined) problems.push({ line, message: `expected a group name, got "${content}"` });
+      else {
+        addChild(inventory, section.group, child);
+        declared.add(child);
+      }
       return;
     }
     if (section.kind === 'vars') {
-      const assignment = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(content);
-      if (!assignment)
-        problems.push({ line, message: `"${content}" in [${section.group}:vars]: each line is key=value` });
-      else groupOf(inventory, section.group).vars[assignment[1] ?? ''] = unquote(assignment[2] ?? '');
+      const eq = content.indexOf('=');
+      if (eq <= 0) problems.push({ line, message: `expected key=value in [${section.group}:vars], got "${content}"` });
+      else groupOf(inventory, section.group).vars[content.slice(0, eq).trim()] = iniValue(content.slice(eq + 1).trim());
       return;
     }
     hostLine(inventory, section.group, content, line, problems);
   });
+  for (const [group, line] of varsSections)
+    if (!declared.has(group))
+      problems.push({
+        line,
+        message: `section [${group}:vars] is for a group defined nowhere (Ansible refuses it too)`,
+      });
+  problems.push(...reconcile(inventory));
   return problems.length > 0 ? { ok: false, error: problems } : ok(inventory);
+}
+
+function header(content: string, line: number, problems: InventoryProblem[]): Section | undefined {
+  const match = HEADER.exec(content);
+  if (!match) {
+    problems.push({ line, message: `"${content}" is not a section header: [GROUP], [GROUP:vars] or [GROUP:children]` });
+    return undefined;
+  }
+  const group = match[1] ?? '';
+  const kind = match[2] ?? 'hosts';
+  if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
+    problems.push({
+      line,
+      message: `section [${group}:${kind}] has an unknown type: use [GROUP], [GROUP:vars] or [GROUP:children]`,
+    });
+    return undefined;
+  }
+  return { kind, group };
 }
 
 function hostLine(
@@ -65,52 +96,85 @@ function hostLine(
   line: number,
   problems: InventoryProblem[],
 ): void {
-  const tokens = splitWords(stripComment(content));
-  const [pattern = '', ...assignments] = tokens;
-  const vars: Record<string, string> = {};
+  const [pattern = '', ...assignments] = shellWords(content);
+  if (pattern === '') return;
+  const vars: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const token of assignments) {
     const eq = token.indexOf('=');
     if (eq <= 0) {
       problems.push({ line, message: `"${token}" after host ${pattern}: host variables are written key=value` });
       return;
     }
-    vars[token.slice(0, eq)] = token.slice(eq + 1);
+    vars[token.slice(0, eq)] = iniValue(token.slice(eq + 1));
   }
-  // `host:port` (not an IPv6 address, which has more than one colon).
-  const withPort = /^([^:]+):(\d+)$/.exec(pattern);
-  if (withPort) vars.ansible_port ??= withPort[2] ?? '';
-  const hosts = expandHostPattern(withPort ? (withPort[1] ?? '') : pattern);
-  if (!hosts) {
-    problems.push({ line, message: `"${pattern}" is not a host or a range such as web[01:03].example.com` });
+  const { name, port } = splitPort(pattern);
+  if (port !== undefined) vars.ansible_port ??= port;
+  const hosts = expandHostPattern(name);
+  if (!hosts.ok) {
+    problems.push({ line, message: hosts.reason });
     return;
   }
-  for (const host of hosts) addHost(inventory, group, host, vars);
+  for (const host of hosts.hosts) addHost(inventory, group, host, vars);
 }
 
-/** Words separated by blanks; quotes group words and are removed (`a="b c"` is one word, `a=b c`). */
-function splitWords(text: string): string[] {
+/** `host:port`, `[v6addr]:port`, `web[01:03]:2222`; a bare IPv6 address (several colons) has no port. */
+export function splitPort(pattern: string): { name: string; port?: string } {
+  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(\d+))?$/.exec(pattern);
+  if (bracketed) return { name: bracketed[1] ?? '', ...(bracketed[2] ? { port: bracketed[2] } : {}) };
+  const outside = pattern.replace(/\[[^\]]*\]/g, '');
+  const withPort = /^(.*):(\d+)$/.exec(pattern);
+  if (withPort && (outside.match(/:/g) ?? []).length === 1) return { name: withPort[1] ?? '', port: withPort[2] ?? '' };
+  return { name: pattern };
+}
+
+/**
+ * Words as Python's `shlex.split(line, comments=True)` makes them, which
+ * Ansible uses: blanks separate, quotes group and are removed, a backslash
+ * escapes outside single quotes, and `#` outside quotes ends the line.
+ */
+export function shellWords(text: string): string[] {
   const words: string[] = [];
-  const pattern = /(?:[^\s"']+|"(?:[^"\\]|\\.)*"|'[^']*')+/g;
-  for (const match of text.matchAll(pattern))
-    words.push(match[0].replace(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g, (_all, dq?: string, sq?: string) => dq ?? sq ?? ''));
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] ?? '';
+    if (char === "'" || char === '"') {
+      const end = quotedEnd(text, i);
+      word += unescapeQuoted(text.slice(i + 1, end), char);
+      inWord = true;
+      i = end;
+    } else if (char === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (char === '#') break;
+    else if (/\s/.test(char)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += char;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
   return words;
 }
 
-/** A `#` after a blank, outside quotes, starts a comment. */
-function stripComment(text: string): string {
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quote) {
-      if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) return text.slice(0, i);
+function quotedEnd(text: string, start: number): number {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) return i;
   }
-  return text;
+  return text.length;
 }
 
-function unquote(value: string): string {
-  const trimmed = stripComment(value).trim();
-  const quoted = /^(["'])(.*)\1$/.exec(trimmed);
-  return quoted ? (quoted[2] ?? '') : trimmed;
+function unescapeQuoted(inner: string, quote: string): string {
+  return quote === '"' ? inner.replace(/\\(["\\$`\n])/g, '$1') : inner;
+}
+
+/** A value as Ansible's INI reader keeps it: a quoted literal loses its quotes; anything else stays as written. */
+function iniValue(value: string): string {
+  const quoted = /^(["'])(.*)\1$/s.exec(value);
+  return quoted ? (quoted[2] ?? '') : value;
 }

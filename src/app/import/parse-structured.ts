@@ -10,12 +10,13 @@ import {
   addChild,
   addHost,
   emptyInventory,
-  expandHostPattern,
   groupOf,
+  reconcile,
   type AnsibleInventory,
   type AnsibleVars,
   type InventoryProblem,
 } from './ansible-model.js';
+import { expandHostPattern } from './host-ranges.js';
 
 type Parsed = Result<AnsibleInventory, InventoryProblem[]>;
 
@@ -42,33 +43,40 @@ export function parseStructuredText(text: string): unknown {
 export function parseYamlInventory(document: Record<string, unknown>): Parsed {
   const inventory = emptyInventory();
   const problems: InventoryProblem[] = [];
-  const readGroup = (name: string, body: unknown, path: string) => {
+  // Breadth first with a queue: a file nesting children a thousand deep is read without recursion.
+  const queue: Array<{ name: string; body: unknown; path: string; parent?: string }> = Object.entries(document).map(
+    ([name, body]) => ({ name, body, path: name }),
+  );
+  for (let i = 0; i < queue.length; i++) {
+    const { name, body, path, parent } = queue[i] ?? { name: '', body: null, path: '' };
     const group = groupOf(inventory, name);
-    if (body === null || body === undefined) return;
+    if (parent !== undefined && parent !== 'all') addChild(inventory, parent, name);
+    if (body === null || body === undefined) continue;
     if (!isRecord(body)) {
       problems.push({ message: `${path}: a group is a map of hosts, vars and children` });
-      return;
+      continue;
     }
     for (const key of Object.keys(body))
       if (!['hosts', 'vars', 'children'].includes(key))
         problems.push({ message: `${path}.${key}: a group has hosts, vars and children only` });
     if (isRecord(body.vars)) Object.assign(group.vars, body.vars);
+    else if (body.vars !== undefined && body.vars !== null)
+      problems.push({ message: `${path}.vars: a map of variables` });
     if (isRecord(body.hosts)) {
       for (const [pattern, vars] of Object.entries(body.hosts)) {
         const hosts = expandHostPattern(pattern);
-        if (!hosts) problems.push({ message: `${path}.hosts: "${pattern}" is not a host or a range` });
-        else for (const host of hosts) addHost(inventory, name, host, isRecord(vars) ? vars : {});
+        if (!hosts.ok) problems.push({ message: `${path}.hosts: ${hosts.reason}` });
+        else for (const host of hosts.hosts) addHost(inventory, name, host, isRecord(vars) ? vars : {});
       }
     } else if (body.hosts !== undefined && body.hosts !== null)
       problems.push({ message: `${path}.hosts: a map of host names (each with its vars, or empty)` });
     if (isRecord(body.children)) {
-      for (const [child, childBody] of Object.entries(body.children)) {
-        if (name !== 'all') addChild(inventory, name, child);
-        readGroup(child, childBody, `${path}.children.${child}`);
-      }
-    }
-  };
-  for (const [name, body] of Object.entries(document)) readGroup(name, body, name);
+      for (const [child, childBody] of Object.entries(body.children))
+        queue.push({ name: child, body: childBody, path: `${path}.children.${child}`, parent: name });
+    } else if (body.children !== undefined && body.children !== null)
+      problems.push({ message: `${path}.children: a map of group names` });
+  }
+  problems.push(...reconcile(inventory));
   return problems.length > 0 ? { ok: false, error: problems } : ok(inventory);
 }
 
@@ -91,6 +99,7 @@ export function parseJsonListInventory(document: Record<string, unknown>): Parse
       addHost(inventory, name, host, isRecord(vars) ? (vars as AnsibleVars) : {});
     }
   }
+  problems.push(...reconcile(inventory));
   return problems.length > 0 ? { ok: false, error: problems } : ok(inventory);
 }
 

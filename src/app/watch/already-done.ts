@@ -4,8 +4,8 @@
  * operator) apply this commit while this one waited? Then it is not run
  * again — a pushed commit runs once, whichever clone's watcher gets to it.
  */
-import { deployedCommit, runRecords } from '../../gitops/deployed.js';
-import { fetchDeployState } from '../../gitops/fetch-deploy-state.js';
+import { deployedCommit, runRecords } from '../../records/deploy/deployed.js';
+import { fetchDeployState } from '../../records/deploy/fetch-deploy-state.js';
 import { shortSha } from '../../core/sha.js';
 
 export async function alreadyDone(

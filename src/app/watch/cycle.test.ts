@@ -8,7 +8,7 @@ import {
   playbookYaml,
   type GitSandbox,
   type TestRepo,
-} from '../../gitops/testing/git-fixture.js';
+} from '../../records/testing/git-fixture.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import { createCycle } from './cycle.js';
 import type { Cycle, CycleConfig } from './ports.js';

@@ -9,6 +9,7 @@
  * Runs and status reads come in as ports (the real services, or fakes in
  * tests); Git is read directly — it is the rollout repo itself.
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import { applyHead, sayOnce, type HeadState } from './head-step.js';
 import { createDriftStep } from './drift-step.js';
 import type { WatchEventBody } from './events.js';
@@ -39,7 +40,7 @@ export function createCycle(config: CycleConfig, ports: CyclePorts, emit: (event
         if (fetched.value.before !== fetched.value.after) fetchedFrom = fetched.value.before ?? '';
       }
     }
-    if (signal.aborted) return 0;
+    if (signal.aborted) return ExitCode.done;
 
     const head = await applyHead(config, ports, emit, state, { pushes, fetchedFrom, runCommits: followed }, signal);
     if (head.kind !== 'applied' || signal.aborted) return head.exitCode;

@@ -8,8 +8,9 @@
  * run that left one out, so that is alerted, not acted on. A deployed commit
  * that was reverted since is never healed back to.
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import { isReverted } from '../../gitops/changes.js';
-import { deployedCommit } from '../../gitops/deployed.js';
+import { deployedCommit } from '../../records/deploy/deployed.js';
 import type { CycleConfig, CyclePorts } from './ports.js';
 import { driftOf } from './drift.js';
 import { createDriftTracker } from './drift-tracker.js';
@@ -32,7 +33,7 @@ export function createDriftStep(
   const keyOf = (host: { environment: string; rollout: string }) => `${host.environment}/${host.rollout}`;
 
   const heal = async (headSha: string, signal: AbortSignal): Promise<number> => {
-    let exitCode = 0;
+    let exitCode: number = ExitCode.done;
     for (const [key, { environment, rollout }] of [...healDue].sort(([a], [b]) => a.localeCompare(b))) {
       if (signal.aborted) break;
       const deployed = await deployedCommit(config.repoDir, environment, rollout);

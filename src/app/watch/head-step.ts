@@ -7,7 +7,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { formatSpecError } from '../../spec/errors.js';
 import { isReverted } from '../../gitops/changes.js';
-import { deployedCommit } from '../../gitops/deployed.js';
+import { deployedCommit } from '../../records/deploy/deployed.js';
 import { commitSubject, gitAt, isAncestor, resolveCommit } from '../../records/git/git.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import { loadRepo, type RepoSpecs } from '../../spec/repo.js';
@@ -90,7 +90,7 @@ export async function applyHead(
     if (reason !== undefined) emit({ type: 'push.ignored', deliveryId: push.deliveryId, after: push.after, reason });
   }
 
-  let exitCode = 0;
+  let exitCode: number = ExitCode.done;
   const manual = [...specs.value.inventories.keys()]
     .filter((environment) => syncPolicyOf(config, specs.value, environment) === 'manual')
     .sort();

@@ -7,6 +7,7 @@
  * Stopping: once `signal` aborts, nothing new is taken; the cycle in flight
  * sees the same signal (its run stops safely) and the loop ends after it.
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import type { Clock } from '../../engine/index.js';
 import type { Cycle, Trigger } from './ports.js';
 
@@ -58,7 +59,7 @@ export function startWatchLoop(options: WatchLoopOptions): WatchLoop {
       await clock.sleep(options.intervalMs, AbortSignal.any([signal, wake.signal]));
       wake = undefined;
     }
-    return 0;
+    return ExitCode.done;
   })();
 
   return { enqueue, done };

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordRun } from '../../gitops/deployed.js';
+import { recordRun } from '../../records/deploy/deployed.js';
 import {
   createGitSandbox,
   inventoryYaml,
   playbookYaml,
   type GitSandbox,
   type TestRepo,
-} from '../../gitops/testing/git-fixture.js';
-import { aRunRecord } from '../../gitops/testing/run-record.js';
+} from '../../records/testing/git-fixture.js';
+import { aRunRecord } from '../../records/testing/run-record.js';
 import { loadRepo } from '../../spec/repo.js';
 import { pendingRollouts } from './pending.js';
 

@@ -11,8 +11,8 @@
  *   otherwise                               → run at head
  */
 import { changedPlaybooks } from '../../gitops/changes.js';
-import { deployedCommit, runRecords } from '../../gitops/deployed.js';
-import type { RunRecord } from '../../gitops/run-record.js';
+import { deployedCommit, runRecords } from '../../records/deploy/deployed.js';
+import type { RunRecord } from '../../records/deploy/run-record.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import { changesCancelled } from './reverted.js';
 import { shortSha } from '../../core/sha.js';

@@ -6,7 +6,7 @@
 import type { Clock } from '../../engine/index.js';
 import type { Result } from '../../core/result.js';
 import type { PollOutcome } from '../../gitops/poll.js';
-import type { PendingRecord, PendingRolloutPlan } from '../../gitops/sync-refs.js';
+import type { PendingRecord, PendingRolloutPlan } from '../../records/sync/sync-refs.js';
 import type { SyncPolicy } from '../../spec/schema.js';
 import type { PushNotice } from '../../gitops/webhook.js';
 import type { AppFailure } from '../failure.js';

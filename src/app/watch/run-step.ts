@@ -5,6 +5,7 @@
  * once per reason and tried again next cycle. A run that ended badly is
  * alerted (`run-failed`).
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import type { CyclePorts, SaidLines, WatchRunRequest } from './ports.js';
 import type { WatchEventBody } from './events.js';
 import { sendAlert } from './notify.js';
@@ -41,7 +42,7 @@ export async function attemptRun(
   for (const key of [...state.said]) if (key.startsWith(blockedPrefix)) state.said.delete(key);
   const { runId, outcome } = done.value;
   emit({ type: 'run.ended', rollout, runId, cause, result: outcome.result, exitCode: outcome.exitCode });
-  if (outcome.exitCode !== 0) {
+  if (outcome.exitCode !== ExitCode.done) {
     await sendAlert(ports.notify, emit, {
       type: 'run-failed',
       rollout,

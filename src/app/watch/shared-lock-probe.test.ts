@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireRemoteLock } from '../../records/lock/remote-lock.js';
-import { createGitSandbox, type GitSandbox, type TestRepo } from '../../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../../records/testing/git-fixture.js';
 import { sharedLockProbe } from './shared-lock-probe.js';
 
 describe('the /metrics lock probe with the lock on the remote', () => {

@@ -6,7 +6,7 @@
 import { shortSha } from '../../core/sha.js';
 import { changedPlaybooks } from '../../gitops/changes.js';
 import { commitSubject, gitAt, isAncestor } from '../../records/git/git.js';
-import type { PendingRecord, PendingRolloutPlan, SyncRequest } from '../../gitops/sync-refs.js';
+import type { PendingRecord, PendingRolloutPlan, SyncRequest } from '../../records/sync/sync-refs.js';
 import type { Alert } from './notify.js';
 import type { PendingRollout } from './pending.js';
 import type { CycleConfig, CyclePorts } from './ports.js';

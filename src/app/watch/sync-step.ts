@@ -8,12 +8,13 @@
  *   a sync request (`lieutenant sync ENV`)  → the pending commit: run it, as any run (locks, freeze windows)
  *                                           → anything else: refused, with why
  *
- * Records live in refs (gitops/sync-refs.ts) pushed to the followed remote,
+ * Records live in refs (records/sync/sync-refs.ts) pushed to the followed remote,
  * with this watcher's presence, so a person can `lieutenant sync` from any clone.
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import { shortSha } from '../../core/sha.js';
 import { gitAt } from '../../records/git/git.js';
-import { appendSyncLog, shareSyncLog } from '../../gitops/sync-log.js';
+import { appendSyncLog, shareSyncLog } from '../../records/sync/sync-log.js';
 import {
   PendingRecord,
   SyncRequest,
@@ -27,7 +28,7 @@ import {
   requestRef,
   watcherRef,
   writeRecord,
-} from '../../gitops/sync-refs.js';
+} from '../../records/sync/sync-refs.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import type { SyncPolicy } from '../../spec/schema.js';
 import type { WatchEventBody } from './events.js';
@@ -89,9 +90,9 @@ export async function syncManual(
   const { repoDir } = config;
   const now = (): string => new Date(ports.clock.now()).toISOString();
   const touched: string[] = [];
-  if (cycle.environments.length === 0) return 0;
+  if (cycle.environments.length === 0) return ExitCode.done;
   let logged = false;
-  let exitCode = 0;
+  let exitCode: number = ExitCode.done;
   for (const environment of cycle.environments) {
     if (signal.aborted) break;
     await writeRecord(repoDir, watcherRef(environment), {

@@ -2,15 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../../engine/testing/manual-clock.js';
 import { okVoid } from '../../core/result.js';
 import { pollRemote } from '../../gitops/poll.js';
-import { readSyncLog } from '../../gitops/sync-log.js';
-import { PendingRecord, pendingRef, readRecord, requestRef } from '../../gitops/sync-refs.js';
+import { readSyncLog } from '../../records/sync/sync-log.js';
+import { PendingRecord, pendingRef, readRecord, requestRef } from '../../records/sync/sync-refs.js';
 import {
   createGitSandbox,
   inventoryYaml,
   playbookYaml,
   type GitSandbox,
   type TestRepo,
-} from '../../gitops/testing/git-fixture.js';
+} from '../../records/testing/git-fixture.js';
 import { loadHistory } from '../history-service.js';
 import { prepareSync, requestSync } from '../sync-service.js';
 import { createCycle } from './cycle.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { EnvironmentLock } from './lock-port.js';
 import { acquireRemoteLock, lockRef, readRemoteLock } from './remote-lock.js';
-import { createGitSandbox, type GitSandbox, type TestRepo } from '../../gitops/testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../testing/git-fixture.js';
 
 const holder = (runId: string) => ({ runId, rollout: 'web', operator: 'alice' });
 

@@ -1,6 +1,7 @@
 /**
  * Real temporary rollout repos for tests: `git init`, write files, commit.
- * Git behaviour is tested on real repositories, never on fakes (STYLE.md §9).
+ * Git behaviour is tested on real repositories, never on fakes: a fake git
+ * would agree with whatever we believe git does.
  */
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

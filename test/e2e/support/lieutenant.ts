@@ -6,7 +6,7 @@
  */
 import { runCli } from '../../../src/cli/main.js';
 import type { RunEvent, RunEventType, EventOf } from '../../../src/engine/index.js';
-import { readJournal } from '../../../src/adapters/journal/index.js';
+import { readJournal } from '../../../src/records/journal/index.js';
 import { journalPath, listRuns } from '../../../src/records/index.js';
 import type { RolloutRepo } from './rollout-repo.js';
 

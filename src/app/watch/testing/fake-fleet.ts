@@ -4,9 +4,9 @@
  * stays real. A run brings every host to the version its commit pins and
  * records itself in the repo (moving the deployed ref) as the real run does.
  */
-import { recordRun, deployedCommit } from '../../../gitops/deployed.js';
+import { recordRun, deployedCommit } from '../../../records/deploy/deployed.js';
 import { gitAt } from '../../../records/git/git.js';
-import { aRunRecord } from '../../../gitops/testing/run-record.js';
+import { aRunRecord } from '../../../records/testing/run-record.js';
 import type { RunResult } from '../../../engine/index.js';
 import { EXIT_CODE } from '../../../engine/index.js';
 import { ok, type Result } from '../../../core/result.js';
@@ -14,7 +14,7 @@ import type { AppFailure } from '../../failure.js';
 import type { RunDone } from '../../run-service.js';
 import type { HostStatus, StatusReport } from '../../status-service.js';
 import type { WatchRunRequest } from '../ports.js';
-import type { PendingRolloutPlan } from '../../../gitops/sync-refs.js';
+import type { PendingRolloutPlan } from '../../../records/sync/sync-refs.js';
 
 export interface FakeFleet {
   installed: Record<string, string>;

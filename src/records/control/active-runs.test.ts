@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listActiveRuns, registerActiveRun } from './active-runs.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { activeFile } from '../records/index.js';
+import { activeFile } from '../index.js';
 
 const run = (runId: string, startedAt = '2025-05-01T12:00:00.000Z') => ({
   runId,

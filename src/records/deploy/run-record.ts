@@ -4,7 +4,7 @@
  * other machines and older versions, so they are parsed, not trusted.
  */
 import { z } from 'zod';
-import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../engine/index.js';
+import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../../engine/index.js';
 
 export interface Approval {
   by: string;

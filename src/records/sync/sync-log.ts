@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { gitAt, identityFallback } from '../records/git/git.js';
+import { gitAt, identityFallback } from '../git/git.js';
 import type { SimpleGit } from 'simple-git';
 
 export const SYNC_NOTES_REF = 'refs/notes/lieutenant-sync';

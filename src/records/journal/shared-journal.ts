@@ -6,9 +6,9 @@
  * deletes it (its note on the commit says what it did).
  */
 import { mkdir, rename, readFile, writeFile } from 'node:fs/promises';
-import { journalPath, isRunId, runsDir } from '../records/index.js';
-import { fail, ok, type Result } from '../core/result.js';
-import { gitOut, gitRun } from '../records/git/git-run.js';
+import { journalPath, isRunId, runsDir } from '../index.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { gitOut, gitRun } from '../git/git-run.js';
 
 export const RUNS_PREFIX = 'refs/lieutenant/runs';
 

@@ -8,7 +8,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { activeDir, activeFile, controlDir, isAlive } from '../records/index.js';
+import { activeDir, activeFile, controlDir, isAlive } from '../index.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 const ActiveGate = z.object({

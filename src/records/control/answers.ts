@@ -11,12 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GateAnswer } from '../engine/index.js';
-import { fail, ok, type Result } from '../core/result.js';
-import { AnswerRecord } from '../records/answers/answer-record.js';
+import type { GateAnswer } from '../../engine/index.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { AnswerRecord } from '../answers/answer-record.js';
 import { listActiveRuns, type ActiveRunInfo } from './active-runs.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { ANSWER_FILE, controlDir } from '../records/index.js';
+import { ANSWER_FILE, controlDir } from '../index.js';
 
 export async function sendAnswer(
   repoDir: string,

@@ -1,5 +1,5 @@
 /** Builds a RunRecord for tests; only what a test cares about needs saying. */
-import type { RunRecord } from '../run-record.js';
+import type { RunRecord } from '../deploy/run-record.js';
 
 export function aRunRecord(overrides: Partial<RunRecord> & Pick<RunRecord, 'commit'>): RunRecord {
   return {

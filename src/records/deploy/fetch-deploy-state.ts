@@ -4,9 +4,9 @@
  * the fleet runs now) and their run notes (merged with ours). Two watchers
  * on two clones decide what is left to run from the same record this way.
  */
-import { fail, ok, type Result } from '../core/result.js';
-import { gitAt } from '../records/git/git.js';
-import { gitRun } from '../records/git/git-run.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { gitAt } from '../git/git.js';
+import { gitRun } from '../git/git-run.js';
 import { DEPLOYED_PREFIX, NOTES_REF, refExists } from './notes.js';
 import { mergeRemoteNotes } from './push-deploy-state.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../../engine/index.js';
-import { journalPath } from '../../records/index.js';
+import { journalPath } from '../index.js';
 import { openJournal, readJournal } from './index.js';
 
 let dir: string;

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { identityFallback } from '../records/git/git.js';
+import { identityFallback } from '../git/git.js';
 import { parseRunRecords } from './run-record.js';
 import type { RunRecord } from './run-record.js';
 

@@ -7,7 +7,7 @@
  * so `git log --notes=lieutenant` shows what ran, and both travel to the
  * shared remote with `pushDeployState`.
  */
-import { gitAt, resolveCommit } from '../records/git/git.js';
+import { gitAt, resolveCommit } from '../git/git.js';
 import { DEPLOYED_PREFIX, listNotes, mergeRecords, readNote, writeNote } from './notes.js';
 import { parseRunRecords } from './run-record.js';
 import type { RunRecord } from './run-record.js';

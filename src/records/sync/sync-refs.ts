@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { z } from 'zod';
-import { fail, ok, type Result } from '../core/result.js';
-import { gitAt, identityFallback, isAncestor } from '../records/git/git.js';
-import { DEPLOYED_PREFIX } from './notes.js';
+import { fail, ok, type Result } from '../../core/result.js';
+import { gitAt, identityFallback, isAncestor } from '../git/git.js';
+import { DEPLOYED_PREFIX } from '../deploy/notes.js';
 
 export const PENDING_PREFIX = 'refs/lieutenant/pending';
 export const REQUEST_PREFIX = 'refs/lieutenant/sync';

@@ -5,9 +5,9 @@
  * pushed wins (a rollback may move one backwards).
  */
 import type { SimpleGit } from 'simple-git';
-import { fail, ok } from '../core/result.js';
-import type { Result } from '../core/result.js';
-import { gitAt, identityFallback } from '../records/git/git.js';
+import { fail, ok } from '../../core/result.js';
+import type { Result } from '../../core/result.js';
+import { gitAt, identityFallback } from '../git/git.js';
 import { DEPLOYED_PREFIX, NOTES_REF, listNotes, mergeRecords, readNote, refExists, writeNote } from './notes.js';
 
 const INCOMING_NOTES = 'refs/notes/lieutenant-incoming';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { simpleGit } from 'simple-git';
 import { deployedCommit, deployedCommits, pushDeployState, recordRun, runRecords } from './deployed.js';
-import { createGitSandbox, twoReleases } from './testing/git-fixture.js';
-import type { GitSandbox, TestRepo } from './testing/git-fixture.js';
-import { aRunRecord } from './testing/run-record.js';
+import { createGitSandbox, twoReleases } from '../testing/git-fixture.js';
+import type { GitSandbox, TestRepo } from '../testing/git-fixture.js';
+import { aRunRecord } from '../testing/run-record.js';
 
 describe('deployed state in Git', () => {
   let sandbox: GitSandbox;

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { journalPath, runsDir } from '../records/index.js';
+import { journalPath, runsDir } from '../index.js';
 import { deleteSharedJournal, importSharedJournals, pushJournal } from './shared-journal.js';
-import { createGitSandbox, type GitSandbox, type TestRepo } from './testing/git-fixture.js';
+import { createGitSandbox, type GitSandbox, type TestRepo } from '../testing/git-fixture.js';
 
 const line = (event: Record<string, unknown>) => `${JSON.stringify(event)}\n`;
 const journalOf = (runId: string, environment: string, more = 0) =>
