@@ -14,6 +14,8 @@ import { readLock, type LockStatus } from '../records/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
 import { fetchSharedRecords } from './shared-records.js';
 import { loadRepo } from '../spec/repo.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { repositoryProblem } from '../records/git/git.js';
 import { badInput, specFailure, stateProblem, type AppFailure } from './failure.js';
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
@@ -113,6 +115,9 @@ export async function statusService(request: {
   fetchShared?: { onWarning: (message: string) => void };
 }): Promise<Result<StatusReport, AppFailure>> {
   const adapters = loadAdapters(); // while git reads the specs
+  // Before anything runs git in it: a --repo that is no checkout is bad input, as for every command.
+  const notRepo = await repositoryProblem(request.repoDir);
+  if (notRepo !== undefined) return { ok: false, error: badInput(notRepo) };
   if (request.fetchShared) {
     const warning = await fetchSharedRecords(request.repoDir, request.signal);
     if (warning) request.fetchShared.onWarning(warning);
@@ -288,4 +293,18 @@ async function syncStatusOf(
       : {}),
     ...(watcher ? { watcher: { watcher: watcher.watcher, at: watcher.at, present: isPresent(watcher, now) } } : {}),
   };
+}
+
+/**
+ * How `status` ends, for scripts: 1 when a host is unreachable, not serving or
+ * out of rotation (or a run's records are damaged); else 6 when anything
+ * differs from Git — drift, a rollout whose HEAD is not deployed, a commit
+ * pending a manual sync; else 0.
+ */
+export function statusExitCode(report: StatusReport): ExitCode {
+  if (report.environments.some((env) => env.problems.length > 0)) return ExitCode.rolloutFailed;
+  const differs =
+    report.hosts.some((host) => host.drift.length > 0) ||
+    report.environments.some((env) => env.pending.length > 0 || env.sync.pending !== undefined);
+  return differs ? ExitCode.differs : ExitCode.done;
 }

@@ -109,6 +109,25 @@ describe('lieutenant (the command line shell)', () => {
     }
   });
 
+  it.each([
+    ['status'],
+    ['history'],
+    ['validate'],
+    ['plan', 'web'],
+    ['run', 'web', '--yes'],
+    ['resume'],
+    ['approve'],
+    ['abort'],
+    ['revert'],
+    ['sync', 'production'],
+    ['watch', '--once'],
+  ])('exits 2, naming the directory, for %j in a --repo that does not exist', async (...argv) => {
+    const io = captureIo();
+    expect(await runCli(['--repo', '/nonexistent/rollouts', ...argv], io)).toBe(2);
+    expect(io.err()).toMatch(/\/nonexistent\/rollouts/);
+    expect(io.err()).not.toMatch(/internal error/);
+  });
+
   it('tells what the user can fix from what is a bug', () => {
     expect(describeFailure(new AbortError('no run is waiting', 'start one with lieutenant run web', 4))).toEqual({
       text: 'error: no run is waiting\nstart one with lieutenant run web\n',

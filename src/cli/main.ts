@@ -11,6 +11,10 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliContext, CliIo } from './context.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { describeFailure } from './errors.js';
+import { reportFailure } from './report.js';
+import { badInput } from '../app/failure.js';
+import { repoDirOf } from './context.js';
+import { repositoryProblem } from '../records/git/git.js';
 import { HELP_SETTINGS, HELP_WIDTH, useSynopsisUsage } from './usage.js';
 import { register as registerInit } from './init.js';
 import { register as registerImport } from './import.js';
@@ -45,6 +49,26 @@ export interface RunCliOptions {
  */
 export const STOPPABLE_COMMANDS: ReadonlySet<string> = new Set(['run', 'resume', 'watch', 'plan', 'status']);
 
+/**
+ * Commands that work in an existing rollout repo checkout: a --repo that is
+ * none (missing, not Git, bare) is bad input before the command starts,
+ * the same refusal for all of them. `init` makes one; `import` writes into a
+ * folder; completion and help read none.
+ */
+const REPO_COMMANDS: ReadonlySet<string> = new Set([
+  'validate',
+  'plan',
+  'run',
+  'approve',
+  'abort',
+  'revert',
+  'status',
+  'history',
+  'resume',
+  'watch',
+  'sync',
+]);
+
 /** Runs one invocation (`argv` without node and script) and returns its exit status. */
 export async function runCli(
   argv: readonly string[],
@@ -64,6 +88,14 @@ export async function runCli(
   const program = buildProgram(context);
   program.hook('preAction', (_program, command) => {
     if (STOPPABLE_COMMANDS.has(command.name())) options.onStoppableCommand?.();
+  });
+  program.hook('preAction', async (_program, command) => {
+    if (!REPO_COMMANDS.has(command.name())) return;
+    const problem = await repositoryProblem(repoDirOf(command, context));
+    if (problem === undefined) return;
+    // Reported as every command reports bad input; the CommanderError only ends the parse with exit 2.
+    reportFailure(badInput(problem), context);
+    throw new CommanderError(ExitCode.badInput, 'lieutenant.repository', problem);
   });
   try {
     await program.parseAsync(versionAlias(argv), { from: 'user' });

@@ -11,11 +11,13 @@ import { buildProgram } from './main.js';
 /** What each exit status means, as docs/commands.md says it. */
 const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   done: 'done, or nothing to do',
-  rolloutFailed: 'the rollout failed (rolled back, halted or degraded); status: something differs from Git',
+  rolloutFailed:
+    'the rollout failed (rolled back, halted or degraded); status: a host is unreachable, not serving or out of rotation',
   badInput: 'bad input (a spec, a flag, a repository, state on disk); nothing was changed on any host',
   aborted: 'stopped by an operator',
   locked: 'another run holds the environment’s lock',
   frozen: 'a freeze window of the inventory is open: no run started',
+  differs: 'status: every host serves, but the fleet differs from Git (drift, a rollout not deployed, a pending sync)',
   internal: 'a bug in Lieutenant (the error says how to report it)',
   interrupted: 'a third Ctrl-C: exited at once, steps in flight abandoned (lieutenant resume brings hosts back)',
 };

@@ -1,9 +1,8 @@
 /** `lieutenant status [ENV] [--json]`: installed vs deployed versions, drift, rotation, lock, last run. */
 import type { Command } from 'commander';
-import { statusService } from '../app/status-service.js';
+import { statusExitCode, statusService } from '../app/status-service.js';
 import { statusText } from '../ui/status-text.js';
 import { repoDirOf, type CliContext } from './context.js';
-import { ExitCode } from '../core/exit-codes.js';
 import { reportFailure } from './report.js';
 import { examples } from './usage.js';
 
@@ -20,7 +19,8 @@ export function register(program: Command, context: CliContext): void {
     )
     .description(
       'what runs where: installed vs deployed versions, drift, hosts out of rotation, the last run; ' +
-        'exits 1 when a host is unreachable or not serving',
+        'exits 1 when a host is unreachable, not serving or out of rotation, 6 when the fleet differs from Git ' +
+        '(drift, a rollout not deployed, a pending sync)',
     )
     .option('--json', 'one JSON object per line: hosts, then environments')
     .option(
@@ -43,7 +43,6 @@ export function register(program: Command, context: CliContext): void {
       } else {
         io.stdout.write(`${statusText(report.value).join('\n')}\n`);
       }
-      // A fleet with a host unreachable or out of rotation is not fine, whatever else the report says.
-      if (report.value.environments.some((env) => env.problems.length > 0)) context.setExitCode(ExitCode.rolloutFailed);
+      context.setExitCode(statusExitCode(report.value));
     });
 }

@@ -124,7 +124,9 @@ describe('lieutenant watch flags', () => {
     try {
       const io = captureIo();
       expect(await runCli(['watch', '--once', '--repo', dir], io, { cwd: dir })).toBe(2);
-      expect(io.err()).toBe(`lieutenant: ${dir} is not a Git repository (--repo DIR names the rollout repo)\n`);
+      expect(io.err()).toBe(
+        `lieutenant: rollout repo ${dir}: not a git repository (run "git init" there, or give the rollout repo with --repo DIR)\n`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -16,6 +16,8 @@ export const ExitCode = {
   locked: 4,
   /** A freeze window of the inventory is open: no run started (app/freeze/guard.ts). */
   frozen: 5,
+  /** `status`: every host serves, but the fleet is not what Git says (drift, a rollout not deployed, a pending sync). */
+  differs: 6,
   internal: 70,
   /** Killed by a third Ctrl-C: the shell's 128 + SIGINT, without waiting for anything. */
   interrupted: 130,

@@ -43,6 +43,8 @@ describe('status and revert against the fleet', () => {
     expect(pick(status, 'installed')).toEqual(each({ demo: '1.1' }));
     expect(pick(status, 'expected')).toEqual(each({ demo: '1.1' }));
     expect((await repo.git('rev-parse', 'refs/lieutenant/deployed/staging/web')).trim()).toBe(release);
+    const clean = await runLieutenantProcess(['status'], { repo });
+    expect(clean.code, `status exits 0: the fleet is what Git says\n${clean.output}`).toBe(0);
 
     // When: someone installs 2.0 by hand on one host
     const drifted = hosts[3] ?? 'web-04';
@@ -59,7 +61,7 @@ describe('status and revert against the fleet', () => {
     expect(status[drifted]?.expected).toEqual({ demo: '1.1' });
     expect(pick(status, 'outOfRotation')).toEqual(each(false));
     const text = await runLieutenantProcess(['status'], { repo });
-    expect(text.code, text.output).toBe(0);
+    expect(text.code, 'status exits 6: every host serves, but one differs from Git').toBe(6);
     const driftLines = text.stdout.split('\n').filter((line) => line.includes('DRIFT'));
     expect(driftLines, text.stdout).toEqual([expect.stringMatching(new RegExp(`${drifted} +apt +demo 2\\.0 ≠ 1\\.1`))]);
 

@@ -18,15 +18,22 @@ function lines(stdout: string): Array<Record<string, unknown>> {
 
 /**
  * `status --json`: host name → its status line. Fails the test unless the
- * command exits 0, or 1 exactly when it reports a problem (a host
- * unreachable or out of rotation).
+ * command exits as documented for what it reports: 1 with a problem (a host
+ * unreachable or out of rotation), else 6 when something differs from Git
+ * (drift, a rollout not deployed, a pending sync), else 0.
  */
 export async function statusHosts(repo: Pick<RolloutRepo, 'dir'>): Promise<Record<string, HostStatus>> {
   const status = await runLieutenant(['status', '--json'], { repo });
   const environments = lines(status.stdout).filter((line) => line.type === 'environment');
-  const problems = environments.flatMap((env) => (env.problems as string[] | undefined) ?? []);
-  expect(status.code, status.output).toBe(problems.length > 0 ? 1 : 0);
   const hosts = lines(status.stdout).filter((line) => line.type === 'host') as unknown as HostStatus[];
+  const problems = environments.flatMap((env) => (env.problems as string[] | undefined) ?? []);
+  const differs =
+    hosts.some((host) => host.drift.length > 0) ||
+    environments.some(
+      (env) =>
+        ((env.pending as string[]) ?? []).length > 0 || (env.sync as { pending?: unknown }).pending !== undefined,
+    );
+  expect(status.code, status.output).toBe(problems.length > 0 ? 1 : differs ? 6 : 0);
   return Object.fromEntries(hosts.map((host) => [host.host, host]));
 }
 
