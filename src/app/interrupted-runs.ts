@@ -25,7 +25,9 @@ export async function findInterrupted(repoDir: string): Promise<Result<Interrupt
   if (problem) return { ok: false, error: problem };
   const active = new Set((await listActiveRuns(repoDir)).map((run) => run.runId));
   const finished = new Set(
-    (await runRecords(repoDir)).filter((record) => record.hostsOut.length === 0).map((record) => record.runId),
+    (await runRecords(repoDir))
+      .filter((record) => record.hostsOut.length === 0 && record.waitingAfterBatch === undefined)
+      .map((record) => record.runId),
   );
   const found: Interrupted = { points: [], warnings: [] };
   for (const runId of await listRuns(repoDir)) {

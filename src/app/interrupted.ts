@@ -6,7 +6,7 @@
  * `resume` finishes exactly that.
  */
 import type { EventOf, RunEvent } from '../engine/index.js';
-import type { Versions } from '../engine/index.js';
+import type { Versions, WaitingGate } from '../engine/index.js';
 import { rollbackTarget } from '../engine/index.js';
 import { foldJournal } from './journal-fold.js';
 
@@ -30,18 +30,23 @@ export interface ResumePoint {
    * these the run had drained, the fleet says (resumeFacts).
    */
   inFlight: string[];
+  /** Going forward, it stood after a batch whose gates were not answered: resuming asks them first. */
+  waitingGate?: WaitingGate;
 }
 
 /** undefined when the run finished with every host in rotation (nothing to resume) or never started. */
 export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefined {
   const fold = foldJournal(events);
   if (!fold) return undefined;
-  const { started, finished: ended, last } = fold;
-  if (ended && ended.hostsOut.length === 0) return undefined;
+  const { started, finished: ended, last, waitingGate } = fold;
+  // A run stopped at a gate (or before it) left a batch nobody approved: it is not finished either.
+  if (ended && ended.hostsOut.length === 0 && !waitingGate) return undefined;
 
-  const lastStep = ended
-    ? `${ended.result} with ${ended.hostsOut.map((out) => out.host).join(', ')} out of rotation`
-    : `${'host' in last ? `${last.host} ` : ''}${last.type} (${fold.batch})`;
+  const lastStep = waitingGate
+    ? describeWaiting(waitingGate)
+    : ended
+      ? `${ended.result} with ${ended.hostsOut.map((out) => out.host).join(', ')} out of rotation`
+      : `${'host' in last ? `${last.host} ` : ''}${last.type} (${fold.batch})`;
   // A halted run left its failed hosts out on purpose, the rest of its batch healthy in rotation: only those come back.
   const halted = ended?.result === 'halted';
   const rollbackTargets: ResumePoint['rollbackTargets'] = {};
@@ -63,7 +68,15 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint | undefine
     before: Object.fromEntries(fold.before),
     lastStep,
     inFlight: !ended && batchOpen(events) ? fold.batchHosts : [],
+    ...(waitingGate && !fold.rollingBack && !halted ? { waitingGate } : {}),
   };
+}
+
+/** "the pause gate after batch 1/2", as people read where a run stopped. */
+function describeWaiting({ at, batch, batches }: WaitingGate): string {
+  const after = `after batch ${batch.index}/${batches}`;
+  if (at === 'pause') return `the pause gate ${after}`;
+  return at === 'analysis' ? `the analysis ${after}` : `the analysis gate ${after}`;
 }
 
 function batchOpen(events: readonly RunEvent[]): boolean {

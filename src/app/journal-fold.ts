@@ -8,7 +8,8 @@
  * A resumed run appends a second part (a second `run.started`) to the same
  * journal, continuing the seq: only the last part's end counts.
  */
-import type { EventOf, HostOut, RunEvent, Versions } from '../engine/index.js';
+import type { EventOf, HostOut, RunEvent, Versions, WaitingGate } from '../engine/index.js';
+import type { Plan } from '../plan/types.js';
 import {
   analysisSummaries,
   type AnalysisSummary,
@@ -46,6 +47,8 @@ export interface RunFold {
   batch: string;
   /** The interrupted run this one continued (never itself). */
   resumes?: string;
+  /** The run had finished a batch and not yet had its gates answered (measuring, waiting, or stopped there). */
+  waitingGate?: WaitingGate;
 }
 
 /** undefined when the journal has no `run.started`: nothing happened worth folding. */
@@ -65,11 +68,21 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
   let batchHosts: string[] = [];
   let rollingBack = false;
   let batch = 'before the first batch';
+  // Batch numbers are of the part's own plan: a resumed part plans again.
+  let plan: Plan | undefined = started.plan;
+  let waitingGate: WaitingGate | undefined;
   for (const event of events) {
     switch (event.type) {
+      case 'run.started':
+        plan = event.plan;
+        break;
       case 'batch.started':
         batchHosts = event.hosts;
         batch = `batch ${event.batch}/${event.batches}`;
+        waitingGate = undefined;
+        break;
+      case 'batch.finished':
+        waitingGate = event.ok ? gateAfter(plan, event.batch, 'analysis') : undefined;
         break;
       case 'host.drain.started':
         out.add(event.host);
@@ -119,11 +132,22 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
           ...(during === undefined ? {} : { during }),
         });
         if (decision === 'abort') rollingBack = true;
+        if (during === undefined) waitingGate = undefined;
         break;
       }
       // A failed analysis is a failed batch: interrupted before its rollback began, resume still rolls it back.
       case 'analysis.finished':
         if (event.action === 'fail' && started.plan?.strategy?.onFailure === 'rollback') rollingBack = true;
+        waitingGate =
+          event.action === 'continue'
+            ? gateAfter(plan, event.batch, 'pause')
+            : event.action === 'ask' && waitingGate
+              ? {
+                  ...waitingGate,
+                  at: 'analysis-gate',
+                  analysis: { verdict: event.verdict, reason: event.reason, metrics: event.metrics },
+                }
+              : undefined;
         break;
       default:
         break;
@@ -146,7 +170,19 @@ export function foldJournal(events: readonly RunEvent[]): RunFold | undefined {
     before,
     batch,
     ...(resumes !== undefined && resumes !== started.runId ? { resumes } : {}),
+    ...(waitingGate ? { waitingGate } : {}),
   };
+}
+
+/** What is still to be asked after a batch of `plan`, from `from` on; undefined: nothing (no analysis, no pause). */
+function gateAfter(plan: Plan | undefined, index: number, from: 'analysis' | 'pause'): WaitingGate | undefined {
+  // Journals outlive versions of Lieutenant: a plan without batches asks nothing.
+  const batch = plan?.batches?.find((b) => b.index === index);
+  if (!plan || !batch) return undefined;
+  if (from === 'analysis' && batch.analysis) return { batch, batches: plan.batches.length, at: 'analysis' };
+  return batch.gate?.kind === 'none' || batch.gate === undefined
+    ? undefined
+    : { batch, batches: plan.batches.length, at: 'pause' };
 }
 
 /** A finished run's events, as the RunRecord noted on its commit in Git. */
@@ -168,5 +204,6 @@ export function runRecordOf(events: readonly RunEvent[]): RunRecord | undefined 
     hostsOut: finished.hostsOut,
     approvals: fold.approvals,
     analyses: fold.analyses,
+    ...(fold.waitingGate ? { waitingAfterBatch: fold.waitingGate.batch.index } : {}),
   };
 }

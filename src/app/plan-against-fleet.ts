@@ -10,7 +10,8 @@ import { observeFleet, type Observation, type PackageManagers } from '../engine/
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
 import { planRollout } from '../plan/planner.js';
-import type { FleetFacts, FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
+import type { CordonNote, FleetFacts, FreezeAllowance, Plan, PlanOptions } from '../plan/types.js';
+import { cordonsOf } from './cordon-service.js';
 import type { Rollout } from '../spec/model.js';
 import { badInput, type AppFailure } from './failure.js';
 import type { ResumePoint } from './interrupted.js';
@@ -98,9 +99,10 @@ export function planWithFacts(
   rollout: Rollout,
   facts: FleetFacts,
   interrupted: InterruptedFacts,
-  options: { plan?: PlanOptions; freeze?: FreezeAllowance } = {},
+  options: { plan?: PlanOptions; freeze?: FreezeAllowance; cordoned?: Record<string, CordonNote> } = {},
 ): Plan {
-  const plan = planRollout(rollout, resumeFacts(facts, interrupted), {
+  const withCordons = options.cordoned ? { ...facts, cordoned: options.cordoned } : facts;
+  const plan = planRollout(rollout, resumeFacts(withCordons, interrupted), {
     ...options.plan,
     ...(interrupted.point?.mode === 'rollback' ? { purpose: 'rollback' as const } : {}),
   });
@@ -122,7 +124,13 @@ export async function planAgainstFleet(
   rollout: Rollout,
   world: World,
   interrupted: InterruptedFacts,
-  options: { plan?: PlanOptions; freeze?: FreezeAllowance; signal: AbortSignal },
+  options: {
+    plan?: PlanOptions;
+    freeze?: FreezeAllowance;
+    signal: AbortSignal;
+    /** Where cordons are read (the remote's, fetched first); `include`: `--include-cordoned`. Absent: none. */
+    cordons?: { repoDir: string; include?: boolean };
+  },
 ): Promise<Result<FleetPlan, AppFailure>> {
   const tooMany = await checkOpenFiles(rollout, world);
   if (tooMany) return { ok: false, error: tooMany };
@@ -130,7 +138,15 @@ export async function planAgainstFleet(
   // Through the surveying managers: reading a host and checking its repositories is one remote command.
   const observed = await observe(rollout, { ...world, packageManagers: early.packageManagers }, options.signal);
   if (!observed.ok) return observed;
-  const plan = planWithFacts(rollout, observed.value.facts, interrupted, options);
+  const cordons =
+    options.cordons && !options.cordons.include
+      ? await cordonsOf(options.cordons.repoDir, rollout, Date.now(), { signal: options.signal })
+      : undefined;
+  const plan = planWithFacts(rollout, observed.value.facts, interrupted, {
+    ...options,
+    ...(cordons ? { cordoned: cordons.cordoned } : {}),
+  });
+  if (cordons?.warning) plan.warnings.push(cordons.warning);
   return ok({
     plan,
     observation: observed.value,

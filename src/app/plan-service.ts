@@ -22,6 +22,8 @@ export interface PlanRequest {
   playbook: string;
   rev?: string;
   signal: AbortSignal;
+  /** `--include-cordoned`: plan cordoned hosts like any other. */
+  includeCordoned?: boolean;
 }
 
 export interface Planned {
@@ -61,6 +63,7 @@ export async function planService(
   try {
     const planned = await planAgainstFleet(rollout, world, interrupted, {
       signal: request.signal,
+      cordons: { repoDir: request.repoDir, include: request.includeCordoned === true },
       ...(freeze.ok && freeze.value ? { freeze: freeze.value } : {}),
     });
     if (!planned.ok) return planned;

@@ -41,6 +41,8 @@ export interface RunViews {
   pushTo?: string;
   /** The lock on the shared remote (`--remote`, `--lease`); default origin, none without a remote. */
   coordination?: Coordination;
+  /** `--include-cordoned`: cordoned hosts are run like any other (the operator means it). */
+  includeCordoned?: boolean;
 }
 
 /** The views, plus what the command chose: plan options, the adapters it started loading. */
@@ -101,6 +103,7 @@ export async function openRunSession(
     closers.push(() => world.shells.closeAll());
     const planned = await planAgainstFleet(rollout, world, continuation, {
       signal: views.force,
+      cordons: { repoDir, include: views.includeCordoned === true },
       ...(views.planOptions ? { plan: views.planOptions } : {}),
       ...(views.freezeAllowance ? { freeze: views.freezeAllowance } : {}),
     });
@@ -185,6 +188,7 @@ export async function openRunSession(
         refusals: answers.value.refusals,
         pollMs: views.pollMs,
         ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1 } : {}),
+        ...(point?.waitingGate && point.mode === 'forward' ? { waitingGate: point.waitingGate } : {}),
         listeners: [
           (event) => events.push(event),
           announceGates(active, views.onWarning, answers.value.gateRules),
@@ -220,7 +224,8 @@ export async function closeRunSession(views: SessionViews, session: RunSession, 
         `the run is recorded locally but ${pushed.error.message}${pushed.error.detail ? `: ${pushed.error.detail}` : ''}`,
       );
   }
-  await session.sharing?.finish(outcome.hostsOut.length);
+  // A run stopped at a gate is resumed there, by whichever clone: its shared journal stays.
+  await session.sharing?.finish(outcome.hostsOut.length === 0 && record?.waitingAfterBatch === undefined);
 }
 
 /** Ends the journals of runs a revert replaced, once every host is back: nothing will resume them. */

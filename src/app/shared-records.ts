@@ -10,6 +10,7 @@ import { fetchRunNotes } from '../records/deploy/fetch-deploy-state.js';
 import { fetchSyncLog } from '../records/sync/sync-log.js';
 import { adoptRemoteDeployed, fetchSyncRefs } from '../records/sync/sync-refs.js';
 import { lockRemoteOf } from './shared-run.js';
+import { fetchCordons } from '../records/cordons/cordon-store.js';
 
 /** A warning when the remote could not be read, else undefined. */
 export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -20,6 +21,7 @@ export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal):
     () => adoptRemoteDeployed(repoDir, from, signal),
     () => fetchRunNotes(repoDir, from),
     () => fetchSyncRefs(repoDir, from, signal),
+    () => fetchCordons(repoDir, from, signal),
   ];
   for (const step of steps) {
     const fetched = await step();

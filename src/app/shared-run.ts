@@ -119,8 +119,8 @@ export interface JournalSharing {
    * whoever finishes the run knows which hosts may be out.
    */
   wrap(journal: Journal): Journal;
-  /** Waits for the pushes under way; then, when every host is back, deletes the shared journal. */
-  finish(hostsOut: number): Promise<void>;
+  /** Waits for the pushes under way; then, when the run is over (every host back, no gate left to ask), deletes the shared journal. */
+  finish(over: boolean): Promise<void>;
 }
 
 /** One push at a time; a push queued behind it reads the file when it starts, so it covers every event before it. */
@@ -155,9 +155,9 @@ export function shareJournal(
         if (SHARED_AT.has(event.type)) await push();
       },
     }),
-    finish: async (hostsOut) => {
+    finish: async (over) => {
       await pushing;
-      if (hostsOut === 0) await deleteSharedJournal(repoDir, remote, runId);
+      if (over) await deleteSharedJournal(repoDir, remote, runId);
     },
   };
 }

@@ -31,6 +31,7 @@ function environment(overrides: Partial<EnvironmentStatus> = {}): EnvironmentSta
     problems: [],
     freeze: {},
     sync: { policy: 'automatic' },
+    cordons: [],
     ...overrides,
   };
 }

@@ -36,6 +36,7 @@ function meetsPin(manager: PackageManagerKind, installed: string | null, pin: st
   return installed !== null && compareVersions(manager, installed, pin) === 0;
 }
 import { freezeWindow } from '../spec/freeze.js';
+import { listCordons, type Cordon } from './cordon-service.js';
 import { activeWindows, nextWindow, type WindowSpan } from './freeze/windows.js';
 import { checkOpenFiles } from './open-files.js';
 
@@ -72,6 +73,8 @@ export interface EnvironmentStatus {
   freeze: { now?: FreezeSpan; next?: FreezeSpan };
   /** The inventory's sync policy, and under manual what a watcher holds as pending (this clone's refs, as last fetched). */
   sync: SyncStatus;
+  /** Hosts, groups or the whole environment left alone by runs: who, why, since, until. */
+  cordons: Cordon[];
 }
 
 export interface SyncStatus {
@@ -161,6 +164,7 @@ export async function statusService(request: {
         repo.value.inventories.get(environment)?.spec.sync ?? 'automatic',
         request.now ?? Date.now(),
       ),
+      cordons: await listCordons(request.repoDir, environment, request.now ?? Date.now()),
     };
     const playbooks = [...repo.value.playbooks]
       .filter(([, p]) => p.spec.inventory === environment)

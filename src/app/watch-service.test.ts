@@ -14,7 +14,7 @@ import {
   type TestRepo,
 } from '../records/testing/git-fixture.js';
 import { deployedCommit } from '../records/deploy/deployed.js';
-import { signBody } from '../gitops/webhook.js';
+import { signBody } from './watch/listener/webhook.js';
 import { waitFor } from '../../test/fleet/wait.js';
 import type { WatchEvent } from './watch/events.js';
 import { watchService, type WatchRequest } from './watch-service.js';

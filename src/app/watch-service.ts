@@ -24,8 +24,8 @@ import {
   type PushNotice,
   type WebhookOptions,
   type WebhookServer,
-} from '../gitops/webhook.js';
-import { readWebhookSecret } from '../gitops/webhook-secret.js';
+} from './watch/listener/webhook.js';
+import { readWebhookSecret } from './watch/listener/webhook-secret.js';
 import { badInput, type AppFailure } from './failure.js';
 import { runService } from './run-service.js';
 import { statusService } from './status-service.js';
@@ -41,6 +41,7 @@ import { sharedLockProbe } from './watch/shared-lock-probe.js';
 import { createWatchMetrics, type WatchMetrics } from './watch/metrics.js';
 import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
+import { listCordons, refreshCordons } from './cordon-service.js';
 import { fetchDeployState } from '../records/deploy/fetch-deploy-state.js';
 import type { Rollout } from '../spec/model.js';
 import { announcePending, pendingPlan } from './pending-plan.js';
@@ -132,6 +133,7 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
           lockRemote !== undefined ? sharedLockProbe(request.repoDir, lockRemote) : localLockProbe(request.repoDir),
         health,
         now: () => clock.now(),
+        cordons: (environment) => listCordons(request.repoDir, environment, clock.now()),
       })
     : undefined;
   const emit = eventEmitter(
@@ -176,7 +178,11 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
       }),
     plan: ({ rollout, rev }, signal) => pendingPlan(request.repoDir, { rollout, rev }, signal),
     announce: (pending) => announcePending(request.repoDir, pending),
-    status: (signal) => statusService({ repoDir: request.repoDir, signal }),
+    // Cordons are read from the remote first: one set in any clone keeps this watcher's drift alerts and self-heal off.
+    status: async (signal) => {
+      await refreshCordons(request.repoDir, signal);
+      return statusService({ repoDir: request.repoDir, signal });
+    },
     notify: request.notifyUrl === undefined ? undefined : httpNotifier(request.notifyUrl),
   };
 

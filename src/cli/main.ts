@@ -20,6 +20,7 @@ import { register as registerInit } from './init.js';
 import { register as registerImport } from './import.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerPlan } from './plan.js';
+import { register as registerDiff } from './diff.js';
 import { register as registerRun } from './run.js';
 import { register as registerResume } from './resume.js';
 import { register as registerStatus } from './status.js';
@@ -29,6 +30,7 @@ import { register as registerApprove } from './approve.js';
 import { register as registerAbort } from './abort.js';
 import { register as registerWatch } from './watch.js';
 import { register as registerSync } from './sync.js';
+import { register as registerCordon } from './cordon.js';
 import { registerHelp, versionAlias } from './help.js';
 import { registerCompletion } from './completion.js';
 
@@ -129,6 +131,7 @@ export function buildProgram(context: CliContext): Command {
   registerImport(program, context);
   registerValidate(program, context);
   registerPlan(program, context);
+  registerDiff(program, context);
   registerRun(program, context);
   registerApprove(program, context);
   registerAbort(program, context);
@@ -138,6 +141,7 @@ export function buildProgram(context: CliContext): Command {
   registerResume(program, context);
   registerWatch(program, context);
   registerSync(program, context);
+  registerCordon(program, context);
   registerCompletion(program, context);
   registerHelp(program);
 

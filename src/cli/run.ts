@@ -25,6 +25,8 @@ export interface RunFlags extends FreezeFlags, LockFlags {
   rev: string;
   /** `--push [REMOTE]`: true for the default remote (origin). */
   push?: boolean | string;
+  /** `--include-cordoned`: run cordoned hosts too. */
+  includeCordoned?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -43,7 +45,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--yes', 'approve pause gates automatically (never skips a health gate)')
     .option('--json', 'one JSON object per line: events, then a summary')
     .option('--rev <rev>', 'the revision to run', 'HEAD')
-    .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)');
+    .option('--push [remote]', 'push the run note and the deployed ref to the remote afterwards (default origin)')
+    .option('--include-cordoned', 'run cordoned hosts like any other (you mean it)');
   addFreezeFlags(addLockFlags(command)).action(async (playbook: string, flags: RunFlags, command: Command) => {
     context.setExitCode(await runCommand(repoDirOf(command, context), playbook, flags, context));
   });
@@ -57,7 +60,14 @@ export async function runCommand(
 ): Promise<number> {
   const override = freezeOverride(flags);
   return watchRun(flags, context, (views) =>
-    runService({ repoDir, playbook, rev: flags.rev, ...views, ...(override ? { freeze: { override } } : {}) }),
+    runService({
+      repoDir,
+      playbook,
+      rev: flags.rev,
+      ...views,
+      includeCordoned: flags.includeCordoned === true,
+      ...(override ? { freeze: { override } } : {}),
+    }),
   );
 }
 

@@ -11,7 +11,7 @@ import type { BatchPlan } from '../plan/types.js';
 import type { AnalysisSettings, MetricSettings } from '../spec/model.js';
 import type { MetricReport } from './events.js';
 import type { AnalysisScope, MetricWindow } from './ports.js';
-import { groupOf, hostOf, type RunEnv } from './run-env.js';
+import { batchesOf, groupOf, hostOf, type RunEnv } from './run-env.js';
 
 export interface AnalysisOutcome {
   verdict: AnalysisPhase;
@@ -27,7 +27,7 @@ export async function analyseBatch(
   settings: AnalysisSettings,
   env: RunEnv,
 ): Promise<AnalysisOutcome | 'stopped'> {
-  const batches = env.plan.batches.length;
+  const batches = batchesOf(env, batch);
   const { stop } = env.control;
   await env.emit({
     type: 'analysis.started',

@@ -95,6 +95,20 @@ export async function rollBackBatch(batch: BatchPlan, result: BatchResult, env: 
 }
 
 /**
+ * A batch an interrupted run finished before it stopped at its gate: each
+ * host done, changed from the versions its journal recorded. A host without
+ * that record is not rolled back (nothing says what it had).
+ */
+export function finishedBatch(batch: BatchPlan, env: RunEnv): BatchResult {
+  const outcomes = new Map<string, HostOutcome>();
+  for (const name of batch.hosts) {
+    const { before } = hostOf(env, name);
+    outcomes.set(name, { kind: 'done', changed: before !== undefined, before: before ?? {} });
+  }
+  return { outcomes, failed: false };
+}
+
+/**
  * The versions to roll a host back to: what it had before this run touched it
  * (read on the host), else what the plan saw. A package the release newly
  * installed (null before) is removed again.

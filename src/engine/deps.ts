@@ -11,7 +11,23 @@ import type {
   PackageManagers,
   RemoteShells,
 } from './ports.js';
-import type { RunEventListener } from './events.js';
+import type { MetricReport, RunEventListener } from './events.js';
+import type { BatchPlan } from '../plan/types.js';
+import type { AnalysisPhase } from '../core/analysis.js';
+
+/**
+ * Where an interrupted run stood after a batch it had finished: measuring the
+ * batch's analysis, at the analysis gate with these measurements, or at the
+ * pause gate. Resuming asks there again before any other host is touched.
+ */
+export interface WaitingGate {
+  /** As the interrupted run planned it: its index and `batches` count are of that plan. */
+  batch: BatchPlan;
+  batches: number;
+  at: 'analysis' | 'analysis-gate' | 'pause';
+  /** At the analysis gate: what the person is asked about. */
+  analysis?: { verdict: AnalysisPhase; reason: string; metrics: MetricReport[] };
+}
 
 export interface EngineDeps {
   shells: RemoteShells;
@@ -67,4 +83,6 @@ export interface RunControl {
   firstSeq?: number;
   /** Set when this run continues an interrupted one. */
   resumes?: string;
+  /** The interrupted run was after a batch, before its gates were answered: ask them first. */
+  waitingGate?: WaitingGate;
 }

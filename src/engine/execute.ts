@@ -8,9 +8,9 @@
 import { shortSha } from '../core/sha.js';
 import type { BatchPlan, Plan } from '../plan/types.js';
 import { Availability } from './availability.js';
-import { runBatch, type BatchResult } from './batch.js';
+import { finishedBatch, runBatch, type BatchResult } from './batch.js';
 import { endRun, type RunEnd, type RunEnding } from './batch-end.js';
-import { abortAnswer, type EngineDeps, type RunControl } from './deps.js';
+import { abortAnswer, type EngineDeps, type RunControl, type WaitingGate } from './deps.js';
 import { createEmitter } from './emitter.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { analyseBatch } from './analysis.js';
@@ -18,8 +18,9 @@ import { analysisGate, answerWho, pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
-import type { RunEnv } from './run-env.js';
+import { batchesOf, type RunEnv } from './run-env.js';
 import { afterSteps, runRunSteps } from './run-level-steps.js';
+import { cordonText, cordonedHosts } from '../plan/planner.js';
 
 export interface RunOutcome {
   result: RunResult;
@@ -108,7 +109,12 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
 /** The one end of every run: the `after` steps, the result as a rollback sees it, `run.finished`. */
 async function finishRun(env: RunEnv, end: RunEnd, started: number): Promise<RunOutcome> {
   const { plan, availability } = env;
-  const { reached, message } = await runAfterSteps(env, end);
+  const afterStepsRan = await runAfterSteps(env, end);
+  const { reached } = afterStepsRan;
+  // Never silently: whoever reads the summary learns which hosts this run left alone.
+  const cordoned = cordonedHosts(plan).map(({ host, cordon }) => cordonText(host, cordon));
+  const message =
+    cordoned.length > 0 ? `${afterStepsRan.message}; skipped ${cordoned.join(', ')}` : afterStepsRan.message;
   const result =
     plan.purpose === 'rollback' && (reached === 'succeeded' || reached === 'nothing-to-do') ? 'rolled-back' : reached;
   const hostsOut: HostOut[] = plan.groups.flatMap((group) =>
@@ -136,7 +142,13 @@ async function runAfterSteps(env: RunEnv, end: RunEnd): Promise<{ reached: RunRe
 /** Preflight, the `before` steps, then every batch with its analysis and gate. */
 async function runBatches(env: RunEnv): Promise<RunEnd> {
   const { plan, deps, control, emit } = env;
-  if (plan.batches.length === 0) {
+  // An interrupted run that stood at a gate asks it again before any other host is touched.
+  const waiting = control.waitingGate;
+  if (waiting) {
+    const { batch, at, analysis } = waiting;
+    const ending = await askGates(batch, finishedBatch(batch, env), env, at, analysis);
+    if (ending) return endRun(ending, env);
+  } else if (plan.batches.length === 0) {
     return { result: 'nothing-to-do', message: `every host already matches ${shortSha(plan.commit.sha)}` };
   }
   const checked = await preflight(plan, deps, control.force);
@@ -189,18 +201,32 @@ async function judgeBatch(batch: BatchPlan, result: BatchResult, env: RunEnv): P
   if (result.failed) return { kind: 'host-failed', batch, result };
   await emit({ type: 'batch.finished', batch: batch.index, batches: of, ok: true });
   if (control.stop.aborted) return { kind: 'stopped', message: `stopped after batch ${batch.index}/${of}` };
+  return askGates(batch, result, env, 'analysis');
+}
 
-  // The batch is back in rotation: judge it by its metrics before anyone is asked to go on.
-  if (batch.analysis) {
-    const judged = await analyseBatch(batch, batch.analysis, env);
+/**
+ * The batch is back in rotation: judge it by its metrics before anyone is
+ * asked to go on, then ask its gate — from `at` on, where an interrupted run
+ * left off (`measured`: the analysis its gate asks about).
+ */
+async function askGates(
+  batch: BatchPlan,
+  result: BatchResult,
+  env: RunEnv,
+  at: WaitingGate['at'],
+  measured?: WaitingGate['analysis'],
+): Promise<RunEnding | undefined> {
+  const of = batchesOf(env, batch);
+  if (batch.analysis && at !== 'pause') {
+    const judged = measured ?? (await analyseBatch(batch, batch.analysis, env));
     if (judged === 'stopped')
       return { kind: 'stopped', message: `stopped during the analysis after batch ${batch.index}/${of}` };
-    if (judged.action === 'fail') {
+    if ('action' in judged && judged.action === 'fail') {
       const why = `batch ${batch.index} failed its analysis (${judged.verdict}: ${judged.reason})`;
       return { kind: 'analysis-failed', batch, result, why };
     }
     // A person who looked at this batch at its analysis gate is not asked the same thing again at its pause gate.
-    if (judged.action === 'ask')
+    if (!('action' in judged) || judged.action === 'ask')
       return answered(await analysisGate(batch, judged, env), batch, result, 'the analysis gate');
   }
   return answered(await pauseGate(batch, env), batch, result, 'the pause gate');

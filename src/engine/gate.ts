@@ -8,13 +8,13 @@ import type { BatchPlan } from '../plan/types.js';
 import type { AnalysisOutcome } from './analysis.js';
 import type { GateAnswer, GateRequest } from './ports.js';
 import { abortAnswer } from './deps.js';
-import { hostOf, wantedVersions, type RunEnv } from './run-env.js';
+import { batchesOf, hostOf, wantedVersions, type RunEnv } from './run-env.js';
 
 /** 'stopped': the operator stopped the run; `failure`: no answer can come (the approver broke). */
 export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnswer | 'stopped' | { failure: string }> {
   const pause = batch.gate;
   if (pause.kind === 'none') return { decision: 'approve', by: 'strategy' };
-  const batches = env.plan.batches.length;
+  const batches = batchesOf(env, batch);
   const summary = batchSummary(batch, env);
   const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary, kind: 'pause' as const };
   const waiting = new AbortController();
@@ -54,10 +54,10 @@ export async function pauseGate(batch: BatchPlan, env: RunEnv): Promise<GateAnsw
  */
 export async function analysisGate(
   batch: BatchPlan,
-  outcome: AnalysisOutcome,
+  outcome: Pick<AnalysisOutcome, 'reason' | 'metrics'>,
   env: RunEnv,
 ): Promise<GateAnswer | 'stopped' | { failure: string }> {
-  const batches = env.plan.batches.length;
+  const batches = batchesOf(env, batch);
   const summary = `Batch ${batch.index}/${batches}: analysis inconclusive — ${outcome.reason}`;
   const request = { runId: env.control.runId, afterBatch: batch.index, batches, summary, kind: 'analysis' as const };
   const waiting = new AbortController();
@@ -185,5 +185,5 @@ export function batchSummary(batch: BatchPlan, env: RunEnv): string {
     ? Object.entries(wantedVersions(hostOf(env, first))).map(([name, version]) => `${name} ${version}`)
     : [];
   const count = batch.hosts.length;
-  return `Batch ${batch.index}/${env.plan.batches.length} done — ${count} host${count === 1 ? '' : 's'} healthy on ${versions.join(', ')}`;
+  return `Batch ${batch.index}/${batchesOf(env, batch)} done — ${count} host${count === 1 ? '' : 's'} healthy on ${versions.join(', ')}`;
 }

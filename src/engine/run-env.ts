@@ -3,7 +3,7 @@
  * plan (what to do), the ports (how), the operator's steering, and the run's
  * own bookkeeping (the cap's slots, why each failed host is out).
  */
-import type { Plan, GroupPlan, HostPlan } from '../plan/types.js';
+import type { BatchPlan, Plan, GroupPlan, HostPlan } from '../plan/types.js';
 import type { Availability } from './availability.js';
 import type { RotationKeeper } from './rotation-keeper.js';
 import type { EngineDeps, RunControl } from './deps.js';
@@ -44,6 +44,12 @@ export function loadBalancersOf(env: RunEnv, group: GroupPlan): LoadBalancer[] {
     if (!target) throw new Error(`load balancer ${name} missing from the plan`);
     return env.deps.loadBalancers.get(target);
   });
+}
+
+/** How many batches `batch` is counted among: a resumed gate's batch belongs to the interrupted run's plan. */
+export function batchesOf(env: RunEnv, batch: BatchPlan): number {
+  const waiting = env.control.waitingGate;
+  return waiting?.batch === batch ? waiting.batches : env.plan.batches.length;
 }
 
 /** The plan carries each host's target (the committed versions, or the old ones when a resumed rollback finishes). */

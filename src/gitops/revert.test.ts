@@ -4,7 +4,7 @@ import { simpleGit } from 'simple-git';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordRun } from '../records/deploy/deployed.js';
 import { revertRelease } from './revert.js';
-import { createGitSandbox, twoReleases, playbookYaml } from '../records/testing/git-fixture.js';
+import { createGitSandbox, inventoryYaml, twoReleases, playbookYaml } from '../records/testing/git-fixture.js';
 import type { GitSandbox, TestRepo } from '../records/testing/git-fixture.js';
 import { aRunRecord } from '../records/testing/run-record.js';
 
@@ -82,17 +82,18 @@ describe('revertRelease', () => {
   });
 
   it('reverts an explicitly named commit that is not the deployed one, finding its environment from the playbook', async () => {
-    const api = await repo.commit('api: demo 3.0', {
-      'playbooks/api.yaml': playbookYaml({ rollout: 'api', inventory: 'staging', version: '3.0' }),
-    });
+    const api = (version: string) => playbookYaml({ rollout: 'api', inventory: 'staging', version });
+    await repo.commit('api: demo 2.9', { 'playbooks/api.yaml': api('2.9') });
+    const api30 = await repo.commit('api: demo 3.0', { 'playbooks/api.yaml': api('3.0') });
     await repo.commit('web: demo 2.0', { 'playbooks/web.yaml': web('2.0') });
 
-    const result = await revertRelease(repo.dir, { commit: api });
+    const result = await revertRelease(repo.dir, { commit: api30 });
 
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.playbooks).toEqual(['playbooks/api.yaml']);
-    expect(result.value.rollouts).toEqual([]); // the api playbook is gone: nothing to run
-    expect(await headMessage()).toContain(`Rolls back release ${api.slice(0, 7)} (api: demo 3.0) of staging/api.`);
+    expect(result.value.rollouts).toEqual(['api']);
+    expect(await readFile(join(repo.dir, 'playbooks/api.yaml'), 'utf8')).toBe(api('2.9'));
+    expect(await headMessage()).toContain(`Rolls back release ${api30.slice(0, 7)} (api: demo 3.0) of staging/api.`);
     expect(await playbookAtHead()).toBe(web('2.0'));
   });
 
@@ -106,6 +107,29 @@ describe('revertRelease', () => {
       error: { message: 'the working tree has uncommitted changes: playbooks/web.yaml' },
     });
     expect(await repo.head()).toBe(v11);
+  });
+
+  it('refuses to revert the first release, which would delete the specs, committing nothing', async () => {
+    // Given a repo whose only release created the inventory and the playbook
+    const first = await sandbox.repo('first-release');
+    const v10 = await first.commit('web: demo 1.0', {
+      'inventories/staging.yaml': inventoryYaml('staging'),
+      'playbooks/web.yaml': web('1.0'),
+    });
+    // When that release is reverted
+    const result = await revertRelease(first.dir, { commit: v10 });
+
+    // Then nothing is committed, the tree is as it was, and the refusal says what to do instead
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        message: `reverting ${v10.slice(0, 7)} (web: demo 1.0) would delete inventories/staging.yaml, playbooks/web.yaml, which a run needs; nothing was committed`,
+        detail: expect.stringContaining('commit the versions you want in the playbook'),
+      },
+    });
+    expect(await first.head()).toBe(v10);
+    expect(await readFile(join(first.dir, 'playbooks/web.yaml'), 'utf8')).toBe(web('1.0'));
+    expect((await first.git.status()).isClean()).toBe(true);
   });
 
   it('refuses to revert a release twice', async () => {

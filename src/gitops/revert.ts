@@ -111,6 +111,11 @@ async function makeRevertCommit(git: SimpleGit, target: RevertTarget, subject: s
       await abortRevert(git);
       return fail(`reverting ${shortSha(sha)} (${subject}) changes nothing: its changes are already undone`);
     }
+    const deletesSpecs = await deletedSpecs(git);
+    if (deletesSpecs.length > 0) {
+      await abortRevert(git);
+      return fail(...refuseDeletingSpecs(sha, subject, deletesSpecs));
+    }
     const playbooks = changed.filter((p) => PLAYBOOK.test(p));
     const scope = await describeScope(git, target, playbooks);
     const message = [
@@ -128,6 +133,27 @@ async function makeRevertCommit(git: SimpleGit, target: RevertTarget, subject: s
       error instanceof Error ? error.message : String(error),
     );
   }
+}
+
+const SPEC = /^(playbooks|inventories)\//;
+
+/** Spec files the staged revert deletes: a run of the revert would have no playbook or inventory to read. */
+async function deletedSpecs(git: SimpleGit): Promise<string[]> {
+  const deleted = await git.raw(['diff', '--cached', '--name-only', '--diff-filter=D']);
+  return deleted.split('\n').filter((path) => SPEC.test(path));
+}
+
+/**
+ * Reverting the commit that created a rollout's specs (the first release)
+ * deletes them: no run can apply that, and `status` could no longer read the
+ * environment. The fleet is rolled back by committing the versions wanted.
+ */
+function refuseDeletingSpecs(sha: string, subject: string, deleted: string[]): [string, string] {
+  return [
+    `reverting ${shortSha(sha)} (${subject}) would delete ${deleted.join(', ')}, which a run needs; nothing was committed`,
+    'it created them (the first release?): to roll hosts back, commit the versions you want in the playbook ' +
+      'and run it (lieutenant run ROLLOUT); to retire a rollout, delete its playbook in a commit of its own',
+  ];
 }
 
 /** "staging/web", or every ENV/ROLLOUT the reverted playbooks belong to. */

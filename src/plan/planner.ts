@@ -11,6 +11,7 @@ import {
   PLAN_VERSION,
   type BatchPlan,
   type ChangeKind,
+  type CordonNote,
   type FleetFacts,
   type GroupPlan,
   type HostPlan,
@@ -121,8 +122,10 @@ function planGroup(
     const isLeftOut = leftOut.has(host.name);
     const excluded = only !== undefined && !only.has(host.name);
     const before = facts.before?.[host.name];
+    const cordoned = facts.cordoned?.[host.name];
     return {
       ...(before ? { before } : {}),
+      ...(cordoned ? { cordoned } : {}),
       name: host.name,
       address: host.address,
       group: group.name,
@@ -130,7 +133,8 @@ function planGroup(
       ...(host.ssh ? { ssh: host.ssh } : {}),
       changes,
       leftOut: isLeftOut,
-      converged: excluded || (!isLeftOut && changes.every((change) => change.kind === 'unchanged')),
+      converged:
+        excluded || cordoned !== undefined || (!isLeftOut && changes.every((change) => change.kind === 'unchanged')),
     };
   });
   const notServing = group.hosts.filter((host) => sick.has(host.name) && !outOfRotation.has(host.name));
@@ -185,4 +189,17 @@ export function plannedHosts(plan: Plan): HostPlan[] {
   return plan.batches
     .flatMap((batch) => batch.hosts.map((name) => byName.get(name)))
     .filter((h): h is HostPlan => h !== undefined);
+}
+
+/** The hosts a plan leaves alone because of a cordon, with it. */
+export function cordonedHosts(plan: Plan): Array<{ host: string; cordon: CordonNote }> {
+  return plan.groups.flatMap((group) =>
+    group.hosts.flatMap((host) => (host.cordoned ? [{ host: host.name, cordon: host.cordoned }] : [])),
+  );
+}
+
+/** `web-03 (cordoned by alice: debugging, until 2026-12-08T12:00:00.000Z)`, for plan, views and the summary. */
+export function cordonText(host: string, cordon: CordonNote): string {
+  const on = cordon.kind === 'host' ? '' : ` ${cordon.kind} ${cordon.target}`;
+  return `${host} (cordoned${on} by ${cordon.by}: ${cordon.reason}${cordon.until ? `, until ${cordon.until}` : ''})`;
 }

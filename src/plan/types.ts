@@ -34,6 +34,18 @@ export interface PackageChange {
   unsettled?: string;
 }
 
+/** Why a host is left alone: a cordon on it, its group or its environment (`lieutenant cordon`). */
+export interface CordonNote {
+  target: string;
+  kind: 'host' | 'group' | 'environment';
+  reason: string;
+  by: string;
+  /** ISO 8601. */
+  since: string;
+  /** ISO 8601; absent: until uncordoned. */
+  until?: string;
+}
+
 export interface HostPlan {
   name: string;
   address: string;
@@ -52,6 +64,8 @@ export interface HostPlan {
    * journal: a rollback goes back to this, not to what the host shows now.
    */
   before?: Record<string, string | null>;
+  /** Cordoned: left alone by this run (in no batch), whatever its versions; still counted against the cap when out. */
+  cordoned?: CordonNote;
 }
 
 export interface BatchPlan {
@@ -164,6 +178,8 @@ export interface FleetFacts {
   only?: string[];
   /** host → what it had before an interrupted run changed it (journaled write-ahead). */
   before?: Record<string, Record<string, string | null>>;
+  /** host → the cordon that keeps it out of this run. */
+  cordoned?: Record<string, CordonNote>;
 }
 
 /** Choices of the command, not of the fleet. */

@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSpecError } from './errors.js';
-import { dateInstant, parseWeekly } from './freeze.js';
+import fc from 'fast-check';
+import { dateInstant, parseWeekly, weeklyProblem } from './freeze.js';
+import { FreezeWindow } from './schema.js';
 import { loadRepo, loadRollout } from './repo.js';
 import { fixtureFiles, makeSpecRepo, type SpecRepo } from './testing/spec-repo.js';
 
@@ -78,6 +80,8 @@ describe('freeze windows in the inventory', () => {
     ['    from: "2026-12-21"\n', 'a dated freeze window needs both from: and to:'],
     ['    weekly: "Fri 16:00 - Mon 08:00"\n    from: "2026-12-21"\n    to: "2027-01-04"\n', 'either weekly'],
     ['    from: "21.12.2026"\n    to: "2027-01-04"\n', 'a date "2026-12-21" or date and time "2026-12-21 08:00"'],
+    ['    weekly: "Tue 10:00 - Tue 10:00"\n', 'starts and ends at the same time'],
+    ['    weekly: "Tue 16:00 - Tue 08:00"\n', 'ends before it starts on the same day'],
   ])('refuses %j, saying what would be valid, at the inventory', async (entry, says) => {
     const repo = await withFreeze(`  - reason: x\n${entry}`);
     const loaded = await loadRepo(repo.dir);
@@ -112,5 +116,49 @@ describe('freeze times', () => {
     // A date alone: its start for from:, its end for to: — a 23-hour day in Berlin that Sunday
     expect(dateInstant('2026-03-29', 'Europe/Berlin', 'start')).toBe(Date.parse('2026-03-28T23:00:00Z'));
     expect(dateInstant('2026-03-29', 'Europe/Berlin', 'end')).toBe(Date.parse('2026-03-29T22:00:00Z'));
+  });
+});
+
+const WEEK = 7 * 24 * 60;
+const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'monday', 'SUNDAY', 'fri'];
+
+describe('the weekly freeze parser, fuzzed', () => {
+  const moment = fc.record({
+    day: fc.constantFrom(...DAY_NAMES),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.integer({ min: 0, max: 59 }),
+  });
+  const text = ({ day, hour, minute }: { day: string; hour: number; minute: number }) =>
+    `${day} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+  it('accepts exactly the windows that mean one span shorter than a week, and reads that span', () => {
+    fc.assert(
+      fc.property(moment, moment, fc.constantFrom(' - ', '-', ' – ', '  -  '), (from, to, dash) => {
+        const weekly = `${text(from)}${dash}${text(to)}`;
+        const parsed = parseWeekly(weekly);
+        expect(parsed).toBeDefined();
+        const { start, end } = parsed!;
+        const accepted = FreezeWindow.safeParse({ reason: 'x', weekly }).success;
+        const length = ((((end.day - start.day) * 1440 + end.minute - start.minute) % WEEK) + WEEK) % WEEK;
+        // Refused exactly when it would be nothing or wrap round the week on one day
+        expect(accepted).toBe(!(start.day === end.day && end.minute <= start.minute));
+        expect(accepted).toBe(weeklyProblem(weekly) === undefined);
+        if (accepted) expect(length).toBeGreaterThan(0);
+        if (accepted && start.day === end.day) expect(length).toBeLessThan(1440);
+        expect(start.minute).toBe(from.hour * 60 + from.minute);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on any text, and accepts none that is not the pattern', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (weekly) => {
+        expect(() => weeklyProblem(weekly)).not.toThrow();
+        const accepted = FreezeWindow.safeParse({ reason: 'x', weekly }).success;
+        if (accepted) expect(parseWeekly(weekly)).toBeDefined();
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -39,6 +39,29 @@ export function parseWeekly(text: string): { start: WeekTime; end: WeekTime } | 
   return { start: at(match[1], match[2], match[3]), end: at(match[4], match[5], match[6]) };
 }
 
+/**
+ * Why a weekly window that matches the pattern cannot mean what it says, or
+ * undefined. The same day and time at both ends is a window of no time or of
+ * the whole week; an end before the start on the same day would wrap round
+ * to almost seven days. Both are refused rather than guessed.
+ */
+export function weeklyProblem(text: string): string | undefined {
+  const weekly = parseWeekly(text);
+  if (weekly === undefined || weekly.start.day !== weekly.end.day) return undefined;
+  const lower = text.trim().slice(0, 3).toLowerCase();
+  const day = lower.charAt(0).toUpperCase() + lower.slice(1);
+  if (weekly.start.minute === weekly.end.minute)
+    return `starts and ends at the same time: a window of no time, or of the whole week; give the end you mean (a whole week: two windows, "${day} 00:00 - ${nextDay(day)} 00:00" and the rest)`;
+  if (weekly.end.minute < weekly.start.minute)
+    return `ends before it starts on the same day, which would freeze almost a whole week; a window over the night ends on the next day ("${day} 22:00 - ${nextDay(day)} 06:00")`;
+  return undefined;
+}
+
+const nextDay = (day: string): string => {
+  const next = DAYS[(DAYS.indexOf(day.toLowerCase()) + 1) % 7] ?? 'mon';
+  return next.charAt(0).toUpperCase() + next.slice(1);
+};
+
 /** A date or date-time as the instant it names in `timeZone`; a date alone is the day's start, or (`end`) its end. */
 export function dateInstant(text: string, timeZone: string, edge: 'start' | 'end'): number | undefined {
   const match = DATE_PATTERN.exec(text);

@@ -10,7 +10,7 @@ import { COUNT_BOUNDS, DURATION_BOUNDS, LENGTH_BOUNDS } from './bounds.js';
 import { describeBounds } from './duration.js';
 import { ADDRESS, HAPROXY_NAME, LB_SOCKET, PROXY_JUMP, SSH_USER } from './names.js';
 import { isTimeZone } from '../core/zoned-time.js';
-import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant } from './freeze.js';
+import { DATE_PATTERN, WEEKLY_PATTERN, dateInstant, weeklyProblem } from './freeze.js';
 import { name, orderedName, duration, quantity, Quantity, PackageName, PackageVersion, text } from './schema-values.js';
 import type { AnalysisMetric } from './schema-analysis.js';
 import { Analysis } from './schema-analysis.js';
@@ -177,6 +177,10 @@ export const FreezeWindow = z
     weekly: z
       .string()
       .regex(WEEKLY_PATTERN, 'a weekly window such as "Fri 16:00 - Mon 08:00"')
+      .superRefine((text, context) => {
+        const problem = weeklyProblem(text);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .meta({ description: 'Every week, from a day and time to a day and time: "Fri 16:00 - Mon 08:00"' }),
     from: freezeDate.optional().meta({ description: 'Once, from this date (its start) or date and time' }),

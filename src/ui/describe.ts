@@ -7,6 +7,7 @@
  */
 import { ExitCode } from '../core/exit-codes.js';
 import type { RunEvent } from '../engine/index.js';
+import { cordonText, cordonedHosts } from '../plan/planner.js';
 import type { Level, RunView } from './run-view-model.js';
 import { formatElapsed, plural, shortSha, versionChanges, versionsText } from './format.js';
 
@@ -37,9 +38,11 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
         0,
       );
       const resumed = event.resumes === undefined ? '' : ` (resumes ${event.resumes})`;
+      const cordoned = cordonedHosts(event.plan).map(({ host, cordon }) => cordonText(host, cordon));
+      const skipped = cordoned.length > 0 ? `; skipping ${cordoned.join(', ')}` : '';
       return info(
         `run ${event.runId}${resumed}: ${event.rollout} on ${event.environment} at ${shortSha(event.commit.sha)} "${event.commit.subject}" by ${event.operator}` +
-          ` — ${plural(toChange, 'host')} to change in ${event.plan.batches.length} batch${event.plan.batches.length === 1 ? '' : 'es'}`,
+          ` — ${plural(toChange, 'host')} to change in ${event.plan.batches.length} batch${event.plan.batches.length === 1 ? '' : 'es'}${skipped}`,
       );
     }
     case 'preflight.finished':

@@ -53,7 +53,7 @@ export function clockFormatter(timeZone?: string): (at: string | number) => stri
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
     ...(timeZone === undefined ? {} : { timeZone }),
   });
   return (at) => format.format(new Date(at));

@@ -23,6 +23,12 @@ const entry = (overrides: Partial<HistoryEntry>): HistoryEntry => ({
 });
 
 describe('formatHistory', () => {
+  it('shows a run started at midnight as 00:00 of its day, never 24:00 of the day before', () => {
+    const text = formatHistory([entry({ startedAt: '2026-12-08T00:00:30.000Z' })], 'UTC');
+    expect(text).toContain('2026-12-08 00:00');
+    expect(text).not.toContain('24:00');
+  });
+
   it('prints one row per run with its gate answers and hosts left out below it', () => {
     const text = formatHistory(
       [

@@ -5,6 +5,7 @@ import { formatDuration } from '../spec/duration.js';
 import type { HostSteps, PausePolicy, StepTarget } from '../spec/model.js';
 import { formatQuantity } from '../spec/quantity.js';
 import { plural, shortSha } from './format.js';
+import { cordonText } from '../plan/planner.js';
 
 export function planText(plan: Plan): string[] {
   const lines = [
@@ -19,12 +20,14 @@ export function planText(plan: Plan): string[] {
     );
     const width = Math.max(...group.hosts.map((h) => h.name.length));
     for (const host of group.hosts) {
-      const what = host.converged
-        ? 'unchanged (already at the committed versions)'
-        : host.changes
-            .filter((c) => c.kind !== 'unchanged')
-            .map(changeText)
-            .join(', ');
+      const what = host.cordoned
+        ? `skipped: ${cordonText(host.name, host.cordoned).slice(host.name.length + 1)}`
+        : host.converged
+          ? 'unchanged (already at the committed versions)'
+          : host.changes
+              .filter((c) => c.kind !== 'unchanged')
+              .map(changeText)
+              .join(', ');
       const out = group.alreadyOut.includes(host.name)
         ? '  [out of rotation]'
         : group.notServing.includes(host.name)
@@ -98,12 +101,12 @@ function runStepsText(plan: Plan): string[] {
   ];
 }
 
-function gateText(gate: PausePolicy): string | undefined {
+export function gateText(gate: PausePolicy): string | undefined {
   if (gate.kind === 'timed') return `pause ${formatDuration(gate.ms)}`;
   return gate.kind === 'approve' ? 'approve' : undefined;
 }
 
-function changeText(change: PackageChange): string {
+export function changeText(change: PackageChange): string {
   if (change.kind === 'install') return `${change.name} install ${change.to}`;
   if (change.kind === 'remove') return `${change.name} ${change.from} removed`;
   if (change.kind === 'repair') return `${change.name} ${change.from} (${change.unsettled ?? 'unsettled'}: repair)`;

@@ -66,6 +66,8 @@ export interface HostView {
   /** Why the host failed (or its rollback did). */
   reason: string | undefined;
   rollingBack: boolean;
+  /** Left alone by this run: who cordoned it, why, until when. */
+  cordon?: string;
 }
 
 export interface BatchView {

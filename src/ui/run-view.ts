@@ -6,6 +6,7 @@
  * per-group counts kept up to date incrementally (no scans per event).
  */
 import type { HostStep, RunEvent } from '../engine/index.js';
+import { cordonText } from '../plan/planner.js';
 import type { Versions } from '../engine/index.js';
 import type { PackageChange, Plan } from '../plan/types.js';
 import { createHostTable } from './host-table.js';
@@ -263,10 +264,15 @@ function fromPlan(plan: Plan): RunView {
     for (const host of group.hosts) {
       const state: HostState = host.converged ? 'unchanged' : 'waiting';
       counts[state] += 1;
-      rows.push([
+      const view = newHost(
         host.name,
-        newHost(host.name, group.name, batchOf.get(host.name), state, out.has(host.name) ? 'out' : 'in', host.changes),
-      ]);
+        group.name,
+        batchOf.get(host.name),
+        state,
+        out.has(host.name) ? 'out' : 'in',
+        host.changes,
+      );
+      rows.push([host.name, host.cordoned ? { ...view, cordon: cordonText(host.name, host.cordoned) } : view]);
     }
   }
   const batches: BatchView[] = plan.batches.map((batch) => {

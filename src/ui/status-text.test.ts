@@ -32,6 +32,7 @@ describe('statusText', () => {
           problems: [],
           freeze: {},
           sync: { policy: 'automatic' },
+          cordons: [],
         },
       ],
       hosts: [host('web-01', 'apt', '1.1'), host('fedora-01', 'dnf', '1.1-1')],
@@ -57,6 +58,7 @@ const environment = (freeze: EnvironmentStatus['freeze']): EnvironmentStatus => 
   problems: [],
   freeze,
   sync: { policy: 'automatic' },
+  cordons: [],
 });
 
 const weekend = {

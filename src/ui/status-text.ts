@@ -34,6 +34,10 @@ export function statusText(report: StatusReport): string[] {
       lines.push(
         `  next freeze: ${describeInstant(Date.parse(next.start), next.timeZone)} until ${describeInstant(Date.parse(next.end), next.timeZone)}: ${next.reason}`,
       );
+    for (const cordon of env.cordons)
+      lines.push(
+        `  cordoned ${cordon.kind === 'host' ? '' : `${cordon.kind} `}${cordon.target}: ${cordon.reason} — by ${cordon.by} since ${cordon.since}, ${cordon.until ? `until ${cordon.until}` : 'until uncordoned'}`,
+      );
     for (const problem of env.problems) lines.push(`  ! ${problem}`);
     const hosts = report.hosts.filter((h) => h.environment === env.environment);
     if (hosts.length === 0) continue;

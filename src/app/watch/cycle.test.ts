@@ -9,7 +9,7 @@ import {
   type GitSandbox,
   type TestRepo,
 } from '../../records/testing/git-fixture.js';
-import type { PushNotice } from '../../gitops/webhook.js';
+import type { PushNotice } from './listener/webhook.js';
 import { createCycle } from './cycle.js';
 import type { Cycle, CycleConfig } from './ports.js';
 import type { WatchEventBody, WatchEventType } from './events.js';

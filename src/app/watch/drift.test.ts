@@ -28,6 +28,7 @@ const environment = (lock?: LockStatus): EnvironmentStatus => ({
   lastRun: undefined,
   problems: [],
   sync: { policy: 'automatic' },
+  cordons: [],
 });
 const lock = (stale: boolean): LockStatus => ({
   holder: {

@@ -6,9 +6,11 @@
  *
  * While a live run holds an environment's lock its hosts change on purpose,
  * so they are not judged at all: no episode starts or ends until it is done.
- * A stale lock (its process is gone) protects nothing.
+ * A stale lock (its process is gone) protects nothing. A cordoned host
+ * (`lieutenant cordon`) is someone's on purpose: never judged, never healed.
  */
 import type { StatusReport } from '../status-service.js';
+import { cordonOf } from '../../records/cordons/cordon-store.js';
 import type { HostKey } from './drift-tracker.js';
 import type { DriftedHost } from './events.js';
 
@@ -24,8 +26,10 @@ export function driftOf(report: StatusReport): DriftFindings {
   );
   const drifting: DriftedHost[] = [];
   const checked: HostKey[] = [];
+  const cordons = new Map(report.environments.map((env) => [env.environment, env.cordons]));
   for (const host of report.hosts) {
     if (busy.has(host.environment)) continue;
+    if (cordonOf(cordons.get(host.environment) ?? [], host.host, host.group)) continue;
     const key = { environment: host.environment, rollout: host.rollout, host: host.host };
     checked.push(key);
     if (host.drift.length === 0 && !host.outOfRotation) continue;

@@ -9,7 +9,7 @@ import { formatSpecError } from '../../spec/errors.js';
 import { isReverted } from '../../gitops/changes.js';
 import { deployedCommit } from '../../records/deploy/deployed.js';
 import { commitSubject, gitAt, isAncestor, resolveCommit } from '../../records/git/git.js';
-import type { PushNotice } from '../../gitops/webhook.js';
+import type { PushNotice } from './listener/webhook.js';
 import { loadRepo, type RepoSpecs } from '../../spec/repo.js';
 import type { CycleConfig, CyclePorts, SaidLines } from './ports.js';
 import type { WatchEventBody } from './events.js';

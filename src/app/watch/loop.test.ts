@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../engine/testing/manual-clock.js';
-import type { PushNotice } from '../../gitops/webhook.js';
+import type { PushNotice } from './listener/webhook.js';
 import type { Trigger } from './ports.js';
 import { startWatchLoop } from './loop.js';
 

@@ -25,6 +25,8 @@ export interface WatchMetricsOptions {
   health: Pick<LoopHealth, 'lastCycleEndedAt' | 'cycles'>;
   /** Epoch ms; tests pass a ManualClock's. */
   now: () => number;
+  /** The cordons in force in an environment (as last fetched from the remote). */
+  cordons?: (environment: string) => Promise<Array<{ kind: string; target: string; until?: string }>>;
 }
 
 /** Every metric, with its labels: docs/operations.md tabulates these names. */
@@ -37,6 +39,7 @@ export const METRIC_NAMES = [
   'lieutenant_gate_waiting_seconds',
   'lieutenant_last_successful_sync_timestamp_seconds',
   'lieutenant_lock_held',
+  'lieutenant_cordoned',
   'lieutenant_watch_cycles_total',
   'lieutenant_watch_last_cycle_timestamp_seconds',
 ] as const;
@@ -138,6 +141,23 @@ export function createWatchMetrics(options: WatchMetricsOptions): WatchMetrics {
       const held = await Promise.all([...environments].map(async (env) => [env, await lockProbe.held(env)] as const));
       this.reset();
       for (const [environment, isHeld] of held) this.set({ environment }, isHeld ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'lieutenant_cordoned',
+    help: 'Cordons in force (lieutenant cordon): 1 per cordoned host, group or environment; its expiry as Unix time in `until` ("" when none).',
+    labelNames: ['environment', 'kind', 'target', 'until'],
+    registers,
+    async collect() {
+      const { cordons } = options;
+      if (!cordons) return;
+      const listed = await Promise.all([...state.environments].map(async (env) => [env, await cordons(env)] as const));
+      this.reset();
+      for (const [environment, list] of listed)
+        for (const cordon of list) {
+          const until = cordon.until === undefined ? '' : String(seconds(Date.parse(cordon.until)));
+          this.set({ environment, kind: cordon.kind, target: cordon.target, until }, 1);
+        }
     },
   });
   new Counter({

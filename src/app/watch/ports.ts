@@ -8,7 +8,7 @@ import type { Result } from '../../core/result.js';
 import type { PollOutcome } from '../../gitops/poll.js';
 import type { PendingRecord, PendingRolloutPlan } from '../../records/sync/sync-refs.js';
 import type { SyncPolicy } from '../../spec/schema.js';
-import type { PushNotice } from '../../gitops/webhook.js';
+import type { PushNotice } from './listener/webhook.js';
 import type { AppFailure } from '../failure.js';
 import type { RunDone } from '../run-service.js';
 import type { StatusReport } from '../status-service.js';

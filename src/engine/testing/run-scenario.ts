@@ -38,7 +38,7 @@ export interface Scenario {
   /** Changes the plan before it runs: the executor must follow the plan, whatever the spec said. */
   editPlan?: (plan: Plan) => Plan;
   /** Extra steering of the run (an operator's abort signal…). */
-  control?: Partial<Pick<RunControl, 'abort'>>;
+  control?: Partial<Pick<RunControl, 'abort' | 'waitingGate'>>;
   /** host → package → the unfinished state an interrupted install left there (dpkg unpacked…). */
   unsettledOn?: Record<string, Record<string, string>>;
   /** Changes the facts the plan is made from (what a resumed run knows from the journal). */

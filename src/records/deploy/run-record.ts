@@ -57,6 +57,8 @@ export interface RunRecord {
   hostsOut: HostOut[];
   approvals: Approval[];
   analyses: AnalysisSummary[];
+  /** Set when the run stopped after this batch before its gates were answered: it is resumed there, not finished. */
+  waitingAfterBatch?: number;
 }
 
 const RunResultSchema = z.enum([
@@ -113,6 +115,7 @@ const RunRecordSchema = z.object({
       }),
     )
     .default([]),
+  waitingAfterBatch: z.number().optional(),
 });
 
 /** The records in one note: an array (several runs of one commit), or a lone record. Unreadable entries are dropped. */
@@ -130,9 +133,10 @@ export function parseRunRecords(text: string): RunRecord[] {
   });
 }
 
-function dropUndefined(record: z.infer<typeof RunRecordSchema>): RunRecord {
+function dropUndefined({ waitingAfterBatch, ...record }: z.infer<typeof RunRecordSchema>): RunRecord {
   return {
     ...record,
+    ...(waitingAfterBatch === undefined ? {} : { waitingAfterBatch }),
     approvals: record.approvals.map(({ reason, ...rest }) => (reason === undefined ? rest : { ...rest, reason })),
   };
 }

@@ -29,6 +29,7 @@ function detail(host: HostView, now: number): string {
   if (host.threshold > 0 && (host.state === 'checking' || host.state === 'rolling-back' || host.state === 'failed')) {
     parts.push(`health ${host.passes}/${host.threshold}`);
   }
+  if (host.cordon !== undefined) parts.push(host.cordon.slice(host.name.length + 1));
   if (host.state === 'failed' || host.state === 'rolled-back') {
     if (host.reason !== undefined) parts.push(host.reason);
   } else if (host.lastCheck !== undefined && host.lastCheck.phase !== 'pass' && isWorking(host)) {

@@ -4,8 +4,8 @@
  * editor adds are trimmed.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { fail, ok } from '../core/result.js';
-import type { Result } from '../core/result.js';
+import { fail, ok } from '../../../core/result.js';
+import type { Result } from '../../../core/result.js';
 
 export interface WebhookSecret {
   secret: string;
