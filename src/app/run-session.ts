@@ -212,6 +212,11 @@ export async function openRunSession(
 /** What outlives the run: its note in Git, superseded journals closed, the push. */
 export async function closeRunSession(views: SessionViews, session: RunSession, outcome: RunOutcome): Promise<void> {
   const { repoDir } = views;
+  if (outcome.unrecorded !== undefined) {
+    // Its journal ends before its end: the run is unfinished, and no note may say otherwise. `resume` finishes it.
+    await session.sharing?.finish(false);
+    return;
+  }
   const record = runRecordOf(session.events);
   if (record) await recordRun(repoDir, record);
   if (outcome.hostsOut.length === 0) {
