@@ -18,6 +18,8 @@ const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
   locked: 'another run holds the environment’s lock',
   frozen: 'a freeze window of the inventory is open: no run started',
   differs: 'status: every host serves, but the fleet differs from Git (drift, a rollout not deployed, a pending sync)',
+  unrecorded:
+    'the run’s journal could not be written (a full disk, an I/O error): the run stopped; free the space, then lieutenant resume',
   internal: 'a bug in Lieutenant (the error says how to report it)',
   interrupted: 'a third Ctrl-C: exited at once, steps in flight abandoned (lieutenant resume brings hosts back)',
 };

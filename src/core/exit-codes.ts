@@ -18,6 +18,8 @@ export const ExitCode = {
   frozen: 5,
   /** `status`: every host serves, but the fleet is not what Git says (drift, a rollout not deployed, a pending sync). */
   differs: 6,
+  /** The run's journal could not be written (a full disk, EIO, read-only): the run stopped; `resume` finishes it. */
+  unrecorded: 7,
   internal: 70,
   /** Killed by a third Ctrl-C: the shell's 128 + SIGINT, without waiting for anything. */
   interrupted: 130,

@@ -8,8 +8,17 @@
 import type { Clock, Journal } from './ports.js';
 import type { RunEvent, RunEventBody, RunEventListener } from './events.js';
 import { redactSecrets } from '../core/redact.js';
+import { JournalUnwritable } from './journal-lost.js';
 
 export type Emit = (body: RunEventBody) => Promise<RunEvent>;
+
+export interface Emitter extends Emit {
+  /**
+   * To the listeners only: once the journal cannot be written, how the run
+   * ended still reaches the views, the log and the operator.
+   */
+  announce(body: RunEventBody): RunEvent;
+}
 
 export function createEmitter(
   runId: string,
@@ -17,15 +26,15 @@ export function createEmitter(
   clock: Clock,
   listeners: readonly RunEventListener[],
   firstSeq = 1,
-): Emit {
+): Emitter {
   let seq = firstSeq - 1;
   let written: Promise<void> = Promise.resolve();
+  // Once an append fails, no later event is journaled: a step after a missing record must not run.
+  let broken: JournalUnwritable | undefined;
   const attached = [...listeners];
-  const emit: Emit = async (body) => {
-    const event = redactSecrets({ ...body, runId, seq: ++seq, at: new Date(clock.now()).toISOString() }) as RunEvent;
-    // Appends are chained so the journal keeps the order the events were made in.
-    written = written.then(() => journal.append(event));
-    await written;
+  const stamp = (body: RunEventBody) =>
+    redactSecrets({ ...body, runId, seq: ++seq, at: new Date(clock.now()).toISOString() }) as RunEvent;
+  const tell = (event: RunEvent): unknown[] => {
     const failures: unknown[] = [];
     for (const listener of [...attached]) {
       try {
@@ -37,7 +46,20 @@ export function createEmitter(
         failures.push(error);
       }
     }
-    for (const error of failures)
+    return failures;
+  };
+  const emit: Emit = async (body) => {
+    if (broken) throw broken;
+    const event = stamp(body);
+    // Appends are chained so the journal keeps the order the events were made in.
+    written = written.then(() => journal.append(event));
+    try {
+      await written;
+    } catch (error) {
+      broken ??= new JournalUnwritable(error instanceof Error ? error.message : String(error));
+      throw broken;
+    }
+    for (const error of tell(event))
       await emit({
         type: 'log',
         level: 'error',
@@ -45,5 +67,11 @@ export function createEmitter(
       });
     return event;
   };
-  return emit;
+  return Object.assign(emit, {
+    announce: (body: RunEventBody) => {
+      const event = stamp(body);
+      tell(event);
+      return event;
+    },
+  });
 }

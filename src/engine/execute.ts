@@ -12,9 +12,11 @@ import { finishedBatch, runBatch, type BatchResult } from './batch.js';
 import { endRun, type RunEnd, type RunEnding } from './batch-end.js';
 import { abortAnswer, type EngineDeps, type RunControl, type WaitingGate } from './deps.js';
 import { createEmitter } from './emitter.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { HostStates, JournalUnwritable, returnKnownHealthy, tracking, unrecordedMessage } from './journal-lost.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { analyseBatch } from './analysis.js';
-import { analysisGate, pauseGate } from './gate.js';
+import { analysisGate, answerWho, pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
@@ -28,6 +30,8 @@ export interface RunOutcome {
   message: string;
   changed: string[];
   hostsOut: HostOut[];
+  /** Set when the journal could not be written (why): the run stopped unrecorded, and `resume` finishes it. */
+  unrecorded?: string;
 }
 
 // The runtime API answers in a millisecond: polling it often costs nothing and shortens every drain and return.
@@ -37,7 +41,9 @@ const KEEPER_POLLS = 5;
 
 export async function executePlan(plan: Plan, deps: EngineDeps, control: RunControl): Promise<RunOutcome> {
   const started = deps.clock.now();
-  const emit = createEmitter(control.runId, deps.journal, deps.clock, control.listeners, control.firstSeq);
+  const emitter = createEmitter(control.runId, deps.journal, deps.clock, control.listeners, control.firstSeq);
+  const states = new HostStates();
+  const emit = tracking(emitter, states);
   await emit({
     type: 'run.started',
     rollout: plan.rollout,
@@ -89,13 +95,32 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     );
   control.stop.addEventListener('abort', stopping, { once: true });
   control.force.addEventListener('abort', forcing, { once: true });
+  const unsubscribe = control.refusals?.(({ answer, rule, message }) => {
+    const body = { decision: answer.decision, rule, message, stillNeeded: 0, ...answerWho(answer) };
+    void emit({ type: 'gate.refused', ...body }).catch(() => undefined);
+  });
 
   try {
     const end = await runBatches(env);
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
+    unsubscribe?.();
     await stopWatching();
     return await finishRun(env, end, started);
+  } catch (error) {
+    if (!(error instanceof JournalUnwritable)) throw error;
+    await stopWatching(); // nothing may act on a host now but the return of the ones known healthy
+    const { returned, hostsOut } = await returnKnownHealthy(env, states);
+    const message = unrecordedMessage(error, control.runId, returned, hostsOut);
+    const outcome = {
+      result: 'halted' as const,
+      exitCode: ExitCode.unrecorded,
+      message,
+      changed: env.changed,
+      hostsOut,
+    };
+    emitter.announce({ type: 'run.finished', ...outcome, durationMs: deps.clock.now() - started });
+    return { ...outcome, unrecorded: error.reason };
   } finally {
     await stopWatching(); // a bug thrown mid-run must not leave the watcher polling
   }

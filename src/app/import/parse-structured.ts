@@ -50,7 +50,8 @@ export function parseYamlInventory(document: Record<string, unknown>): Parsed {
   for (let i = 0; i < queue.length; i++) {
     const { name, body, path, parent } = queue[i] ?? { name: '', body: null, path: '' };
     const group = groupOf(inventory, name);
-    if (parent !== undefined && parent !== 'all') addChild(inventory, parent, name);
+    // Under `all` too: Ansible lists a group declared there among all's children even when it has another parent.
+    if (parent !== undefined) addChild(inventory, parent, name);
     if (body === null || body === undefined) continue;
     if (!isRecord(body)) {
       problems.push({ message: `${path}: a group is a map of hosts, vars and children` });
@@ -93,7 +94,7 @@ export function parseJsonListInventory(document: Record<string, unknown>): Parse
       continue;
     }
     if (isRecord(body.vars)) Object.assign(group.vars, body.vars);
-    for (const child of strings(body.children)) if (name !== 'all') addChild(inventory, name, child);
+    for (const child of strings(body.children)) addChild(inventory, name, child);
     for (const host of strings(body.hosts)) {
       const vars = hostVars[host];
       addHost(inventory, name, host, isRecord(vars) ? (vars as AnsibleVars) : {});

@@ -39,6 +39,8 @@ export interface FakeWorldOptions {
   down?: string[];
   /** The exit status of a command run on a host (default 0). */
   commandExit?: (host: string, argv: readonly string[]) => number;
+  /** The journal fails (as on a full disk) from the first event this accepts on. */
+  journalFailsAt?: (event: RunEvent) => boolean;
 }
 
 export class FakeWorld {
@@ -192,7 +194,14 @@ export class FakeWorld {
   }
 
   journal(): Journal {
-    return { append: async (event) => void this.events.push(event) };
+    let full = false;
+    return {
+      append: async (event) => {
+        full ||= this.options.journalFailsAt?.(event) ?? false;
+        if (full) throw new Error('cannot write .lieutenant/runs/run-1.jsonl: ENOSPC: no space left on device, write');
+        this.events.push(event);
+      },
+    };
   }
 }
 

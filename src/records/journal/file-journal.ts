@@ -47,6 +47,13 @@ async function terminateTornLine(handle: FileHandle): Promise<void> {
   }
 }
 
+/** Names the file and keeps the errno code (ENOSPC, EIO, EROFS…): what the operator has to free or fix. */
+function unwritable(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(`cannot write ${path}: ${why}`), code === undefined ? {} : { code });
+}
+
 export async function openJournal(path: string): Promise<FileJournal> {
   const directory = dirname(path);
   await mkdir(directory, { recursive: true });
@@ -61,14 +68,18 @@ export async function openJournal(path: string): Promise<FileJournal> {
   let broken: unknown;
   let closed = false;
 
+  let size = (await handle.stat()).size;
   const writeLine = async (line: string): Promise<void> => {
     if (broken !== undefined) throw broken;
     try {
       await handle.appendFile(line);
       await handle.datasync();
+      size += Buffer.byteLength(line);
     } catch (error) {
-      broken = error;
-      throw error;
+      broken = unwritable(path, error);
+      // A full disk can take half a line: cut it off, so the journal reads whole up to the last step taken.
+      await handle.truncate(size).catch(() => undefined);
+      throw broken;
     }
   };
 
