@@ -1,4 +1,5 @@
 /** Everything the engine needs from outside, handed in (no hidden state). */
+import type { ApprovalRule } from '../core/approvals.js';
 import type {
   Approver,
   Clock,
@@ -50,6 +51,12 @@ export function abortAnswer(signal: AbortSignal): GateAnswer {
   return { decision: 'abort', by: 'an operator' };
 }
 
+export interface RefusedAnswer {
+  answer: GateAnswer;
+  rule: ApprovalRule;
+  message: string;
+}
+
 export interface RunControl {
   runId: string;
   operator: string;
@@ -63,6 +70,12 @@ export interface RunControl {
    * operator's answer (who, why).
    */
   abort?: AbortSignal;
+  /**
+   * Answers the approval rules refused while no gate waited (an abort from
+   * someone who may not answer): the engine journals each as `gate.refused`.
+   * Returns the unsubscribe.
+   */
+  refusals?: (listener: (refusal: RefusedAnswer) => void) => () => void;
   listeners: RunEventListener[];
   /** How often load balancers are polled while draining or returning. */
   pollMs?: number;
