@@ -74,8 +74,8 @@ export async function historyService(request: {
   const problem = await stateProblem(repoDir);
   if (problem) return { ok: false, error: problem };
   if (request.fetchShared) {
-    const warning = await fetchSharedRecords(repoDir);
-    if (warning) request.fetchShared.onWarning(warning);
+    const warnings = await fetchSharedRecords(repoDir);
+    warnings.forEach(request.fetchShared.onWarning);
   }
   const all = await loadHistory(repoDir);
   if (environment === undefined) return ok(all);

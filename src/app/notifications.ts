@@ -24,6 +24,8 @@ export interface RunNotification {
   at: string;
   batch?: number;
   batches?: number;
+  /** At a gate: the approvals it needs, and the exact commands that answer it from any clone. */
+  gate?: { afterBatch: number; approvalsNeeded: number; approve: string; abort: string };
   /** At a gate or an analysis: every measurement, per metric. */
   measurements?: MetricReport[];
   result?: string;
@@ -38,6 +40,8 @@ interface RunContext {
   operator: string;
 }
 
+const approvalsWanted = (count: number): string => (count === 1 ? 'an approval' : `${count} approvals`);
+
 /** What an event tells people, and the key that makes it once per gate or analysis; undefined: nothing. */
 export function notificationFor(
   event: RunEvent,
@@ -46,7 +50,9 @@ export function notificationFor(
   const base = { ...run, at: event.at };
   switch (event.type) {
     case 'gate.waiting': {
-      const who = event.pause === 'analysis' ? 'a person (--yes does not answer it)' : 'an approval';
+      const needed = event.required ?? 1;
+      const who = event.pause === 'analysis' ? 'a person (--yes does not answer it)' : approvalsWanted(needed);
+      const command = `lieutenant approve ${run.runId} --env ${run.environment}`;
       return {
         key: `gate ${event.afterBatch} ${event.pause}`,
         notification: {
@@ -54,7 +60,13 @@ export function notificationFor(
           type: 'gate.waiting',
           batch: event.afterBatch,
           batches: event.batches,
-          text: `${run.rollout} on ${run.environment}: ${event.summary}; waiting for ${who} (lieutenant approve / abort)`,
+          gate: {
+            afterBatch: event.afterBatch,
+            approvalsNeeded: needed,
+            approve: command,
+            abort: `lieutenant abort ${run.runId} --env ${run.environment}`,
+          },
+          text: `${run.rollout} on ${run.environment}: ${event.summary}; run ${run.runId} waits for ${who} — from any clone: ${command} --reason "…" (or lieutenant abort ${run.runId})`,
           ...(event.analysis ? { measurements: event.analysis } : {}),
         },
       };

@@ -34,6 +34,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_LEASE_MS } from '../records/lock/remote-lock.js';
 import { LOCAL_ONLY, localOnlyWarning, lockRemoteOf, takeSharedLock } from './shared-run.js';
 import { fetchDeployState } from '../records/deploy/fetch-deploy-state.js';
+import { describeIgnored } from '../records/trust/ignored.js';
 
 export type { RunViews } from './run-session.js';
 
@@ -115,7 +116,10 @@ async function decideRun(
   fresh: Continuation,
 ): Promise<Result<RunDone, AppFailure>> {
   // What other clones finished (a run of ours taken over after we were killed) is in the notes on the remote.
-  if (views.shared) await fetchDeployState(request.repoDir, views.shared.remote);
+  if (views.shared) {
+    const fetched = await fetchDeployState(request.repoDir, views.shared.remote);
+    if (fetched.ok) fetched.value.map(describeIgnored).forEach(request.onWarning);
+  }
   const found = await findInterrupted(request.repoDir);
   if (!found.ok) return found;
   found.value.warnings.forEach(request.onWarning);

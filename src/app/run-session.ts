@@ -5,15 +5,7 @@
  * Git, the journals of superseded runs, the push; then every resource, in
  * reverse order, whatever happened.
  */
-import {
-  announceGates,
-  autoApprover,
-  createControlApprover,
-  firstAnswer,
-  operatorName,
-  registerActiveRun,
-  watchForAbort,
-} from '../control/index.js';
+import { announceGates, operatorName, registerActiveRun } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import type { Approver, EngineDeps, RunControl, RunEvent, RunEventListener, RunOutcome } from '../engine/index.js';
 import { EXIT_CODE } from '../engine/index.js';
@@ -31,6 +23,7 @@ import { loadAdapters, localAdapters, type RemoteAdapters } from './world.js';
 import type { EnvironmentLock } from '../records/lock/lock-port.js';
 import { fencePorts } from './fenced-world.js';
 import { shareJournal, type Coordination, type JournalSharing } from './shared-run.js';
+import { openAnswerChannels } from './answer-channels.js';
 
 /** How the CLI watches and steers a run. */
 export interface RunViews {
@@ -141,9 +134,23 @@ export async function openRunSession(
       operator,
     });
     closers.push(() => active.close());
-    // `lieutenant abort` from another terminal, at any moment (a gate's answers come through the approver).
-    const aborts = await watchForAbort(repoDir, runId);
-    closers.push(async () => aborts.close());
+    // Answers from this terminal, this checkout and — through the lock's remote — any clone.
+    const answers = await openAnswerChannels({
+      repoDir,
+      runId,
+      rollout,
+      plan,
+      operator,
+      yes: views.yes,
+      approvers: views.approvers,
+      ...(views.shared ? { shared: { remote: views.shared.remote, leaseMs: views.shared.lock.info.leaseMs } } : {}),
+      onWarning: views.onWarning,
+    });
+    if (!answers.ok) {
+      await close();
+      return answers;
+    }
+    closers.push(() => answers.value.close());
 
     // Webhooks of the environment: in the background, never holding up or failing the run.
     const notifier = await createRunNotifier(rollout.notifications, { env: process.env, onWarning: views.onWarning });
@@ -166,12 +173,6 @@ export async function openRunSession(
     const sharing = shared ? shareJournal(repoDir, shared.remote, runId, views.onWarning) : undefined;
 
     const events: RunEvent[] = [];
-    // --yes answers pause gates first; a gate it refuses (an inconclusive analysis) still reaches a person.
-    const approver = firstAnswer([
-      ...(views.yes ? [autoApprover(operator)] : []),
-      ...views.approvers,
-      createControlApprover(repoDir, runId),
-    ]);
     return ok({
       runId,
       plan,
@@ -180,20 +181,22 @@ export async function openRunSession(
         packageManagers,
         clock: localAdapters.clock,
         journal: sharing ? sharing.wrap(journal) : journal,
-        approver,
+        approver: answers.value.approver,
       },
       control: {
         runId,
         operator,
         stop,
         force,
-        abort: aborts.signal,
+        abort: answers.value.abort,
+        refusals: answers.value.refusals,
         pollMs: views.pollMs,
         ...(point ? { resumes: point.runId, firstSeq: point.lastSeq + 1 } : {}),
         ...(point?.waitingGate && point.mode === 'forward' ? { waitingGate: point.waitingGate } : {}),
         listeners: [
           (event) => events.push(event),
-          announceGates(active, views.onWarning),
+          announceGates(active, views.onWarning, answers.value.gateRules),
+          ...answers.value.listeners,
           logger.listener,
           notifier.listener,
           ...views.listeners,

@@ -9,26 +9,30 @@
 import { fetchRunNotes } from '../records/deploy/fetch-deploy-state.js';
 import { fetchSyncLog } from '../records/sync/sync-log.js';
 import { adoptRemoteDeployed, fetchSyncRefs } from '../records/sync/sync-refs.js';
+import { describeIgnored } from '../records/trust/ignored.js';
 import { lockRemoteOf } from './shared-run.js';
 import { fetchCordons } from '../records/cordons/cordon-store.js';
 
-/** A warning when the remote could not be read, else undefined. */
-export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string | undefined> {
+/** Warnings: the remote could not be read, or a record on it was refused (a deployed ref off the branch). */
+export async function fetchSharedRecords(repoDir: string, signal?: AbortSignal): Promise<string[]> {
   const remote = await lockRemoteOf(repoDir);
-  if (!remote.ok || remote.value === undefined) return undefined;
+  if (!remote.ok || remote.value === undefined) return [];
   const from = remote.value;
-  const steps = [
-    () => adoptRemoteDeployed(repoDir, from, signal),
+  const deployed = await adoptRemoteDeployed(repoDir, from);
+  if (!deployed.ok) return [unreachable(from, deployed.error.message)];
+  const warnings = deployed.value.ignored.map(describeIgnored);
+  // Each record on its own: garbage pushed where the notes live does not hide the sync records or the cordons.
+  const fetches = [
     () => fetchRunNotes(repoDir, from),
     () => fetchSyncRefs(repoDir, from, signal),
     () => fetchCordons(repoDir, from, signal),
   ];
-  for (const step of steps) {
+  for (const step of fetches) {
     const fetched = await step();
-    if (!fetched.ok) return unreachable(from, fetched.error.message);
+    if (!fetched.ok) warnings.push(unreachable(from, fetched.error.message));
   }
   const log = await fetchSyncLog(repoDir, from);
-  return log === undefined ? undefined : unreachable(from, log);
+  return log === undefined ? warnings : [...warnings, unreachable(from, log)];
 }
 
 const unreachable = (remote: string, why: string) =>

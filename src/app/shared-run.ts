@@ -10,10 +10,18 @@ import type { Journal, RunEvent } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
 import { gitRun } from '../records/git/git-run.js';
 import { acquireRemoteLock, readRemoteLock } from '../records/lock/remote-lock.js';
-import { deleteSharedJournal, importSharedJournals, pushJournal } from '../records/journal/shared-journal.js';
+import {
+  RUNS_PREFIX,
+  deleteSharedJournal,
+  importSharedJournals,
+  pushJournal,
+} from '../records/journal/shared-journal.js';
 import { ensureStateDir, type LockHolder, type LockStatus } from '../records/index.js';
 import { leaseExpired, type EnvironmentLock } from '../records/lock/lock-port.js';
 import { badInput, type AppFailure } from './failure.js';
+import { followedBranch } from '../records/trust/followed-branch.js';
+import { describeIgnored } from '../records/trust/ignored.js';
+import { sharedJournalProblems } from './shared-journal-trust.js';
 
 /** How a command coordinates: `--remote NAME` and `--lease DURATION`. */
 export interface Coordination {
@@ -70,7 +78,10 @@ export async function takeSharedLock(
   let imported: Awaited<ReturnType<typeof importSharedJournals>>;
   try {
     await ensureStateDir(repoDir);
-    imported = await importSharedJournals(repoDir, remote, environment);
+    const branch = await followedBranch(repoDir, { remote });
+    imported = await importSharedJournals(repoDir, remote, environment, (journal) =>
+      sharedJournalProblems(repoDir, branch, journal.text),
+    );
   } catch (error) {
     await lock.release();
     throw error;
@@ -85,7 +96,12 @@ export async function takeSharedLock(
       ),
     };
   }
-  for (const runId of imported.value) options.onWarning(`brought in the journal of run ${runId} from ${remote}`);
+  for (const runId of imported.value.imported)
+    options.onWarning(`brought in the journal of run ${runId} from ${remote}`);
+  for (const { runId, problems } of imported.value.refused)
+    options.onWarning(
+      `${describeIgnored({ ref: `${RUNS_PREFIX}/${runId}`, reason: problems.slice(0, 3).join('; ') })}; not resumed from it`,
+    );
   return ok(lock);
 }
 

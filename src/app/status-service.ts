@@ -8,7 +8,7 @@
 import { observeFleet } from '../engine/index.js';
 import type { ServerStatus, Versions } from '../engine/index.js';
 import { ok, type Result } from '../core/result.js';
-import { deployedCommit } from '../records/deploy/deployed.js';
+import { deployedCommit, deployedRef } from '../records/deploy/deployed.js';
 import { loadHistory, type HistoryEntry } from './history-service.js';
 import { readLock, type LockStatus } from '../records/index.js';
 import { lockRemoteOf, readSharedLock } from './shared-run.js';
@@ -20,21 +20,13 @@ import { badInput, specFailure, stateProblem, type AppFailure } from './failure.
 import { loadSpec } from './plan-service.js';
 import { isUp } from '../engine/index.js';
 import { loadAdapters, type RemoteAdapters } from './world.js';
-import { compareVersions } from '../plan/versions.js';
 import type { PackageManagerKind, SyncPolicy } from '../spec/schema.js';
-import {
-  PendingRecord,
-  WatcherPresence,
-  isPresent,
-  pendingRef,
-  readRecord,
-  watcherRef,
-} from '../records/sync/sync-refs.js';
+import { WatcherPresence, isPresent, readRecord, watcherRef } from '../records/sync/sync-refs.js';
+import { screenDeployed } from '../records/trust/deployed-refs.js';
+import { followedBranch } from '../records/trust/followed-branch.js';
+import { describeIgnored } from '../records/trust/ignored.js';
+import { meetsPin, pendingAsCommitted, trustedPending } from './pending-status.js';
 
-/** Whether an installed version is at a pin, as the planner reads it: Debian exactly; RPM by epoch and version, and release only when pinned. */
-function meetsPin(manager: PackageManagerKind, installed: string | null, pin: string): boolean {
-  return installed !== null && compareVersions(manager, installed, pin) === 0;
-}
 import { freezeWindow } from '../spec/freeze.js';
 import { listCordons, type Cordon } from './cordon-service.js';
 import { activeWindows, nextWindow, type WindowSpan } from './freeze/windows.js';
@@ -122,8 +114,8 @@ export async function statusService(request: {
   const notRepo = await repositoryProblem(request.repoDir);
   if (notRepo !== undefined) return { ok: false, error: badInput(notRepo) };
   if (request.fetchShared) {
-    const warning = await fetchSharedRecords(request.repoDir, request.signal);
-    if (warning) request.fetchShared.onWarning(warning);
+    const warnings = await fetchSharedRecords(request.repoDir, request.signal);
+    warnings.forEach(request.fetchShared.onWarning);
   }
   const repo = await loadRepo(request.repoDir);
   if (!repo.ok) return { ok: false, error: specFailure(repo.error) };
@@ -148,7 +140,10 @@ export async function statusService(request: {
       ? readSharedLock(request.repoDir, remote.value, environment)
       : Promise.resolve(undefined);
   const history = await loadHistory(request.repoDir);
+  // Records name commits; only those of the followed branch are believed.
+  const branch = await followedBranch(request.repoDir, remote.ok && remote.value ? { remote: remote.value } : {});
   for (const environment of environments) {
+    const held = await trustedPending(request.repoDir, branch, environment);
     const env: EnvironmentStatus = {
       environment,
       head: repo.value.commit,
@@ -156,7 +151,7 @@ export async function statusService(request: {
       pending: [],
       lock: (await readLock(request.repoDir, environment)) ?? (await sharedLock(environment)),
       lastRun: history.find((entry) => entry.environment === environment),
-      problems: damagedRuns(history, environment),
+      problems: [...damagedRuns(history, environment), ...(held.ignored ? [describeIgnored(held.ignored)] : [])],
       freeze: freezeOf(repo.value.inventories.get(environment)?.spec.freeze ?? [], request.now ?? Date.now()),
       sync: await syncStatusOf(
         request.repoDir,
@@ -170,7 +165,14 @@ export async function statusService(request: {
       .filter(([, p]) => p.spec.inventory === environment)
       .map(([name]) => name);
     for (const rollout of playbooks) {
-      const deployed = await deployedCommit(request.repoDir, environment, rollout);
+      const recorded = await deployedCommit(request.repoDir, environment, rollout);
+      const { sha: deployed, ignored } = await screenDeployed(
+        request.repoDir,
+        branch,
+        deployedRef(environment, rollout),
+        recorded,
+      );
+      if (ignored) env.problems.push(describeIgnored(ignored));
       env.deployed[rollout] = deployed;
       if (deployed !== repo.value.commit.sha) env.pending.push(rollout);
       const { hosts, problems } = await rolloutStatus(
@@ -185,6 +187,10 @@ export async function statusService(request: {
         ...problems,
         ...hosts.filter((h) => h.outOfRotation).map((h) => `${h.host} is out of rotation`),
       );
+    }
+    if (held.pending) {
+      const hosts = report.hosts.filter((host) => host.environment === environment);
+      env.sync.pending = await pendingAsCommitted(request.repoDir, held.pending, playbooks, hosts);
     }
     report.environments.push(env);
   }
@@ -277,24 +283,10 @@ async function syncStatusOf(
   policy: SyncPolicy,
   now: number,
 ): Promise<SyncStatus> {
-  const [pending, watcher] = await Promise.all([
-    readRecord(repoDir, pendingRef(environment), PendingRecord),
-    readRecord(repoDir, watcherRef(environment), WatcherPresence),
-  ]);
+  // The pending commit is added once the hosts are read (pending-status.ts): what it asks is counted from it.
+  const watcher = await readRecord(repoDir, watcherRef(environment), WatcherPresence);
   return {
     policy,
-    ...(pending
-      ? {
-          pending: {
-            commit: pending.commit,
-            subject: pending.subject,
-            since: pending.since,
-            hostsToChange: pending.hostsToChange,
-            rollouts: pending.rollouts.map((r) => r.rollout),
-            ...(pending.supersedes ? { supersedes: pending.supersedes.commit } : {}),
-          },
-        }
-      : {}),
     ...(watcher ? { watcher: { watcher: watcher.watcher, at: watcher.at, present: isPresent(watcher, now) } } : {}),
   };
 }

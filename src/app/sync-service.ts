@@ -14,10 +14,10 @@ import { ExitCode } from '../core/exit-codes.js';
 import { operatorName } from '../control/index.js';
 import { ok, type Result } from '../core/result.js';
 import { shortSha } from '../core/sha.js';
-import { gitAt, repositoryProblem, resolveCommit } from '../records/git/git.js';
+import { commitSubject, gitAt, repositoryProblem, resolveCommit } from '../records/git/git.js';
 import { appendSyncLog, shareSyncLog } from '../records/sync/sync-log.js';
 import {
-  PendingRecord,
+  type PendingRecord,
   WatcherPresence,
   deleteRecord,
   fetchSyncRefs,
@@ -30,6 +30,10 @@ import {
   writeRecord,
 } from '../records/sync/sync-refs.js';
 import { badInput, stateProblem, type AppFailure } from './failure.js';
+import { fetchFollowedBranch, followedBranch } from '../records/trust/followed-branch.js';
+import { describeIgnored } from '../records/trust/ignored.js';
+import { trustedPending } from './pending-status.js';
+import { loadSpec } from './plan-service.js';
 import { runService, type RunDone, type RunViews } from './run-service.js';
 
 export interface SyncAsk {
@@ -70,7 +74,17 @@ export async function prepareSync(ask: SyncAsk): Promise<Result<PreparedSync, Ap
         error: badInput(`${fetched.error.message}; nothing was applied`, [fetched.error.detail ?? '']),
       };
   }
-  const pending = await readRecord(ask.repoDir, pendingRef(ask.environment), PendingRecord);
+  const branch = remote ? await fetchFollowedBranch(ask.repoDir, remote, undefined) : await followedBranch(ask.repoDir);
+  const held = await trustedPending(ask.repoDir, branch, ask.environment);
+  if (held.ignored)
+    return {
+      ok: false,
+      error: badInput(`${describeIgnored(held.ignored)}; nothing was applied`, [
+        'only a commit of the followed branch is ever run; see lieutenant status',
+      ]),
+    };
+  // What the person is shown is what the commit says, never the record's copy of it.
+  const pending = held.pending && { ...held.pending, subject: await commitSubject(git, held.pending.commit) };
   if (pending === undefined) {
     const others = (await git.raw(['for-each-ref', '--format=%(refname:lstrip=3)', 'refs/lieutenant/pending/']))
       .split('\n')
@@ -95,6 +109,14 @@ export async function prepareSync(ask: SyncAsk): Promise<Result<PreparedSync, Ap
         ),
       };
   }
+  const foreign = await rolloutsNotOf(ask.repoDir, pending);
+  if (foreign.length > 0)
+    return {
+      ok: false,
+      error: badInput(
+        `${describeIgnored({ ref: pendingRef(ask.environment), commit: pending.commit, reason: `${foreign.join(', ')}: not a rollout of ${ask.environment} at that commit` })}; nothing was applied`,
+      ),
+    };
   const now = ask.now?.() ?? Date.now();
   const presence = await readRecord(ask.repoDir, watcherRef(ask.environment), WatcherPresence);
   return ok({
@@ -104,6 +126,16 @@ export async function prepareSync(ask: SyncAsk): Promise<Result<PreparedSync, Ap
     by: await operatorName(ask.repoDir),
     watcher: isPresent(presence, now) ? presence : undefined,
   });
+}
+
+/** The rollouts a pending record names that are not playbooks of its environment at its commit. */
+async function rolloutsNotOf(repoDir: string, pending: PendingRecord): Promise<string[]> {
+  const foreign: string[] = [];
+  for (const { rollout } of pending.rollouts) {
+    const loaded = await loadSpec({ repoDir, playbook: rollout, rev: pending.commit });
+    if (!loaded.ok || loaded.value.rollout.environment !== pending.environment) foreign.push(rollout);
+  }
+  return foreign;
 }
 
 /** Hands the commit to the watcher: a request record, pushed where it fetches. */

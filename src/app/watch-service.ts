@@ -43,6 +43,7 @@ import { alreadyDone } from './watch/already-done.js';
 import { lockRemoteOf } from './shared-run.js';
 import { listCordons, refreshCordons } from './cordon-service.js';
 import { fetchDeployState } from '../records/deploy/fetch-deploy-state.js';
+import { reportIgnored } from './watch/sync-step.js';
 import type { Rollout } from '../spec/model.js';
 import { announcePending, pendingPlan } from './pending-plan.js';
 import { operatorName } from '../control/index.js';
@@ -143,12 +144,16 @@ export async function watchService(request: WatchRequest, views: WatchViews): Pr
     },
     () => clock.now(),
   );
+  const ignoredSaid = { said: new Set<string>() };
   const ports: CyclePorts = {
     clock,
     fetch: async (from, name, signal) => {
       const polled = await pollRemote(request.repoDir, { remote: from, branch: name, signal });
       // What other watchers deployed decides what is left to run here (a failure leaves the last known record).
-      if (polled.ok && lockRemote !== undefined) await fetchDeployState(request.repoDir, lockRemote);
+      if (polled.ok && lockRemote !== undefined) {
+        const fetched = await fetchDeployState(request.repoDir, lockRemote, name);
+        if (fetched.ok) reportIgnored(fetched.value, emit, ignoredSaid);
+      }
       return polled;
     },
     run: ({ rollout, rev, cause, pushTo }) =>

@@ -75,7 +75,11 @@ describe('lieutenant approve / abort', () => {
 
   it('given no run, when approving, then it exits 2 saying there is no run in the repo', async () => {
     const result = await cli('approve', '--repo', repo);
-    expect(result).toEqual({ code: 2, out: '', err: `error: lieutenant approve: no run is running in ${repo}\n` });
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: `error: lieutenant approve: no run is waiting for an answer (in ${repo})\n`,
+    });
   });
 
   it('given a run waiting at a gate, when approving with a reason, then the run gets it and the operator is told', async () => {

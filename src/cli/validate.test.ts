@@ -46,6 +46,52 @@ describe('lieutenant validate', () => {
     expect(io.out()).toBe('');
   });
 
+  it('--json: every problem with file, line, column and message, then a summary; nothing on stderr', async () => {
+    // Given a playbook with two bad values
+    const { repo } = await exampleRepo((files) => {
+      files['playbooks/web.yaml'] = (files['playbooks/web.yaml'] ?? '')
+        .replace('demo: "1.1"', 'demo: "1.1; rm -rf /"')
+        .replace(/maxUnavailable: .*/, 'maxUnavailable: lots');
+    });
+    const io = captureIo();
+    // When validated for CI
+    const code = await runCli(['validate', '--json', '--repo', repo.dir], io);
+    // Then each problem is a JSON line a CI annotator can place, and the summary counts them
+    expect(code).toBe(2);
+    expect(io.err()).toBe('');
+    const lines = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const problems = lines.filter((line) => line.type === 'problem');
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    for (const problem of problems)
+      expect(problem).toEqual({
+        type: 'problem',
+        file: 'playbooks/web.yaml',
+        line: expect.any(Number),
+        column: expect.any(Number),
+        message: expect.any(String),
+      });
+    expect(problems).toContainEqual(expect.objectContaining({ line: 6, column: 13 }));
+    expect(lines.at(-1)).toEqual({ type: 'summary', valid: false, problems: problems.length });
+  });
+
+  it('--json on a valid repo: one summary naming the commit and the specs', async () => {
+    const { repo, sha } = await exampleRepo();
+    const io = captureIo();
+    expect(await runCli(['validate', '--json', '--repo', repo.dir], io)).toBe(0);
+    expect(JSON.parse(io.out())).toEqual({
+      type: 'summary',
+      valid: true,
+      problems: 0,
+      commit: sha,
+      playbooks: ['web'],
+      inventories: ['staging'],
+    });
+  });
+
   it('lists every problem of every file, sorted by file, line and column', async () => {
     const { repo } = await exampleRepo((files) => {
       // found in this order: the duplicate address (line 22) before the unknown load balancer (line 17)

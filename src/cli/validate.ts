@@ -13,6 +13,8 @@ import { examples } from './usage.js';
 export interface ValidateOptions {
   repoDir: string;
   rev: string;
+  /** One JSON object per problem (file, line, column, message), then a summary, on stdout: for CI. */
+  json?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -28,8 +30,10 @@ export function register(program: Command, context: CliContext): void {
     )
     .description('checks every spec at the revision; errors as file:line:col: message')
     .option('--rev <rev>', 'the revision to check (commit, branch or tag)', 'HEAD')
-    .action(async (flags: { rev: string }, command: Command) => {
-      context.setExitCode(await validate({ repoDir: repoDirOf(command, context), rev: flags.rev }, context));
+    .option('--json', 'one JSON object per problem (file, line, column, message), then a summary')
+    .action(async (flags: { rev: string; json?: boolean }, command: Command) => {
+      const options = { repoDir: repoDirOf(command, context), rev: flags.rev, json: flags.json === true };
+      context.setExitCode(await (options.json ? validateJson(options, context) : validate(options, context)));
     });
 }
 
@@ -48,5 +52,28 @@ export async function validate(options: ValidateOptions, { io }: Pick<CliContext
   io.stdout.write(
     `${plural(playbooks.size, 'playbook')}, ${inventories.size} ${inventoriesWord} valid at ${shortSha(commit.sha)} ${commit.subject}\n`,
   );
+  return ExitCode.done;
+}
+
+/** `validate --json`: `{"type":"problem",file,line,column,message}` lines, then `{"type":"summary",valid,problems,…}`. */
+export async function validateJson(options: ValidateOptions, { io }: Pick<CliContext, 'io'>): Promise<number> {
+  const { specs: result, warnings } = await inspectRepo(options.repoDir, options.rev);
+  const line = (value: object) => io.stdout.write(`${JSON.stringify(value)}\n`);
+  for (const warning of warnings) line({ type: 'warning', message: warning });
+  if (!result.ok) {
+    for (const { file, line: at, col, message } of result.error)
+      line({ type: 'problem', file, line: at, column: col, message });
+    line({ type: 'summary', valid: false, problems: result.error.length });
+    return ExitCode.badInput;
+  }
+  const { playbooks, inventories, commit } = result.value;
+  line({
+    type: 'summary',
+    valid: true,
+    problems: 0,
+    commit: commit.sha,
+    playbooks: [...playbooks.keys()],
+    inventories: [...inventories.keys()],
+  });
   return ExitCode.done;
 }

@@ -1,16 +1,16 @@
 /**
  * The run's side of `lieutenant abort` at any moment: watches its control
  * folder for an abort file and aborts the run's abort signal with who sent it
- * and why (the engine finishes the hosts in flight and rolls the batch back).
- * A poll, cheap and sure; taking the file is a rename, so it counts once.
+ * and why (the engine finishes the hosts in flight and rolls the batch back),
+ * once `admit` lets it (the environment's rules). A poll, cheap and sure;
+ * taking the file is a rename, so it counts once.
  */
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
+import { mkdir, readdir } from 'node:fs/promises';
 import type { GateAnswer } from '../engine/index.js';
 import { ABORT_FILE, controlDir } from '../records/index.js';
-
-const AbortFile = z.object({ by: z.string(), reason: z.string().optional() });
+import type { AdmitAbort } from './abort-admission.js';
+import { gateAnswerOf } from './answer-identity.js';
+import { takeRecord } from '../records/control/answers.js';
 
 export interface AbortWatch {
   /** Aborted, with a GateAnswer as its reason, when an operator aborts the run. */
@@ -18,7 +18,15 @@ export interface AbortWatch {
   close(): void;
 }
 
-export async function watchForAbort(repoDir: string, runId: string, pollMs = 500): Promise<AbortWatch> {
+/** Without rules, any abort is taken, as its sender claims to be. */
+const anyAbort: AdmitAbort = (record) => gateAnswerOf(record, undefined);
+
+export async function watchForAbort(
+  repoDir: string,
+  runId: string,
+  pollMs = 500,
+  admit: AdmitAbort = anyAbort,
+): Promise<AbortWatch> {
   const dir = controlDir(repoDir, runId);
   await mkdir(dir, { recursive: true });
   const controller = new AbortController();
@@ -27,7 +35,7 @@ export async function watchForAbort(repoDir: string, runId: string, pollMs = 500
     if (looking || controller.signal.aborted) return;
     looking = true;
     try {
-      const answer = await takeAbort(dir);
+      const answer = await takeAbort(dir, admit);
       if (answer) controller.abort(answer);
     } finally {
       looking = false;
@@ -38,27 +46,13 @@ export async function watchForAbort(repoDir: string, runId: string, pollMs = 500
   return { signal: controller.signal, close: () => clearInterval(timer) };
 }
 
-async function takeAbort(dir: string): Promise<GateAnswer | undefined> {
+async function takeAbort(dir: string, admit: AdmitAbort): Promise<GateAnswer | undefined> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => ABORT_FILE.test(name)).sort();
   for (const name of names) {
-    const taken = join(dir, `.taken-${name}`);
-    try {
-      await rename(join(dir, name), taken);
-    } catch {
-      continue;
-    }
-    const text = await readFile(taken, 'utf8').catch(() => '');
-    await rm(taken, { force: true });
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      continue;
-    }
-    const parsed = AbortFile.safeParse(json);
-    if (!parsed.success) continue;
-    const { by, reason } = parsed.data;
-    return reason === undefined ? { decision: 'abort', by } : { decision: 'abort', by, reason };
+    const record = await takeRecord(dir, name);
+    if (record?.decision !== 'abort') continue;
+    const answer = await admit(record);
+    if (answer) return answer;
   }
   return undefined;
 }

@@ -45,7 +45,14 @@ describe('approvers', () => {
       decision: 'approve',
       by: 'alice',
       reason: 'approved automatically (--yes)',
+      proof: 'auto',
     });
+  });
+
+  it('given --yes and a gate whose rules want people (several, named or signed), when it waits, then --yes stands aside', async () => {
+    await expect(
+      autoApprover('alice').await({ ...request, automatic: false }, new AbortController().signal),
+    ).rejects.toThrow("--yes does not answer this gate: the environment's approval rules want people");
   });
 
   it('given --yes and an inconclusive analysis, when its gate waits, then --yes refuses and a person’s answer is the one taken', async () => {

@@ -34,7 +34,12 @@ export function autoApprover(by: string): Approver {
       signal.throwIfAborted();
       if (request.kind === 'analysis')
         return Promise.reject(new Error('--yes does not answer an inconclusive analysis: a person must'));
-      return Promise.resolve({ decision: 'approve', by, reason: 'approved automatically (--yes)' });
+      // The environment's approval rules want people (several, named, or signed): --yes stands aside.
+      if (request.automatic === false)
+        return Promise.reject(
+          new Error("--yes does not answer this gate: the environment's approval rules want people"),
+        );
+      return Promise.resolve({ decision: 'approve', by, reason: 'approved automatically (--yes)', proof: 'auto' });
     },
   };
 }

@@ -94,7 +94,7 @@ describe('control channel', () => {
       expect(sent).toEqual({ ok: true, value: { runId: 'run-1' } });
       // Then the run's abort signal fires with the answer, and the file is consumed
       await new Promise<void>((resolve) => watch.signal.addEventListener('abort', () => resolve(), { once: true }));
-      expect(watch.signal.reason).toEqual({ decision: 'abort', by: 'carol', reason: 'error rate up' });
+      expect(watch.signal.reason).toMatchObject({ decision: 'abort', by: 'carol', reason: 'error rate up' });
       expect((await readdir(controlDir(repo, 'run-1'))).filter((name) => name.startsWith('abort-'))).toEqual([]);
     } finally {
       watch.close();
@@ -119,7 +119,7 @@ describe('control channel', () => {
     const sent = await sendAnswer(repo, undefined, { decision: 'approve', by: 'bob', reason: 'graphs look fine' });
     // Then
     expect(sent).toEqual({ ok: true, value: { runId: 'run-1', gate: { afterBatch: 1, batches: 2 } } });
-    await expect(answer).resolves.toEqual({ decision: 'approve', by: 'bob', reason: 'graphs look fine' });
+    await expect(answer).resolves.toMatchObject({ decision: 'approve', by: 'bob', reason: 'graphs look fine' });
     expect((await readdir(controlDir(repo, 'run-1'))).filter((n) => !n.startsWith('.'))).toEqual([]);
   });
 
@@ -136,7 +136,7 @@ describe('control channel', () => {
     const second = approver.await({ ...request, afterBatch: 2, batches: 3 }, new AbortController().signal);
     await sendAnswer(repo, 'run-1', { decision: 'approve', by: 'dave' });
     // Then carol's stale abort was discarded, dave's approval answers gate 2
-    await expect(second).resolves.toEqual({ decision: 'approve', by: 'dave' });
+    await expect(second).resolves.toMatchObject({ decision: 'approve', by: 'dave' });
   });
 
   it('given a waiting approver, when its signal aborts, then it stops with the abort reason', async () => {
@@ -162,6 +162,6 @@ describe('control channel', () => {
     );
     // Then
     expect(JSON.parse(stdout)).toEqual({ ok: true, value: { runId: 'run-1', gate: { afterBatch: 1, batches: 2 } } });
-    await expect(answer).resolves.toEqual({ decision: 'abort', by: 'erin', reason: 'error rate up on web-01' });
+    await expect(answer).resolves.toMatchObject({ decision: 'abort', by: 'erin', reason: 'error rate up on web-01' });
   });
 });

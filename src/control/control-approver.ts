@@ -6,13 +6,17 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { Approver, GateAnswer } from '../engine/index.js';
+import type { Approver } from '../engine/index.js';
+import type { AnswerRecord } from '../records/answers/answer-record.js';
+import { gateAnswerOf, type Signers } from './answer-identity.js';
 import { takeAnswer } from '../records/control/answers.js';
 import { controlDir } from '../records/index.js';
 
 export interface ControlApproverOptions {
   /** Poll interval, a fallback for missed watch events. */
   pollMs?: number;
+  /** The allowed-signers file at the commit, when the environment wants signed answers. */
+  signers?: Signers;
 }
 
 export function createControlApprover(repoDir: string, runId: string, options: ControlApproverOptions = {}): Approver {
@@ -23,12 +27,13 @@ export function createControlApprover(repoDir: string, runId: string, options: C
       signal.throwIfAborted();
       await mkdir(dir, { recursive: true });
       signal.throwIfAborted(); // an abort while the folder was made fired no listener yet
-      return waitForAnswer(dir, request.afterBatch, pollMs, signal);
+      const record = await waitForAnswer(dir, request.afterBatch, pollMs, signal);
+      return gateAnswerOf(record, options.signers);
     },
   };
 }
 
-function waitForAnswer(dir: string, afterBatch: number, pollMs: number, signal: AbortSignal): Promise<GateAnswer> {
+function waitForAnswer(dir: string, afterBatch: number, pollMs: number, signal: AbortSignal): Promise<AnswerRecord> {
   return new Promise((resolve, reject) => {
     let watcher: FSWatcher | undefined;
     let settled = false;

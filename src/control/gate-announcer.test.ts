@@ -48,6 +48,7 @@ describe('announceGates', () => {
       batches: 2,
       summary: 'Batch 1/2 done — 3 hosts healthy on demo 1.1',
       since: waiting.at,
+      approvedBy: [],
     });
     await listener(event({ type: 'gate.answered', decision: 'approve', by: 'bob' }, 2));
     expect(await gateOf(repo)).toBeUndefined();

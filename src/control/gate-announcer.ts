@@ -5,17 +5,24 @@
  * whichever approver answers (the TUI, the control channel, `--yes`).
  */
 import type { RunEvent } from '../engine/index.js';
-import type { ActiveRunHandle } from '../records/control/active-runs.js';
+import type { ActiveGate, ActiveRunHandle } from '../records/control/active-runs.js';
+
+/** The rules the run answers its gates by, for `lieutenant approve` to check before it sends. */
+export type GateRules = Pick<ActiveGate, 'rules' | 'author' | 'allowedSigners'>;
 
 /** A failed write only warns: the run goes on, and the TUI or `--yes` can still answer. */
 export function announceGates(
   active: ActiveRunHandle,
   onWarning: (message: string) => void,
+  rules: GateRules = {},
 ): (event: RunEvent) => Promise<void> | undefined {
-  const announce = (gate: Parameters<ActiveRunHandle['setGate']>[0]) =>
-    active
-      .setGate(gate)
+  let gate: ActiveGate | undefined;
+  const announce = (next: ActiveGate | undefined) => {
+    gate = next;
+    return active
+      .setGate(next)
       .catch((error: unknown) => onWarning(`lieutenant approve may not see this gate: ${String(error)}`));
+  };
   return (event) => {
     if (event.type === 'gate.waiting')
       return announce({
@@ -23,7 +30,11 @@ export function announceGates(
         batches: event.batches,
         summary: event.summary,
         since: event.at,
+        ...rules,
+        approvedBy: [],
       });
+    if (event.type === 'gate.approval' && gate !== undefined)
+      return announce({ ...gate, approvedBy: [...(gate.approvedBy ?? []), event.identity ?? event.by] });
     if (event.type === 'gate.answered' || event.type === 'run.finished') return announce(undefined);
     return undefined;
   };

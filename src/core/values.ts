@@ -31,4 +31,16 @@ export interface GateAnswer {
   decision: GateDecision;
   by: string;
   reason?: string;
+  /** Who answers as the approval rules see it: a signer's principal, else the git user.email claimed. */
+  identity?: string;
+  /** Where the answer came from: `user@host:/checkout`, through the remote or on this machine. */
+  from?: string;
+  /**
+   * How `identity` is known: `signature` (verified against the allowed-signers
+   * file), `claim` (the answering clone's git user.email, unverified), `auto`
+   * (`--yes`). Undefined: an answer no person gave (the timer, the strategy).
+   */
+  proof?: 'signature' | 'claim' | 'auto';
+  /** Why the answer's signature does not hold: missing, made by an unknown key, or not matching. */
+  signatureProblem?: string;
 }

@@ -1,4 +1,5 @@
 /** Everything the engine needs from outside, handed in (no hidden state). */
+import type { ApprovalRule } from '../core/approvals.js';
 import type {
   Approver,
   Clock,
@@ -68,6 +69,12 @@ export function leaseLapsedOf(signal: AbortSignal): LeaseLapsedReason | undefine
   return { kind: 'lease-lapsed', message: 'message' in reason ? String(reason.message) : 'the lease lapsed' };
 }
 
+export interface RefusedAnswer {
+  answer: GateAnswer;
+  rule: ApprovalRule;
+  message: string;
+}
+
 export interface RunControl {
   runId: string;
   operator: string;
@@ -85,6 +92,12 @@ export interface RunControl {
    * operator's answer (who, why).
    */
   abort?: AbortSignal;
+  /**
+   * Answers the approval rules refused while no gate waited (an abort from
+   * someone who may not answer): the engine journals each as `gate.refused`.
+   * Returns the unsubscribe.
+   */
+  refusals?: (listener: (refusal: RefusedAnswer) => void) => () => void;
   listeners: RunEventListener[];
   /** How often load balancers are polled while draining or returning. */
   pollMs?: number;

@@ -5,6 +5,7 @@
  * its step runs, the matching `*.finished` after.
  */
 import type { Plan, PackageChange } from '../plan/types.js';
+import type { ApprovalRule } from '../core/approvals.js';
 import type { GateDecision, Measurement, Versions } from '../core/values.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { AnalysisMeasurement, AnalysisPhase, Tally } from '../core/analysis.js';
@@ -156,15 +157,30 @@ export type RunEventBody =
       summary: string;
       /** At an analysis gate: every measurement it is asked about. */
       analysis?: MetricReport[];
+      /** Distinct approvals the gate needs (the inventory's `approvals.required`), when a person answers it. */
+      required?: number;
     }
-  | {
+  | ({
+      /** An approval the rules counted; the gate waits for `stillNeeded` more. */
+      type: 'gate.approval';
+      stillNeeded: number;
+    } & AnswerWho)
+  | ({
+      /** An answer the approval rules refused: the gate (or the batch) goes on as if it had not come. */
+      type: 'gate.refused';
+      decision: GateDecision;
+      rule: ApprovalRule;
+      message: string;
+      stillNeeded: number;
+    } & AnswerWho)
+  | ({
       type: 'gate.answered';
       decision: GateDecision;
-      by: string;
-      reason?: string;
       /** Set when `lieutenant abort` came while the run was working on this batch, not waiting at a gate. */
       during?: number;
-    }
+      /** Every approver's identity, when the gate needed more than one. */
+      approvedBy?: string[];
+    } & AnswerWho)
   | { type: 'run.stopping'; reason: string; force: boolean }
   | {
       type: 'run.finished';
@@ -176,6 +192,15 @@ export type RunEventBody =
       durationMs: number;
     }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** Who answered a gate, from where, and how that is known (see GateAnswer). */
+export interface AnswerWho {
+  by: string;
+  reason?: string;
+  identity?: string;
+  from?: string;
+  proof?: 'signature' | 'claim' | 'auto';
+}
 
 export type RunEventType = RunEventBody['type'];
 

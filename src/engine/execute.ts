@@ -16,7 +16,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { HostStates, JournalUnwritable, returnKnownHealthy, tracking, unrecordedMessage } from './journal-lost.js';
 import { EXIT_CODE, type HostOut, type RunResult } from './events.js';
 import { analyseBatch } from './analysis.js';
-import { analysisGate, pauseGate } from './gate.js';
+import { analysisGate, answerWho, pauseGate } from './gate.js';
 import { preflight } from './preflight.js';
 import { notServing } from './serving.js';
 import { RotationKeeper } from './rotation-keeper.js';
@@ -99,11 +99,16 @@ export async function executePlan(plan: Plan, deps: EngineDeps, control: RunCont
     }).catch(() => undefined);
   control.stop.addEventListener('abort', stopping, { once: true });
   control.force.addEventListener('abort', forcing, { once: true });
+  const unsubscribe = control.refusals?.(({ answer, rule, message }) => {
+    const body = { decision: answer.decision, rule, message, stillNeeded: 0, ...answerWho(answer) };
+    void emit({ type: 'gate.refused', ...body }).catch(() => undefined);
+  });
 
   try {
     const end = await runBatches(env);
     control.stop.removeEventListener('abort', stopping);
     control.force.removeEventListener('abort', forcing);
+    unsubscribe?.();
     await stopWatching();
     return await finishRun(env, end, started);
   } catch (error) {

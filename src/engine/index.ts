@@ -6,7 +6,7 @@
 export type * from './ports.js';
 export type * from './events.js';
 export { EXIT_CODE } from './events.js';
-export type { EngineDeps, LeaseLapsedReason, RunControl, WaitingGate } from './deps.js';
+export type { EngineDeps, LeaseLapsedReason, RefusedAnswer, RunControl, WaitingGate } from './deps.js';
 export { executePlan, type RunOutcome } from './execute.js';
 export { observeFleet, type Observation, type ObserveDeps } from './observe.js';
 export { rollbackTarget } from './batch.js';

@@ -175,6 +175,11 @@ export interface GateRequest {
    * inconclusive analysis asks a person — `--yes` must not answer it.
    */
   kind: 'pause' | 'analysis';
+  /** Identities whose approvals the gate counted so far, and how many more it needs (`approvals.required`). */
+  approvedBy?: readonly string[];
+  stillNeeded?: number;
+  /** Whether `--yes` may answer: not an analysis, nor a gate whose rules want people (see core/approvals.ts). */
+  automatic?: boolean;
 }
 
 /** Answers a pause gate: --yes, the TUI's keys, or `lieutenant approve` from another terminal. */

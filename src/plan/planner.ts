@@ -87,6 +87,7 @@ export function planRollout(rollout: Rollout, facts: FleetFacts, options: PlanOp
     groups,
     batches,
     warnings,
+    approvals: rollout.approvals,
     ...(hasRunSteps(rollout) ? { runSteps: rollout.runSteps } : {}),
   };
 }

@@ -8,6 +8,7 @@
 import type { PackageManagerKind } from '../spec/schema.js';
 import type {
   AnalysisSettings,
+  ApprovalRules,
   HaproxyTarget,
   HealthCheckTarget,
   HostSsh,
@@ -116,7 +117,8 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   rollout: string;
   environment: string;
-  commit: { sha: string; subject: string };
+  /** author: the commit author's e-mail (`approvals.distinctFromAuthor`). */
+  commit: { sha: string; subject: string; author?: string };
   /** release: on to the commit's versions; rollback: a resumed rollback, back to the versions hosts had. */
   purpose: 'release' | 'rollback';
   /** As applied: with `revert --fast` the pause is none. */
@@ -135,6 +137,8 @@ export interface Plan {
   warnings: string[];
   /** Set when the run starts inside a freeze window of the inventory: why it may. */
   freeze?: FreezeAllowance;
+  /** Who may answer the gates, and how many must approve (the inventory's `approvals`). */
+  approvals: ApprovalRules;
   /** Commands once per run (before the first batch, after the last); absent when the playbook has none. */
   runSteps?: RunSteps;
 }

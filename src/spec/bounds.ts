@@ -36,6 +36,9 @@ export const COUNT_BOUNDS = {
   metrics: [1, 50],
   minRequests: [0, 1_000_000],
   notifications: [0, 20],
+  /** Distinct approvals a gate needs, and people an `approvers` list may name. */
+  approvals: [1, 20],
+  approvers: [1, 200],
   /** Steps at one point of a host's pipeline, or before / after a run. */
   steps: [0, 20],
 } as const satisfies Record<string, readonly [number, number]>;

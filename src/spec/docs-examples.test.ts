@@ -81,7 +81,11 @@ describe('the examples of docs/', () => {
     if (!result.ok) throw new Error(result.error.map(formatSpecError).join('\n'));
     const { rollout } = result.value;
     // Then it is two halves over four web hosts behind edge, gated on approval
-    expect(rollout.source.commit).toEqual({ sha: repo.sha, subject: 'Release demo 1.1' });
+    expect(rollout.source.commit).toEqual({
+      sha: repo.sha,
+      subject: 'Release demo 1.1',
+      author: 'spec@example.invalid',
+    });
     expect(rollout.environment).toBe('staging');
     expect(rollout.ssh).toMatchObject({
       user: 'root',

@@ -18,7 +18,7 @@ export const SPEC_FOLDERS = ['playbooks', 'inventories'] as const;
 export interface RevisionSnapshot {
   /** Absolute path of the rollout repo. */
   repoDir: string;
-  commit: { sha: string; subject: string };
+  commit: { sha: string; subject: string; author?: string };
   /** Every file under playbooks/ and inventories/ at the revision, path (relative to repoDir) → text. */
   files: ReadonlyMap<string, string>;
   /** What was committed but cannot be read as a spec: links, submodules, text that is not UTF-8. */
@@ -53,8 +53,8 @@ export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Resul
       `revision "${rev}" is not a commit in ${dir} (try a commit SHA, a branch or a tag; "git log --oneline" lists them)`,
     );
   }
-  const [subject, listing, warnings] = await Promise.all([
-    git.raw(['show', '-s', '--format=%s', sha]).then((out) => printable(out.trim())),
+  const [[subject = '', author = ''], listing, warnings] = await Promise.all([
+    git.raw(['show', '-s', '--format=%s%x00%ae', sha]).then((out) => out.trim().split('\0').map(printable)),
     git.raw(['ls-tree', '-r', '-z', '--full-name', sha, '--', ...SPEC_FOLDERS]),
     uncommittedWarnings(git, prefix, sha),
   ]);
@@ -79,7 +79,13 @@ export async function readRevision(repoDir: string, rev = 'HEAD'): Promise<Resul
     if (bad >= 0) problems.push(specError(entry.path, notUtf8(content, bad), positionOf(content, bad)));
     files.set(entry.path, content.toString('utf8'));
   });
-  return ok({ repoDir: dir, commit: { sha, subject }, files, problems, warnings: warnings.map(printable) });
+  return ok({
+    repoDir: dir,
+    commit: { sha, subject, ...(author === '' ? {} : { author }) },
+    files,
+    problems,
+    warnings: warnings.map(printable),
+  });
 }
 
 /** Why a tree entry cannot be a spec file: only regular files are read (never what a link points to). */

@@ -3,6 +3,7 @@
  * durations in milliseconds, shares as `Quantity`, only the targeted groups.
  * This — never raw YAML — is what the planner and the engine read.
  */
+import type { ApprovalRules } from '../core/approvals.js';
 import type { Condition } from '../core/analysis.js';
 import type { Quantity } from './quantity.js';
 import type { PackageManagerKind } from './schema.js';
@@ -10,7 +11,8 @@ import type { PackageManagerKind } from './schema.js';
 export interface SpecSource {
   /** The rollout repo's top folder (relative paths in specs are resolved against it). */
   repoDir: string;
-  commit: { sha: string; subject: string };
+  /** author: the commit author's e-mail, which `approvals.distinctFromAuthor` keeps from approving. */
+  commit: { sha: string; subject: string; author?: string };
   playbookPath: string; // relative to repoDir, e.g. playbooks/web.yaml
   inventoryPath: string;
 }
@@ -189,6 +191,8 @@ export interface WebhookTarget {
   on: NotifyOn[];
 }
 
+export type { ApprovalRules };
+
 export interface Rollout {
   source: SpecSource;
   rollout: string;
@@ -205,6 +209,8 @@ export interface Rollout {
   analysis: AnalysisSettings | undefined;
   /** The environment's webhooks (inventory `notifications`). */
   notifications: WebhookTarget[];
+  /** The inventory's `approvals`. */
+  approvals: ApprovalRules;
   /** Commands once per run, before the first batch and after the last. */
   runSteps: RunSteps;
 }

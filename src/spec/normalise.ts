@@ -13,6 +13,7 @@ import { freezeWindow } from './freeze.js';
 import { hostSteps, runSteps } from './normalise-steps.js';
 import type {
   AnalysisSettings,
+  ApprovalRules,
   GroupTarget,
   HaproxyTarget,
   HealthCheckTarget,
@@ -97,7 +98,17 @@ export function normaliseRollout(
     freeze: inventory.freeze.map(freezeWindow),
     analysis: playbook.analysis === undefined ? undefined : analysisSettings(playbook.analysis),
     notifications: inventory.notifications.map((notification) => webhookTarget(notification, path)),
+    approvals: approvalRules(inventory.approvals),
     runSteps: runSteps(playbook, inventory),
+  };
+}
+
+function approvalRules(spec: InventorySpec['approvals']): ApprovalRules {
+  return {
+    required: spec.required,
+    ...(spec.approvers ? { approvers: [...spec.approvers] } : {}),
+    distinctFromAuthor: spec.distinctFromAuthor,
+    ...(spec.allowedSignersFile === undefined ? {} : { allowedSignersFile: spec.allowedSignersFile }),
   };
 }
 

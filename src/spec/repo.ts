@@ -19,7 +19,7 @@ import { shortSha } from '../core/sha.js';
 
 export interface RepoSpecs {
   repoDir: string;
-  commit: { sha: string; subject: string };
+  commit: { sha: string; subject: string; author?: string };
   /** By name, with their file (`playbooks/web.yaml`). */
   playbooks: Map<string, { file: string; spec: PlaybookSpec }>;
   inventories: Map<string, { file: string; spec: InventorySpec }>;

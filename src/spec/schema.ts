@@ -263,6 +263,45 @@ export const Notification = z
 export const SYNC_POLICIES = ['automatic', 'manual'] as const;
 export type SyncPolicy = (typeof SYNC_POLICIES)[number];
 
+/**
+ * Who may answer the gates of an environment's runs, and how many must
+ * approve: checked against each answer's identity (the signer's principal
+ * with allowedSignersFile, else the answering clone's git user.email).
+ */
+export const Approvals = z
+  .strictObject({
+    required: z
+      .number()
+      .int('a whole number of approvals')
+      .min(COUNT_BOUNDS.approvals[0], `at least ${COUNT_BOUNDS.approvals[0]} approval`)
+      .max(COUNT_BOUNDS.approvals[1], `at most ${COUNT_BOUNDS.approvals[1]} approvals`)
+      .default(1)
+      .meta({ description: 'Distinct approvers each gate needs before the run goes on' }),
+    approvers: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(LENGTH_BOUNDS.name * 4, `at most ${LENGTH_BOUNDS.name * 4} characters`),
+      )
+      .min(COUNT_BOUNDS.approvers[0], 'at least one approver (leave the key out to let anyone approve)')
+      .max(COUNT_BOUNDS.approvers[1], `at most ${COUNT_BOUNDS.approvers[1]} approvers`)
+      .optional()
+      .meta({ description: 'Who may approve or abort: e-mail addresses, or principals of allowedSignersFile' }),
+    distinctFromAuthor: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'The author of the commit being rolled out may not approve its gates' }),
+    allowedSignersFile: z.string().min(1).max(LENGTH_BOUNDS.text).optional().meta({
+      description:
+        'A committed file in ssh-keygen allowed-signers format, relative to the rollout repo: every answer must be SSH-signed by one of its keys',
+    }),
+  })
+  .refine((rules) => rules.approvers === undefined || rules.approvers.length >= rules.required, {
+    error: 'required: is more than the approvers listed; no gate could ever be approved',
+  })
+  .meta({ description: 'Who may answer the gates of this environment, and how many must approve' });
+
 export const Inventory = z
   .strictObject({
     $schema: z.string().optional(),
@@ -286,6 +325,7 @@ export const Inventory = z
       .array(Notification)
       .max(COUNT_BOUNDS.notifications[1], `at most ${COUNT_BOUNDS.notifications[1]} webhooks`)
       .default([]),
+    approvals: Approvals.default(Approvals.parse({})),
   })
   .meta({
     title: 'Lieutenant inventory',

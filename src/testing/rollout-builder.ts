@@ -2,7 +2,7 @@
  * Fixture builder for a normalised Rollout: tests state only what they care
  * about ("a group of 5 apt hosts, batches 50%/50%") and get sane defaults.
  */
-import type { AnalysisSettings, GroupTarget, Rollout, StrategySettings } from '../spec/model.js';
+import type { AnalysisSettings, ApprovalRules, GroupTarget, Rollout, StrategySettings } from '../spec/model.js';
 import { parseQuantity, type Quantity } from '../spec/quantity.js';
 
 export function quantity(value: number | string): Quantity {
@@ -48,6 +48,7 @@ export interface RolloutFixture {
   successThreshold?: number;
   become?: Rollout['ssh']['become'];
   analysis?: AnalysisSettings;
+  approvals?: Partial<ApprovalRules>;
   runSteps?: Partial<Rollout['runSteps']>;
 }
 
@@ -96,6 +97,7 @@ export function rolloutFixture(fixture: RolloutFixture = {}): Rollout {
     freeze: [],
     analysis: fixture.analysis,
     notifications: [],
+    approvals: { required: 1, distinctFromAuthor: false, ...fixture.approvals },
     runSteps: { before: [], after: [], ...fixture.runSteps },
   };
 }

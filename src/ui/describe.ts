@@ -153,15 +153,32 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
           level: 'warn',
           text: `gate: ${summary}; waiting for a person (lieutenant approve / lieutenant abort; --yes does not answer this gate)`,
         };
-      if (event.pause === 'approve') return info(`gate: ${summary}; waiting for approval (lieutenant approve)`);
+      if (event.pause === 'approve')
+        return info(
+          `gate: ${summary}; waiting for ${event.required ? `${event.required} approvals` : 'approval'} (lieutenant approve ${event.runId}, from any clone)`,
+        );
       const wait = event.until === undefined ? '' : ` in ${formatElapsed(event.until - Date.parse(event.at))}`;
       return info(`gate: ${summary}; continuing${wait} (lieutenant approve to go now, lieutenant abort to stop)`);
     }
     case 'gate.answered': {
       const verb = { approve: 'approved', abort: 'aborted', halt: 'halted' }[event.decision];
-      const reason = event.reason === undefined || event.reason === '' ? '' : `: "${event.reason}"`;
       const what = event.during === undefined ? 'gate' : `batch ${event.during}`;
-      return { level: event.decision === 'approve' ? 'info' : 'warn', text: `${what} ${verb} by ${event.by}${reason}` };
+      const by = event.approvedBy ? event.approvedBy.join(' and ') : answerer(event);
+      return {
+        level: event.decision === 'approve' ? 'info' : 'warn',
+        text: `${what} ${verb} by ${by}${from(event)}${quoted(event.reason)}`,
+      };
+    }
+    case 'gate.approval':
+      return info(
+        `approval by ${answerer(event)}${from(event)}${quoted(event.reason)}; ${approvalsLeft(event.stillNeeded)}`,
+      );
+    case 'gate.refused': {
+      const verb = { approve: 'approval', abort: 'abort', halt: 'halt' }[event.decision];
+      return {
+        level: 'warn',
+        text: `${verb} by ${answerer(event)}${from(event)} refused (${event.rule}): ${event.message}; the gate still needs ${approvalsLeft(event.stillNeeded)}`,
+      };
     }
     case 'host.rotation.reasserted':
       return {
@@ -184,3 +201,14 @@ export function describeEvent(event: RunEvent, view: RunView): Described | undef
       return { level: event.level, text: event.message };
   }
 }
+
+/** "alice (alice@example.com)" when the rules' identity differs from the name. */
+function answerer(who: { by: string; identity?: string }): string {
+  return who.identity === undefined || who.identity === who.by ? who.by : `${who.by} (${who.identity})`;
+}
+
+const from = (who: { from?: string }): string => (who.from === undefined ? '' : ` from ${who.from}`);
+const quoted = (reason: string | undefined): string => (reason === undefined || reason === '' ? '' : `: "${reason}"`);
+
+export const approvalsLeft = (count: number): string =>
+  count === 0 ? 'no more approvals' : `${count} more approval${count === 1 ? '' : 's'}`;

@@ -28,7 +28,7 @@ describe('line renderer', () => {
       [12:00:23] web-02 healthy (2/2)
       [12:00:25] web-02 back in rotation
       [12:00:27] batch 1/2 done
-      [12:00:28] gate: batch 1/2 done — 2 hosts healthy on demo 1.1; waiting for approval (lieutenant approve)
+      [12:00:28] gate: batch 1/2 done — 2 hosts healthy on demo 1.1; waiting for approval (lieutenant approve run-1, from any clone)
       [12:00:48] gate approved by bob: "graphs look fine"
       [12:00:49] batch 2/2 web: web-03
       [12:00:50] web-03 draining (edge)

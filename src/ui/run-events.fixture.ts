@@ -73,6 +73,7 @@ export function scenario(options: ScenarioOptions = {}) {
       onFailure: o.onFailure,
     },
     purpose: 'release',
+    approvals: { required: 1, distinctFromAuthor: false },
     drain: { timeoutMs: 30_000 },
     health: { intervalMs: 1_000, timeoutMs: 60_000, successThreshold: 2 },
     capacity: { waitMs: 60_000 },

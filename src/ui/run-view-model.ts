@@ -117,6 +117,10 @@ export interface GateView {
   until: number | undefined;
   summary: string;
   since: number;
+  /** Distinct approvals the gate needs (1 unless the environment's `approvals.required` says more). */
+  required: number;
+  /** Who approved so far, when it needs more than one. */
+  approvedBy: readonly string[];
 }
 
 export interface TailEntry {
@@ -154,6 +158,8 @@ export interface RunView {
     by: string;
     reason: string | undefined;
     at: string;
+    /** Where the answer came from, when not from this run's own terminal. */
+    from?: string;
   }[];
   stopping: { reason: string; force: boolean } | undefined;
   result:

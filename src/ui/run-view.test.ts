@@ -105,6 +105,8 @@ describe('run view reducer', () => {
       until: Date.parse(last?.at ?? '') + 30_000,
       summary: 'Batch 1/2 done — 2 hosts healthy on demo 1.1',
       since: Date.parse(last?.at ?? ''),
+      required: 1,
+      approvedBy: [],
     });
   });
 

@@ -161,8 +161,16 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
           until: event.until,
           summary: event.summary,
           since: at,
+          required: event.required ?? 1,
+          approvedBy: [],
         },
       };
+    case 'gate.approval':
+      return view.gate === undefined
+        ? view
+        : { ...view, gate: { ...view.gate, approvedBy: [...view.gate.approvedBy, event.identity ?? event.by] } };
+    case 'gate.refused':
+      return view;
     case 'analysis.started':
       return {
         ...view,
@@ -223,6 +231,7 @@ function apply(view: RunView, event: RunEvent, at: number): RunView {
             by: event.by,
             reason: event.reason,
             at: event.at,
+            ...(event.from === undefined ? {} : { from: event.from }),
           },
         ],
       };

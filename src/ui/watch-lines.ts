@@ -89,6 +89,8 @@ export function describeWatchEvent(event: WatchEvent): string[] {
       ];
     case 'sync.unshared':
       return [`sync records not shared: ${event.message}`];
+    case 'record.ignored':
+      return [event.message];
     case 'cycle.crashed':
       return ['a cycle failed with an internal error — a bug in Lieutenant; carrying on', ...event.message.split('\n')];
   }

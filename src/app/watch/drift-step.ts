@@ -10,7 +10,9 @@
  */
 import { ExitCode } from '../../core/exit-codes.js';
 import { isReverted } from '../../gitops/changes.js';
-import { deployedCommit } from '../../records/deploy/deployed.js';
+import { deployedCommit, deployedRef } from '../../records/deploy/deployed.js';
+import { gitAt, isAncestor } from '../../records/git/git.js';
+import { describeIgnored, notOnBranch } from '../../records/trust/ignored.js';
 import type { CycleConfig, CyclePorts } from './ports.js';
 import { driftOf } from './drift.js';
 import { createDriftTracker } from './drift-tracker.js';
@@ -37,11 +39,19 @@ export function createDriftStep(
     for (const [key, { environment, rollout }] of [...healDue].sort(([a], [b]) => a.localeCompare(b))) {
       if (signal.aborted) break;
       const deployed = await deployedCommit(config.repoDir, environment, rollout);
-      if (deployed === undefined || (deployed !== headSha && (await isReverted(config.repoDir, deployed, headSha)))) {
+      // Healing runs only a commit of the followed branch's history, whatever the deployed ref says.
+      const offBranch = deployed !== undefined && !(await isAncestor(gitAt(config.repoDir), deployed, headSha));
+      if (
+        deployed === undefined ||
+        offBranch ||
+        (deployed !== headSha && (await isReverted(config.repoDir, deployed, headSha)))
+      ) {
         const reason =
           deployed === undefined
             ? 'nothing was deployed yet, so there is no state to heal back to'
-            : `the deployed ${shortSha(deployed)} was reverted since; a reverted commit is never re-applied automatically`;
+            : offBranch
+              ? `${describeIgnored({ ref: deployedRef(environment, rollout), commit: deployed, reason: notOnBranch(config.branch) })}; nothing to heal back to`
+              : `the deployed ${shortSha(deployed)} was reverted since; a reverted commit is never re-applied automatically`;
         emit({ type: 'heal.skipped', environment, rollout, reason });
         healDue.delete(key);
         continue;

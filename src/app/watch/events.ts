@@ -69,6 +69,8 @@ export type WatchEventBody =
   | { type: 'sync.applied'; environment: string; commit: string; by: string; runs: string[]; exitCode: number }
   /** Pending records could not be shared with the remote (other clones do not see them yet). */
   | { type: 'sync.unshared'; message: string }
+  /** A record on the remote refused, never acted on: a deployed or pending ref naming a commit off the branch, a record that does not validate. */
+  | { type: 'record.ignored'; ref: string; commit?: string; reason: string; message: string }
   /** A bug surfaced in one cycle; the watcher carries on with the next. */
   | { type: 'cycle.crashed'; message: string };
 

@@ -24,10 +24,11 @@ export async function stillPending(
   wanted: readonly PendingRollout[],
 ): Promise<boolean> {
   if (pending === undefined) return false;
-  if (pending.commit === head) return true;
+  // Applying it runs the rollouts it names: they must be the ones the head asks for, even at the head itself.
   const recorded = pending.rollouts.map((r) => r.rollout).sort();
   const asked = wanted.map((w) => w.rollout).sort();
   if (recorded.join('\n') !== asked.join('\n')) return false;
+  if (pending.commit === head) return true;
   if (!(await isAncestor(gitAt(repoDir), pending.commit, head))) return false;
   const moved = await changedPlaybooks(repoDir, pending.commit, head);
   return asked.every((rollout) => !moved.includes(rollout));

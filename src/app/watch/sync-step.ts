@@ -16,7 +16,6 @@ import { shortSha } from '../../core/sha.js';
 import { gitAt } from '../../records/git/git.js';
 import { appendSyncLog, shareSyncLog } from '../../records/sync/sync-log.js';
 import {
-  PendingRecord,
   SyncRequest,
   WatcherPresence,
   adoptRemoteDeployed,
@@ -29,6 +28,8 @@ import {
   watcherRef,
   writeRecord,
 } from '../../records/sync/sync-refs.js';
+import { describeIgnored, type IgnoredRecord } from '../../records/trust/ignored.js';
+import { trustedPending } from '../pending-status.js';
 import type { RepoSpecs } from '../../spec/repo.js';
 import type { SyncPolicy } from '../../spec/schema.js';
 import type { WatchEventBody } from './events.js';
@@ -57,9 +58,10 @@ export async function fetchShared(
   const fetched = await fetchSyncRefs(repoDir, remote, signal);
   if (!fetched.ok && sayOnce(state, `unfetched:${fetched.error.message}`))
     emit({ type: 'sync.unshared', message: fetched.error.message });
-  const adopted = await adoptRemoteDeployed(repoDir, remote, signal);
+  const adopted = await adoptRemoteDeployed(repoDir, remote, { branch: config.branch });
   if (!adopted.ok && sayOnce(state, `unfetched:${adopted.error.message}`))
     emit({ type: 'sync.unshared', message: adopted.error.message });
+  if (adopted.ok) reportIgnored(adopted.value.ignored, emit, state);
 }
 
 /** The policy ENV follows: the `--sync` flag for it, the flag for every environment, the inventory's `sync`. */
@@ -104,7 +106,14 @@ export async function syncManual(
     touched.push(watcherRef(environment));
 
     const wanted = cycle.work.filter((item) => item.environment === environment && item.action === 'run');
-    let pending = await readRecord(repoDir, pendingRef(environment), PendingRecord);
+    const held = await trustedPending(repoDir, { name: config.branch, tips: [cycle.head] }, environment);
+    if (held.ignored) {
+      // Never adopted: reported, and replaced below by what the head asks (or cleared).
+      reportIgnored([held.ignored], emit, state);
+      await deleteRecord(repoDir, pendingRef(environment));
+      touched.push(pendingRef(environment));
+    }
+    let pending = held.pending;
     if (wanted.length === 0 && pending !== undefined) {
       const reason = `nothing at ${shortSha(cycle.head)} is left to apply (reverted, or deployed since)`;
       emit({ type: 'sync.cleared', environment, commit: pending.commit, reason });
@@ -217,6 +226,17 @@ async function share(
   const pushed = await pushSyncRefs(config.repoDir, config.sync.remote, [...new Set(refs)]);
   if (!pushed.ok && sayOnce(state, `unshared:${pushed.error.message}`))
     emit({ type: 'sync.unshared', message: `${pushed.error.message}: ${pushed.error.detail ?? ''}`.trim() });
+}
+
+/** Each refused record said once while it stays on the remote. */
+export function reportIgnored(
+  ignored: readonly IgnoredRecord[],
+  emit: (event: WatchEventBody) => void,
+  state: SaidLines,
+): void {
+  for (const record of ignored)
+    if (sayOnce(state, `ignored:${record.ref}:${record.commit ?? ''}:${record.reason}`))
+      emit({ type: 'record.ignored', ...record, message: describeIgnored(record) });
 }
 
 function sayOnce(state: SaidLines, key: string): boolean {

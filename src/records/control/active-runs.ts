@@ -17,6 +17,19 @@ const ActiveGate = z.object({
   summary: z.string(),
   /** ISO 8601: when the run started waiting. */
   since: z.string(),
+  /** What `lieutenant approve` checks an answer against before it sends it (the run checks again). */
+  rules: z
+    .object({
+      required: z.number().int(),
+      approvers: z.array(z.string()).optional(),
+      distinctFromAuthor: z.boolean(),
+      allowedSignersFile: z.string().optional(),
+    })
+    .optional(),
+  author: z.string().optional(),
+  allowedSigners: z.string().optional(),
+  /** Identities whose approvals the gate counted so far. */
+  approvedBy: z.array(z.string()).optional(),
 });
 
 const ActiveRun = z.object({

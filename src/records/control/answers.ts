@@ -1,29 +1,22 @@
 /**
- * Answers to a pause gate from another terminal: `sendAnswer` finds the run
- * (the only one, or the one named), checks it is waiting at a gate, and drops
- * an answer file into its control folder; the run's control approver takes it
- * (`takeAnswer`). Each answer names the gate it answers, so an answer that
- * arrives late never approves the next gate. An abort needs no gate: sent
- * while the run works on a batch, it is an abort file that the run's abort
- * watch takes at once (control/abort-watch.ts).
+ * Answers to a pause gate from another terminal of this checkout:
+ * `sendAnswer` finds the run (the only one, or the one named), checks it is
+ * waiting at a gate, and drops an answer record — the same record as on the
+ * remote (records/answers/answer-record.ts) — into its control folder; the
+ * run's control approver takes it (`takeAnswer`). Each answer names the gate
+ * it answers, so an answer that arrives late never approves the next gate.
+ * An abort needs no gate: sent while the run works on a batch, it is an
+ * abort file that the run's abort watch takes at once (control/abort-watch.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { GateAnswer } from '../../engine/index.js';
 import { fail, ok, type Result } from '../../core/result.js';
+import { AnswerRecord } from '../answers/answer-record.js';
 import { listActiveRuns, type ActiveRunInfo } from './active-runs.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { ANSWER_FILE, controlDir } from '../index.js';
-
-const AnswerFile = z.object({
-  decision: z.enum(['approve', 'abort', 'halt']),
-  by: z.string(),
-  reason: z.string().optional(),
-  afterBatch: z.number().int(),
-  sentAt: z.string(),
-});
 
 export async function sendAnswer(
   repoDir: string,
@@ -34,29 +27,38 @@ export async function sendAnswer(
   const chosen = chooseRun(repoDir, runs, runId);
   if (!chosen.ok) return chosen;
   const run = chosen.value;
-  if (run.gate === undefined && answer.decision === 'abort') {
-    const body = {
-      by: answer.by,
-      ...(answer.reason ? { reason: answer.reason } : {}),
-      sentAt: new Date().toISOString(),
-    };
-    const name = `abort-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`;
-    await writeFileAtomic(join(controlDir(repoDir, run.runId), name), `${JSON.stringify(body)}\n`);
-    return ok({ runId: run.runId });
-  }
-  if (run.gate === undefined) {
+  if (run.gate === undefined && answer.decision !== 'abort')
     return fail(`run ${run.runId} is not waiting at a gate (it is still working on a batch); try again when it pauses`);
-  }
-  const body: z.infer<typeof AnswerFile> = {
+  const record = answerRecord(run.runId, run.gate?.afterBatch, answer);
+  await writeLocalAnswer(repoDir, record);
+  return ok(
+    run.gate
+      ? { runId: run.runId, gate: { afterBatch: run.gate.afterBatch, batches: run.gate.batches } }
+      : { runId: run.runId },
+  );
+}
+
+/** The record of an answer to the gate after `afterBatch` (undefined: an abort while the run works on a batch). */
+export function answerRecord(runId: string, afterBatch: number | undefined, answer: GateAnswer): AnswerRecord {
+  return {
+    kind: 'answer',
+    runId,
+    ...(afterBatch === undefined ? {} : { afterBatch }),
     decision: answer.decision,
     by: answer.by,
+    identity: answer.identity ?? answer.by,
+    from: answer.from ?? '',
     ...(answer.reason === undefined || answer.reason === '' ? {} : { reason: answer.reason }),
-    afterBatch: run.gate.afterBatch,
     sentAt: new Date().toISOString(),
+    nonce: randomBytes(8).toString('hex'),
   };
-  const name = `answer-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`;
-  await writeFileAtomic(join(controlDir(repoDir, run.runId), name), `${JSON.stringify(body)}\n`);
-  return ok({ runId: run.runId, gate: { afterBatch: run.gate.afterBatch, batches: run.gate.batches } });
+}
+
+/** Drops the record into the run's control folder: an answer file at a gate, an abort file otherwise. */
+export async function writeLocalAnswer(repoDir: string, record: AnswerRecord): Promise<void> {
+  const kind = record.afterBatch === undefined ? 'abort' : 'answer';
+  const name = `${kind}-${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}.json`;
+  await writeFileAtomic(join(controlDir(repoDir, record.runId), name), `${JSON.stringify(record)}\n`);
 }
 
 function chooseRun(repoDir: string, runs: ActiveRunInfo[], runId: string | undefined): Result<ActiveRunInfo> {
@@ -81,7 +83,7 @@ const describeRun = (run: ActiveRunInfo): string =>
  * answers meant for another gate are discarded. Taking is a rename, so two
  * readers never both get the same answer.
  */
-export async function takeAnswer(dir: string, afterBatch: number): Promise<GateAnswer | undefined> {
+export async function takeAnswer(dir: string, afterBatch: number): Promise<AnswerRecord | undefined> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => ANSWER_FILE.test(name)).sort();
@@ -90,19 +92,24 @@ export async function takeAnswer(dir: string, afterBatch: number): Promise<GateA
     throw error;
   }
   for (const name of names) {
-    const taken = join(dir, `.taken-${name}`);
-    try {
-      await rename(join(dir, name), taken);
-    } catch {
-      continue; // someone else took it first
-    }
-    const parsed = AnswerFile.safeParse(parseJson(await readFile(taken, 'utf8')));
-    await rm(taken, { force: true });
-    if (!parsed.success || parsed.data.afterBatch !== afterBatch) continue;
-    const { decision, by, reason } = parsed.data;
-    return reason === undefined ? { decision, by } : { decision, by, reason };
+    const record = await takeRecord(dir, name);
+    if (record?.afterBatch === afterBatch) return record;
   }
   return undefined;
+}
+
+/** Renames the file away (the claim), reads and removes it; undefined when another reader took it or it is not a record. */
+export async function takeRecord(dir: string, name: string): Promise<AnswerRecord | undefined> {
+  const taken = join(dir, `.taken-${name}`);
+  try {
+    await rename(join(dir, name), taken);
+  } catch {
+    return undefined; // someone else took it first
+  }
+  const text = await readFile(taken, 'utf8').catch(() => '');
+  await rm(taken, { force: true });
+  const parsed = AnswerRecord.safeParse(parseJson(text));
+  return parsed.success ? parsed.data : undefined;
 }
 
 const parseJson = (text: string): unknown => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { identityFallback } from '../git/git.js';
+import { setAsideDamagedNotes } from '../trust/notes-ref.js';
 import { parseRunRecords } from './run-record.js';
 import type { RunRecord } from './run-record.js';
 
@@ -25,6 +26,8 @@ export async function readNote(git: SimpleGit, sha: string, ref = NOTES_REF): Pr
 /** Replaces the note on `sha` with these records. */
 export async function writeNote(git: SimpleGit, sha: string, records: RunRecord[]): Promise<void> {
   // Through a file, not -m: a busy commit's note can outgrow one argument.
+  // A notes ref damaged here (garbage fetched by an older version, a push by hand) is kept aside, not written on.
+  await setAsideDamagedNotes(await git.revparse(['--show-toplevel']), NOTES_REF);
   const [identity, scratch] = await Promise.all([identityFallback(git), mkdtemp(join(tmpdir(), 'lieutenant-note-'))]);
   try {
     const file = join(scratch, 'note.json');
@@ -39,7 +42,9 @@ export async function writeNote(git: SimpleGit, sha: string, records: RunRecord[
 export async function listNotes(git: SimpleGit, ref = NOTES_REF): Promise<Map<string, string>> {
   const notes = new Map<string, string>();
   if (!(await refExists(git, ref))) return notes;
-  for (const line of (await git.raw(['notes', '--ref', ref, 'list'])).split('\n')) {
+  // A damaged notes ref lists nothing (writeNote sets it aside); it never stops the command reading it.
+  const listed = await git.raw(['notes', '--ref', ref, 'list']).catch(() => '');
+  for (const line of listed.split('\n')) {
     const [blob, commit] = line.trim().split(' ');
     if (blob !== undefined && commit !== undefined) notes.set(commit, blob);
   }

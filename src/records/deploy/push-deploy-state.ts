@@ -8,6 +8,7 @@ import type { SimpleGit } from 'simple-git';
 import { fail, ok } from '../../core/result.js';
 import type { Result } from '../../core/result.js';
 import { gitAt, identityFallback } from '../git/git.js';
+import { notesRefProblem } from '../trust/notes-ref.js';
 import { DEPLOYED_PREFIX, NOTES_REF, listNotes, mergeRecords, readNote, refExists, writeNote } from './notes.js';
 
 const INCOMING_NOTES = 'refs/notes/lieutenant-incoming';
@@ -49,6 +50,8 @@ async function push(git: SimpleGit, remote: string, refspecs: string[]): Promise
 export async function mergeRemoteNotes(git: SimpleGit, remote: string): Promise<Result<void>> {
   try {
     await git.raw(['fetch', '--quiet', remote, `+${NOTES_REF}:${INCOMING_NOTES}`]);
+    const problem = await notesRefProblem(await git.revparse(['--show-toplevel']), INCOMING_NOTES);
+    if (problem !== undefined) return fail(`${remote}'s ${NOTES_REF} was not merged`, problem);
     const theirs = await listNotes(git, INCOMING_NOTES);
     const ours = await listNotes(git, NOTES_REF);
     const identity = await identityFallback(git);

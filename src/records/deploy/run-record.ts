@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AnalysisPhase, HostOut, RunEvent, RunResult } from '../../engine/index.js';
+import { screenValue } from '../trust/screen.js';
 
 export interface Approval {
   by: string;
@@ -129,7 +130,8 @@ export function parseRunRecords(text: string): RunRecord[] {
   }
   const items: unknown[] = Array.isArray(json) ? json : [json];
   return items.flatMap((item) => {
-    const parsed = RunRecordSchema.safeParse(item);
+    const screened = screenValue(item);
+    const parsed = RunRecordSchema.safeParse(screened.ok ? screened.value : undefined);
     return parsed.success ? [dropUndefined(parsed.data)] : [];
   });
 }

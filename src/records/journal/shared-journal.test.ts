@@ -5,6 +5,7 @@ import { deleteSharedJournal, importSharedJournals, pushJournal } from './shared
 import { createGitSandbox, type GitSandbox, type TestRepo } from '../testing/git-fixture.js';
 
 const line = (event: Record<string, unknown>) => `${JSON.stringify(event)}\n`;
+const takeAll = () => Promise.resolve([]);
 const journalOf = (runId: string, environment: string, more = 0) =>
   line({ type: 'run.started', runId, seq: 1, environment }) +
   Array.from({ length: more }, (_, i) => line({ type: 'log', runId, seq: i + 2 })).join('');
@@ -32,10 +33,10 @@ describe('run journals shared through the remote', () => {
       expect((await pushJournal(server.dir, 'origin', runId)).ok).toBe(true);
 
     // When
-    const imported = await importSharedJournals(laptop.dir, 'origin', 'staging');
+    const imported = await importSharedJournals(laptop.dir, 'origin', 'staging', takeAll);
 
     // Then
-    expect(imported).toEqual({ ok: true, value: ['run-staging'] });
+    expect(imported).toEqual({ ok: true, value: { imported: ['run-staging'], refused: [] } });
     expect(await readFile(journalPath(laptop.dir, 'run-staging'), 'utf8')).toBe(journalOf('run-staging', 'staging', 3));
     await expect(readFile(journalPath(laptop.dir, 'run-prod'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
@@ -48,10 +49,10 @@ describe('run journals shared through the remote', () => {
     await write(laptop, 'run-1', journalOf('run-1', 'staging', 5));
 
     // When
-    const imported = await importSharedJournals(laptop.dir, 'origin', 'staging');
+    const imported = await importSharedJournals(laptop.dir, 'origin', 'staging', takeAll);
 
     // Then
-    expect(imported).toEqual({ ok: true, value: [] });
+    expect(imported).toEqual({ ok: true, value: { imported: [], refused: [] } });
     expect(await readFile(journalPath(laptop.dir, 'run-1'), 'utf8')).toBe(journalOf('run-1', 'staging', 5));
   });
 
@@ -59,15 +60,15 @@ describe('run journals shared through the remote', () => {
     // Given
     await write(server, 'run-1', journalOf('run-1', 'staging'));
     await pushJournal(server.dir, 'origin', 'run-1');
-    await importSharedJournals(laptop.dir, 'origin', 'staging');
+    await importSharedJournals(laptop.dir, 'origin', 'staging', takeAll);
     await deleteSharedJournal(server.dir, 'origin', 'run-1');
     await write(server, 'run-2', journalOf('run-2', 'staging'));
 
     // When
-    const imported = await importSharedJournals(laptop.dir, 'origin', 'staging');
+    const imported = await importSharedJournals(laptop.dir, 'origin', 'staging', takeAll);
 
     // Then: and the mirror of the deleted ref is pruned
-    expect(imported).toEqual({ ok: true, value: [] });
+    expect(imported).toEqual({ ok: true, value: { imported: [], refused: [] } });
     expect((await laptop.git.raw(['for-each-ref', 'refs/lieutenant/runs/'])).trim()).toBe('');
   });
 });

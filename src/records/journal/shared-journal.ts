@@ -35,22 +35,30 @@ export async function importSharedJournals(
   repoDir: string,
   remote: string,
   environment: string,
-): Promise<Result<string[]>> {
+  /** Why a journal must not be brought in (it is anyone's push): [] to take it. */
+  judge: (journal: SharedJournal) => Promise<string[]>,
+): Promise<Result<{ imported: string[]; refused: Array<{ runId: string; problems: string[] }> }>> {
   const shared = await fetchSharedJournals(repoDir, remote);
   if (!shared.ok) return shared;
   const imported: string[] = [];
+  const refused: Array<{ runId: string; problems: string[] }> = [];
   for (const journal of shared.value) {
     if (journal.environment !== environment) continue;
     const path = journalPath(repoDir, journal.runId);
     const local = await readFile(path, 'utf8').catch(() => '');
     // This checkout's own journal may be ahead of what it last pushed: never replace it with less.
     if (journal.text.length <= local.length || !journal.text.startsWith(local.replace(/[^\n]*$/, ''))) continue;
+    const problems = await judge(journal);
+    if (problems.length > 0) {
+      refused.push({ runId: journal.runId, problems });
+      continue;
+    }
     await mkdir(runsDir(repoDir), { recursive: true });
     await writeFile(`${path}.incoming`, journal.text);
     await rename(`${path}.incoming`, path);
     imported.push(journal.runId);
   }
-  return ok(imported);
+  return ok({ imported, refused });
 }
 
 export interface SharedJournal {

@@ -30,6 +30,8 @@ import {
   type LeaseLapsed,
   type MonotonicClock,
 } from './fence.js';
+import { leaseProblem } from '../trust/lease.js';
+import { screenJson } from '../trust/screen.js';
 
 export const LOCKS_PREFIX = 'refs/lieutenant/locks';
 export const DEFAULT_LEASE_MS = 60_000;
@@ -157,14 +159,14 @@ export async function readRemoteLock(repoDir: string, remote: string, environmen
   if (oid === undefined) throw new Error(`${ref} on ${remote} kept changing while it was read`);
   const message = await gitRun(repoDir, ['log', '-1', '--format=%B', oid]);
   if (message.code !== 0) return { kind: 'unreadable', oid, reason: 'not a commit' };
-  let json: unknown;
-  try {
-    json = JSON.parse(message.stdout);
-  } catch {
-    return { kind: 'unreadable', oid, reason: 'its message is not JSON' };
+  // Pushed by whoever can push: names must be names, text is shown escaped, a lease past the longest is refused.
+  const screened = screenJson(message.stdout, 'its message');
+  if (!screened.ok) return { kind: 'unreadable', oid, reason: screened.reason };
+  const parsed = LeasedSchema.safeParse(screened.value);
+  if (parsed.success) {
+    const lease = leaseProblem(parsed.data, Date.now());
+    return lease === undefined ? { kind: 'held', oid, info: parsed.data } : { kind: 'unreadable', oid, reason: lease };
   }
-  const parsed = LeasedSchema.safeParse(json);
-  if (parsed.success) return { kind: 'held', oid, info: parsed.data };
   const issue = parsed.error.issues[0];
   return { kind: 'unreadable', oid, reason: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
 }

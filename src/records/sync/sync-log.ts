@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { gitAt, identityFallback } from '../git/git.js';
+import { screenJson } from '../trust/screen.js';
+import { notesRefProblem, setAsideDamagedNotes } from '../trust/notes-ref.js';
 import type { SimpleGit } from 'simple-git';
 
 export const SYNC_NOTES_REF = 'refs/notes/lieutenant-sync';
@@ -33,15 +35,12 @@ export const SyncLogEntry = z.object({
 export type SyncLogEntry = z.infer<typeof SyncLogEntry>;
 
 /** One entry per line, so two sides' notes merge by uniting lines (`cat_sort_uniq`); a line that does not parse is left out. */
-function parse(text: string): SyncLogEntry[] {
+export function parseSyncLog(text: string): SyncLogEntry[] {
   return text.split('\n').flatMap((line) => {
     if (line.trim() === '') return [];
-    try {
-      const parsed = SyncLogEntry.safeParse(JSON.parse(line));
-      return parsed.success ? [parsed.data] : [];
-    } catch {
-      return [];
-    }
+    const screened = screenJson(line, 'a sync-log line');
+    const parsed = screened.ok ? SyncLogEntry.safeParse(screened.value) : undefined;
+    return parsed?.success ? [parsed.data] : [];
   });
 }
 
@@ -54,17 +53,26 @@ export async function readSyncLog(repoDir: string): Promise<SyncLogEntry[]> {
     .map((line) => line.trim().split(' ')[0])
     .filter((blob): blob is string => blob !== undefined && blob !== '');
   const texts = await Promise.all(blobs.map((blob) => git.raw(['cat-file', 'blob', blob]).catch(() => '')));
-  return texts.flatMap(parse).sort((a, b) => a.at.localeCompare(b.at));
+  return texts.flatMap(parseSyncLog).sort((a, b) => a.at.localeCompare(b.at));
 }
 
-export async function appendSyncLog(repoDir: string, entry: SyncLogEntry): Promise<void> {
+/**
+ * Adds ENTRY to the note on its commit. The log is for people: a log ref
+ * damaged here is set aside and begun again, and a write that fails is
+ * returned as a message — never thrown into the watcher's loop.
+ */
+export async function appendSyncLog(repoDir: string, entry: SyncLogEntry): Promise<string | undefined> {
   const git = gitAt(repoDir);
-  const earlier = parse(await git.raw(['notes', '--ref', SYNC_NOTES_REF, 'show', entry.commit]).catch(() => ''));
+  const damaged = await setAsideDamagedNotes(repoDir, SYNC_NOTES_REF).catch(() => undefined);
+  const earlier = parseSyncLog(await git.raw(['notes', '--ref', SYNC_NOTES_REF, 'show', entry.commit]).catch(() => ''));
   const [identity, scratch] = await Promise.all([identityFallback(git), mkdtemp(join(tmpdir(), 'lieutenant-sync-'))]);
   try {
     const file = join(scratch, 'note.json');
     await writeFile(file, [...earlier, entry].map((e) => `${JSON.stringify(e)}\n`).join(''));
     await git.raw([...identity, 'notes', '--ref', SYNC_NOTES_REF, 'add', '-f', '-F', file, entry.commit]);
+    return damaged;
+  } catch (error) {
+    return `could not add to the sync log: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -78,7 +86,7 @@ export async function appendSyncLog(repoDir: string, entry: SyncLogEntry): Promi
 export async function shareSyncLog(repoDir: string, remote: string): Promise<string | undefined> {
   const git = gitAt(repoDir);
   try {
-    await takeSyncLog(git, remote);
+    await takeSyncLog(repoDir, git, remote);
     if ((await git.raw(['for-each-ref', '--format=%(objectname)', SYNC_NOTES_REF])).trim() === '') return undefined;
     await git.raw(['push', '--quiet', remote, `${SYNC_NOTES_REF}:${SYNC_NOTES_REF}`]);
     return undefined;
@@ -90,20 +98,24 @@ export async function shareSyncLog(repoDir: string, remote: string): Promise<str
 /** The remote's log merged into ours, nothing pushed: what `status` and `history` read from any clone. */
 export async function fetchSyncLog(repoDir: string, remote: string): Promise<string | undefined> {
   try {
-    await takeSyncLog(gitAt(repoDir), remote);
+    await takeSyncLog(repoDir, gitAt(repoDir), remote);
     return undefined;
   } catch (error) {
     return `could not fetch the sync log from ${remote}: ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
-async function takeSyncLog(git: SimpleGit, remote: string): Promise<void> {
+async function takeSyncLog(repoDir: string, git: SimpleGit, remote: string): Promise<void> {
   const incoming = 'refs/notes/lieutenant-sync-incoming';
   try {
     const fetched = await git
       .raw(['fetch', '--quiet', '--no-tags', remote, `+${SYNC_NOTES_REF}:${incoming}`])
       .then(() => true)
       .catch(() => false);
+    // Anyone who can push can put anything there: taken only when it is a notes commit.
+    const theirs = fetched ? await notesRefProblem(repoDir, incoming) : undefined;
+    if (theirs !== undefined) throw new Error(`${remote}'s ${SYNC_NOTES_REF} was not taken (${theirs})`);
+    await setAsideDamagedNotes(repoDir, SYNC_NOTES_REF);
     const ours = (await git.raw(['for-each-ref', '--format=%(objectname)', SYNC_NOTES_REF])).trim();
     if (fetched) {
       if (ours === '') await git.raw(['update-ref', SYNC_NOTES_REF, incoming]);

@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../core/result.js';
-import { gitAt, identityFallback, isAncestor } from '../git/git.js';
-import { DEPLOYED_PREFIX } from '../deploy/notes.js';
+import { gitAt, identityFallback } from '../git/git.js';
+import { adoptDeployedRefs, type Adoption } from '../trust/deployed-refs.js';
+import { screenJson } from '../trust/screen.js';
 
 export const PENDING_PREFIX = 'refs/lieutenant/pending';
 export const REQUEST_PREFIX = 'refs/lieutenant/sync';
@@ -74,16 +75,27 @@ export const pendingRef = (environment: string): string => `${PENDING_PREFIX}/${
 export const requestRef = (environment: string): string => `${REQUEST_PREFIX}/${environment}`;
 export const watcherRef = (environment: string): string => `${WATCHER_PREFIX}/${environment}`;
 
-/** The record at `ref`, or undefined when there is none or it does not parse (a record from elsewhere is not trusted). */
+/** The record at `ref`, or undefined when there is none or it does not validate (a record from elsewhere is not trusted). */
 export async function readRecord<T>(repoDir: string, ref: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  try {
-    const raw = await gitAt(repoDir).raw(['cat-file', 'commit', ref]);
-    const body = raw.slice(raw.indexOf('\n\n') + 2);
-    const parsed = schema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = await inspectRecord(repoDir, ref, schema);
+  return read.kind === 'valid' ? read.record : undefined;
+}
+
+export type RecordRead<T> = { kind: 'absent' } | { kind: 'valid'; record: T } | { kind: 'refused'; reason: string };
+
+/** The record at `ref`, screened (names are names, text escaped) and parsed; why it was refused when it was. */
+export async function inspectRecord<T>(repoDir: string, ref: string, schema: z.ZodType<T>): Promise<RecordRead<T>> {
+  const raw = await gitAt(repoDir)
+    .raw(['cat-file', 'commit', ref])
+    .catch(() => undefined);
+  if (raw === undefined || raw === '') return { kind: 'absent' };
+  const split = raw.indexOf('\n\n');
+  const screened = screenJson(split < 0 ? '' : raw.slice(split + 2), 'its message');
+  if (!screened.ok) return { kind: 'refused', reason: screened.reason };
+  const parsed = schema.safeParse(screened.value);
+  if (parsed.success) return { kind: 'valid', record: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { kind: 'refused', reason: `${issue?.path.join('.') || 'its fields'}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** Writes `record` at `ref` (replacing what was there); `parent` is the commit the record names. */
@@ -154,33 +166,15 @@ async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
 /**
  * Deployed refs another clone pushed (a direct `lieutenant sync`) that are
  * ahead of ours: taken, so the watcher does not hold as pending what was
- * applied meanwhile. A remote ref behind or beside ours is left alone.
+ * applied meanwhile. A remote ref behind or beside ours is left alone; one
+ * naming a commit off the followed branch is refused and returned as ignored.
  */
 export async function adoptRemoteDeployed(
   repoDir: string,
   remote: string,
-  signal?: AbortSignal,
-): Promise<Result<string[]>> {
-  const git = gitAt(repoDir, signal);
-  const incoming = 'refs/lieutenant-incoming/deployed';
-  try {
-    await git.raw(['fetch', '--quiet', '--no-tags', '--prune', remote, `+${DEPLOYED_PREFIX}/*:${incoming}/*`]);
-    const theirs = await git.raw(['for-each-ref', '--format=%(refname) %(objectname)', `${incoming}/`]);
-    const adopted: string[] = [];
-    for (const line of theirs.split('\n')) {
-      const [ref, sha] = line.trim().split(' ');
-      if (ref === undefined || sha === undefined || !ref.startsWith(`${incoming}/`)) continue;
-      const ours = `${DEPLOYED_PREFIX}/${ref.slice(incoming.length + 1)}`;
-      const mine = (await git.raw(['for-each-ref', '--format=%(objectname)', ours])).trim();
-      if (mine === sha) continue;
-      if (mine !== '' && !(await isAncestor(git, mine, sha))) continue;
-      await git.raw(['update-ref', '-m', `lieutenant: deployed on ${remote}`, ours, sha]);
-      adopted.push(ours);
-    }
-    return ok(adopted);
-  } catch (error) {
-    return fail(`git fetch ${remote} (deployed refs) failed`, error instanceof Error ? error.message : String(error));
-  }
+  options: { branch?: string } = {},
+): Promise<Result<Adoption>> {
+  return adoptDeployedRefs(repoDir, remote, { policy: 'ahead-only', ...options });
 }
 
 /** Present: its record says so until a time not yet past. */
