@@ -3,6 +3,8 @@
  * its own file (`register(program, context)` parses flags and calls a
  * service), and this file alone turns the outcome into an exit status.
  */
+// First: NO_COLOR must be settled before anything loads chalk (through Ink).
+import './color-env.js';
 import { setMaxListeners } from 'node:events';
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';

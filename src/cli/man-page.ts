@@ -30,7 +30,7 @@ const EXIT_MEANINGS: Record<keyof typeof ExitCode, string> = {
 const ENVIRONMENT: ReadonlyArray<readonly [name: string, meaning: string]> = [
   ['NO_COLOR', 'when set and not empty, no output is coloured, the terminal UI included (no-color.org)'],
   ['FORCE_COLOR', 'colours even when NO_COLOR is set or the output is not a terminal (0 turns them off)'],
-  ['TZ', 'the time zone of the times in human output (each says its zone); JSON output is UTC'],
+  ['TZ', 'the time zone of the clock times in human output (the machine zone by default); JSON output is UTC'],
 ];
 
 export function manPage(version: string): string {
