@@ -7,9 +7,9 @@
  * The holder deletes the log when its run ends (the journal and the note on
  * the commit keep every answer).
  */
-import { hostname } from 'node:os';
 import { fail, ok, type Result } from '../../core/result.js';
-import { gitOut, gitRun, pushRejected } from '../git/git-run.js';
+import { gitOut, gitRun } from '../git/git-run.js';
+import { casPush, recordCommit } from '../git/record-ref.js';
 import { AnswerLogRecord, type Logged } from './answer-record.js';
 
 const PREFIX = 'refs/lieutenant/answers';
@@ -134,34 +134,6 @@ async function recordsOf(repoDir: string, tip: string, since?: string): Promise<
     const parsed = AnswerLogRecord.safeParse(parseJson(message));
     return parsed.success ? [{ ...parsed.data, oid }] : [];
   });
-}
-
-async function recordCommit(repoDir: string, record: AnswerLogRecord, parent: string | undefined): Promise<string> {
-  const tree = (await gitOut(repoDir, ['hash-object', '-w', '-t', 'tree', '/dev/null'])).trim();
-  // The committer is Lieutenant: who answered is in the record, where a signature can vouch for it.
-  const identity = ['-c', 'user.name=Lieutenant', '-c', `user.email=lieutenant@${hostname()}`];
-  const parents = parent === undefined ? [] : ['-p', parent];
-  return (await gitOut(repoDir, [...identity, 'commit-tree', tree, ...parents], `${JSON.stringify(record)}\n`)).trim();
-}
-
-async function casPush(
-  repoDir: string,
-  remote: string,
-  ref: string,
-  expected: string | undefined,
-  to: string | undefined,
-): Promise<'ok' | 'moved'> {
-  const run = await gitRun(repoDir, [
-    'push',
-    '--porcelain',
-    `--force-with-lease=${ref}:${expected ?? ''}`,
-    '--end-of-options',
-    remote,
-    `${to ?? ''}:${ref}`,
-  ]);
-  if (run.code === 0) return 'ok';
-  if (pushRejected(run)) return 'moved';
-  throw new Error(run.stderr.trim() || `git push ${remote} exited ${run.code}`);
 }
 
 const parseJson = (text: string): unknown => {

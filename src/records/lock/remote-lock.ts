@@ -20,7 +20,8 @@ import { LockInfoSchema } from './lock-file.js';
 import { leaseExpired, type EnvironmentLock, type LeasedLockInfo } from './lock-port.js';
 import type { LockHeld, LockHolder } from './local-lock.js';
 import { isAlive } from '../local/liveness.js';
-import { gitOut, gitRun, pushRejected } from '../git/git-run.js';
+import { gitOut, gitRun } from '../git/git-run.js';
+import { casPush, recordCommit } from '../git/record-ref.js';
 import {
   actUntil,
   holderMayAct,
@@ -115,7 +116,7 @@ export async function acquireRemoteLock(
     let pushed: 'ok' | 'moved';
     let commit: string;
     try {
-      commit = await lockCommit(repoDir, info);
+      commit = await recordCommit(repoDir, info);
       pushed = await casPush(repoDir, remote, ref, expected, commit);
     } catch (error) {
       return refused(ExitCode.badInput, `could not take the lock of ${environment} on ${remote}: ${messageOf(error)}`);
@@ -249,7 +250,7 @@ function holdLease(
       if (released || check().ok === false) return;
       const stampMono = lease.monotonic();
       const fresh = { ...info, ...change, renewedAt: new Date(lease.now()).toISOString() };
-      const commit = await lockCommit(repoDir, fresh);
+      const commit = await recordCommit(repoDir, fresh);
       const pushed = await casPush(repoDir, remote, ref, oid, commit).catch(() => 'unreachable' as const);
       if (pushed === 'ok') {
         info = fresh;
@@ -303,33 +304,6 @@ function holdLease(
       await casPush(repoDir, remote, ref, oid, undefined).catch(() => undefined);
     },
   };
-}
-
-async function lockCommit(repoDir: string, info: LeasedLockInfo): Promise<string> {
-  const tree = (await gitOut(repoDir, ['hash-object', '-w', '-t', 'tree', '/dev/null'])).trim();
-  const identity = ['-c', 'user.name=Lieutenant', '-c', `user.email=lieutenant@${hostname()}`];
-  return (await gitOut(repoDir, [...identity, 'commit-tree', tree], `${JSON.stringify(info)}\n`)).trim();
-}
-
-/** Moves `ref` on `remote` from `expected` (none: must not exist) to `to` (none: delete). */
-async function casPush(
-  repoDir: string,
-  remote: string,
-  ref: string,
-  expected: string | undefined,
-  to: string | undefined,
-): Promise<'ok' | 'moved'> {
-  const run = await gitRun(repoDir, [
-    'push',
-    '--porcelain',
-    `--force-with-lease=${ref}:${expected ?? ''}`,
-    '--end-of-options',
-    remote,
-    `${to ?? ''}:${ref}`,
-  ]);
-  if (run.code === 0) return 'ok';
-  if (pushRejected(run)) return 'moved';
-  throw new Error(run.stderr.trim() || `git push ${remote} exited ${run.code}`);
 }
 
 function currentUser(): string {
