@@ -272,9 +272,10 @@ describe('analysis gates against the real fleet', () => {
         'inconclusive',
       ]);
       expect(listener.paths.every((path) => path === '/hooks/s3cr3t-token')).toBe(true);
-      expect(hanging.bodies.some((body) => /waiting for a person/.test(String((body as { text?: string }).text)))).toBe(
-        true,
-      );
+      // The Slack text of an inconclusive analysis says a person must answer, and how, from any clone.
+      const waitsForAPerson =
+        /waits for a person \(--yes does not answer it\) — from any clone: lieutenant approve \S+ --env /;
+      expect(hanging.bodies.some((body) => waitsForAPerson.test(String((body as { text?: string }).text)))).toBe(true);
       expect(result.output).not.toContain('s3cr3t-token');
     } finally {
       delete process.env.LIEUTENANT_E2E_HOOK;
