@@ -115,6 +115,9 @@ function chooseRun(runs: WaitingRun[], request: AnswerRequest, reach: string): R
   const atGate = candidates.filter((run) => run.gate !== undefined);
   const pool = atGate.length > 0 || request.decision !== 'abort' ? atGate : candidates;
   const [only, ...others] = pool;
+  // One run, mid-batch: say that of it, rather than list it.
+  if (only === undefined && candidates.length === 1 && candidates[0] !== undefined)
+    return gateOrAbort(candidates[0], request.decision);
   if (only === undefined)
     return noGate(
       candidates.length > 0

@@ -84,7 +84,7 @@ describe('answering a gate from a second process', () => {
 
     // When: at the gate, approve with a reason
     const runId = await atGate(run);
-    await waitFor(() => run.stdout().includes('waiting for approval (lieutenant approve)'), {
+    await waitFor(() => run.stdout().includes(`waiting for approval (lieutenant approve ${runId}, from any clone)`), {
       what: "the run's plain lines to say how to answer",
       timeoutMs: 5_000,
     });
@@ -96,10 +96,14 @@ describe('answering a gate from a second process', () => {
 
     // Then: the answer is acknowledged, the run goes on and finishes
     expect(approve.code, approve.output).toBe(0);
-    expect(approve.stdout).toContain(`approved run ${runId} at the gate after batch 1/2 (as ${OPERATOR})`);
+    // Who answered, as the rules see them: the operator's name and Git email.
+    expect(approve.stdout).toContain(`approved run ${runId} at the gate after batch 1/2 (as ${OPERATOR} <`);
     const done = await run.exited;
     expect(done.code, done.output).toBe(0);
-    expect(done.stdout).toContain(`gate approved by ${OPERATOR}: "graphs look fine"`);
+    // Who (name and Git email) and from where (user@machine:checkout) the answer came.
+    expect(done.stdout).toMatch(
+      new RegExp(`gate approved by ${OPERATOR} \\([^)]+@[^)]+\\) from \\S+@\\S+:\\S+: "graphs look fine"`),
+    );
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, '1.1'));
     expect(await rotation(given.fleet)).toEqual(allUp(hosts));
 
@@ -118,10 +122,10 @@ describe('answering a gate from a second process', () => {
     expect(table.stdout).toContain(`approved after batch 1 by ${OPERATOR}: graphs look fine`);
   });
 
-  it('given no run at all, when approve is sent, then it exits 2 saying no run is running and nothing is written', async () => {
+  it('given no run at all, when approve is sent, then it exits 2 saying no run is waiting and nothing is written', async () => {
     const approve = await runLieutenantProcess(['approve', '--reason', 'nothing to approve'], { repo });
     expect(approve.code, approve.output).toBe(2);
-    expect(approve.stderr).toContain(`no run is running in ${repo.dir}`);
+    expect(approve.stderr).toContain(`no run is waiting for an answer (in ${repo.dir})`);
     expect(approve.stdout).toBe('');
     expect(await journals(repo)).toEqual([]);
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
@@ -170,7 +174,7 @@ describe('answering a gate from a second process', () => {
 
     // Then: accepted (not refused for want of a gate), and the run stops as at a gate
     expect(abort.code, abort.output).toBe(0);
-    expect(abort.stdout).toMatch(/^aborted run \S+ \(as E2E Operator\): its hosts in flight finish/);
+    expect(abort.stdout).toMatch(/^aborted run \S+ \(as E2E Operator <[^>]+>\): its hosts in flight finish/);
     const done = await run.exited;
     expect(done.code, done.output).toBe(3);
     expect(await installedVersions(given.fleet)).toEqual(allOn(hosts, INITIAL_VERSION));
