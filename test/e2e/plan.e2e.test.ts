@@ -44,7 +44,8 @@ describe('lieutenant plan against the fleet', () => {
     expect(planned.code, planned.output).toBe(0);
     expect(planned.json.map((value) => value.type)).toEqual(['plan']);
     const plan = planned.json[0]?.plan as Plan;
-    expect(plan.commit).toEqual({ sha, subject: 'Release demo 1.1' });
+    // The author is the commit's, for the environment's four-eyes rule (approvals.distinctFromAuthor).
+    expect(plan.commit).toEqual({ sha, subject: 'Release demo 1.1', author: 'e2e@lieutenant.invalid' });
     expect(plan.groups.map((group) => [group.name, group.size, group.maxUnavailable])).toEqual([['web', 6, 3]]);
     expect(plan.groups[0]?.hosts.map((host) => [host.name, host.converged, host.changes])).toEqual(
       hosts.map((host) => [host, false, [{ name: 'demo', from: INITIAL_VERSION, to: '1.1', kind: 'upgrade' }]]),
