@@ -73,8 +73,10 @@ describe('the environment lock on the shared remote', () => {
   });
 
   it('given a holder whose lease ran out, when another clone asks, then it takes the lock over, names the run it stranded, and the old holder learns it lost the lock', async () => {
-    // Given a holder on a 900 ms lease (renewed every 300 ms), seen by a clock 10 s ahead
-    const first = await take(laptop, 'stranded', { leaseMs: 900 });
+    // Given a holder on a 4 s lease (renewed every second), seen by a clock 12 s ahead: past lease + the 5 s skew
+    // allowance. (A lease much shorter renews so often that, on a loaded machine, each of the taker's
+    // compare-and-swap attempts finds the ref just moved.)
+    const first = await take(laptop, 'stranded', { leaseMs: 4_000 });
     if (!first.ok) throw new Error(first.error.message);
     const lapsed = first.value.fence.lapsed;
     const lost = new Promise<unknown>((resolve) =>
@@ -82,7 +84,7 @@ describe('the environment lock on the shared remote', () => {
     );
 
     // When
-    const second = await take(server, 'taker', { now: () => Date.now() + 10_000 });
+    const second = await take(server, 'taker', { now: () => Date.now() + 12_000 });
 
     // Then
     if (!second.ok) throw new Error(second.error.message);
